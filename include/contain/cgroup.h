@@ -1,0 +1,62 @@
+/* One interface to the container's cgroups, whatever the host has: pure cgroup v2, or a hybrid
+ * host where memory/cpu/pids/cpuset/freezer live in v1 hierarchies (src/cgroup/v1.c). */
+#ifndef CONTAIN_CGROUP_H
+#define CONTAIN_CGROUP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "contain/error.h"
+#include "contain/spec.h"
+
+enum cgroup_manager {
+        CGROUP_MANAGER_CGROUPFS,        /* default */
+        CGROUP_MANAGER_SYSTEMD,         /* --systemd-cgroup: "slice:prefix:name" paths */
+        CGROUP_MANAGER_DISABLED,        /* --cgroup-manager=disabled: no cgroups at all */
+};
+
+struct cgroup;  /* opaque */
+
+/* Creates the container's cgroup(s) from linux.cgroupsPath (default /contain/<id>), enables
+ * controllers and writes the limits.  Nothing is left behind on failure. */
+int cgroup_create(const struct spec *spec, const char *id, enum cgroup_manager mgr,
+                  struct cgroup **out, struct error **err);
+/* Reopens the cgroup of an existing container from what cgroup_state_string() returned. */
+int cgroup_open(const char *state_string, struct cgroup **out, struct error **err);
+/* A string that cgroup_open() understands, stored in the container's state. */
+const char *cgroup_state_string(const struct cgroup *cg);
+/* The path shown to users (e.g. "/contain/abc"). */
+const char *cgroup_path(const struct cgroup *cg);
+/* A cgroup2 directory fd for clone3(CLONE_INTO_CGROUP), or -1 when v2 is not used. */
+int cgroup_clone_fd(const struct cgroup *cg);
+/* Moves pid into every hierarchy of the cgroup (those not done by CLONE_INTO_CGROUP). */
+int cgroup_enter(const struct cgroup *cg, pid_t pid, struct error **err);
+/* Pids in the cgroup (for ps, kill --all). *pids malloc'd. */
+int cgroup_pids(const struct cgroup *cg, pid_t **pids, size_t *n, struct error **err);
+/* Sends sig to every process in the cgroup (cgroup.kill for SIGKILL on v2). */
+int cgroup_kill_all(const struct cgroup *cg, int sig, struct error **err);
+int cgroup_freeze(const struct cgroup *cg, bool frozen, struct error **err);
+int cgroup_is_frozen(const struct cgroup *cg, bool *frozen, struct error **err);
+/* Rewrites limits from resources (update). */
+int cgroup_update(const struct cgroup *cg, const struct spec_resources *res, struct error **err);
+
+struct cgroup_stats {
+        uint64_t memory_usage, memory_peak, memory_limit;       /* limit UINT64_MAX = none */
+        uint64_t memory_oom_kill, memory_oom;
+        uint64_t cpu_usage_usec, cpu_user_usec, cpu_system_usec;
+        uint64_t cpu_nr_periods, cpu_nr_throttled, cpu_throttled_usec;
+        uint64_t pids_current, pids_peak, pids_limit;           /* limit UINT64_MAX = none */
+        bool has_memory_peak, has_pids_peak;
+};
+int cgroup_stats(const struct cgroup *cg, struct cgroup_stats *st, struct error **err);
+/* Kills what is left, removes every directory the container owns; succeeds when already gone. */
+int cgroup_destroy(const struct cgroup *cg, struct error **err);
+void cgroup_free(struct cgroup *cg);
+static inline void cgroup_freep(struct cgroup **cg) { if (*cg) cgroup_free(*cg); }
+#define cleanup_cgroup __attribute__((cleanup(cgroup_freep)))
+
+/* For `features`: controllers usable on this host. */
+bool cgroup_host_is_v2(void);
+
+#endif

@@ -1,0 +1,73 @@
+/* Turning a spec into the container's world, inside the container init: namespaces, the
+ * rootfs and its mounts, /dev, and the process attributes.  The engine (src/engine) calls
+ * these in order; each runs in the init after clone unless it says otherwise. */
+#ifndef CONTAIN_LINUX_H
+#define CONTAIN_LINUX_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "contain/error.h"
+#include "contain/spec.h"
+
+/* ---- namespaces (src/linux/namespaces.c) ---- */
+
+/* CLONE_NEW* flags for the namespaces the spec asks to create (entries without a path). */
+int ns_clone_flags(const struct spec *spec);
+/* Opens (O_RDONLY|O_CLOEXEC) every namespace path in the spec, in the runtime, before clone,
+ * so a bad path fails create early; fds[t] = -1 where nothing is to be joined. */
+int ns_open_paths(const struct spec *spec, int fds[NS_TYPE_COUNT], struct error **err);
+/* Joins the opened namespaces (user first), closing the fds. skip_mask: bit (1 << t) of
+ * types already joined (e.g. pid, done by the parent before clone). */
+int ns_join(int fds[NS_TYPE_COUNT], unsigned skip_mask, struct error **err);
+/* Writes uid_map/gid_map (and setgroups deny when unprivileged) for pid: run by the parent. */
+int ns_write_id_maps(pid_t pid, const struct spec *spec, struct error **err);
+/* Writes /proc/PID/timens_offsets: run by the parent before the child enters the time ns. */
+int ns_write_time_offsets(pid_t pid, const struct spec *spec, struct error **err);
+
+/* ---- rootfs (src/linux/rootfs.c, mounts.c, devices.c, inroot.c) ---- */
+
+struct rootfs_opts {
+        bool no_pivot;          /* --no-pivot: MS_MOVE + chroot */
+        int console_fd;         /* pty slave for /dev/console, or -1 */
+        bool new_netns;         /* the container has a netns of its own (sysfs may be rw) */
+        bool new_userns;        /* inside a user namespace: bind devices instead of mknod */
+        bool new_cgroupns;
+};
+
+/* Everything before pivot_root: rootfs propagation, the rootfs bind, spec mounts in order,
+ * /dev and its devices, /dev/console.  After this, createContainer hooks may run. */
+int rootfs_mount_all(const struct spec *spec, const struct rootfs_opts *opts, struct error **err);
+/* pivot_root (or move+chroot), masked and readonly paths, root.readonly, sysctl. */
+int rootfs_finish(const struct spec *spec, const struct rootfs_opts *opts, struct error **err);
+
+/* Opens path inside the directory root_fd without ever leaving it (openat2 RESOLVE_IN_ROOT,
+ * with a checked fallback); flags as for openat. */
+int inroot_open(int root_fd, const char *path, int flags, mode_t mode, struct error **err);
+/* Creates the missing components of path inside root_fd (as dirs, the last one as a dir or an
+ * empty file) and returns an O_PATH fd of it. */
+int inroot_mkpath(int root_fd, const char *path, bool last_is_file, mode_t mode, struct error **err);
+
+/* ---- process (src/linux/process.c, caps.c, seccomp.c) ---- */
+
+/* Hostname and domainname (needs the new uts ns). */
+int process_set_hostname(const struct spec *spec, struct error **err);
+/* Resolves process.args[0] against the process PATH inside the (pivoted) root:
+ * exec: "/bin/nope": no such file or directory. */
+int process_resolve_exec(const struct spec_process *proc, char **path, struct error **err);
+/* rlimits, oom_score_adj, personality, scheduler, ioprio, umask, groups/gid/uid with caps
+ * kept, the five capability sets, cwd (created if missing), no_new_privs.  Not seccomp. */
+int process_apply(const struct spec_process *proc, struct error **err);
+/* Replaces the environment with proc->env and execs path (does not return on success). */
+int process_exec(const struct spec_process *proc, const char *path, struct error **err);
+
+/* A seccomp filter compiled before fork, installed in the init as its last act before exec. */
+struct seccomp_program;
+int seccomp_program_build(const struct spec_seccomp *sc, struct seccomp_program **out, struct error **err);
+int seccomp_program_install(const struct seccomp_program *prog, struct error **err);
+void seccomp_program_free(struct seccomp_program *prog);
+
+/* Capability names known to this build ("CAP_CHOWN", ...), for validation and `features`. */
+const char *const *caps_known_names(void);
+
+#endif

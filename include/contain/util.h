@@ -1,0 +1,83 @@
+/* Small helpers every module uses: cleanup attributes, allocation that never returns NULL,
+ * string vectors, whole-file reads and atomic writes. */
+#ifndef CONTAIN_UTIL_H
+#define CONTAIN_UTIL_H
+
+#include <dirent.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "contain/error.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+static inline void freep(void *p) { free(*(void **)p); }
+static inline void closep(int *fd)
+{
+        if (*fd >= 0)
+                close(*fd);
+        *fd = -1;
+}
+static inline void fclosep(FILE **f)
+{
+        if (*f)
+                fclose(*f);
+}
+static inline void closedirp(DIR **d)
+{
+        if (*d)
+                closedir(*d);
+}
+void strv_free(char **v);
+static inline void strv_freep(char ***v) { strv_free(*v); }
+
+#define cleanup_free __attribute__((cleanup(freep)))
+#define cleanup_close __attribute__((cleanup(closep)))
+#define cleanup_fclose __attribute__((cleanup(fclosep)))
+#define cleanup_dir __attribute__((cleanup(closedirp)))
+#define cleanup_strv __attribute__((cleanup(strv_freep)))
+
+/* Hands ownership out of a cleanup variable. */
+#define steal_pointer(pp) ({ __typeof__(*(pp)) _p = *(pp); *(pp) = NULL; _p; })
+#define steal_fd(fdp) ({ int _fd = *(fdp); *(fdp) = -1; _fd; })
+
+/* Allocation failure aborts: a runtime that cannot allocate a few bytes cannot roll back anyway. */
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+size_t strv_len(char *const *v);
+char **strv_dup(char *const *v);
+/* Appends a copy of s to the NULL-terminated vector *v (which may be NULL). */
+void strv_append(char ***v, const char *s);
+
+bool str_has_prefix(const char *s, const char *prefix);
+
+/* Reads a whole file (at most max bytes, 0 = no limit) into a NUL-terminated buffer. */
+int read_file_at(int dirfd, const char *path, size_t max, char **out, size_t *len, struct error **err);
+/* Writes data to dirfd/path through a temp file + fsync + rename. */
+int write_file_atomic_at(int dirfd, const char *path, const void *data, size_t len, mode_t mode,
+                         bool sync, struct error **err);
+/* Writes the whole buffer (retrying short writes and EINTR). */
+int write_all(int fd, const void *buf, size_t len);
+/* Opens and writes a small file in one go (cgroup and proc files). */
+int write_file_at(int dirfd, const char *path, const char *data, struct error **err);
+
+/* mkdir -p relative to dirfd (absolute paths use AT_FDCWD semantics). */
+int mkdir_p(const char *path, mode_t mode, struct error **err);
+
+/* Parses a decimal into int64/uint64 with full-string and range checks; 0 or -1 (errno set). */
+int parse_int64(const char *s, int64_t *out);
+int parse_uint64(const char *s, uint64_t *out);
+
+/* Current time as RFC 3339 with nanoseconds in UTC ("2026-11-23T21:28:48.123456789Z"). */
+char *time_rfc3339_now(void);
+
+#endif

@@ -1,0 +1,186 @@
+/* Entry point: global options (runc's spellings), then dispatch to one command. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "contain/cli.h"
+#include "contain/log.h"
+#include "contain/util.h"
+
+struct command {
+        const char *name;
+        int (*fn)(const struct cli_globals *g, int argc, char **argv);
+        const char *help;
+};
+
+static const struct command commands[] = {
+#define X(name, help) { #name, cmd_##name, help },
+        CONTAIN_COMMANDS(X)
+#undef X
+};
+
+int cli_fail(struct error *err)
+{
+        log_error("%s", err ? err->msg : "unknown error");
+        return 1;
+}
+
+int cli_usage_error(const char *command, const char *fmt, ...)
+{
+        cleanup_free char *msg = NULL;
+        va_list ap;
+
+        va_start(ap, fmt);
+        if (vasprintf(&msg, fmt, ap) < 0)
+                abort();
+        va_end(ap);
+        log_error("%s: %s (see 'contain %s --help')", command, msg, command);
+        return 1;
+}
+
+static void print_version(void)
+{
+        printf("contain version %s\n"
+               "spec: %s\n"
+               "libseccomp: %s\n"
+               "libcap: %s\n"
+               "yajl: %s\n",
+               CONTAIN_VERSION, CONTAIN_SPEC_VERSION, CONTAIN_SECCOMP_VERSION,
+               CONTAIN_LIBCAP_VERSION, CONTAIN_YAJL_VERSION);
+}
+
+static void print_help(FILE *f)
+{
+        fprintf(f, "usage: contain [global options] <command> [options] [args]\n\n"
+                   "An OCI container runtime.\n\n"
+                   "Global options:\n"
+                   "  --root DIR             state directory (default " CONTAIN_DEFAULT_ROOT ")\n"
+                   "  --log FILE             also append messages to FILE\n"
+                   "  --log-format text|json format of --log lines\n"
+                   "  --debug                log debug messages\n"
+                   "  --systemd-cgroup       cgroupsPath is slice:prefix:name\n"
+                   "  --cgroup-manager M     cgroupfs (default), systemd or disabled\n"
+                   "  --version, --help\n\n"
+                   "Commands:\n");
+        for (size_t i = 0; i < ARRAY_SIZE(commands); i++) {
+                cleanup_free char *name = xstrdup(commands[i].name);
+                for (char *p = name; *p; p++)
+                        if (*p == '_')
+                                *p = '-';
+                fprintf(f, "  %-14s %s\n", name, commands[i].help);
+        }
+}
+
+/* Matches "--name", "-name", "--name=value"; sets *value for options that take one. */
+static bool global_opt(int argc, char **argv, int *i, const char *name, bool takes_value,
+                       const char **value)
+{
+        const char *a = argv[*i];
+        if (a[0] != '-')
+                return false;
+        a += a[1] == '-' ? 2 : 1;
+        size_t n = strlen(name);
+        if (strncmp(a, name, n) != 0 || (a[n] != '\0' && a[n] != '='))
+                return false;
+        if (!takes_value)
+                return a[n] == '\0' || strcmp(a + n, "=true") == 0 || strcmp(a + n, "=false") == 0;
+        if (a[n] == '=') {
+                *value = a + n + 1;
+        } else if (*i + 1 < argc) {
+                *value = argv[++*i];
+        } else {
+                *value = NULL;
+        }
+        return true;
+}
+
+int main(int argc, char **argv)
+{
+        struct cli_globals g = { .root = CONTAIN_DEFAULT_ROOT, .cgroup_manager = CGROUP_MANAGER_CGROUPFS };
+        const char *log_format = "text";
+        int i;
+
+        for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+                const char *v = NULL;
+                if (strcmp(argv[i], "--") == 0) {
+                        i++;
+                        break;
+                } else if (global_opt(argc, argv, &i, "root", true, &v)) {
+                        g.root = v;
+                } else if (global_opt(argc, argv, &i, "log", true, &v)) {
+                        g.log_path = v;
+                } else if (global_opt(argc, argv, &i, "log-format", true, &v)) {
+                        log_format = v;
+                } else if (global_opt(argc, argv, &i, "debug", false, &v)) {
+                        g.debug = !strstr(argv[i], "=false");
+                } else if (global_opt(argc, argv, &i, "systemd-cgroup", false, &v)) {
+                        if (!strstr(argv[i], "=false"))
+                                g.cgroup_manager = CGROUP_MANAGER_SYSTEMD;
+                } else if (global_opt(argc, argv, &i, "cgroup-manager", true, &v)) {
+                        if (v && strcmp(v, "cgroupfs") == 0)
+                                g.cgroup_manager = CGROUP_MANAGER_CGROUPFS;
+                        else if (v && strcmp(v, "systemd") == 0)
+                                g.cgroup_manager = CGROUP_MANAGER_SYSTEMD;
+                        else if (v && strcmp(v, "disabled") == 0)
+                                g.cgroup_manager = CGROUP_MANAGER_DISABLED;
+                        else {
+                                log_error("--cgroup-manager: expected cgroupfs, systemd or disabled, got '%s'", v ? v : "");
+                                return 1;
+                        }
+                } else if (global_opt(argc, argv, &i, "rootless", true, &v) ||
+                           global_opt(argc, argv, &i, "criu", true, &v)) {
+                        /* accepted for runc compatibility; contain decides by itself */
+                } else if (strcmp(argv[i], "--version") == 0 || strcmp(argv[i], "-v") == 0 ||
+                           strcmp(argv[i], "-version") == 0) {
+                        print_version();
+                        return 0;
+                } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+                        print_help(stdout);
+                        return 0;
+                } else {
+                        log_error("unknown global option '%s' (see 'contain --help')", argv[i]);
+                        return 1;
+                }
+                if (!v && (strstr(argv[i], "root") || strstr(argv[i], "log"))) {
+                        /* an option that takes a value was last on the line */
+                }
+        }
+        if (log_format && strcmp(log_format, "json") == 0)
+                g.log_json = true;
+        else if (log_format && strcmp(log_format, "text") != 0) {
+                log_error("--log-format: expected text or json, got '%s'", log_format);
+                return 1;
+        }
+        if (!g.root || !*g.root) {
+                log_error("--root: expected a directory");
+                return 1;
+        }
+        log_configure(g.log_path, g.log_json ? LOG_FORMAT_JSON : LOG_FORMAT_TEXT, g.debug);
+
+        if (i >= argc) {
+                print_help(stderr);
+                return 1;
+        }
+        if (g.debug) {
+                cleanup_free char *line = xstrdup("");
+                for (int k = 0; k < argc; k++) {
+                        char *n = xasprintf("%s%s%s", line, k ? " " : "", argv[k]);
+                        free(line);
+                        line = n;
+                }
+                log_debug("argv: %s", line);
+        }
+
+        cleanup_free char *name = xstrdup(argv[i]);
+        for (char *p = name; *p; p++)
+                if (*p == '-')
+                        *p = '_';
+        for (size_t c = 0; c < ARRAY_SIZE(commands); c++)
+                if (strcmp(commands[c].name, name) == 0)
+                        return commands[c].fn(&g, argc - i, argv + i);
+        log_error("unknown command '%s' (see 'contain --help')", argv[i]);
+        return 1;
+}

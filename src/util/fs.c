@@ -1,0 +1,111 @@
+/* Whole-file reads, atomic writes and mkdir -p: file system chores with error context. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "contain/util.h"
+
+int write_all(int fd, const void *buf, size_t len)
+{
+        const char *p = buf;
+
+        while (len > 0) {
+                ssize_t w = write(fd, p, len);
+                if (w < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        return -1;
+                }
+                p += w;
+                len -= (size_t)w;
+        }
+        return 0;
+}
+
+int read_file_at(int dirfd, const char *path, size_t max, char **out, size_t *len, struct error **err)
+{
+        cleanup_close int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+                return error_make(err, errno, "open %s", path);
+
+        size_t cap = 4096, n = 0;
+        cleanup_free char *buf = xmalloc(cap + 1);
+        for (;;) {
+                if (n == cap) {
+                        cap *= 2;
+                        buf = xrealloc(buf, cap + 1);
+                }
+                ssize_t r = read(fd, buf + n, cap - n);
+                if (r < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        return error_make(err, errno, "read %s", path);
+                }
+                if (r == 0)
+                        break;
+                n += (size_t)r;
+                if (max && n > max)
+                        return error_make(err, EFBIG, "read %s: larger than %zu bytes", path, max);
+        }
+        buf[n] = '\0';
+        if (len)
+                *len = n;
+        *out = steal_pointer(&buf);
+        return 0;
+}
+
+int write_file_atomic_at(int dirfd, const char *path, const void *data, size_t len, mode_t mode,
+                         bool sync, struct error **err)
+{
+        cleanup_free char *tmp = xasprintf("%s.tmp.%d", path, (int)getpid());
+        cleanup_close int fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+        if (fd < 0)
+                return error_make(err, errno, "create %s", tmp);
+        if (write_all(fd, data, len) < 0 || (sync && fdatasync(fd) < 0)) {
+                int e = errno;
+                unlinkat(dirfd, tmp, 0);
+                return error_make(err, e, "write %s", tmp);
+        }
+        if (renameat(dirfd, tmp, dirfd, path) < 0) {
+                int e = errno;
+                unlinkat(dirfd, tmp, 0);
+                return error_make(err, e, "rename %s to %s", tmp, path);
+        }
+        return 0;
+}
+
+int write_file_at(int dirfd, const char *path, const char *data, struct error **err)
+{
+        cleanup_close int fd = openat(dirfd, path, O_WRONLY | O_CLOEXEC);
+        if (fd < 0)
+                return error_make(err, errno, "open %s", path);
+        size_t len = strlen(data);
+        ssize_t w = write(fd, data, len);
+        if (w < 0)
+                return error_make(err, errno, "write '%s' to %s", data, path);
+        if ((size_t)w != len)
+                return error_make(err, EIO, "short write of '%s' to %s", data, path);
+        return 0;
+}
+
+int mkdir_p(const char *path, mode_t mode, struct error **err)
+{
+        cleanup_free char *p = xstrdup(path);
+        size_t n = strlen(p);
+
+        while (n > 1 && p[n - 1] == '/')
+                p[--n] = '\0';
+        for (char *s = p + 1; *s; s++) {
+                if (*s != '/')
+                        continue;
+                *s = '\0';
+                if (mkdir(p, mode) < 0 && errno != EEXIST)
+                        return error_make(err, errno, "mkdir %s", p);
+                *s = '/';
+        }
+        if (mkdir(p, mode) < 0 && errno != EEXIST)
+                return error_make(err, errno, "mkdir %s", p);
+        return 0;
+}

@@ -1,0 +1,154 @@
+/* Allocation, string vectors and number parsing: the pieces with no kernel in them. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "contain/util.h"
+
+void *xmalloc(size_t n)
+{
+        void *p = malloc(n ? n : 1);
+        if (!p)
+                abort();
+        return p;
+}
+
+void *xcalloc(size_t n, size_t size)
+{
+        void *p = calloc(n ? n : 1, size ? size : 1);
+        if (!p)
+                abort();
+        return p;
+}
+
+void *xrealloc(void *p, size_t n)
+{
+        p = realloc(p, n ? n : 1);
+        if (!p)
+                abort();
+        return p;
+}
+
+char *xstrdup(const char *s)
+{
+        char *p = strdup(s);
+        if (!p)
+                abort();
+        return p;
+}
+
+char *xstrndup(const char *s, size_t n)
+{
+        char *p = strndup(s, n);
+        if (!p)
+                abort();
+        return p;
+}
+
+char *xasprintf(const char *fmt, ...)
+{
+        char *p;
+        va_list ap;
+
+        va_start(ap, fmt);
+        if (vasprintf(&p, fmt, ap) < 0)
+                abort();
+        va_end(ap);
+        return p;
+}
+
+void strv_free(char **v)
+{
+        if (!v)
+                return;
+        for (char **p = v; *p; p++)
+                free(*p);
+        free(v);
+}
+
+size_t strv_len(char *const *v)
+{
+        size_t n = 0;
+        while (v && v[n])
+                n++;
+        return n;
+}
+
+char **strv_dup(char *const *v)
+{
+        if (!v)
+                return NULL;
+        size_t n = strv_len(v);
+        char **r = xcalloc(n + 1, sizeof(char *));
+        for (size_t i = 0; i < n; i++)
+                r[i] = xstrdup(v[i]);
+        return r;
+}
+
+void strv_append(char ***v, const char *s)
+{
+        size_t n = strv_len(*v);
+        *v = xrealloc(*v, (n + 2) * sizeof(char *));
+        (*v)[n] = xstrdup(s);
+        (*v)[n + 1] = NULL;
+}
+
+bool str_has_prefix(const char *s, const char *prefix)
+{
+        return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+int parse_int64(const char *s, int64_t *out)
+{
+        char *end;
+
+        if (!s || !*s) {
+                errno = EINVAL;
+                return -1;
+        }
+        errno = 0;
+        long long v = strtoll(s, &end, 10);
+        if (errno)
+                return -1;
+        if (*end) {
+                errno = EINVAL;
+                return -1;
+        }
+        *out = v;
+        return 0;
+}
+
+int parse_uint64(const char *s, uint64_t *out)
+{
+        char *end;
+
+        if (!s || !*s || *s == '-' || *s == ' ' || *s == '+') {
+                errno = EINVAL;
+                return -1;
+        }
+        errno = 0;
+        unsigned long long v = strtoull(s, &end, 10);
+        if (errno)
+                return -1;
+        if (*end) {
+                errno = EINVAL;
+                return -1;
+        }
+        *out = v;
+        return 0;
+}
+
+char *time_rfc3339_now(void)
+{
+        struct timespec ts;
+        struct tm tm;
+        char buf[64];
+
+        clock_gettime(CLOCK_REALTIME, &ts);
+        gmtime_r(&ts.tv_sec, &tm);
+        strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
+        return xasprintf("%s.%09ldZ", buf, ts.tv_nsec);
+}
