@@ -97,6 +97,12 @@ static bool global_opt(int argc, char **argv, int *i, const char *name, bool tak
         return true;
 }
 
+static int missing_value(const char *opt)
+{
+        log_error("%s: expected a value", opt);
+        return 1;
+}
+
 int main(int argc, char **argv)
 {
         struct cli_globals g = { .root = CONTAIN_DEFAULT_ROOT, .cgroup_manager = CGROUP_MANAGER_CGROUPFS };
@@ -109,10 +115,16 @@ int main(int argc, char **argv)
                         i++;
                         break;
                 } else if (global_opt(argc, argv, &i, "root", true, &v)) {
+                        if (!v)
+                                return missing_value("--root");
                         g.root = v;
                 } else if (global_opt(argc, argv, &i, "log", true, &v)) {
+                        if (!v)
+                                return missing_value("--log");
                         g.log_path = v;
                 } else if (global_opt(argc, argv, &i, "log-format", true, &v)) {
+                        if (!v)
+                                return missing_value("--log-format");
                         log_format = v;
                 } else if (global_opt(argc, argv, &i, "debug", false, &v)) {
                         g.debug = !strstr(argv[i], "=false");
@@ -143,9 +155,6 @@ int main(int argc, char **argv)
                 } else {
                         log_error("unknown global option '%s' (see 'contain --help')", argv[i]);
                         return 1;
-                }
-                if (!v && (strstr(argv[i], "root") || strstr(argv[i], "log"))) {
-                        /* an option that takes a value was last on the line */
                 }
         }
         if (log_format && strcmp(log_format, "json") == 0)
