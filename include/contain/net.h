@@ -1,0 +1,54 @@
+/* Quick-mode networking (src/net): a veth pair between the host and a container's network
+ * namespace, configured over rtnetlink (no `ip` binary), with 10.88.x.y/30 addresses from an
+ * allocator that never hands out a subnet already present on the host. */
+#ifndef CONTAIN_NET_H
+#define CONTAIN_NET_H
+
+#include <net/if.h>
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "contain/error.h"
+
+#define NET_HOST_IFNAME_PREFIX "contain-"
+/* The pool the allocator hands /30 subnets from: 10.88.0.0/16. */
+#define NET_POOL_BASE 0x0a580000u       /* 10.88.0.0 */
+#define NET_POOL_PREFIX 16
+#define NET_SUBNET_PREFIX 30
+
+/* The host end's name for a container id: "contain-<id>" when that fits IFNAMSIZ and is a valid
+ * interface name, else "contain-" plus 7 hex digits of a hash of the id. */
+void net_host_ifname(const char *id, char out[IFNAMSIZ]);
+
+/* An IPv4 address with its prefix length (host byte order), as found on the host. */
+struct net_addr {
+        uint32_t addr;
+        unsigned prefix;
+};
+
+/* Picks the first /30 of the pool overlapping none of used[0..n): its network address (host
+ * byte order) in *subnet.  Pure logic, for unit tests; -1 with err when the pool is exhausted. */
+int net_pick_subnet(const struct net_addr *used, size_t n, uint32_t *subnet, struct error **err);
+
+struct net_veth {
+        char host_ifname[IFNAMSIZ];
+        struct in_addr host_addr;       /* subnet + 1, on the host end */
+        struct in_addr container_addr;  /* subnet + 2, on eth0 inside */
+        unsigned prefix;                /* 30 */
+        bool created;                   /* the host end exists: net_veth_remove has work to do */
+};
+
+/* Creates the pair for the container whose init is pid: the host end (named for id, with the
+ * allocated address, up) and eth0 inside pid's network namespace (address, up, default route
+ * via the host end), and lo up there.  Allocation and the host address are done under a lock
+ * so concurrent runs never get the same subnet.  On failure nothing is left behind. */
+int net_veth_setup(pid_t pid, const char *id, struct net_veth *out, struct error **err);
+/* Deletes the host end (which takes eth0 with it); succeeds when it is already gone. */
+int net_veth_remove(struct net_veth *veth, struct error **err);
+
+/* Brings lo up inside pid's network namespace (--net none gives a netns with lo down). */
+int net_lo_up(pid_t pid, struct error **err);
+
+#endif
