@@ -40,6 +40,8 @@ bool json_uint64(const struct json *j, uint64_t *out);
 bool json_double(const struct json *j, double *out);
 /* The literal source text of a scalar (for error messages: got "64M", got 1.5). */
 char *json_repr(const struct json *j);
+/* s as a JSON string literal, escaped, cut after max bytes with "..." (for messages). */
+char *json_quote(const char *s, size_t max);
 
 /* Writer: builds a document in memory.  Errors only on misuse (unbalanced calls), which abort. */
 struct json_writer;

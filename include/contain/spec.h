@@ -438,4 +438,17 @@ char *spec_to_json(const struct spec *spec);
 /* ociVersion accepted: 1.0.0 through 1.3.x, with any pre-release suffix ("1.0.2-dev"). */
 bool spec_version_supported(const char *version);
 
+/* A lone process object (`exec --process FILE`), validated like config.json's "process";
+ * errors read "<source>: args: ...". */
+int spec_parse_process(const char *text, size_t len, const char *source,
+                       struct spec_process **out, struct error **err);
+void spec_process_free(struct spec_process *proc);
+
+/* Names as config.json spells them ("SCMP_ACT_ERRNO", "SCMP_CMP_EQ"); NULL when out of range. */
+const char *spec_seccomp_action_name(enum seccomp_action a);
+const char *spec_seccomp_op_name(enum seccomp_op op);
+/* The i-th architecture ("SCMP_ARCH_X86_64") / filter flag the parser accepts; NULL past the end. */
+const char *spec_seccomp_arch_name(size_t i);
+const char *spec_seccomp_flag_name(size_t i);
+
 #endif

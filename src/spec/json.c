@@ -2,10 +2,12 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <yajl/yajl_gen.h>
+#include <yajl/yajl_parse.h>
 #include <yajl/yajl_tree.h>
 
 #include "contain/json.h"
@@ -46,6 +48,31 @@ static int check_depth(const char *text, size_t len, struct error **err)
         return 0;
 }
 
+/* yajl_tree does not say where it failed: replay the text through a callback-less parser
+ * (same settings) to find the byte offset, and turn it into a line and column. */
+static void error_position(const char *text, size_t len, size_t *line, size_t *col)
+{
+        yajl_handle h = yajl_alloc(NULL, NULL, NULL);
+        size_t off = len;
+
+        *line = 1;
+        *col = 1;
+        if (!h)
+                return;
+        yajl_config(h, yajl_allow_comments, 1);
+        if (yajl_parse(h, (const unsigned char *)text, len) != yajl_status_ok)
+                off = yajl_get_bytes_consumed(h);
+        yajl_free(h);
+        for (size_t i = 0; i < off && i < len; i++) {
+                if (text[i] == '\n') {
+                        (*line)++;
+                        *col = 1;
+                } else {
+                        (*col)++;
+                }
+        }
+}
+
 int json_parse(const char *text, size_t len, struct json **out, struct error **err)
 {
         char errbuf[512] = "";
@@ -59,9 +86,12 @@ int json_parse(const char *text, size_t len, struct json **out, struct error **e
         if (!v) {
                 /* yajl's message spans lines and quotes the text: keep its first line */
                 char *nl = strchr(errbuf, '\n');
+                size_t line, col;
                 if (nl)
                         *nl = '\0';
-                return error_make(err, 0, "invalid JSON: %s", *errbuf ? errbuf : "parse error");
+                error_position(text, len, &line, &col);
+                return error_make(err, 0, "invalid JSON: line %zu, column %zu: %s", line, col,
+                                  *errbuf ? errbuf : "parse error");
         }
         *out = (struct json *)v;
         return 0;
@@ -188,6 +218,42 @@ bool json_double(const struct json *j, double *out)
         return true;
 }
 
+char *json_quote(const char *s, size_t max)
+{
+        size_t n = strlen(s), cap = 2 * 6 * (n < max ? n : max) + 8, o = 0;
+        char *out = xmalloc(cap);
+        size_t i;
+
+        out[o++] = '"';
+        for (i = 0; i < n && i < max; i++) {
+                unsigned char c = (unsigned char)s[i];
+                if (c == '"' || c == '\\') {
+                        out[o++] = '\\';
+                        out[o++] = (char)c;
+                } else if (c == '\n' || c == '\t' || c == '\r') {
+                        out[o++] = '\\';
+                        out[o++] = c == '\n' ? 'n' : c == '\t' ? 't' : 'r';
+                } else if (c < 0x20 || c == 0x7f) {
+                        o += (size_t)snprintf(out + o, cap - o, "\\u%04x", c);
+                } else {
+                        out[o++] = (char)c;
+                }
+        }
+        /* do not cut a UTF-8 sequence in half */
+        if (i < n) {
+                while (o > 1 && i > 0 && ((unsigned char)s[i] & 0xc0) == 0x80) {
+                        i--;
+                        o--;
+                }
+                out[o++] = '.';
+                out[o++] = '.';
+                out[o++] = '.';
+        }
+        out[o++] = '"';
+        out[o] = '\0';
+        return out;
+}
+
 char *json_repr(const struct json *j)
 {
         yajl_val v = V(j);
@@ -195,10 +261,7 @@ char *json_repr(const struct json *j)
         case JSON_NULL: return xstrdup("null");
         case JSON_BOOL: return xstrdup(YAJL_IS_TRUE(v) ? "true" : "false");
         case JSON_NUMBER: return xstrdup(v->u.number.r);
-        case JSON_STRING: {
-                size_t n = strlen(v->u.string);
-                return n > 64 ? xasprintf("\"%.64s...\"", v->u.string) : xasprintf("\"%s\"", v->u.string);
-        }
+        case JSON_STRING: return json_quote(v->u.string, 64);
         case JSON_OBJECT: return xstrdup("an object");
         case JSON_ARRAY: return xstrdup("an array");
         }

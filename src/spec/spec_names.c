@@ -1,0 +1,281 @@
+/* The names config.json uses and what they mean to the kernel: hook kinds, namespace types,
+ * rlimits, I/O and scheduler classes, seccomp actions/operators/architectures, capabilities. */
+#include <ctype.h>
+#include <linux/sched.h>
+#include <sched.h>
+#include <string.h>
+#include <sys/capability.h>
+#include <sys/resource.h>
+
+#include "spec_internal.h"
+
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+
+struct name_value {
+        const char *name;
+        int value;
+};
+
+static int lookup(const struct name_value *t, size_t n, const char *name, int *out)
+{
+        for (size_t i = 0; i < n; i++)
+                if (strcmp(t[i].name, name) == 0) {
+                        *out = t[i].value;
+                        return 0;
+                }
+        return -1;
+}
+
+static const char *const hook_names[HOOK_KIND_COUNT] = {
+        [HOOK_PRESTART] = "prestart",
+        [HOOK_CREATE_RUNTIME] = "createRuntime",
+        [HOOK_CREATE_CONTAINER] = "createContainer",
+        [HOOK_START_CONTAINER] = "startContainer",
+        [HOOK_POSTSTART] = "poststart",
+        [HOOK_POSTSTOP] = "poststop",
+};
+
+const char *hook_kind_name(enum hook_kind kind)
+{
+        return (unsigned)kind < HOOK_KIND_COUNT ? hook_names[kind] : NULL;
+}
+
+static const struct {
+        const char *name;       /* in config.json */
+        const char *proc;       /* in /proc/PID/ns/ */
+        int flag;
+} ns_table[NS_TYPE_COUNT] = {
+        [NS_PID] = { "pid", "pid", CLONE_NEWPID },
+        [NS_NETWORK] = { "network", "net", CLONE_NEWNET },
+        [NS_MOUNT] = { "mount", "mnt", CLONE_NEWNS },
+        [NS_IPC] = { "ipc", "ipc", CLONE_NEWIPC },
+        [NS_UTS] = { "uts", "uts", CLONE_NEWUTS },
+        [NS_USER] = { "user", "user", CLONE_NEWUSER },
+        [NS_CGROUP] = { "cgroup", "cgroup", CLONE_NEWCGROUP },
+        [NS_TIME] = { "time", "time", CLONE_NEWTIME },
+};
+
+const char *ns_type_name(enum ns_type t)
+{
+        return (unsigned)t < NS_TYPE_COUNT ? ns_table[t].name : NULL;
+}
+
+int ns_type_clone_flag(enum ns_type t)
+{
+        return (unsigned)t < NS_TYPE_COUNT ? ns_table[t].flag : 0;
+}
+
+const char *ns_type_proc_name(enum ns_type t)
+{
+        return (unsigned)t < NS_TYPE_COUNT ? ns_table[t].proc : NULL;
+}
+
+int rlimit_from_name(const char *name, int *out)
+{
+        static const struct name_value t[] = {
+                { "RLIMIT_AS", RLIMIT_AS },
+                { "RLIMIT_CORE", RLIMIT_CORE },
+                { "RLIMIT_CPU", RLIMIT_CPU },
+                { "RLIMIT_DATA", RLIMIT_DATA },
+                { "RLIMIT_FSIZE", RLIMIT_FSIZE },
+                { "RLIMIT_LOCKS", RLIMIT_LOCKS },
+                { "RLIMIT_MEMLOCK", RLIMIT_MEMLOCK },
+                { "RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE },
+                { "RLIMIT_NICE", RLIMIT_NICE },
+                { "RLIMIT_NOFILE", RLIMIT_NOFILE },
+                { "RLIMIT_NPROC", RLIMIT_NPROC },
+                { "RLIMIT_RSS", RLIMIT_RSS },
+                { "RLIMIT_RTPRIO", RLIMIT_RTPRIO },
+                { "RLIMIT_RTTIME", RLIMIT_RTTIME },
+                { "RLIMIT_SIGPENDING", RLIMIT_SIGPENDING },
+                { "RLIMIT_STACK", RLIMIT_STACK },
+        };
+        return lookup(t, ARRAY_SIZE(t), name, out);
+}
+
+int ioprio_class_from_name(const char *name, int *out)
+{
+        /* the kernel's IOPRIO_CLASS_* numbers (linux/ioprio.h is not in every libc) */
+        static const struct name_value t[] = {
+                { "IOPRIO_CLASS_RT", 1 },
+                { "IOPRIO_CLASS_BE", 2 },
+                { "IOPRIO_CLASS_IDLE", 3 },
+        };
+        return lookup(t, ARRAY_SIZE(t), name, out);
+}
+
+int sched_policy_from_name(const char *name, int *out)
+{
+        static const struct name_value t[] = {
+                { "SCHED_OTHER", 0 },
+                { "SCHED_FIFO", 1 },
+                { "SCHED_RR", 2 },
+                { "SCHED_BATCH", 3 },
+                { "SCHED_ISO", 4 },
+                { "SCHED_IDLE", 5 },
+                { "SCHED_DEADLINE", 6 },
+        };
+        return lookup(t, ARRAY_SIZE(t), name, out);
+}
+
+bool sched_flag_known(const char *name)
+{
+        static const char *const t[] = {
+                "SCHED_FLAG_RESET_ON_FORK", "SCHED_FLAG_RECLAIM", "SCHED_FLAG_DL_OVERRUN",
+                "SCHED_FLAG_KEEP_POLICY", "SCHED_FLAG_KEEP_PARAMS", "SCHED_FLAG_UTIL_CLAMP_MIN",
+                "SCHED_FLAG_UTIL_CLAMP_MAX",
+        };
+        for (size_t i = 0; i < ARRAY_SIZE(t); i++)
+                if (strcmp(t[i], name) == 0)
+                        return true;
+        return false;
+}
+
+static const char *const action_names[] = {
+        [SECCOMP_ACT_KILL] = "SCMP_ACT_KILL",
+        [SECCOMP_ACT_KILL_PROCESS] = "SCMP_ACT_KILL_PROCESS",
+        [SECCOMP_ACT_KILL_THREAD] = "SCMP_ACT_KILL_THREAD",
+        [SECCOMP_ACT_TRAP] = "SCMP_ACT_TRAP",
+        [SECCOMP_ACT_ERRNO] = "SCMP_ACT_ERRNO",
+        [SECCOMP_ACT_TRACE] = "SCMP_ACT_TRACE",
+        [SECCOMP_ACT_ALLOW] = "SCMP_ACT_ALLOW",
+        [SECCOMP_ACT_LOG] = "SCMP_ACT_LOG",
+        [SECCOMP_ACT_NOTIFY] = "SCMP_ACT_NOTIFY",
+};
+
+const char *spec_seccomp_action_name(enum seccomp_action a)
+{
+        return (unsigned)a < ARRAY_SIZE(action_names) ? action_names[a] : NULL;
+}
+
+int spec_seccomp_action_from_name(const char *name, enum seccomp_action *out)
+{
+        for (size_t i = 0; i < ARRAY_SIZE(action_names); i++)
+                if (strcmp(action_names[i], name) == 0) {
+                        *out = (enum seccomp_action)i;
+                        return 0;
+                }
+        return -1;
+}
+
+static const char *const op_names[] = {
+        [SECCOMP_OP_NE] = "SCMP_CMP_NE",
+        [SECCOMP_OP_LT] = "SCMP_CMP_LT",
+        [SECCOMP_OP_LE] = "SCMP_CMP_LE",
+        [SECCOMP_OP_EQ] = "SCMP_CMP_EQ",
+        [SECCOMP_OP_GE] = "SCMP_CMP_GE",
+        [SECCOMP_OP_GT] = "SCMP_CMP_GT",
+        [SECCOMP_OP_MASKED_EQ] = "SCMP_CMP_MASKED_EQ",
+};
+
+const char *spec_seccomp_op_name(enum seccomp_op op)
+{
+        return (unsigned)op < ARRAY_SIZE(op_names) ? op_names[op] : NULL;
+}
+
+int spec_seccomp_op_from_name(const char *name, enum seccomp_op *out)
+{
+        for (size_t i = 0; i < ARRAY_SIZE(op_names); i++)
+                if (strcmp(op_names[i], name) == 0) {
+                        *out = (enum seccomp_op)i;
+                        return 0;
+                }
+        return -1;
+}
+
+/* The runtime-spec's list; whether libseccomp knows one is the seccomp module's question. */
+static const char *const arch_names[] = {
+        "SCMP_ARCH_X86", "SCMP_ARCH_X86_64", "SCMP_ARCH_X32", "SCMP_ARCH_ARM",
+        "SCMP_ARCH_AARCH64", "SCMP_ARCH_MIPS", "SCMP_ARCH_MIPS64", "SCMP_ARCH_MIPS64N32",
+        "SCMP_ARCH_MIPSEL", "SCMP_ARCH_MIPSEL64", "SCMP_ARCH_MIPSEL64N32", "SCMP_ARCH_PPC",
+        "SCMP_ARCH_PPC64", "SCMP_ARCH_PPC64LE", "SCMP_ARCH_S390", "SCMP_ARCH_S390X",
+        "SCMP_ARCH_PARISC", "SCMP_ARCH_PARISC64", "SCMP_ARCH_RISCV64", "SCMP_ARCH_LOONGARCH64",
+        "SCMP_ARCH_M68K", "SCMP_ARCH_SH", "SCMP_ARCH_SHEB",
+};
+
+const char *spec_seccomp_arch_name(size_t i)
+{
+        return i < ARRAY_SIZE(arch_names) ? arch_names[i] : NULL;
+}
+
+bool spec_seccomp_arch_known(const char *name)
+{
+        for (size_t i = 0; i < ARRAY_SIZE(arch_names); i++)
+                if (strcmp(arch_names[i], name) == 0)
+                        return true;
+        return false;
+}
+
+static const char *const seccomp_flags[] = {
+        "SECCOMP_FILTER_FLAG_TSYNC",
+        "SECCOMP_FILTER_FLAG_LOG",
+        "SECCOMP_FILTER_FLAG_SPEC_ALLOW",
+        "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV",
+};
+
+const char *spec_seccomp_flag_name(size_t i)
+{
+        return i < ARRAY_SIZE(seccomp_flags) ? seccomp_flags[i] : NULL;
+}
+
+bool spec_seccomp_flag_known(const char *name)
+{
+        for (size_t i = 0; i < ARRAY_SIZE(seccomp_flags); i++)
+                if (strcmp(seccomp_flags[i], name) == 0)
+                        return true;
+        return false;
+}
+
+bool propagation_known(const char *name)
+{
+        static const char *const t[] = {
+                "private", "rprivate", "shared", "rshared",
+                "slave", "rslave", "unbindable", "runbindable",
+        };
+        for (size_t i = 0; i < ARRAY_SIZE(t); i++)
+                if (strcmp(t[i], name) == 0)
+                        return true;
+        return false;
+}
+
+bool capability_known(const char *name)
+{
+        cap_value_t v;
+
+        if (!str_has_prefix(name, "CAP_") || !name[4])
+                return false;
+        /* libcap also takes "cap_chown" and bare numbers; config.json spells names in capitals */
+        for (const char *c = name + 4; *c; c++)
+                if (!isupper((unsigned char)*c) && *c != '_' && !isdigit((unsigned char)*c))
+                        return false;
+        if (isdigit((unsigned char)name[4]))
+                return false;
+        return cap_from_name(name, &v) == 0;
+}
+
+/* MAJOR.MINOR.PATCH with MAJOR 1 and MINOR 0..3, optionally followed by -pre or +build. */
+bool spec_version_supported(const char *version)
+{
+        unsigned long part[3];
+        const char *s = version;
+
+        if (!s)
+                return false;
+        for (int i = 0; i < 3; i++) {
+                char *end;
+                if (!isdigit((unsigned char)*s))
+                        return false;
+                part[i] = strtoul(s, &end, 10);
+                s = end;
+                if (i < 2) {
+                        if (*s != '.')
+                                return false;
+                        s++;
+                }
+        }
+        if (*s && *s != '-' && *s != '+')
+                return false;
+        return part[0] == 1 && part[1] <= 3;
+}

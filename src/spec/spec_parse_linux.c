@@ -1,0 +1,434 @@
+/* config.json's "linux" object → struct spec_linux: namespaces, id mappings, devices,
+ * cgroup resources, seccomp, intelRdt and the rest, checked like the top level. */
+#include <inttypes.h>
+#include <string.h>
+
+#include "spec_internal.h"
+
+static int parse_namespace(struct pctx *p, const struct json *v, void *elem)
+{
+        struct spec_namespace *ns = elem;
+        cleanup_free char *type = NULL;
+
+        if (pc_string(p, v, "type", F_REQUIRED, &type) < 0)
+                return -1;
+        for (int t = 0; t < NS_TYPE_COUNT; t++)
+                if (strcmp(ns_type_name(t), type) == 0) {
+                        ns->type = t;
+                        return pc_string(p, v, "path", F_ABSOLUTE | F_NONEMPTY, &ns->path);
+                }
+        cleanup_free char *q = json_quote(type, 64);
+        pc_key(p, "type");
+        return pc_fail(p, "unknown namespace type %s (pid, network, mount, ipc, uts, user, cgroup or time)", q);
+}
+
+static int parse_namespaces(struct pctx *p, const struct json *v, struct spec_linux *l)
+{
+        if (PC_OBJECT_ARRAY(p, v, "namespaces", 0, l->namespaces, l->n_namespaces, parse_namespace) < 0)
+                return -1;
+        for (size_t i = 0; i < l->n_namespaces; i++)
+                for (size_t j = 0; j < i; j++)
+                        if (l->namespaces[i].type == l->namespaces[j].type) {
+                                pc_key(p, "namespaces");
+                                pc_index(p, i);
+                                return pc_fail(p, "duplicate namespace type \"%s\" (also namespaces[%zu])",
+                                               ns_type_name(l->namespaces[i].type), j);
+                        }
+        return 0;
+}
+
+static int parse_time_offset(struct pctx *p, const struct json *v, struct spec_time_offset *t)
+{
+        t->present = true;
+        return pc_int64(p, v, "secs", 0, NULL, &t->secs, INT64_MIN, INT64_MAX) < 0 ||
+                       pc_uint32(p, v, "nanosecs", 0, NULL, &t->nanosecs) < 0
+               ? -1 : 0;
+}
+
+static int parse_time_offsets(struct pctx *p, const struct json *v, struct spec_linux *l)
+{
+        const struct json *offs;
+
+        if (pc_object(p, v, "timeOffsets", 0, &offs) < 0)
+                return -1;
+        if (!offs)
+                return 0;
+        size_t m = pc_key(p, "timeOffsets");
+        for (size_t i = 0; i < json_object_size(offs); i++) {
+                const char *clock = json_object_key(offs, i);
+                const struct json *o = json_object_value(offs, i);
+                struct spec_time_offset *t;
+                if (strcmp(clock, "monotonic") == 0)
+                        t = &l->time_offset_monotonic;
+                else if (strcmp(clock, "boottime") == 0)
+                        t = &l->time_offset_boottime;
+                else {
+                        pc_mapkey(p, clock);
+                        return pc_fail(p, "unknown clock (only monotonic and boottime can be offset)");
+                }
+                size_t mk = pc_key(p, clock);
+                if (json_type(o) != JSON_OBJECT)
+                        return pc_type_error(p, o, "an object");
+                if (parse_time_offset(p, o, t) < 0)
+                        return -1;
+                pc_pop(p, mk);
+        }
+        pc_pop(p, m);
+        return 0;
+}
+
+static int parse_device(struct pctx *p, const struct json *v, void *elem)
+{
+        struct spec_device *d = elem;
+        cleanup_free char *type = NULL;
+
+        if (pc_string(p, v, "path", F_REQUIRED | F_ABSOLUTE, &d->path) < 0 ||
+            pc_string(p, v, "type", F_REQUIRED, &type) < 0)
+                return -1;
+        if (strlen(type) != 1 || !strchr("cbup", type[0])) {
+                cleanup_free char *q = json_quote(type, 64);
+                pc_key(p, "type");
+                return pc_fail(p, "unknown device type %s (c, b, u or p)", q);
+        }
+        d->type = type[0];
+        /* a fifo has no numbers; every other device needs both */
+        int need = d->type == 'p' ? 0 : F_REQUIRED;
+        if (pc_int64(p, v, "major", need, NULL, &d->major, 0, INT64_MAX) < 0 ||
+            pc_int64(p, v, "minor", need, NULL, &d->minor, 0, INT64_MAX) < 0 ||
+            pc_uint32(p, v, "fileMode", 0, &d->has_file_mode, &d->file_mode) < 0 ||
+            pc_uint32(p, v, "uid", 0, &d->has_uid, &d->uid) < 0 ||
+            pc_uint32(p, v, "gid", 0, &d->has_gid, &d->gid) < 0)
+                return -1;
+        if (d->has_file_mode && d->file_mode > 07777) {
+                pc_key(p, "fileMode");
+                return pc_fail(p, "%u is not a permission mode (0..07777)", d->file_mode);
+        }
+        return 0;
+}
+
+static int parse_device_rule(struct pctx *p, const struct json *v, void *elem)
+{
+        struct spec_device_rule *r = elem;
+        cleanup_free char *type = NULL;
+
+        if (pc_bool(p, v, "allow", F_REQUIRED, NULL, &r->allow) < 0 ||
+            pc_string(p, v, "type", 0, &type) < 0)
+                return -1;
+        r->type = 'a';
+        if (type) {
+                if (strlen(type) != 1 || !strchr("acb", type[0])) {
+                        cleanup_free char *q = json_quote(type, 64);
+                        pc_key(p, "type");
+                        return pc_fail(p, "unknown device type %s (a, c or b)", q);
+                }
+                r->type = type[0];
+        }
+        if (pc_int64(p, v, "major", 0, &r->has_major, &r->major, -1, INT64_MAX) < 0 ||
+            pc_int64(p, v, "minor", 0, &r->has_minor, &r->minor, -1, INT64_MAX) < 0 ||
+            pc_string(p, v, "access", 0, &r->access) < 0)
+                return -1;
+        /* Go's tools write -1 for "any" */
+        if (r->has_major && r->major < 0)
+                r->has_major = false;
+        if (r->has_minor && r->minor < 0)
+                r->has_minor = false;
+        if (r->access && r->access[strspn(r->access, "rwm")]) {
+                cleanup_free char *q = json_quote(r->access, 64);
+                pc_key(p, "access");
+                return pc_fail(p, "%s is not a combination of r, w and m", q);
+        }
+        return 0;
+}
+
+static int parse_memory(struct pctx *p, const struct json *v, struct spec_memory *m)
+{
+        return pc_int64(p, v, "limit", 0, &m->has_limit, &m->limit, -1, INT64_MAX) < 0 ||
+               pc_int64(p, v, "reservation", 0, &m->has_reservation, &m->reservation, -1, INT64_MAX) < 0 ||
+               pc_int64(p, v, "swap", 0, &m->has_swap, &m->swap, -1, INT64_MAX) < 0 ||
+               pc_int64(p, v, "kernel", 0, &m->has_kernel, &m->kernel, -1, INT64_MAX) < 0 ||
+               pc_int64(p, v, "kernelTCP", 0, &m->has_kernel_tcp, &m->kernel_tcp, -1, INT64_MAX) < 0 ||
+               pc_uint64(p, v, "swappiness", 0, &m->has_swappiness, &m->swappiness, 100) < 0 ||
+               pc_bool(p, v, "disableOOMKiller", 0, &m->has_disable_oom_killer, &m->disable_oom_killer) < 0 ||
+               pc_bool(p, v, "useHierarchy", 0, &m->has_use_hierarchy, &m->use_hierarchy) < 0 ||
+               pc_bool(p, v, "checkBeforeUpdate", 0, &m->has_check_before_update, &m->check_before_update) < 0
+               ? -1 : 0;
+}
+
+static int parse_cpu(struct pctx *p, const struct json *v, struct spec_cpu *c)
+{
+        return pc_uint64(p, v, "shares", 0, &c->has_shares, &c->shares, UINT64_MAX) < 0 ||
+               pc_int64(p, v, "quota", 0, &c->has_quota, &c->quota, INT64_MIN, INT64_MAX) < 0 ||
+               pc_uint64(p, v, "burst", 0, &c->has_burst, &c->burst, UINT64_MAX) < 0 ||
+               pc_uint64(p, v, "period", 0, &c->has_period, &c->period, UINT64_MAX) < 0 ||
+               pc_int64(p, v, "realtimeRuntime", 0, &c->has_realtime_runtime, &c->realtime_runtime, INT64_MIN, INT64_MAX) < 0 ||
+               pc_uint64(p, v, "realtimePeriod", 0, &c->has_realtime_period, &c->realtime_period, UINT64_MAX) < 0 ||
+               pc_string(p, v, "cpus", 0, &c->cpus) < 0 ||
+               pc_string(p, v, "mems", 0, &c->mems) < 0 ||
+               pc_int64(p, v, "idle", 0, &c->has_idle, &c->idle, INT64_MIN, INT64_MAX) < 0
+               ? -1 : 0;
+}
+
+static int parse_pids(struct pctx *p, const struct json *v, struct spec_pids *pids)
+{
+        return pc_int64(p, v, "limit", 0, &pids->has_limit, &pids->limit, INT64_MIN, INT64_MAX);
+}
+
+static int parse_blkio_weight(struct pctx *p, const struct json *v, const char *key, bool *has,
+                              uint16_t *out)
+{
+        int64_t w;
+
+        if (pc_int64(p, v, key, 0, has, &w, 10, 1000) < 0)
+                return -1;
+        if (*has)
+                *out = (uint16_t)w;
+        return 0;
+}
+
+static int parse_weight_device(struct pctx *p, const struct json *v, void *elem)
+{
+        struct spec_blkio_weight_device *d = elem;
+
+        return pc_int64(p, v, "major", F_REQUIRED, NULL, &d->major, 0, INT64_MAX) < 0 ||
+               pc_int64(p, v, "minor", F_REQUIRED, NULL, &d->minor, 0, INT64_MAX) < 0 ||
+               parse_blkio_weight(p, v, "weight", &d->has_weight, &d->weight) < 0 ||
+               parse_blkio_weight(p, v, "leafWeight", &d->has_leaf_weight, &d->leaf_weight) < 0
+               ? -1 : 0;
+}
+
+static int parse_throttle(struct pctx *p, const struct json *v, void *elem)
+{
+        struct spec_blkio_throttle *t = elem;
+
+        return pc_int64(p, v, "major", F_REQUIRED, NULL, &t->major, 0, INT64_MAX) < 0 ||
+               pc_int64(p, v, "minor", F_REQUIRED, NULL, &t->minor, 0, INT64_MAX) < 0 ||
+               pc_uint64(p, v, "rate", F_REQUIRED, NULL, &t->rate, UINT64_MAX) < 0
+               ? -1 : 0;
+}
+
+static int parse_blkio(struct pctx *p, const struct json *v, struct spec_blkio *b)
+{
+        return parse_blkio_weight(p, v, "weight", &b->has_weight, &b->weight) < 0 ||
+               parse_blkio_weight(p, v, "leafWeight", &b->has_leaf_weight, &b->leaf_weight) < 0 ||
+               PC_OBJECT_ARRAY(p, v, "weightDevice", 0, b->weight_devices, b->n_weight_devices, parse_weight_device) < 0 ||
+               PC_OBJECT_ARRAY(p, v, "throttleReadBpsDevice", 0, b->throttle_read_bps, b->n_throttle_read_bps, parse_throttle) < 0 ||
+               PC_OBJECT_ARRAY(p, v, "throttleWriteBpsDevice", 0, b->throttle_write_bps, b->n_throttle_write_bps, parse_throttle) < 0 ||
+               PC_OBJECT_ARRAY(p, v, "throttleReadIOPSDevice", 0, b->throttle_read_iops, b->n_throttle_read_iops, parse_throttle) < 0 ||
+               PC_OBJECT_ARRAY(p, v, "throttleWriteIOPSDevice", 0, b->throttle_write_iops, b->n_throttle_write_iops, parse_throttle) < 0
+               ? -1 : 0;
+}
+
+static int parse_hugepage_limit(struct pctx *p, const struct json *v, void *elem)
+{
+        struct spec_hugepage_limit *h = elem;
+
+        return pc_string(p, v, "pageSize", F_REQUIRED | F_NONEMPTY, &h->page_size) < 0 ||
+               pc_uint64(p, v, "limit", F_REQUIRED, NULL, &h->limit, UINT64_MAX) < 0
+               ? -1 : 0;
+}
+
+static int parse_net_priority(struct pctx *p, const struct json *v, void *elem)
+{
+        struct spec_net_priority *n = elem;
+
+        return pc_string(p, v, "name", F_REQUIRED | F_NONEMPTY, &n->name) < 0 ||
+               pc_uint32(p, v, "priority", F_REQUIRED, NULL, &n->priority) < 0
+               ? -1 : 0;
+}
+
+static int parse_network(struct pctx *p, const struct json *v, struct spec_network *n)
+{
+        return pc_uint32(p, v, "classID", 0, &n->has_class_id, &n->class_id) < 0 ||
+               PC_OBJECT_ARRAY(p, v, "priorities", 0, n->priorities, n->n_priorities, parse_net_priority) < 0
+               ? -1 : 0;
+}
+
+static int parse_rdma(struct pctx *p, const struct json *v, struct spec_resources *r)
+{
+        const struct json *map;
+
+        if (pc_object(p, v, "rdma", 0, &map) < 0)
+                return -1;
+        if (!map)
+                return 0;
+        size_t m = pc_key(p, "rdma");
+        r->n_rdma = json_object_size(map);
+        r->rdma = xcalloc(r->n_rdma ? r->n_rdma : 1, sizeof(*r->rdma));
+        for (size_t i = 0; i < r->n_rdma; i++) {
+                const struct json *o = json_object_value(map, i);
+                struct spec_rdma *d = &r->rdma[i];
+                size_t mk = pc_mapkey(p, json_object_key(map, i));
+                if (json_type(o) != JSON_OBJECT)
+                        return pc_type_error(p, o, "an object");
+                d->device = xstrdup(json_object_key(map, i));
+                if (pc_uint32(p, o, "hcaHandles", 0, &d->has_hca_handles, &d->hca_handles) < 0 ||
+                    pc_uint32(p, o, "hcaObjects", 0, &d->has_hca_objects, &d->hca_objects) < 0)
+                        return -1;
+                pc_pop(p, mk);
+        }
+        pc_pop(p, m);
+        return 0;
+}
+
+/* Parses obj[key] (an optional object) with fn, the path at key. */
+#define PC_SUB(p, obj, key, fn, dst) ({                                                 \
+        const struct json *o_;                                                          \
+        int r_ = pc_object((p), (obj), (key), 0, &o_);                                  \
+        if (r_ == 0 && o_) {                                                            \
+                size_t m_ = pc_key((p), (key));                                         \
+                r_ = fn((p), o_, (dst));                                                \
+                if (r_ == 0)                                                            \
+                        pc_pop((p), m_);                                                \
+        }                                                                               \
+        r_;                                                                             \
+})
+
+static int parse_resources(struct pctx *p, const struct json *v, struct spec_resources *r)
+{
+        r->present = true;
+        return PC_OBJECT_ARRAY(p, v, "devices", 0, r->devices, r->n_devices, parse_device_rule) < 0 ||
+               PC_SUB(p, v, "memory", parse_memory, &r->memory) < 0 ||
+               PC_SUB(p, v, "cpu", parse_cpu, &r->cpu) < 0 ||
+               PC_SUB(p, v, "pids", parse_pids, &r->pids) < 0 ||
+               PC_SUB(p, v, "blockIO", parse_blkio, &r->blkio) < 0 ||
+               PC_OBJECT_ARRAY(p, v, "hugepageLimits", 0, r->hugepage_limits, r->n_hugepage_limits, parse_hugepage_limit) < 0 ||
+               PC_SUB(p, v, "network", parse_network, &r->network) < 0 ||
+               parse_rdma(p, v, r) < 0 ||
+               pc_string_map(p, v, "unified", &r->unified, &r->n_unified) < 0
+               ? -1 : 0;
+}
+
+static int parse_intel_rdt(struct pctx *p, const struct json *v, struct spec_intel_rdt *i)
+{
+        i->present = true;
+        return pc_string(p, v, "closID", 0, &i->clos_id) < 0 ||
+               pc_string(p, v, "l3CacheSchema", 0, &i->l3_cache_schema) < 0 ||
+               pc_string(p, v, "memBwSchema", 0, &i->mem_bw_schema) < 0 ||
+               pc_bool(p, v, "enableCMT", 0, NULL, &i->enable_cmt) < 0 ||
+               pc_bool(p, v, "enableMBM", 0, NULL, &i->enable_mbm) < 0
+               ? -1 : 0;
+}
+
+static int parse_action(struct pctx *p, const struct json *v, const char *key, enum seccomp_action *out)
+{
+        cleanup_free char *name = NULL;
+
+        if (pc_string(p, v, key, F_REQUIRED, &name) < 0)
+                return -1;
+        if (spec_seccomp_action_from_name(name, out) == 0)
+                return 0;
+        cleanup_free char *q = json_quote(name, 64);
+        pc_key(p, key);
+        return pc_fail(p, "unknown seccomp action %s", q);
+}
+
+static int parse_seccomp_arg(struct pctx *p, const struct json *v, void *elem)
+{
+        struct spec_seccomp_arg *a = elem;
+        cleanup_free char *op = NULL;
+        uint64_t index;
+
+        if (pc_uint64(p, v, "index", F_REQUIRED, NULL, &index, 5) < 0 ||
+            pc_uint64(p, v, "value", F_REQUIRED, NULL, &a->value, UINT64_MAX) < 0 ||
+            pc_uint64(p, v, "valueTwo", 0, NULL, &a->value_two, UINT64_MAX) < 0 ||
+            pc_string(p, v, "op", F_REQUIRED, &op) < 0)
+                return -1;
+        a->index = (uint32_t)index;
+        if (spec_seccomp_op_from_name(op, &a->op) < 0) {
+                cleanup_free char *q = json_quote(op, 64);
+                pc_key(p, "op");
+                return pc_fail(p, "unknown seccomp operator %s", q);
+        }
+        return 0;
+}
+
+static int parse_seccomp_syscall(struct pctx *p, const struct json *v, void *elem)
+{
+        struct spec_seccomp_syscall *sc = elem;
+
+        return pc_strv(p, v, "names", F_REQUIRED | F_NONEMPTY, F_NONEMPTY, &sc->names) < 0 ||
+               parse_action(p, v, "action", &sc->action) < 0 ||
+               pc_uint32(p, v, "errnoRet", 0, &sc->has_errno_ret, &sc->errno_ret) < 0 ||
+               PC_OBJECT_ARRAY(p, v, "args", 0, sc->args, sc->n_args, parse_seccomp_arg) < 0
+               ? -1 : 0;
+}
+
+/* Every element of names must satisfy known(); the message says what kind of name failed. */
+static int check_names(struct pctx *p, const char *key, char **names, bool (*known)(const char *),
+                       const char *what)
+{
+        for (size_t i = 0; names && names[i]; i++) {
+                if (known(names[i]))
+                        continue;
+                cleanup_free char *q = json_quote(names[i], 64);
+                pc_key(p, key);
+                pc_index(p, i);
+                return pc_fail(p, "unknown %s %s", what, q);
+        }
+        return 0;
+}
+
+static int parse_seccomp(struct pctx *p, const struct json *v, struct spec_seccomp *sc)
+{
+        sc->present = true;
+        return parse_action(p, v, "defaultAction", &sc->default_action) < 0 ||
+               pc_uint32(p, v, "defaultErrnoRet", 0, &sc->has_default_errno_ret, &sc->default_errno_ret) < 0 ||
+               pc_strv(p, v, "architectures", 0, 0, &sc->architectures) < 0 ||
+               check_names(p, "architectures", sc->architectures, spec_seccomp_arch_known, "seccomp architecture") < 0 ||
+               pc_strv(p, v, "flags", 0, 0, &sc->flags) < 0 ||
+               check_names(p, "flags", sc->flags, spec_seccomp_flag_known, "seccomp flag") < 0 ||
+               pc_string(p, v, "listenerPath", F_ABSOLUTE, &sc->listener_path) < 0 ||
+               pc_string(p, v, "listenerMetadata", 0, &sc->listener_metadata) < 0 ||
+               PC_OBJECT_ARRAY(p, v, "syscalls", 0, sc->syscalls, sc->n_syscalls, parse_seccomp_syscall) < 0
+               ? -1 : 0;
+}
+
+static bool domain_known(const char *d)
+{
+        return strcmp(d, "LINUX") == 0 || strcmp(d, "LINUX32") == 0;
+}
+
+static int parse_personality(struct pctx *p, const struct json *v, struct spec_personality *pe)
+{
+        pe->present = true;
+        if (pc_string(p, v, "domain", F_REQUIRED, &pe->domain) < 0)
+                return -1;
+        if (!domain_known(pe->domain)) {
+                cleanup_free char *q = json_quote(pe->domain, 64);
+                pc_key(p, "domain");
+                return pc_fail(p, "unknown personality domain %s (LINUX or LINUX32)", q);
+        }
+        return pc_strv(p, v, "flags", 0, 0, &pe->flags);
+}
+
+int parse_linux(struct pctx *p, const struct json *v, struct spec_linux *l)
+{
+        l->present = true;
+        if (parse_namespaces(p, v, l) < 0 ||
+            PC_OBJECT_ARRAY(p, v, "uidMappings", 0, l->uid_mappings, l->n_uid_mappings, parse_id_mapping) < 0 ||
+            PC_OBJECT_ARRAY(p, v, "gidMappings", 0, l->gid_mappings, l->n_gid_mappings, parse_id_mapping) < 0 ||
+            parse_time_offsets(p, v, l) < 0 ||
+            PC_OBJECT_ARRAY(p, v, "devices", 0, l->devices, l->n_devices, parse_device) < 0 ||
+            pc_string(p, v, "cgroupsPath", 0, &l->cgroups_path) < 0 ||
+            PC_SUB(p, v, "resources", parse_resources, &l->resources) < 0 ||
+            PC_SUB(p, v, "intelRdt", parse_intel_rdt, &l->intel_rdt) < 0 ||
+            pc_string_map(p, v, "sysctl", &l->sysctl, &l->n_sysctl) < 0 ||
+            PC_SUB(p, v, "seccomp", parse_seccomp, &l->seccomp) < 0 ||
+            pc_string(p, v, "rootfsPropagation", 0, &l->rootfs_propagation) < 0 ||
+            pc_strv(p, v, "maskedPaths", 0, F_ABSOLUTE, &l->masked_paths) < 0 ||
+            pc_strv(p, v, "readonlyPaths", 0, F_ABSOLUTE, &l->readonly_paths) < 0 ||
+            pc_string(p, v, "mountLabel", 0, &l->mount_label) < 0 ||
+            PC_SUB(p, v, "personality", parse_personality, &l->personality) < 0)
+                return -1;
+        if (l->rootfs_propagation && !*l->rootfs_propagation) {
+                /* Go's tools write "" for "not set" */
+                free(l->rootfs_propagation);
+                l->rootfs_propagation = NULL;
+        }
+        if (l->rootfs_propagation && !propagation_known(l->rootfs_propagation)) {
+                cleanup_free char *q = json_quote(l->rootfs_propagation, 64);
+                pc_key(p, "rootfsPropagation");
+                return pc_fail(p, "unknown propagation %s (private, shared, slave, unbindable or their r- forms)", q);
+        }
+        return 0;
+}
