@@ -32,6 +32,22 @@ common_teardown() {
                 grep -o " $TEST_DIR[^ ]*" /proc/self/mountinfo | sort -r | while read -r m; do umount -l "$m"; done
                 rm -rf "$TEST_DIR"
         fi
+        sanitizer_check
+}
+
+# Under tests/run-all.sh's sanitizer run (CONTAIN_SANITIZER_DIR set, ASan/UBSan log_path inside
+# it), a report written during this test fails the test: shown here, then moved aside.
+sanitizer_check() {
+        local dir=${CONTAIN_SANITIZER_DIR:-} f found=0
+        [ -n "$dir" ] && [ -d "$dir" ] || return 0
+        for f in "$dir"/*.[0-9]*; do
+                [ -f "$f" ] || continue
+                echo "sanitizer report $f:" >&2
+                cat "$f" >&2
+                mkdir -p "$dir/reported" && mv "$f" "$dir/reported/"
+                found=1
+        done
+        return $found
 }
 
 # contain with this test's --root
