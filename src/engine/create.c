@@ -1,0 +1,356 @@
+/* `create`, the runtime's side: state dir, cgroup, clone of the init, and the handshake that
+ * writes its id maps, runs the runtime hooks and waits until it is ready.  Any failure rolls
+ * everything back (init killed, cgroup destroyed, state dir removed). */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include "config.h"
+#include "contain/linux.h"
+#include "contain/log.h"
+#include "contain/util.h"
+#include "internal.h"
+
+/* Everything create made so far: what rollback undoes. */
+struct create_ctx {
+        const struct spec *spec;
+        const struct container_opts *o;
+        int dirfd;
+        struct saved_state *state;
+        struct cgroup *cg;
+        struct seccomp_program *seccomp;
+        int ns_fds[NS_TYPE_COUNT];
+        int sync_fd;
+        int fifo_fd;
+        int console_fd;
+        bool own_console_fd;
+        int pidfd;
+        pid_t pid;
+        bool done;
+};
+
+static void progress(const struct container_opts *o, enum container_step step, const char *detail)
+{
+        if (o->progress)
+                o->progress(o->progress_data, step, detail ? detail : "");
+}
+
+static void ctx_release(struct create_ctx *c)
+{
+        for (int t = 0; t < NS_TYPE_COUNT; t++)
+                closep(&c->ns_fds[t]);
+        closep(&c->sync_fd);
+        closep(&c->fifo_fd);
+        if (c->own_console_fd)
+                closep(&c->console_fd);
+        closep(&c->pidfd);
+        if (c->seccomp)
+                seccomp_program_free(c->seccomp);
+        c->seccomp = NULL;
+        if (c->cg)
+                cgroup_free(c->cg);
+        c->cg = NULL;
+        saved_state_free(c->state);
+        c->state = NULL;
+        closep(&c->dirfd);
+}
+
+/* Undoes a failed create; errors here are only logged: the original error is what matters. */
+static void ctx_rollback(struct create_ctx *c)
+{
+        if (c->pid > 0) {
+                kill(c->pid, SIGKILL);
+                while (waitpid(c->pid, NULL, 0) < 0 && errno == EINTR)
+                        ;
+        }
+        if (c->cg) {
+                struct error *e = NULL;
+                if (cgroup_destroy(c->cg, &e) < 0) {
+                        log_warning("rollback: %s", e->msg);
+                        error_free(e);
+                }
+        }
+        if (c->dirfd >= 0) {
+                struct error *e = NULL;
+                if (statedir_remove(c->o->root, c->o->id, c->dirfd, &e) < 0) {
+                        log_warning("rollback: %s", e->msg);
+                        error_free(e);
+                }
+        }
+}
+
+static void ctx_cleanup(struct create_ctx *c)
+{
+        if (!c->done)
+                ctx_rollback(c);
+        ctx_release(c);
+}
+
+static struct saved_state *initial_state(const struct spec *spec, const struct container_opts *o)
+{
+        struct saved_state *s = xcalloc(1, sizeof(*s));
+        s->oci_version = xstrdup(spec->oci_version ? spec->oci_version : CONTAIN_SPEC_VERSION);
+        s->id = xstrdup(o->id);
+        s->status = xstrdup("creating");
+        s->bundle = xstrdup(spec->bundle ? spec->bundle : "");
+        s->rootfs = xstrdup(spec->root_path ? spec->root_path : "");
+        s->created = time_rfc3339_now();
+        s->owner = owner_name(geteuid());
+        const struct spec_namespace *pidns = spec_namespace(spec, NS_PID);
+        s->new_pid_ns = pidns && !pidns->path;
+        s->annotations = spec->n_annotations ? xcalloc(spec->n_annotations, sizeof(struct spec_kv)) : NULL;
+        for (size_t i = 0; i < spec->n_annotations; i++) {
+                s->annotations[i].key = xstrdup(spec->annotations[i].key);
+                s->annotations[i].value = xstrdup(spec->annotations[i].value ? spec->annotations[i].value : "");
+        }
+        s->n_annotations = spec->n_annotations;
+        return s;
+}
+
+static int save_spec(int dirfd, const struct spec *spec, struct error **err)
+{
+        cleanup_free char *text = spec_to_json(spec);
+        if (!text)
+                return error_make(err, EINVAL, "serialise the container's config");
+        if (write_file_atomic_at(dirfd, CONFIG_FILE, text, strlen(text), 0600, false, err) < 0)
+                return error_wrap(err, "save the container's config");
+        return 0;
+}
+
+static int make_exec_fifo(struct create_ctx *c, struct error **err)
+{
+        if (mkfifoat(c->dirfd, EXEC_FIFO, 0600) < 0)
+                return error_make(err, errno, "create the exec fifo");
+        /* O_RDWR never blocks on a fifo: the init holds it and waits in read() for start's byte */
+        c->fifo_fd = openat(c->dirfd, EXEC_FIFO, O_RDWR | O_CLOEXEC);
+        if (c->fifo_fd < 0)
+                return error_make(err, errno, "open the exec fifo");
+        return 0;
+}
+
+/* The parent's part of SYNC_SETUP_REQUEST: id maps, time offsets, cgroup membership. */
+static int handle_setup(struct create_ctx *c, unsigned long clone_flags, bool time_ns, struct error **err)
+{
+        if ((clone_flags & CLONE_NEWUSER) && ns_write_id_maps(c->pid, c->spec, err) < 0)
+                return error_wrap(err, "container init");
+        if (time_ns && ns_write_time_offsets(c->pid, c->spec, err) < 0)
+                return error_wrap(err, "container init");
+        if (c->cg && cgroup_enter(c->cg, c->pid, err) < 0)
+                return error_wrap(err, "move the container init into its cgroup");
+        return sync_send(c->sync_fd, SYNC_SETUP_DONE, NULL, 0, err);
+}
+
+static int handle_hooks(struct create_ctx *c, struct error **err)
+{
+        cleanup_free char *json = state_hook_json(c->state, "creating");
+        if (hooks_run(c->spec, HOOK_PRESTART, json, err) < 0 ||
+            hooks_run(c->spec, HOOK_CREATE_RUNTIME, json, err) < 0)
+                return -1;
+        return sync_send(c->sync_fd, SYNC_HOOKS_DONE, json, strlen(json), err);
+}
+
+/* Why the init went away without telling us. */
+static int init_vanished(struct create_ctx *c, struct error **err)
+{
+        int status = 0;
+        pid_t w;
+        do
+                w = waitpid(c->pid, &status, 0);
+        while (w < 0 && errno == EINTR);
+        if (w == c->pid) {
+                c->pid = 0;
+                if (WIFSIGNALED(status))
+                        return error_make(err, 0, "container init killed by signal %d", WTERMSIG(status));
+                return error_make(err, 0, "container init exited with status %d", WEXITSTATUS(status));
+        }
+        return error_make(err, 0, "container init exited");
+}
+
+static int handshake(struct create_ctx *c, unsigned long clone_flags, bool time_ns, struct error **err)
+{
+        struct sync_msg *m = xmalloc(sizeof(*m));
+        cleanup_free struct sync_msg *m_owner = m;
+        for (;;) {
+                struct error *rerr = NULL;
+                if (sync_recv(c->sync_fd, m, &rerr) < 0) {
+                        bool eof = rerr->errnum == EPIPE;
+                        if (!eof) {
+                                *err = rerr;
+                                return error_wrap(err, "container init");
+                        }
+                        error_free(rerr);
+                        return init_vanished(c, err);
+                }
+                switch (m->type) {
+                case SYNC_SETUP_REQUEST:
+                        if (handle_setup(c, clone_flags, time_ns, err) < 0)
+                                return -1;
+                        progress(c->o, STEP_NAMESPACES, NULL);
+                        break;
+                case SYNC_PROGRESS:
+                        if (m->len >= 1)
+                                progress(c->o, (enum container_step)m->payload[0], m->payload + 1);
+                        break;
+                case SYNC_HOOKS_REQUEST:
+                        if (handle_hooks(c, err) < 0)
+                                return -1;
+                        break;
+                case SYNC_READY:
+                        return 0;
+                case SYNC_ERROR: {
+                        int32_t e = 0;
+                        if (m->len >= sizeof(e))
+                                memcpy(&e, m->payload, sizeof(e));
+                        error_make(err, 0, "container init: %s", m->len > sizeof(e) ? m->payload + sizeof(e) : "failed");
+                        (*err)->errnum = e;
+                        return -1;
+                }
+                default:
+                        return error_make(err, EPROTO, "container init: unexpected message %u", m->type);
+                }
+        }
+}
+
+static int clone_init(struct create_ctx *c, int n_preserve, struct error **err)
+{
+        const struct spec *spec = c->spec;
+        int sp[2];
+        if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0)
+                return error_make(err, errno, "socketpair");
+        c->sync_fd = sp[0];
+
+        unsigned long flags = (unsigned long)ns_clone_flags(spec);
+        /* time and cgroup namespaces are unshared by the init itself: the time offsets must be
+         * written before anyone enters, and the cgroup ns must be rooted at the container's
+         * cgroup, which a v1 host only joins after clone */
+        bool time_ns = flags & CLONE_NEWTIME, cgroup_ns = flags & CLONE_NEWCGROUP;
+        flags &= ~(unsigned long)(CLONE_NEWTIME | CLONE_NEWCGROUP);
+
+        /* a pid ns given by path is joined for our children: the init is born inside it */
+        unsigned skip = 0;
+        cleanup_close int own_pidns = -1;
+        if (c->ns_fds[NS_PID] >= 0) {
+                own_pidns = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
+                if (own_pidns < 0 || setns(c->ns_fds[NS_PID], CLONE_NEWPID) < 0) {
+                        int e = errno;
+                        close(sp[1]);
+                        return error_make(err, e, "join pid namespace %s", spec_namespace(spec, NS_PID)->path);
+                }
+                skip |= 1u << NS_PID;
+        }
+
+        struct init_args a = {
+                .spec = spec, .o = c->o, .sync_fd = sp[1], .console_fd = c->console_fd,
+                .fifo_fd = c->fifo_fd, .lock_fd = c->dirfd, .ns_skip = skip, .unshare_time = time_ns,
+                .unshare_cgroup = cgroup_ns, .new_userns = flags & CLONE_NEWUSER,
+                .n_preserve = n_preserve, .seccomp = c->seccomp,
+        };
+        memcpy(a.ns_fds, c->ns_fds, sizeof(a.ns_fds));
+        int nlisten = n_preserve - (c->o->preserve_fds > 0 ? c->o->preserve_fds : 0);
+        cleanup_strv char **extra_env = NULL;
+        if (nlisten > 0) {
+                cleanup_free char *lf = xasprintf("LISTEN_FDS=%d", nlisten);
+                strv_append(&extra_env, lf);
+                strv_append(&extra_env, "LISTEN_PID=1");
+        }
+        a.extra_env = extra_env;
+
+        struct error *cerr = NULL;
+        pid_t pid = clone_child(flags, c->cg ? cgroup_clone_fd(c->cg) : -1, &c->pidfd, &cerr);
+        if (pid == 0) {
+                close(sp[0]);
+                init_main(&a);
+        }
+        if (own_pidns >= 0)
+                (void)setns(own_pidns, CLONE_NEWPID);
+        close(sp[1]);
+        if (pid < 0) {
+                *err = cerr;
+                return -1;
+        }
+        c->pid = pid;
+
+        /* from here a delete --force can find (and kill) the init even if we die */
+        c->state->pid = pid;
+        c->state->start_time = proc_start_time(pid);
+        if (state_write(c->dirfd, c->state, err) < 0)
+                return -1;
+        return handshake(c, flags, time_ns, err);
+}
+
+int create_container(const struct spec *spec, const struct container_opts *o, int console_fd,
+                     pid_t *pid_out, struct error **err)
+{
+        if (!spec->process.present || !spec->process.args || !spec->process.args[0])
+                return error_make(err, EINVAL, "config.json: process.args: required to create a container");
+        if (spec->process.terminal && console_fd < 0 && !o->console_socket)
+                return error_make(err, EINVAL, "process.terminal is true: --console-socket is required");
+
+        __attribute__((cleanup(ctx_cleanup))) struct create_ctx c = {
+                .spec = spec, .o = o, .dirfd = -1, .sync_fd = -1, .fifo_fd = -1,
+                .console_fd = -1, .pidfd = -1,
+        };
+        for (int t = 0; t < NS_TYPE_COUNT; t++)
+                c.ns_fds[t] = -1;
+
+        int dirfd = statedir_create(o->root, o->id, err);
+        if (dirfd < 0)
+                return -1;
+        c.dirfd = dirfd;
+        c.state = initial_state(spec, o);
+        if (state_write(c.dirfd, c.state, err) < 0 || save_spec(c.dirfd, spec, err) < 0)
+                return -1;
+
+        if (cgroup_create(spec, o->id, o->cgroup_manager, &c.cg, err) < 0)
+                return error_wrap(err, "create cgroup");
+        if (c.cg) {
+                const char *cs = cgroup_state_string(c.cg);
+                c.state->cgroup = cs ? xstrdup(cs) : NULL;
+                if (state_write(c.dirfd, c.state, err) < 0)
+                        return -1;
+                progress(o, STEP_CGROUP, cgroup_path(c.cg));
+        }
+
+        if (spec->linux.seccomp.present && seccomp_program_build(&spec->linux.seccomp, &c.seccomp, err) < 0)
+                return error_wrap(err, "seccomp");
+        if (ns_open_paths(spec, c.ns_fds, err) < 0)
+                return -1;
+        if (make_exec_fifo(&c, err) < 0)
+                return -1;
+        if (spec->process.terminal) {
+                if (console_fd >= 0) {
+                        c.console_fd = console_fd;
+                } else {
+                        c.console_fd = console_socket_connect(o->console_socket, err);
+                        if (c.console_fd < 0)
+                                return -1;
+                        c.own_console_fd = true;
+                }
+        }
+
+        if (clone_init(&c, fds_to_preserve(o->preserve_fds), err) < 0)
+                return -1;
+
+        free(c.state->status);
+        c.state->status = xstrdup("created");
+        c.state->created_ok = true;
+        if (state_write(c.dirfd, c.state, err) < 0)
+                return -1;
+        if (o->pid_file && pid_file_write(o->pid_file, c.pid, err) < 0)
+                return -1;
+        if (pid_out)
+                *pid_out = c.pid;
+        c.done = true;
+        return 0;
+}
+
+int container_create(const struct spec *spec, const struct container_opts *o, struct error **err)
+{
+        return create_container(spec, o, -1, NULL, err);
+}

@@ -1,0 +1,93 @@
+/* `delete`: kills what is left (with --force), runs poststop hooks, destroys the cgroup and
+ * removes the state dir; copes with whatever a runtime killed mid-create left behind. */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/syscall.h>
+
+#include "contain/log.h"
+#include "contain/util.h"
+#include "internal.h"
+
+/* SIGKILLs the init (if it is still ours) and waits for it to be gone. */
+static void kill_init_and_wait(const struct saved_state *s)
+{
+        if (s->pid <= 0)
+                return;
+        int pidfd = (int)syscall(SYS_pidfd_open, s->pid, 0);
+        if (pidfd < 0)
+                return;
+        if (proc_matches(s->pid, s->start_time)) {
+                (void)syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+                /* readable once it has exited; bounded so a D-state process cannot hang us */
+                struct pollfd p = { .fd = pidfd, .events = POLLIN };
+                while (poll(&p, 1, 10000) < 0 && errno == EINTR)
+                        ;
+        }
+        close(pidfd);
+}
+
+int container_delete(const char *root, const char *id, bool force, struct error **err)
+{
+        cleanup_close int dirfd = statedir_open(root, id, true, err);
+        if (dirfd < 0) {
+                if (force && (*err)->errnum == ENOENT && strstr((*err)->msg, "does not exist")) {
+                        error_free(*err);
+                        *err = NULL;
+                        return 0;
+                }
+                return -1;
+        }
+        cleanup_saved_state struct saved_state *s = NULL;
+        if (state_read(dirfd, &s, err) < 0) {
+                if ((*err)->errnum != ENOENT)
+                        return -1;
+                /* create died before writing anything (we hold the lock, so it is not running) */
+                error_free(*err);
+                *err = NULL;
+                return statedir_remove(root, id, dirfd, err);
+        }
+        cleanup_cgroup struct cgroup *cg = NULL;
+        if (s->cgroup) {
+                struct error *e = NULL;
+                if (cgroup_open(s->cgroup, &cg, &e) < 0) {
+                        log_warning("delete \"%s\": %s", id, e->msg);
+                        error_free(e);
+                }
+        }
+        const char *status = state_status(dirfd, s, cg);
+        if (strcmp(status, "stopped") != 0) {
+                if (!force)
+                        return error_make(err, 0, "cannot delete container \"%s\" that is not stopped: %s", id, status);
+                if (cg) {
+                        struct error *e = NULL;
+                        if (strcmp(status, "paused") == 0 && cgroup_freeze(cg, false, &e) < 0) {
+                                log_warning("delete \"%s\": %s", id, e->msg);
+                                error_free(e);
+                                e = NULL;
+                        }
+                        if (cgroup_kill_all(cg, SIGKILL, &e) < 0) {
+                                log_warning("delete \"%s\": %s", id, e->msg);
+                                error_free(e);
+                        }
+                }
+                kill_init_and_wait(s);
+        }
+
+        if (s->created_ok) {
+                cleanup_spec struct spec *spec = NULL;
+                struct error *e = NULL;
+                if (state_load_spec(dirfd, &spec, &e) < 0) {
+                        log_warning("poststop hooks: %s", e->msg);
+                        error_free(e);
+                } else if (spec->hooks[HOOK_POSTSTOP].n) {
+                        cleanup_free char *json = state_hook_json(s, "stopped");
+                        hooks_run_warn(spec, HOOK_POSTSTOP, json);
+                }
+        }
+        /* processes outside a pid ns of its own may outlive the init: cgroup_destroy kills them */
+        if (cg && cgroup_destroy(cg, err) < 0)
+                return error_wrap(err, "delete container \"%s\"", id);
+        return statedir_remove(root, id, dirfd, err);
+}

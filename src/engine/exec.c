@@ -1,0 +1,262 @@
+/* `exec`: a new process in a running container.  The runtime joins the init's pid namespace
+ * for its children and clones the process, which joins the other namespaces (user first),
+ * and gets the cgroup, terminal and security settings of the container's saved config. */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+#include "contain/linux.h"
+#include "contain/log.h"
+#include "contain/util.h"
+#include "internal.h"
+
+struct exec_child {
+        const struct spec_process *proc;
+        int sync_fd;
+        int console_fd;
+        int ns_fds[NS_TYPE_COUNT];
+        unsigned ns_skip;
+        int n_preserve;
+        struct seccomp_program *seccomp;
+};
+
+static void exec_child_release(struct exec_child *c)
+{
+        for (int t = 0; t < NS_TYPE_COUNT; t++)
+                closep(&c->ns_fds[t]);
+        closep(&c->console_fd);
+        closep(&c->sync_fd);
+        if (c->seccomp)
+                seccomp_program_free(c->seccomp);
+        c->seccomp = NULL;
+}
+
+static bool same_ns(pid_t pid, const char *name)
+{
+        char path[64];
+        struct stat a, b;
+        snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)pid, name);
+        if (stat(path, &a) < 0)
+                return true;    /* the kernel lacks this namespace type */
+        snprintf(path, sizeof(path), "/proc/self/ns/%s", name);
+        if (stat(path, &b) < 0)
+                return true;
+        return a.st_ino == b.st_ino && a.st_dev == b.st_dev;
+}
+
+static int open_init_namespaces(pid_t pid, int fds[NS_TYPE_COUNT], struct error **err)
+{
+        for (int t = 0; t < NS_TYPE_COUNT; t++) {
+                fds[t] = -1;
+                const char *name = ns_type_proc_name((enum ns_type)t);
+                if (same_ns(pid, name))
+                        continue;
+                char path[64];
+                snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)pid, name);
+                fds[t] = open(path, O_RDONLY | O_CLOEXEC);
+                if (fds[t] < 0)
+                        return error_make(err, errno, "open %s", path);
+        }
+        return 0;
+}
+
+static int exec_child_setup(struct exec_child *c, struct error **err)
+{
+        sigset_t none;
+        sigemptyset(&none);
+        sigprocmask(SIG_SETMASK, &none, NULL);
+        if (fds_prepare_for_exec(c->n_preserve, err) < 0)
+                return -1;
+        struct sync_msg *m = xmalloc(sizeof(*m));
+        cleanup_free struct sync_msg *m_owner = m;
+        if (sync_expect(c->sync_fd, SYNC_SETUP_DONE, m, "wait for the runtime", err) < 0)
+                return -1;
+        if (ns_join(c->ns_fds, c->ns_skip, err) < 0)
+                return -1;
+        if (c->console_fd >= 0) {
+                if (terminal_setup_exec(c->proc, c->console_fd, err) < 0)
+                        return -1;
+                closep(&c->console_fd);
+        }
+        cleanup_free char *path = NULL;
+        if (process_resolve_exec(c->proc, &path, err) < 0 || process_apply(c->proc, err) < 0)
+                return -1;
+        if (sync_send(c->sync_fd, SYNC_READY, NULL, 0, err) < 0)
+                return -1;
+        if (c->seccomp && seccomp_program_install(c->seccomp, err) < 0)
+                return error_wrap(err, "seccomp");
+        process_exec(c->proc, path, err);
+        return -1;
+}
+
+__attribute__((noreturn)) static void exec_child_main(struct exec_child *c)
+{
+        struct error *err = NULL;
+        exec_child_setup(c, &err);
+        if (!err)
+                error_make(&err, 0, "exec returned");
+        sync_send_error(c->sync_fd, err);
+        _exit(255);
+}
+
+/* After SYNC_READY, EOF means exec succeeded (the socket is close-on-exec). */
+static int wait_exec_result(int sync_fd, struct error **err)
+{
+        struct sync_msg *m = xmalloc(sizeof(*m));
+        cleanup_free struct sync_msg *m_owner = m;
+        if (sync_expect(sync_fd, SYNC_READY, m, "exec", err) < 0)
+                return -1;
+        struct error *e = NULL;
+        if (sync_recv(sync_fd, m, &e) < 0) {
+                bool eof = e->errnum == EPIPE;
+                error_free(e);
+                if (eof)
+                        return 0;
+                return error_make(err, EIO, "exec: lost the process");
+        }
+        if (m->type == SYNC_ERROR) {
+                int32_t n = 0;
+                if (m->len >= sizeof(n))
+                        memcpy(&n, m->payload, sizeof(n));
+                error_make(err, 0, "exec: %s", m->len > sizeof(n) ? m->payload + sizeof(n) : "failed");
+                (*err)->errnum = n;
+                return -1;
+        }
+        return 0;
+}
+
+static int wait_process(pid_t pid, int *exit_status, struct error **err)
+{
+        static const int fwd[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2 };
+        sigset_t set, old;
+        sigemptyset(&set);
+        for (size_t i = 0; i < ARRAY_SIZE(fwd); i++)
+                sigaddset(&set, fwd[i]);
+        sigprocmask(SIG_BLOCK, &set, &old);
+        cleanup_close int sigfd = signalfd(-1, &set, SFD_CLOEXEC);
+        cleanup_close int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+        int status = 0, r = 0;
+        for (;;) {
+                struct pollfd p[2] = { { .fd = pidfd, .events = POLLIN }, { .fd = sigfd, .events = POLLIN } };
+                if (poll(p, 2, -1) < 0 && errno != EINTR) {
+                        r = error_make(err, errno, "poll");
+                        break;
+                }
+                if (p[1].revents & POLLIN) {
+                        struct signalfd_siginfo si;
+                        if (read(sigfd, &si, sizeof(si)) == sizeof(si))
+                                kill(pid, (int)si.ssi_signo);
+                }
+                if (pidfd < 0 || (p[0].revents & POLLIN)) {
+                        pid_t w;
+                        do
+                                w = waitpid(pid, &status, 0);
+                        while (w < 0 && errno == EINTR);
+                        if (w < 0)
+                                r = error_make(err, errno, "wait for the exec process");
+                        break;
+                }
+        }
+        sigprocmask(SIG_SETMASK, &old, NULL);
+        if (r == 0)
+                *exit_status = WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
+        return r;
+}
+
+int container_load_spec(const char *root, const char *id, struct spec **out, struct error **err)
+{
+        cleanup_close int dirfd = statedir_open(root, id, false, err);
+        if (dirfd < 0)
+                return -1;
+        return state_load_spec(dirfd, out, err);
+}
+
+int container_exec(const char *root, const char *id, const struct spec_process *proc,
+                   const struct exec_opts *o, int *exit_status, struct error **err)
+{
+        cleanup_close int dirfd = statedir_open(root, id, false, err);
+        if (dirfd < 0)
+                return -1;
+        cleanup_saved_state struct saved_state *s = NULL;
+        if (state_read(dirfd, &s, err) < 0)
+                return -1;
+        cleanup_cgroup struct cgroup *cg = NULL;
+        if (s->cgroup && cgroup_open(s->cgroup, &cg, err) < 0)
+                return error_wrap(err, "container \"%s\"", id);
+        const char *status = state_status(dirfd, s, cg);
+        if (strcmp(status, "stopped") == 0)
+                return error_make(err, 0, "cannot exec in a stopped container");
+        if (strcmp(status, "paused") == 0)
+                return error_make(err, 0, "cannot exec in a paused container");
+        if (strcmp(status, "creating") == 0)
+                return error_make(err, 0, "cannot exec in a container that is being created");
+        cleanup_spec struct spec *spec = NULL;
+        if (state_load_spec(dirfd, &spec, err) < 0)
+                return -1;
+
+        __attribute__((cleanup(exec_child_release))) struct exec_child c = {
+                .proc = proc, .sync_fd = -1, .console_fd = -1,
+                .n_preserve = o->preserve_fds > 0 ? o->preserve_fds : 0 };
+        for (int t = 0; t < NS_TYPE_COUNT; t++)
+                c.ns_fds[t] = -1;
+        if (open_init_namespaces(s->pid, c.ns_fds, err) < 0)
+                return -1;
+        if (!proc_matches(s->pid, s->start_time))
+                return error_make(err, 0, "cannot exec in a stopped container");
+        if (spec->linux.seccomp.present && seccomp_program_build(&spec->linux.seccomp, &c.seccomp, err) < 0)
+                return error_wrap(err, "seccomp");
+        if (proc->terminal) {
+                if (!o->console_socket)
+                        return error_make(err, EINVAL, "exec with a terminal needs --console-socket");
+                c.console_fd = console_socket_connect(o->console_socket, err);
+                if (c.console_fd < 0)
+                        return -1;
+        }
+        int sp[2];
+        if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0)
+                return error_make(err, errno, "socketpair");
+        cleanup_close int sync_fd = sp[0];
+        c.sync_fd = sp[1];
+
+        cleanup_close int own_pidns = -1;
+        if (c.ns_fds[NS_PID] >= 0) {
+                own_pidns = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
+                if (own_pidns < 0 || setns(c.ns_fds[NS_PID], CLONE_NEWPID) < 0)
+                        return error_make(err, errno, "join the pid namespace of container \"%s\"", id);
+                c.ns_skip |= 1u << NS_PID;
+        }
+        pid_t pid = clone_child(0, cg ? cgroup_clone_fd(cg) : -1, NULL, err);
+        if (pid == 0) {
+                closep(&sync_fd);
+                closep(&dirfd);
+                exec_child_main(&c);
+        }
+        if (own_pidns >= 0)
+                (void)setns(own_pidns, CLONE_NEWPID);
+        closep(&c.sync_fd);
+        if (pid < 0)
+                return -1;
+        if ((cg && cgroup_enter(cg, pid, err) < 0) ||
+            sync_send(sync_fd, SYNC_SETUP_DONE, NULL, 0, err) < 0 ||
+            wait_exec_result(sync_fd, err) < 0) {
+                kill(pid, SIGKILL);
+                waitpid(pid, NULL, 0);
+                return -1;
+        }
+        if (o->pid_file && pid_file_write(o->pid_file, pid, err) < 0)
+                return -1;
+        if (o->detach) {
+                *exit_status = 0;
+                return 0;
+        }
+        return wait_process(pid, exit_status, err);
+}

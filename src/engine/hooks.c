@@ -1,0 +1,163 @@
+/* OCI hooks: each one a program run with the state JSON on stdin, its env and args, killed
+ * after its timeout; its output is captured so a failure can say why. */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <time.h>
+
+#include "contain/log.h"
+#include "contain/util.h"
+#include "internal.h"
+
+#define HOOK_OUTPUT_MAX 4096
+
+static int64_t now_ms(void)
+{
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+__attribute__((noreturn)) static void hook_child(const struct spec_hook *h, int in_fd, int out_fd)
+{
+        /* a runtime killed mid-create must not leave its hooks running */
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        signal(SIGPIPE, SIG_DFL);
+        if (dup2(in_fd, 0) < 0 || dup2(out_fd, 1) < 0 || dup2(out_fd, 2) < 0)
+                _exit(126);
+        char *fallback_argv[] = { h->path, NULL };
+        char *empty_env[] = { NULL };
+        execve(h->path, h->args ? h->args : fallback_argv, h->env ? h->env : empty_env);
+        dprintf(2, "exec %s: %s", h->path, strerror(errno));
+        _exit(127);
+}
+
+/* Reads the hook's output until it closes it or the deadline passes; returns false on timeout. */
+static bool collect_output(int fd, int64_t deadline, char *buf, size_t *len)
+{
+        for (;;) {
+                int timeout = -1;
+                if (deadline) {
+                        int64_t left = deadline - now_ms();
+                        if (left <= 0)
+                                return false;
+                        timeout = left > INT32_MAX ? INT32_MAX : (int)left;
+                }
+                struct pollfd p = { .fd = fd, .events = POLLIN };
+                int r = poll(&p, 1, timeout);
+                if (r < 0 && errno == EINTR)
+                        continue;
+                if (r == 0)
+                        return false;
+                char tmp[1024];
+                ssize_t n = read(fd, tmp, sizeof(tmp));
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n <= 0)
+                        return true;
+                size_t take = (size_t)n;
+                if (*len + take > HOOK_OUTPUT_MAX)
+                        take = HOOK_OUTPUT_MAX - *len;
+                memcpy(buf + *len, tmp, take);
+                *len += take;
+        }
+}
+
+static int hook_run_one(const struct spec_hook *h, const char *kind, size_t idx,
+                        const char *state_json, struct error **err)
+{
+        int in[2], out[2];
+        if (pipe2(in, O_CLOEXEC) < 0)
+                return error_make(err, errno, "%s hook #%zu: pipe", kind, idx);
+        if (pipe2(out, O_CLOEXEC) < 0) {
+                int e = errno;
+                close(in[0]);
+                close(in[1]);
+                return error_make(err, e, "%s hook #%zu: pipe", kind, idx);
+        }
+        cleanup_close int in_w = in[1], out_r = out[0];
+        pid_t pid = fork();
+        if (pid < 0) {
+                int e = errno;
+                close(in[0]);
+                close(out[1]);
+                return error_make(err, e, "%s hook #%zu (%s): fork", kind, idx, h->path);
+        }
+        if (pid == 0)
+                hook_child(h, in[0], out[1]);
+        close(in[0]);
+        close(out[1]);
+
+        /* a hook that does not read stdin must not hurt us: SIGPIPE is ignored around the write,
+         * and the write is non-blocking (the state is far below a pipe's capacity anyway) */
+        struct sigaction ign = { .sa_handler = SIG_IGN }, old;
+        sigaction(SIGPIPE, &ign, &old);
+        fcntl(in_w, F_SETFL, O_NONBLOCK);
+        (void)write_all(in_w, state_json, strlen(state_json));
+        sigaction(SIGPIPE, &old, NULL);
+        closep(&in_w);
+
+        char output[HOOK_OUTPUT_MAX + 1];
+        size_t len = 0;
+        int64_t deadline = h->has_timeout ? now_ms() + (int64_t)h->timeout * 1000 : 0;
+        bool in_time = collect_output(out_r, deadline, output, &len);
+        if (!in_time)
+                kill(pid, SIGKILL);
+        int status = 0;
+        /* the hook may have closed its output early: its exit still counts against the deadline */
+        for (;;) {
+                pid_t w = waitpid(pid, &status, in_time && deadline ? WNOHANG : 0);
+                if (w < 0 && errno == EINTR)
+                        continue;
+                if (w == 0) {
+                        if (now_ms() >= deadline) {
+                                in_time = false;
+                                kill(pid, SIGKILL);
+                                continue;
+                        }
+                        struct timespec ts = { 0, 10 * 1000 * 1000 };
+                        nanosleep(&ts, NULL);
+                        continue;
+                }
+                break;
+        }
+        while (len > 0 && (output[len - 1] == '\n' || output[len - 1] == ' '))
+                len--;
+        output[len] = '\0';
+        const char *sep = len ? ": " : "";
+        if (!in_time)
+                return error_make(err, ETIMEDOUT, "%s hook #%zu (%s) timed out after %d s%s%s",
+                                  kind, idx, h->path, h->timeout, sep, output);
+        if (WIFSIGNALED(status))
+                return error_make(err, 0, "%s hook #%zu (%s) killed by signal %d%s%s", kind, idx,
+                                  h->path, WTERMSIG(status), sep, output);
+        if (WEXITSTATUS(status) != 0)
+                return error_make(err, 0, "%s hook #%zu (%s) exited with status %d%s%s", kind, idx,
+                                  h->path, WEXITSTATUS(status), sep, output);
+        return 0;
+}
+
+int hooks_run(const struct spec *spec, enum hook_kind kind, const char *state_json, struct error **err)
+{
+        const struct spec_hook_list *l = &spec->hooks[kind];
+        for (size_t i = 0; i < l->n; i++)
+                if (hook_run_one(&l->hooks[i], hook_kind_name(kind), i, state_json, err) < 0)
+                        return -1;
+        return 0;
+}
+
+void hooks_run_warn(const struct spec *spec, enum hook_kind kind, const char *state_json)
+{
+        const struct spec_hook_list *l = &spec->hooks[kind];
+        for (size_t i = 0; i < l->n; i++) {
+                struct error *e = NULL;
+                if (hook_run_one(&l->hooks[i], hook_kind_name(kind), i, state_json, &e) < 0) {
+                        log_warning("%s", e->msg);
+                        error_free(e);
+                }
+        }
+}

@@ -1,0 +1,180 @@
+/* The container init, between clone and exec: joins/sets up its namespaces, builds the rootfs,
+ * applies the process settings, tells the runtime it is ready and waits on the exec fifo for
+ * `start`.  Failures before "ready" travel to the runtime as SYNC_ERROR messages. */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+
+#include "contain/linux.h"
+#include "contain/log.h"
+#include "contain/util.h"
+#include "internal.h"
+
+#ifndef KEYCTL_JOIN_SESSION_KEYRING
+#define KEYCTL_JOIN_SESSION_KEYRING 1
+#endif
+
+static void send_progress(int fd, enum container_step step, const char *detail)
+{
+        char buf[512];
+        size_t n = strlen(detail ? detail : "");
+        if (n > sizeof(buf) - 1)
+                n = sizeof(buf) - 1;
+        buf[0] = (char)step;
+        memcpy(buf + 1, detail ? detail : "", n);
+        struct error *e = NULL;
+        (void)sync_send(fd, SYNC_PROGRESS, buf, n + 1, &e);
+        error_free(e);
+}
+
+/* The caller may have blocked or ignored signals (run blocks the ones it forwards). */
+static void reset_signals(void)
+{
+        sigset_t none;
+        sigemptyset(&none);
+        sigprocmask(SIG_SETMASK, &none, NULL);
+        struct sigaction dfl = { .sa_handler = SIG_DFL };
+        for (int sig = 1; sig < NSIG; sig++)
+                if (sig != SIGKILL && sig != SIGSTOP)
+                        (void)sigaction(sig, &dfl, NULL);
+}
+
+static bool has_ns(const struct spec *spec, enum ns_type t)
+{
+        return spec_namespace(spec, t) != NULL;
+}
+
+static int enter_namespaces(struct init_args *a, struct error **err)
+{
+        if (a->unshare_time && unshare(CLONE_NEWTIME) < 0)
+                return error_make(err, errno, "create the time namespace");
+        struct sync_msg *m = xmalloc(sizeof(*m));
+        cleanup_free struct sync_msg *m_owner = m;
+        if (sync_send(a->sync_fd, SYNC_SETUP_REQUEST, NULL, 0, err) < 0 ||
+            sync_expect(a->sync_fd, SYNC_SETUP_DONE, m, "wait for the runtime", err) < 0)
+                return -1;
+        if (a->new_userns) {
+                /* become root of the new user namespace now that the maps exist */
+                if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
+                        return error_make(err, errno, "become root in the user namespace (is uid/gid 0 mapped?)");
+        }
+        if (ns_join(a->ns_fds, a->ns_skip, err) < 0)
+                return -1;
+        if (a->unshare_time) {
+                cleanup_close int fd = open("/proc/self/ns/time_for_children", O_RDONLY | O_CLOEXEC);
+                if (fd < 0 || setns(fd, CLONE_NEWTIME) < 0)
+                        return error_make(err, errno, "enter the time namespace");
+        }
+        if (a->unshare_cgroup && unshare(CLONE_NEWCGROUP) < 0)
+                return error_make(err, errno, "create the cgroup namespace");
+        if (!a->o->no_new_keyring) {
+                /* a session keyring of our own so the container cannot read the host's keys;
+                 * kernels or user namespaces without keyrings just go without */
+                cleanup_free char *name = xasprintf("_ses.%s", a->o->id);
+                (void)syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, name, 0, 0, 0);
+        }
+        return 0;
+}
+
+static int init_setup(struct init_args *a, bool *ready_sent, struct error **err)
+{
+        const struct spec *spec = a->spec;
+
+        closep(&a->lock_fd);
+        /* until "ready", the init must not outlive a runtime killed mid-create */
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        reset_signals();
+        if (fds_prepare_for_exec(a->n_preserve, err) < 0)
+                return -1;
+        if (enter_namespaces(a, err) < 0)
+                return -1;
+
+        if (process_set_hostname(spec, err) < 0)
+                return -1;
+        if (spec->hostname)
+                send_progress(a->sync_fd, STEP_HOSTNAME, spec->hostname);
+
+        struct rootfs_opts ro = {
+                .no_pivot = a->o->no_pivot,
+                .console_fd = -1,
+                .new_netns = has_ns(spec, NS_NETWORK),
+                .new_userns = has_ns(spec, NS_USER),
+                .new_cgroupns = has_ns(spec, NS_CGROUP),
+        };
+        if (rootfs_mount_all(spec, &ro, err) < 0)
+                return -1;
+        send_progress(a->sync_fd, STEP_ROOTFS, spec->root_path);
+        if (a->console_fd >= 0) {
+                if (terminal_setup_container(spec, a->console_fd, err) < 0)
+                        return -1;
+                closep(&a->console_fd);
+        }
+
+        struct sync_msg *m = xmalloc(sizeof(*m));
+        cleanup_free struct sync_msg *m_owner = m;
+        if (sync_send(a->sync_fd, SYNC_HOOKS_REQUEST, NULL, 0, err) < 0 ||
+            sync_expect(a->sync_fd, SYNC_HOOKS_DONE, m, "wait for the runtime hooks", err) < 0)
+                return -1;
+        cleanup_free char *state_json = xstrdup(m->payload);
+        if (hooks_run(spec, HOOK_CREATE_CONTAINER, state_json, err) < 0)
+                return -1;
+
+        if (rootfs_finish(spec, &ro, err) < 0)
+                return -1;
+        send_progress(a->sync_fd, STEP_PIVOT, "");
+
+        cleanup_free char *path = NULL;
+        if (process_resolve_exec(&spec->process, &path, err) < 0)
+                return -1;
+        if (process_apply(&spec->process, err) < 0)
+                return -1;
+
+        prctl(PR_SET_PDEATHSIG, 0);
+        if (sync_send(a->sync_fd, SYNC_READY, NULL, 0, err) < 0)
+                return -1;
+        closep(&a->sync_fd);
+        *ready_sent = true;
+
+        /* wait for `start`: it writes one byte into the fifo */
+        char c;
+        ssize_t r;
+        do
+                r = read(a->fifo_fd, &c, 1);
+        while (r < 0 && errno == EINTR);
+        if (r != 1)
+                return error_make(err, r < 0 ? errno : EPIPE, "wait for start on the exec fifo");
+        closep(&a->fifo_fd);
+
+        /* startContainer hooks see the state as it is now */
+        if (hooks_run(spec, HOOK_START_CONTAINER, state_json, err) < 0)
+                return -1;
+
+        struct spec_process proc = spec->process;
+        cleanup_strv char **env = strv_dup(spec->process.env);
+        for (char **e = a->extra_env; e && *e; e++)
+                strv_append(&env, *e);
+        proc.env = env;
+        if (a->seccomp && seccomp_program_install(a->seccomp, err) < 0)
+                return error_wrap(err, "seccomp");
+        process_exec(&proc, path, err);
+        return -1;
+}
+
+void init_main(struct init_args *a)
+{
+        struct error *err = NULL;
+        bool ready_sent = false;
+
+        init_setup(a, &ready_sent, &err);
+        if (!err)
+                error_make(&err, 0, "container init returned without exec");
+        if (!ready_sent)
+                sync_send_error(a->sync_fd, err);
+        else
+                log_error("container init: %s", err->msg);
+        _exit(255);
+}

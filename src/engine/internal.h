@@ -1,0 +1,151 @@
+/* Pieces shared by the files of src/engine: the saved state, the state-dir lock, the
+ * parent/init messages, hooks, terminals and fd hygiene.  Not for other modules. */
+#ifndef CONTAIN_ENGINE_INTERNAL_H
+#define CONTAIN_ENGINE_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "contain/engine.h"
+
+#define STATE_FILE "state.json"
+#define CONFIG_FILE "config.json"       /* the spec the container was created with */
+#define EXEC_FIFO "exec.fifo"
+
+/* ---- state.c: <root>/<id>/state.json ---- */
+struct saved_state {
+        char *oci_version;
+        char *id;
+        char *status;           /* as last written: creating, created, running */
+        pid_t pid;              /* 0 until the init exists */
+        uint64_t start_time;    /* /proc/pid/stat field 22, guards against pid reuse */
+        char *bundle;
+        char *rootfs;
+        char *created;
+        char *owner;
+        char *cgroup;           /* cgroup_state_string(), NULL when none */
+        struct spec_kv *annotations;
+        size_t n_annotations;
+        bool new_pid_ns;        /* false: processes may outlive the init (kill/delete) */
+        bool created_ok;        /* create completed (poststop hooks are due at delete) */
+};
+void saved_state_free(struct saved_state *s);
+static inline void saved_state_freep(struct saved_state **s) { if (*s) saved_state_free(*s); }
+#define cleanup_saved_state __attribute__((cleanup(saved_state_freep)))
+
+int state_write(int dirfd, const struct saved_state *s, struct error **err);
+/* ENOENT when state.json is missing. */
+int state_read(int dirfd, struct saved_state **out, struct error **err);
+/* Computed status: "stopped" when the process is gone (or is another one now). */
+const char *state_status(int dirfd, const struct saved_state *s, struct cgroup *cg);
+/* The state JSON given to hooks and printed by `state`. */
+char *state_hook_json(const struct saved_state *s, const char *status);
+/* /proc/PID/stat field 22; 0 when the process is gone or a zombie. */
+uint64_t proc_start_time(pid_t pid);
+/* True when pid is alive and still the process that started at start_time. */
+bool proc_matches(pid_t pid, uint64_t start_time);
+char *owner_name(uid_t uid);
+
+/* ---- lock.c: the state dir ---- */
+/* Creates <root>/<id> (EEXIST: already exists) and returns its fd, locked. */
+int statedir_create(const char *root, const char *id, struct error **err);
+/* Opens and locks <root>/<id> (missing: does not exist).  lock: exclusive flock. */
+int statedir_open(const char *root, const char *id, bool lock, struct error **err);
+/* Removes the state dir and its files. */
+int statedir_remove(const char *root, const char *id, int dirfd, struct error **err);
+int does_not_exist(struct error **err, const char *id);
+
+/* ---- sync.c: parent <-> init messages on a SOCK_SEQPACKET pair ---- */
+enum sync_type {
+        SYNC_SETUP_REQUEST = 1, /* init: write my id maps / time offsets, enter the cgroup */
+        SYNC_SETUP_DONE,        /* parent: done */
+        SYNC_PROGRESS,          /* init: payload = step number byte + detail */
+        SYNC_HOOKS_REQUEST,     /* init: mounts are there, run prestart/createRuntime */
+        SYNC_HOOKS_DONE,        /* parent: payload = state JSON for the init's own hooks */
+        SYNC_READY,             /* init: about to wait on the exec fifo */
+        SYNC_ERROR,             /* either side: payload = int32 errno + message */
+        SYNC_CHILD_PID,         /* exec helper: payload = pid of the process */
+};
+#define SYNC_MAX_PAYLOAD 8192
+struct sync_msg {
+        uint32_t type;
+        uint32_t len;
+        char payload[SYNC_MAX_PAYLOAD + 1];     /* NUL-terminated for text */
+};
+int sync_send(int fd, enum sync_type type, const void *payload, size_t len, struct error **err);
+/* Reads one message; EOF (peer gone) is an error "peer exited". */
+int sync_recv(int fd, struct sync_msg *m, struct error **err);
+/* Waits for a message of type want; a SYNC_ERROR becomes *err (prefixed with ctx). */
+int sync_expect(int fd, enum sync_type want, struct sync_msg *m, const char *ctx, struct error **err);
+/* Sends err as a SYNC_ERROR (best effort). */
+void sync_send_error(int fd, const struct error *err);
+
+/* ---- hooks.c ---- */
+/* Runs the hooks of one kind in order with state_json on stdin; the first failure stops
+ * (timeout kills the hook).  Errors carry the hook's stderr. */
+int hooks_run(const struct spec *spec, enum hook_kind kind, const char *state_json, struct error **err);
+/* Same, but failures are warnings (poststart, poststop). */
+void hooks_run_warn(const struct spec *spec, enum hook_kind kind, const char *state_json);
+
+/* ---- terminal.c ---- */
+/* Connects to the console socket (before clone, so a bad path fails early). */
+int console_socket_connect(const char *path, struct error **err);
+/* In the init, after rootfs_mount_all: opens a pty of the container's devpts, binds the peer
+ * on <rootfs>/dev/console, sends the master over sock, makes the peer the controlling
+ * terminal and fds 0-2. */
+int terminal_setup_container(const struct spec *spec, int sock, struct error **err);
+/* For exec: a pty from the container's /dev/ptmx (we are in its mount ns). */
+int terminal_setup_exec(const struct spec_process *proc, int sock, struct error **err);
+/* Receives a pty master sent with SCM_RIGHTS. */
+int console_recv_fd(int sock, int *fd, struct error **err);
+/* Relays the caller's terminal to a pty master (raw mode, window size): run.c's wait loop
+ * polls terminal_relay_fds() and calls terminal_relay_io() when one is ready. */
+struct terminal_relay;
+int terminal_relay_start(int master, struct terminal_relay **out, struct error **err);
+/* fds[0] = stdin (or -1 once at EOF), fds[1] = the master. */
+void terminal_relay_fds(const struct terminal_relay *r, int fds[2]);
+/* Copies what is ready; returns false once the master is closed (all processes gone). */
+bool terminal_relay_io(struct terminal_relay *r, short stdin_revents, short master_revents);
+/* Copies the caller's window size to the pty (SIGWINCH). */
+void terminal_relay_resize(struct terminal_relay *r);
+/* Drains what the process wrote before exiting, restores the caller's terminal. */
+void terminal_relay_free(struct terminal_relay *r);
+
+/* ---- fds.c ---- */
+/* How many fds beyond 0-2 to keep: --preserve-fds plus LISTEN_FDS (socket activation). */
+int fds_to_preserve(int preserve_fds);
+/* In the child: every fd >= 3 + n becomes close-on-exec, fds 3..3+n-1 lose it. */
+int fds_prepare_for_exec(int n, struct error **err);
+/* Writes a pid file atomically, without a trailing newline. */
+int pid_file_write(const char *path, pid_t pid, struct error **err);
+
+/* ---- create.c / init.c ---- */
+struct init_args {
+        const struct spec *spec;
+        const struct container_opts *o;
+        int sync_fd;
+        int console_fd;         /* connected console socket, or -1 */
+        int fifo_fd;            /* the exec fifo, O_RDWR: the init waits in read() */
+        int lock_fd;            /* the parent's locked state dir: closed at once by the init */
+        int ns_fds[NS_TYPE_COUNT];
+        unsigned ns_skip;
+        bool unshare_time, unshare_cgroup, new_userns;
+        int n_preserve;
+        struct seccomp_program *seccomp;
+        char **extra_env;       /* LISTEN_FDS/LISTEN_PID */
+};
+/* The container init: never returns. */
+__attribute__((noreturn)) void init_main(struct init_args *a);
+
+/* clone3 with CLONE_INTO_CGROUP when cgroup_fd >= 0 (falls back to clone); fork-like. */
+pid_t clone_child(unsigned long flags, int cgroup_fd, int *pidfd, struct error **err);
+
+/* The spec a container was created with (saved in its state dir). */
+int state_load_spec(int dirfd, struct spec **out, struct error **err);
+
+/* Internal create used by run: console_fd overrides console_socket; *pid_out = init pid. */
+int create_container(const struct spec *spec, const struct container_opts *o, int console_fd,
+                     pid_t *pid_out, struct error **err);
+
+#endif

@@ -1,0 +1,169 @@
+/* `kill`, `ps`, `pause`/`resume`: signals and cgroup queries on an existing container.  The
+ * init is signalled through a pidfd opened after checking its start time, so a recycled pid
+ * is never hit. */
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/syscall.h>
+
+#include "contain/util.h"
+#include "internal.h"
+
+static const struct {
+        const char *name;
+        int sig;
+} signal_names[] = {
+        { "HUP", SIGHUP }, { "INT", SIGINT }, { "QUIT", SIGQUIT }, { "ILL", SIGILL },
+        { "TRAP", SIGTRAP }, { "ABRT", SIGABRT }, { "IOT", SIGIOT }, { "BUS", SIGBUS },
+        { "FPE", SIGFPE }, { "KILL", SIGKILL }, { "USR1", SIGUSR1 }, { "SEGV", SIGSEGV },
+        { "USR2", SIGUSR2 }, { "PIPE", SIGPIPE }, { "ALRM", SIGALRM }, { "TERM", SIGTERM },
+        { "STKFLT", SIGSTKFLT }, { "CHLD", SIGCHLD }, { "CONT", SIGCONT }, { "STOP", SIGSTOP },
+        { "TSTP", SIGTSTP }, { "TTIN", SIGTTIN }, { "TTOU", SIGTTOU }, { "URG", SIGURG },
+        { "XCPU", SIGXCPU }, { "XFSZ", SIGXFSZ }, { "VTALRM", SIGVTALRM }, { "PROF", SIGPROF },
+        { "WINCH", SIGWINCH }, { "IO", SIGIO }, { "POLL", SIGPOLL }, { "PWR", SIGPWR },
+        { "SYS", SIGSYS },
+};
+
+int signal_parse(const char *text, int *sig, struct error **err)
+{
+        int64_t n;
+        if (parse_int64(text, &n) == 0) {
+                if (n <= 0 || n >= NSIG)
+                        return error_make(err, EINVAL, "invalid signal \"%s\"", text);
+                *sig = (int)n;
+                return 0;
+        }
+        const char *name = strncasecmp(text, "SIG", 3) == 0 ? text + 3 : text;
+        for (size_t i = 0; i < ARRAY_SIZE(signal_names); i++)
+                if (strcasecmp(name, signal_names[i].name) == 0) {
+                        *sig = signal_names[i].sig;
+                        return 0;
+                }
+        if (strncasecmp(name, "RTMIN", 5) == 0 || strncasecmp(name, "RTMAX", 5) == 0) {
+                int64_t off = 0;
+                if (name[5] && parse_int64(name + 5, &off) < 0)
+                        return error_make(err, EINVAL, "invalid signal \"%s\"", text);
+                int s = (strncasecmp(name, "RTMIN", 5) == 0 ? SIGRTMIN : SIGRTMAX) + (int)off;
+                if (s < SIGRTMIN || s > SIGRTMAX)
+                        return error_make(err, EINVAL, "invalid signal \"%s\"", text);
+                *sig = s;
+                return 0;
+        }
+        return error_make(err, EINVAL, "invalid signal \"%s\"", text);
+}
+
+/* Signals the init if it still is the process create started; ESRCH when it is gone. */
+static int signal_init(const struct saved_state *s, int sig)
+{
+        int pidfd = (int)syscall(SYS_pidfd_open, s->pid, 0);
+        if (pidfd < 0)
+                return -1;
+        int r = -1;
+        if (proc_matches(s->pid, s->start_time))
+                r = (int)syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0);
+        else
+                errno = ESRCH;
+        int e = errno;
+        close(pidfd);
+        errno = e;
+        return r;
+}
+
+static int open_container(const char *root, const char *id, int *dirfd, struct saved_state **s,
+                          struct cgroup **cg, struct error **err)
+{
+        *dirfd = statedir_open(root, id, false, err);
+        if (*dirfd < 0)
+                return -1;
+        if (state_read(*dirfd, s, err) < 0) {
+                if ((*err)->errnum == ENOENT) {
+                        *s = xcalloc(1, sizeof(**s));
+                        (*s)->status = xstrdup("creating");
+                        error_free(*err);
+                        *err = NULL;
+                } else {
+                        return -1;
+                }
+        }
+        if (cg && (*s)->cgroup && cgroup_open((*s)->cgroup, cg, err) < 0)
+                return error_wrap(err, "container \"%s\"", id);
+        return 0;
+}
+
+int container_kill(const char *root, const char *id, int sig, bool all, struct error **err)
+{
+        cleanup_close int dirfd = -1;
+        cleanup_saved_state struct saved_state *s = NULL;
+        cleanup_cgroup struct cgroup *cg = NULL;
+        if (open_container(root, id, &dirfd, &s, &cg, err) < 0)
+                return -1;
+        const char *status = state_status(dirfd, s, cg);
+        if (all) {
+                if (cg && cgroup_kill_all(cg, sig, err) < 0)
+                        return error_wrap(err, "kill all processes of \"%s\"", id);
+                if (strcmp(status, "stopped") != 0 && signal_init(s, sig) < 0 && errno != ESRCH)
+                        return error_make(err, errno, "kill container \"%s\"", id);
+                return 0;
+        }
+        if (strcmp(status, "stopped") == 0)
+                return error_make(err, ESRCH, "container not running");
+        if (signal_init(s, sig) < 0) {
+                if (errno == ESRCH)
+                        return error_make(err, ESRCH, "container not running");
+                return error_make(err, errno, "kill container \"%s\"", id);
+        }
+        return 0;
+}
+
+int container_pids(const char *root, const char *id, pid_t **pids, size_t *n, struct error **err)
+{
+        cleanup_close int dirfd = -1;
+        cleanup_saved_state struct saved_state *s = NULL;
+        cleanup_cgroup struct cgroup *cg = NULL;
+        if (open_container(root, id, &dirfd, &s, &cg, err) < 0)
+                return -1;
+        if (!cg) {
+                /* no cgroup (--cgroup-manager=disabled): the init is all we know of */
+                *n = 0;
+                *pids = xcalloc(1, sizeof(pid_t));
+                if (proc_matches(s->pid, s->start_time))
+                        (*pids)[(*n)++] = s->pid;
+                return 0;
+        }
+        return cgroup_pids(cg, pids, n, err);
+}
+
+int container_cgroup(const char *root, const char *id, struct cgroup **out, struct error **err)
+{
+        cleanup_close int dirfd = -1;
+        cleanup_saved_state struct saved_state *s = NULL;
+        if (open_container(root, id, &dirfd, &s, out, err) < 0)
+                return -1;
+        if (!*out)
+                return error_make(err, ENOENT, "container \"%s\" has no cgroup", id);
+        return 0;
+}
+
+int container_pause(const char *root, const char *id, bool pause, struct error **err)
+{
+        cleanup_close int dirfd = statedir_open(root, id, true, err);
+        if (dirfd < 0)
+                return -1;
+        cleanup_saved_state struct saved_state *s = NULL;
+        if (state_read(dirfd, &s, err) < 0)
+                return -1;
+        cleanup_cgroup struct cgroup *cg = NULL;
+        if (!s->cgroup)
+                return error_make(err, EINVAL, "container \"%s\" has no cgroup to freeze", id);
+        if (cgroup_open(s->cgroup, &cg, err) < 0)
+                return -1;
+        const char *status = state_status(dirfd, s, cg);
+        if (pause && strcmp(status, "running") != 0 && strcmp(status, "created") != 0)
+                return error_make(err, 0, "container not running");
+        if (!pause && strcmp(status, "paused") != 0)
+                return error_make(err, 0, "container not paused");
+        if (cgroup_freeze(cg, pause, err) < 0)
+                return error_wrap(err, "%s container \"%s\"", pause ? "pause" : "resume", id);
+        return 0;
+}

@@ -1,0 +1,100 @@
+/* The state dir <root>/<id>: created with mkdir (so two creates of one id cannot both win),
+ * locked with flock on the directory itself for every command that changes it. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+
+#include "contain/util.h"
+#include "internal.h"
+
+int does_not_exist(struct error **err, const char *id)
+{
+        return error_make(err, ENOENT, "container \"%s\" does not exist", id);
+}
+
+static int lock_dir(int fd, const char *id, struct error **err)
+{
+        while (flock(fd, LOCK_EX) < 0)
+                if (errno != EINTR)
+                        return error_make(err, errno, "lock the state of container \"%s\"", id);
+        /* a delete that held the lock before us may have removed the directory */
+        struct stat st;
+        if (fstat(fd, &st) < 0)
+                return error_make(err, errno, "stat the state of container \"%s\"", id);
+        if (st.st_nlink == 0)
+                return does_not_exist(err, id);
+        return 0;
+}
+
+int statedir_create(const char *root, const char *id, struct error **err)
+{
+        if (container_id_validate(id, err) < 0)
+                return -1;
+        if (mkdir_p(root, 0700, err) < 0)
+                return error_wrap(err, "create the state root");
+        cleanup_close int rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (rootfd < 0)
+                return error_make(err, errno, "open %s", root);
+        if (mkdirat(rootfd, id, 0700) < 0) {
+                if (errno == EEXIST)
+                        return error_make(err, EEXIST, "container \"%s\" already exists", id);
+                return error_make(err, errno, "create the state dir %s/%s", root, id);
+        }
+        int fd = openat(rootfd, id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0)
+                return error_make(err, errno, "open the state dir %s/%s", root, id);
+        if (lock_dir(fd, id, err) < 0) {
+                close(fd);
+                return -1;
+        }
+        return fd;
+}
+
+int statedir_open(const char *root, const char *id, bool lock, struct error **err)
+{
+        if (container_id_validate(id, err) < 0)
+                return -1;
+        cleanup_close int rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (rootfd < 0) {
+                if (errno == ENOENT)
+                        return does_not_exist(err, id);
+                return error_make(err, errno, "open %s", root);
+        }
+        cleanup_close int fd = openat(rootfd, id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0) {
+                if (errno == ENOENT || errno == ENOTDIR)
+                        return does_not_exist(err, id);
+                return error_make(err, errno, "open the state dir %s/%s", root, id);
+        }
+        if (lock && lock_dir(fd, id, err) < 0)
+                return -1;
+        return steal_fd(&fd);
+}
+
+int statedir_remove(const char *root, const char *id, int dirfd, struct error **err)
+{
+        int dup_fd = dup(dirfd);
+        if (dup_fd < 0)
+                return error_make(err, errno, "dup");
+        cleanup_dir DIR *d = fdopendir(dup_fd);
+        if (!d) {
+                close(dup_fd);
+                return error_make(err, errno, "read the state dir of \"%s\"", id);
+        }
+        struct dirent *de;
+        while ((de = readdir(d))) {
+                if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+                        continue;
+                if (unlinkat(dirfd, de->d_name, 0) < 0 && errno != ENOENT)
+                        return error_make(err, errno, "remove %s/%s/%s", root, id, de->d_name);
+        }
+        cleanup_close int rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (rootfd < 0)
+                return error_make(err, errno, "open %s", root);
+        if (unlinkat(rootfd, id, AT_REMOVEDIR) < 0 && errno != ENOENT)
+                return error_make(err, errno, "remove %s/%s", root, id);
+        return 0;
+}

@@ -1,0 +1,88 @@
+/* `start`: one byte into the exec fifo releases the waiting init; the fifo is then removed
+ * (its absence is what makes the status "running"), and poststart hooks run. */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
+
+#include "contain/log.h"
+#include "contain/util.h"
+#include "internal.h"
+
+/* Waits until the init has taken the byte (or died): poststart runs after the release. */
+static void wait_fifo_drained(int fd, const struct saved_state *s)
+{
+        for (int i = 0; i < 5000; i++) {
+                int n = 0;
+                if (ioctl(fd, FIONREAD, &n) < 0 || n == 0 || !proc_matches(s->pid, s->start_time))
+                        return;
+                struct timespec ts = { 0, 1000 * 1000 };
+                nanosleep(&ts, NULL);
+        }
+}
+
+int container_start(const char *root, const char *id, struct error **err)
+{
+        cleanup_close int dirfd = statedir_open(root, id, true, err);
+        if (dirfd < 0)
+                return -1;
+        cleanup_saved_state struct saved_state *s = NULL;
+        if (state_read(dirfd, &s, err) < 0) {
+                if ((*err)->errnum == ENOENT) {
+                        error_free(*err);
+                        *err = NULL;
+                        return error_make(err, 0, "cannot start container \"%s\": it is not created", id);
+                }
+                return -1;
+        }
+        const char *status = state_status(dirfd, s, NULL);
+        if (strcmp(status, "created") != 0) {
+                if (strcmp(status, "stopped") == 0)
+                        return error_make(err, 0, "cannot start a container that has stopped");
+                if (strcmp(status, "creating") == 0)
+                        return error_make(err, 0, "cannot start container \"%s\": it is still being created", id);
+                return error_make(err, 0, "cannot start an already running container");
+        }
+
+        cleanup_close int fifo = openat(dirfd, EXEC_FIFO, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+        if (fifo < 0) {
+                if (errno == ENXIO)     /* no reader: the init is gone */
+                        return error_make(err, 0, "cannot start a container that has stopped");
+                return error_make(err, errno, "open the exec fifo of \"%s\"", id);
+        }
+        if (write(fifo, "0", 1) != 1)
+                return error_make(err, errno, "release the init of \"%s\"", id);
+        wait_fifo_drained(fifo, s);
+        if (unlinkat(dirfd, EXEC_FIFO, 0) < 0 && errno != ENOENT)
+                return error_make(err, errno, "remove the exec fifo of \"%s\"", id);
+
+        free(s->status);
+        s->status = xstrdup("running");
+        if (state_write(dirfd, s, err) < 0)
+                return -1;
+
+        cleanup_spec struct spec *spec = NULL;
+        struct error *e = NULL;
+        if (state_load_spec(dirfd, &spec, &e) < 0) {
+                log_warning("poststart hooks: %s", e->msg);
+                error_free(e);
+                return 0;
+        }
+        if (spec->hooks[HOOK_POSTSTART].n) {
+                cleanup_free char *json = state_hook_json(s, "running");
+                hooks_run_warn(spec, HOOK_POSTSTART, json);
+        }
+        return 0;
+}
+
+int state_load_spec(int dirfd, struct spec **out, struct error **err)
+{
+        cleanup_free char *text = NULL;
+        size_t len;
+        if (read_file_at(dirfd, CONFIG_FILE, 0, &text, &len, err) < 0)
+                return error_wrap(err, "load the container's saved config");
+        if (spec_parse(text, len, "saved config.json", NULL, out, err) < 0)
+                return error_wrap(err, "load the container's saved config");
+        return 0;
+}

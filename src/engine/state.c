@@ -1,0 +1,195 @@
+/* state.json of a container: what create saved (pid, start time, cgroup, bundle...), and the
+ * status computed from reality each time it is read (the saved one is only a hint). */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "config.h"
+#include "contain/json.h"
+#include "contain/util.h"
+#include "internal.h"
+
+void saved_state_free(struct saved_state *s)
+{
+        if (!s)
+                return;
+        free(s->oci_version);
+        free(s->id);
+        free(s->status);
+        free(s->bundle);
+        free(s->rootfs);
+        free(s->created);
+        free(s->owner);
+        free(s->cgroup);
+        for (size_t i = 0; i < s->n_annotations; i++) {
+                free(s->annotations[i].key);
+                free(s->annotations[i].value);
+        }
+        free(s->annotations);
+        free(s);
+}
+
+static void write_annotations(struct json_writer *w, const struct spec_kv *kv, size_t n)
+{
+        json_w_key(w, "annotations");
+        json_w_object_begin(w);
+        for (size_t i = 0; i < n; i++)
+                json_w_kv_string(w, kv[i].key, kv[i].value);
+        json_w_object_end(w);
+}
+
+int state_write(int dirfd, const struct saved_state *s, struct error **err)
+{
+        cleanup_json_writer struct json_writer *w = json_writer_new(false);
+        json_w_object_begin(w);
+        json_w_kv_string(w, "ociVersion", s->oci_version);
+        json_w_kv_string(w, "id", s->id);
+        json_w_kv_string(w, "status", s->status);
+        json_w_kv_int(w, "pid", s->pid);
+        json_w_kv_uint(w, "startTime", s->start_time);
+        json_w_kv_string(w, "bundle", s->bundle);
+        json_w_kv_string(w, "rootfs", s->rootfs);
+        json_w_kv_string(w, "created", s->created);
+        json_w_kv_string(w, "owner", s->owner);
+        json_w_kv_string(w, "cgroup", s->cgroup);
+        json_w_kv_bool(w, "newPidNamespace", s->new_pid_ns);
+        json_w_kv_bool(w, "createdOk", s->created_ok);
+        write_annotations(w, s->annotations, s->n_annotations);
+        json_w_object_end(w);
+        size_t len;
+        cleanup_free char *doc = json_writer_finish(w, &len);
+        /* no fsync: the state dir lives on a tmpfs (/run) and dies with the machine anyway */
+        if (write_file_atomic_at(dirfd, STATE_FILE, doc, len, 0600, false, err) < 0)
+                return error_wrap(err, "save container state");
+        return 0;
+}
+
+static char *dup_field(const struct json *doc, const char *key)
+{
+        const char *v = json_string(json_get(doc, key));
+        return v ? xstrdup(v) : NULL;
+}
+
+int state_read(int dirfd, struct saved_state **out, struct error **err)
+{
+        cleanup_free char *text = NULL;
+        size_t len;
+        if (read_file_at(dirfd, STATE_FILE, 1 << 20, &text, &len, err) < 0)
+                return -1;
+        cleanup_json struct json *doc = NULL;
+        if (json_parse(text, len, &doc, err) < 0)
+                return error_wrap(err, "parse %s", STATE_FILE);
+        if (json_type(doc) != JSON_OBJECT)
+                return error_make(err, EINVAL, "parse %s: not an object", STATE_FILE);
+
+        struct saved_state *s = xcalloc(1, sizeof(*s));
+        s->oci_version = dup_field(doc, "ociVersion");
+        s->id = dup_field(doc, "id");
+        s->status = dup_field(doc, "status");
+        int64_t pid = 0;
+        if (json_int64(json_get(doc, "pid"), &pid) && pid > 0 && pid < INT32_MAX)
+                s->pid = (pid_t)pid;
+        (void)json_uint64(json_get(doc, "startTime"), &s->start_time);
+        s->bundle = dup_field(doc, "bundle");
+        s->rootfs = dup_field(doc, "rootfs");
+        s->created = dup_field(doc, "created");
+        s->owner = dup_field(doc, "owner");
+        s->cgroup = dup_field(doc, "cgroup");
+        s->new_pid_ns = json_bool(json_get(doc, "newPidNamespace"));
+        s->created_ok = json_bool(json_get(doc, "createdOk"));
+        const struct json *ann = json_get(doc, "annotations");
+        size_t n = ann && json_type(ann) == JSON_OBJECT ? json_object_size(ann) : 0;
+        s->annotations = n ? xcalloc(n, sizeof(struct spec_kv)) : NULL;
+        for (size_t i = 0; i < n; i++) {
+                const char *v = json_string(json_object_value(ann, i));
+                s->annotations[s->n_annotations].key = xstrdup(json_object_key(ann, i));
+                s->annotations[s->n_annotations].value = xstrdup(v ? v : "");
+                s->n_annotations++;
+        }
+        if (!s->status)
+                s->status = xstrdup("creating");
+        *out = s;
+        return 0;
+}
+
+uint64_t proc_start_time(pid_t pid)
+{
+        char path[64];
+        snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+        cleanup_free char *text = NULL;
+        struct error *e = NULL;
+        if (read_file_at(AT_FDCWD, path, 0, &text, NULL, &e) < 0) {
+                error_free(e);
+                return 0;
+        }
+        /* the command name (field 2) may hold spaces and parentheses: skip to its last ')' */
+        char *p = strrchr(text, ')');
+        if (!p || p[1] != ' ')
+                return 0;
+        p += 2;
+        char state = *p;
+        if (state == 'Z' || state == 'X')
+                return 0;
+        /* p is at field 3; field 22 is 19 fields further */
+        for (int f = 3; f < 22; f++) {
+                p = strchr(p, ' ');
+                if (!p)
+                        return 0;
+                p++;
+        }
+        return strtoull(p, NULL, 10);
+}
+
+bool proc_matches(pid_t pid, uint64_t start_time)
+{
+        if (pid <= 0)
+                return false;
+        uint64_t t = proc_start_time(pid);
+        return t != 0 && (start_time == 0 || t == start_time);
+}
+
+const char *state_status(int dirfd, const struct saved_state *s, struct cgroup *cg)
+{
+        if (!proc_matches(s->pid, s->start_time))
+                return "stopped";
+        if (strcmp(s->status, "creating") == 0)
+                return "creating";
+        struct stat st;
+        if (fstatat(dirfd, EXEC_FIFO, &st, AT_SYMLINK_NOFOLLOW) == 0)
+                return "created";
+        if (cg) {
+                bool frozen = false;
+                struct error *e = NULL;
+                if (cgroup_is_frozen(cg, &frozen, &e) == 0 && frozen)
+                        return "paused";
+                error_free(e);
+        }
+        return "running";
+}
+
+char *state_hook_json(const struct saved_state *s, const char *status)
+{
+        cleanup_json_writer struct json_writer *w = json_writer_new(false);
+        json_w_object_begin(w);
+        json_w_kv_string(w, "ociVersion", s->oci_version ? s->oci_version : CONTAIN_SPEC_VERSION);
+        json_w_kv_string(w, "id", s->id);
+        json_w_kv_string(w, "status", status);
+        json_w_kv_int(w, "pid", s->pid);
+        json_w_kv_string(w, "bundle", s->bundle);
+        write_annotations(w, s->annotations, s->n_annotations);
+        json_w_object_end(w);
+        return json_writer_finish(w, NULL);
+}
+
+char *owner_name(uid_t uid)
+{
+        struct passwd pw, *res = NULL;
+        char buf[4096];
+        if (getpwuid_r(uid, &pw, buf, sizeof(buf), &res) == 0 && res)
+                return xstrdup(res->pw_name);
+        return xasprintf("%u", (unsigned)uid);
+}

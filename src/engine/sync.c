@@ -1,0 +1,90 @@
+/* Messages between the runtime and the container init (or exec helper) on a SOCK_SEQPACKET
+ * pair: {type, len, payload}, one datagram each, so nothing is ever half-read. */
+#include <errno.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "contain/util.h"
+#include "internal.h"
+
+struct wire_header {
+        uint32_t type;
+        uint32_t len;
+};
+
+int sync_send(int fd, enum sync_type type, const void *payload, size_t len, struct error **err)
+{
+        if (len > SYNC_MAX_PAYLOAD)
+                len = SYNC_MAX_PAYLOAD;
+        char buf[sizeof(struct wire_header) + SYNC_MAX_PAYLOAD];
+        struct wire_header h = { .type = type, .len = (uint32_t)len };
+        memcpy(buf, &h, sizeof(h));
+        if (len)
+                memcpy(buf + sizeof(h), payload, len);
+        for (;;) {
+                ssize_t w = send(fd, buf, sizeof(h) + len, MSG_NOSIGNAL);
+                if (w >= 0)
+                        return 0;
+                if (errno != EINTR)
+                        return error_make(err, errno, "send message %d", (int)type);
+        }
+}
+
+int sync_recv(int fd, struct sync_msg *m, struct error **err)
+{
+        char buf[sizeof(struct wire_header) + SYNC_MAX_PAYLOAD];
+        ssize_t r;
+        do
+                r = recv(fd, buf, sizeof(buf), 0);
+        while (r < 0 && errno == EINTR);
+        if (r < 0)
+                return error_make(err, errno, "receive message");
+        if (r == 0)
+                return error_make(err, EPIPE, "peer exited");
+        struct wire_header h;
+        if ((size_t)r < sizeof(h))
+                return error_make(err, EPROTO, "short message");
+        memcpy(&h, buf, sizeof(h));
+        if (h.len != (size_t)r - sizeof(h))
+                return error_make(err, EPROTO, "message %u: bad length", h.type);
+        m->type = h.type;
+        m->len = h.len;
+        memcpy(m->payload, buf + sizeof(h), h.len);
+        m->payload[h.len] = '\0';
+        return 0;
+}
+
+int sync_expect(int fd, enum sync_type want, struct sync_msg *m, const char *ctx, struct error **err)
+{
+        if (sync_recv(fd, m, err) < 0)
+                return error_wrap(err, "%s", ctx);
+        if (m->type == SYNC_ERROR) {
+                int32_t e = 0;
+                if (m->len >= sizeof(e))
+                        memcpy(&e, m->payload, sizeof(e));
+                const char *text = m->len > sizeof(e) ? m->payload + sizeof(e) : "unknown error";
+                /* the message already ends with strerror: keep errno without repeating it */
+                error_make(err, 0, "%s: %s", ctx, text);
+                (*err)->errnum = e;
+                return -1;
+        }
+        if (m->type != want)
+                return error_make(err, EPROTO, "%s: unexpected message %u (wanted %d)", ctx, m->type, (int)want);
+        return 0;
+}
+
+void sync_send_error(int fd, const struct error *err)
+{
+        const char *msg = err && err->msg ? err->msg : "unknown error";
+        int32_t e = err ? err->errnum : 0;
+        size_t n = strlen(msg);
+        if (n > SYNC_MAX_PAYLOAD - sizeof(e))
+                n = SYNC_MAX_PAYLOAD - sizeof(e);
+        char buf[SYNC_MAX_PAYLOAD];
+        memcpy(buf, &e, sizeof(e));
+        memcpy(buf + sizeof(e), msg, n);
+        struct error *ignored = NULL;
+        (void)sync_send(fd, SYNC_ERROR, buf, sizeof(e) + n, &ignored);
+        error_free(ignored);
+}

@@ -1,0 +1,231 @@
+/* Terminals: a pty allocated inside the container (its own devpts), its master handed to the
+ * caller over --console-socket with SCM_RIGHTS, or relayed to our own terminal by `run`. */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <termios.h>
+
+#include "contain/linux.h"
+#include "contain/util.h"
+#include "internal.h"
+
+int console_socket_connect(const char *path, struct error **err)
+{
+        struct sockaddr_un addr = { .sun_family = AF_UNIX };
+        if (strlen(path) >= sizeof(addr.sun_path))
+                return error_make(err, ENAMETOOLONG, "console socket %s", path);
+        strcpy(addr.sun_path, path);
+        cleanup_close int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (fd < 0)
+                return error_make(err, errno, "console socket: socket");
+        if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0)
+                return error_make(err, errno, "connect to console socket %s", path);
+        return steal_fd(&fd);
+}
+
+static int send_fd(int sock, int fd, struct error **err)
+{
+        char name[] = "/dev/ptmx";
+        struct iovec iov = { .iov_base = name, .iov_len = sizeof(name) - 1 };
+        union {
+                char buf[CMSG_SPACE(sizeof(int))];
+                struct cmsghdr align;
+        } ctl;
+        memset(&ctl, 0, sizeof(ctl));
+        struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf,
+                              .msg_controllen = sizeof(ctl.buf) };
+        struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+        c->cmsg_level = SOL_SOCKET;
+        c->cmsg_type = SCM_RIGHTS;
+        c->cmsg_len = CMSG_LEN(sizeof(int));
+        memcpy(CMSG_DATA(c), &fd, sizeof(int));
+        while (sendmsg(sock, &msg, MSG_NOSIGNAL) < 0)
+                if (errno != EINTR)
+                        return error_make(err, errno, "send the terminal over the console socket");
+        return 0;
+}
+
+int console_recv_fd(int sock, int *fd, struct error **err)
+{
+        char buf[256];
+        struct iovec iov = { .iov_base = buf, .iov_len = sizeof(buf) };
+        union {
+                char b[CMSG_SPACE(sizeof(int))];
+                struct cmsghdr align;
+        } ctl;
+        struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.b,
+                              .msg_controllen = sizeof(ctl.b) };
+        ssize_t r;
+        do
+                r = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
+        while (r < 0 && errno == EINTR);
+        if (r < 0)
+                return error_make(err, errno, "receive the terminal");
+        struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+        if (r == 0 || !c || c->cmsg_type != SCM_RIGHTS)
+                return error_make(err, EPROTO, "receive the terminal: no fd sent");
+        memcpy(fd, CMSG_DATA(c), sizeof(int));
+        return 0;
+}
+
+/* Opens a new pty pair from ptmx (an fd of a /dev/pts/ptmx or /dev/ptmx). */
+static int open_pty_pair(int master_fd, int *slave, struct error **err)
+{
+        int unlock = 0;
+        if (ioctl(master_fd, TIOCSPTLCK, &unlock) < 0)
+                return error_make(err, errno, "unlock the pty");
+        /* TIOCGPTPEER opens the peer by fd: no path in the container is followed */
+        int s = ioctl(master_fd, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
+        if (s < 0)
+                return error_make(err, errno, "open the pty peer");
+        *slave = s;
+        return 0;
+}
+
+static int become_tty_owner(const struct spec_process *proc, int master, int slave, int sock,
+                            struct error **err)
+{
+        if (proc->has_console_size) {
+                struct winsize ws = { .ws_row = (unsigned short)proc->console_height,
+                                      .ws_col = (unsigned short)proc->console_width };
+                if (ioctl(slave, TIOCSWINSZ, &ws) < 0)
+                        return error_make(err, errno, "set the terminal size");
+        }
+        if (send_fd(sock, master, err) < 0)
+                return -1;
+        if (setsid() < 0 && errno != EPERM)
+                return error_make(err, errno, "setsid");
+        if (ioctl(slave, TIOCSCTTY, 0) < 0)
+                return error_make(err, errno, "make the pty the controlling terminal");
+        for (int fd = 0; fd <= 2; fd++)
+                if (dup2(slave, fd) < 0)
+                        return error_make(err, errno, "dup the pty onto fd %d", fd);
+        return 0;
+}
+
+int terminal_setup_container(const struct spec *spec, int sock, struct error **err)
+{
+        cleanup_close int root = open(spec->root_path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (root < 0)
+                return error_make(err, errno, "terminal: open rootfs %s", spec->root_path);
+        struct error *first = NULL;
+        cleanup_close int master = inroot_open(root, "/dev/pts/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC, 0, &first);
+        if (master < 0) {
+                error_free(first);
+                master = inroot_open(root, "/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC, 0, err);
+                if (master < 0)
+                        return error_wrap(err, "terminal: open the container's ptmx");
+        }
+        cleanup_close int slave = -1;
+        if (open_pty_pair(master, &slave, err) < 0)
+                return error_wrap(err, "terminal");
+        cleanup_close int console = inroot_mkpath(root, "/dev/console", true, 0666, err);
+        if (console < 0)
+                return error_wrap(err, "terminal: create /dev/console");
+        char src[64], dst[64];
+        snprintf(src, sizeof(src), "/proc/self/fd/%d", slave);
+        snprintf(dst, sizeof(dst), "/proc/self/fd/%d", console);
+        if (mount(src, dst, NULL, MS_BIND, NULL) < 0)
+                return error_make(err, errno, "terminal: bind the pty on /dev/console");
+        if (become_tty_owner(&spec->process, master, slave, sock, err) < 0)
+                return error_wrap(err, "terminal");
+        return 0;
+}
+
+int terminal_setup_exec(const struct spec_process *proc, int sock, struct error **err)
+{
+        cleanup_close int master = open("/dev/pts/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+        if (master < 0)
+                master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+        if (master < 0)
+                return error_make(err, errno, "terminal: open the container's /dev/ptmx");
+        cleanup_close int slave = -1;
+        if (open_pty_pair(master, &slave, err) < 0 ||
+            become_tty_owner(proc, master, slave, sock, err) < 0)
+                return error_wrap(err, "terminal");
+        return 0;
+}
+
+struct terminal_relay {
+        int master;
+        bool stdin_open;
+        bool raw;
+        struct termios saved;
+};
+
+int terminal_relay_start(int master, struct terminal_relay **out, struct error **err)
+{
+        struct terminal_relay *r = xcalloc(1, sizeof(*r));
+        r->master = master;
+        r->stdin_open = true;
+        if (isatty(0)) {
+                if (tcgetattr(0, &r->saved) < 0) {
+                        free(r);
+                        return error_make(err, errno, "read the terminal settings");
+                }
+                struct termios raw = r->saved;
+                cfmakeraw(&raw);
+                raw.c_oflag = r->saved.c_oflag;  /* keep output processing like runc */
+                if (tcsetattr(0, TCSANOW, &raw) < 0) {
+                        free(r);
+                        return error_make(err, errno, "set the terminal to raw mode");
+                }
+                r->raw = true;
+        }
+        fcntl(master, F_SETFL, fcntl(master, F_GETFL) | O_NONBLOCK);
+        terminal_relay_resize(r);
+        *out = r;
+        return 0;
+}
+
+void terminal_relay_fds(const struct terminal_relay *r, int fds[2])
+{
+        fds[0] = r->stdin_open ? 0 : -1;
+        fds[1] = r->master;
+}
+
+void terminal_relay_resize(struct terminal_relay *r)
+{
+        struct winsize ws;
+        if (isatty(0) && ioctl(0, TIOCGWINSZ, &ws) == 0)
+                (void)ioctl(r->master, TIOCSWINSZ, &ws);
+}
+
+bool terminal_relay_io(struct terminal_relay *r, short stdin_revents, short master_revents)
+{
+        char buf[8192];
+        if (stdin_revents & (POLLIN | POLLHUP | POLLERR)) {
+                ssize_t n = read(0, buf, sizeof(buf));
+                if (n > 0)
+                        (void)write_all(r->master, buf, (size_t)n);
+                else if (n == 0 || (errno != EINTR && errno != EAGAIN))
+                        r->stdin_open = false;
+        }
+        if (master_revents & (POLLIN | POLLHUP | POLLERR)) {
+                ssize_t n = read(r->master, buf, sizeof(buf));
+                if (n > 0)
+                        (void)write_all(1, buf, (size_t)n);
+                else if (n == 0 || (errno != EINTR && errno != EAGAIN))
+                        return false;   /* EIO: every holder of the peer is gone */
+        }
+        return true;
+}
+
+void terminal_relay_free(struct terminal_relay *r)
+{
+        if (!r)
+                return;
+        char buf[8192];
+        ssize_t n;
+        while ((n = read(r->master, buf, sizeof(buf))) > 0)
+                (void)write_all(1, buf, (size_t)n);
+        if (r->raw)
+                tcsetattr(0, TCSANOW, &r->saved);
+        free(r);
+}
