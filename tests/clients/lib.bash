@@ -1,0 +1,167 @@
+# Shared by the client suites (podman.bats, containerd.bats, umoci.bats): which runtime the
+# clients drive, the argv-logging wrapper in front of it, the busybox image, and the before/after
+# residue check of mounts, cgroups, netns and veths.
+#
+# The runtime is a variable: CONTAIN=/path/to/contain (the default: the project's build/contain),
+# or CONTAIN=$(command -v runc) to check the suites themselves against runc.
+# CLIENT_RUNTIME_FLAGS (optional) are global flags put before every call, e.g. "--debug".
+
+CLIENTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(cd "$CLIENTS_DIR/../.." && pwd)
+RUNTIME=${CONTAIN:-$REPO/build/contain}
+RUNTIME_NAME=$(basename "$RUNTIME")
+
+# Installs $1 (apt package names...) when a needed command is missing; returns 1 (for `skip`)
+# only when the package truly cannot be installed.
+clients_need() {
+	local cmd=$1
+	shift
+	command -v "$cmd" >/dev/null 2>&1 && return 0
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get install -y --no-install-recommends "$@" >/dev/null 2>&1 ||
+		{ apt-get update -qq >/dev/null 2>&1 && apt-get install -y --no-install-recommends "$@" >/dev/null 2>&1; }
+	command -v "$cmd" >/dev/null 2>&1
+}
+
+# Makes the suite's private directory ($CL, short: unix socket paths are limited to 108 bytes),
+# the wrapper $CL/bin/<runtime basename> that logs every call to $CALL_LOG, and the fresh rootfs
+# tarball $CL/rootfs.tar.  $1 names the suite.
+clients_init() {
+	[ -x "$RUNTIME" ] || { echo "no runtime binary at $RUNTIME (set CONTAIN=)" >&2; return 1; }
+	CL=$(mktemp -d "/tmp/cl-$1.XXXXXX")
+	CALL_LOG=$CL/calls.log
+	: >"$CALL_LOG"
+	mkdir -p "$CL/bin"
+	WRAPPER=$CL/bin/$RUNTIME_NAME
+	sed -e "s|@LOG@|$CALL_LOG|g" -e "s|@RUNTIME@|$RUNTIME|g" -e "s|@EXTRA@|${CLIENT_RUNTIME_FLAGS:-}|g" \
+		"$CLIENTS_DIR/runtime-wrapper.sh.in" >"$WRAPPER"
+	chmod 755 "$WRAPPER"
+	# a token unique to this run, for cgroups, networks, bridges and namespaces
+	TOKEN=ct$$
+	export CL CALL_LOG WRAPPER TOKEN
+}
+
+# Builds a busybox-static rootfs into $CL/rootfs and tars it to $CL/rootfs.tar.
+clients_rootfs_tar() {
+	"$REPO/bundles/busybox/build-rootfs.sh" "$CL/rootfs" >&2 || return 1
+	tar -C "$CL/rootfs" -cf "$CL/rootfs.tar" .
+}
+
+# Substitutes @DIR@ and the KEY=VALUE pairs given into template $1, writing $2.
+clients_template() {
+	local in=$1 out=$2 expr=(-e "s|@DIR@|$CL|g") kv
+	shift 2
+	for kv in "$@"; do expr+=(-e "s|@${kv%%=*}@|${kv#*=}|g"); done
+	sed "${expr[@]}" "$CLIENTS_DIR/$in" >"$out"
+}
+
+# Prints the runtime calls logged since line $1 of $CALL_LOG (for failure output and the docs).
+clients_calls_since() {
+	tail -n +"$((${1:-0} + 1))" "$CALL_LOG" | sed "s|$CL|\$CL|g"
+}
+
+# --- residue: what the suite may leave behind, listed before and compared after ----------------
+
+# Prints one line per host object the client suites could leave behind: mount points, cgroup
+# directories (v1 and v2), network namespaces, veth and bridge interfaces.  Objects of other
+# engineers' concurrent tests appear too; the check only fails on new ones that carry this
+# suite's names ($CL, $TOKEN) or the names the clients generate (podman's netns-/cni- netns,
+# CNI's veth<hex>, libpod cgroups).
+clients_host_objects() {
+	awk '{ print "mount " $5 }' /proc/self/mountinfo
+	find /sys/fs/cgroup -mindepth 2 -type d \( -name "*$TOKEN*" -o -name 'libpod*' -o -name conmon \) \
+		-printf 'cgroup %p\n' 2>/dev/null
+	ls /run/netns 2>/dev/null | sed 's/^/netns /'
+	ip -o link show 2>/dev/null | awk -F': ' '{ sub(/@.*/, "", $2); print "link " $2 }'
+	ls /run/containerd/runc 2>/dev/null | sed 's/^/runc-root /'
+	clients_host_objects_net
+}
+
+clients_residue_snapshot() {
+	clients_host_objects | sort -u >"$CL/objects.before"
+}
+
+# Fails (printing them) when objects of this suite appeared since the snapshot.
+clients_residue_check() {
+	local new
+	new=$(clients_host_objects | sort -u | comm -13 "$CL/objects.before" - |
+		grep -E "$CL|$TOKEN|libpod|conmon|^netns (netns|cni)-|^link veth[0-9a-f]{8}$|^mount /run/netns/|^iptables " || true)
+	if [ -n "$new" ]; then
+		echo "residue left on the host by the $1 suite:" >&2
+		echo "$new" >&2
+		return 1
+	fi
+}
+
+# Adds the iptables rules of CNI and the /run/netns mount to the objects compared (appended so
+# the generic listing above stays readable).
+clients_host_objects_net() {
+	{ iptables -S; iptables -t nat -S; } 2>/dev/null | grep -F CNI | sed 's/^/iptables /'
+}
+
+# Removes cgroup directory trees named $1 (relative to each hierarchy's root), deepest first,
+# from every v1 hierarchy and the unified one.  Only empty cgroups can go: a leftover process
+# makes rmdir fail, which the residue check then reports.
+clients_remove_cgroups() {
+	local d
+	[ -n "$1" ] || return 0
+	for d in /sys/fs/cgroup/*/"$1"; do
+		[ -d "$d" ] && find "$d" -depth -type d -exec rmdir {} + 2>/dev/null
+	done
+	return 0
+}
+
+# /run/netns is made a shared bind mount of itself by the first netns a client creates; undo that
+# only when it did not exist before the suite and is empty now (other users' netns live there).
+clients_netns_dir_snapshot() {
+	if [ -d /run/netns ]; then NETNS_DIR_EXISTED=1; else NETNS_DIR_EXISTED=0; fi
+	export NETNS_DIR_EXISTED
+}
+clients_netns_dir_restore() {
+	[ "${NETNS_DIR_EXISTED:-1}" = 0 ] && [ -d /run/netns ] || return 0
+	[ -z "$(ls -A /run/netns)" ] || return 0
+	mountpoint -q /run/netns && umount /run/netns
+	rmdir /run/netns 2>/dev/null
+	return 0
+}
+
+# Polls (up to $1 tenths of a second) until the command in $2... succeeds.  For waiting on a
+# state another process reaches, never for measuring time.
+clients_wait() {
+	local tries=$1 i
+	shift
+	for ((i = 0; i < tries; i++)); do
+		"$@" && return 0
+		sleep 0.1
+	done
+	echo "gave up waiting for: $*" >&2
+	return 1
+}
+
+# --- a real pseudo-terminal: tmux on a private socket, panes kept after exit for their status ---
+tty_start() { # NAME COMMAND
+	[ -f "$CL/tmux.conf" ] || echo 'set -g remain-on-exit on' >"$CL/tmux.conf"
+	tmux -S "$CL/tmux.sock" -f "$CL/tmux.conf" new-session -d -s "$1" -x 120 -y 40 "$2"
+}
+tty_screen() { tmux -S "$CL/tmux.sock" capture-pane -p -t "$1"; }
+tty_has() { tty_screen "$1" | grep -q -- "$2"; }
+tty_type() { tmux -S "$CL/tmux.sock" send-keys -t "$1" "$2" Enter; }
+tty_dead() { [ "$(tmux -S "$CL/tmux.sock" display -p -t "$1" '#{pane_dead}')" = 1 ]; }
+tty_status() { tmux -S "$CL/tmux.sock" display -p -t "$1" '#{pane_dead_status}'; }
+tty_stop() { [ -S "$CL/tmux.sock" ] && tmux -S "$CL/tmux.sock" kill-server 2>/dev/null; return 0; }
+
+# --- records: each test's runtime calls, collected for docs/clients.md ---
+clients_mark() { N0=$(wc -l <"$CALL_LOG"); }
+clients_record() {
+	{
+		echo "### $BATS_TEST_DESCRIPTION"
+		clients_calls_since "$N0"
+		echo
+	} >>"$CL/record.md"
+}
+# Copies the record to $CLIENTS_RECORD (if set) as file $1 there.
+clients_save_record() {
+	[ -n "${CLIENTS_RECORD:-}" ] && [ -f "$CL/record.md" ] && mkdir -p "$CLIENTS_RECORD" &&
+		cp "$CL/record.md" "$CLIENTS_RECORD/$1.md"
+	return 0
+}

@@ -1,0 +1,273 @@
+#!/usr/bin/env bats
+# podman 4.3 + conmon driving the runtime under test ($CONTAIN; see lib.bash), end to end, on an
+# image imported from a busybox-static rootfs.  Everything podman keeps (storage, locks, events,
+# CNI config and IPAM, cgroups under /$TOKEN) is private to this file and removed in
+# teardown_file, which then fails if any mount, cgroup, netns, veth or CNI rule is left.
+
+load lib
+bats_require_minimum_version 1.5.0
+
+setup_file() {
+	if ! clients_need podman podman conmon catatonit containernetworking-plugins ||
+		! clients_need conmon conmon || ! clients_need tmux tmux; then
+		export CLIENTS_SKIP="podman/conmon/tmux cannot be installed"
+		return 0
+	fi
+	clients_init podman
+	clients_residue_snapshot
+	clients_netns_dir_snapshot
+	clients_rootfs_tar
+	NET=$TOKEN
+	SUBNET=10.231.$(($$ % 200 + 20))
+	mkdir -p "$CL/cni" "$CL/tmp" "$CL/data"
+	clients_template containers.conf.in "$CL/containers.conf" \
+		RUNTIME="$WRAPPER" RUNTIME_NAME="$RUNTIME_NAME" NET="$NET"
+	clients_template storage.conf.in "$CL/storage.conf"
+	clients_template cni.conflist.in "$CL/cni/$NET.conflist" NET="$NET" BRIDGE="${TOKEN}br" SUBNET="$SUBNET"
+	export CONTAINERS_CONF=$CL/containers.conf CONTAINERS_STORAGE_CONF=$CL/storage.conf TMPDIR=$CL/tmp
+	export NET SUBNET
+	podman import --change 'CMD ["/bin/sh"]' "$CL/rootfs.tar" localhost/bb:latest >/dev/null
+}
+
+teardown_file() {
+	[ -n "${CL:-}" ] || return 0
+	tty_stop
+	podman pod rm -a -f -t 0 >/dev/null 2>&1
+	podman rm -a -f -t 0 >/dev/null 2>&1
+	podman rmi -a -f >/dev/null 2>&1
+	umount "$CL/graph/overlay" 2>/dev/null
+	clients_remove_cgroups "$TOKEN"
+	ip link del "${TOKEN}br" 2>/dev/null
+	clients_netns_dir_restore
+	clients_save_record podman
+	local ok=0
+	clients_residue_check podman || ok=1
+	rm -rf "$CL"
+	return $ok
+}
+
+setup() {
+	[ -z "${CLIENTS_SKIP:-}" ] || skip "$CLIENTS_SKIP"
+	clients_mark
+}
+
+teardown() {
+	[ -n "${CL:-}" ] || return 0
+	tty_stop
+	podman pod rm -a -f -t 0 >/dev/null 2>&1
+	podman rm -a -f -t 0 >/dev/null 2>&1
+	clients_record
+	echo "runtime calls of this test:" >&2
+	clients_calls_since "$N0" >&2
+}
+
+# Every container goes under a cgroup parent of this run, so teardown_file can remove them all
+# (podman's default, /libpod_parent, would stay on the host).
+prun() {
+	podman run --cgroup-parent="/$TOKEN" "$@"
+}
+
+# The pid of container $1's init as the host sees it.
+ctr_pid() {
+	podman inspect -f '{{.State.Pid}}' "$1"
+}
+
+# The cgroup path of process $1 in v1 hierarchy $2 (from /proc/PID/cgroup), as a host directory.
+host_cgroup_dir() {
+	local p
+	p=$(awk -F: -v c="$2" '{ n = split($2, a, ","); for (i = 1; i <= n; i++) if (a[i] == c) print $3 }' "/proc/$1/cgroup")
+	echo "/sys/fs/cgroup/$2$p"
+}
+
+status_of() {
+	podman inspect -f '{{.State.Status}}' "$1"
+}
+
+@test "podman run --rm echo hi" {
+	run prun --rm bb echo hi
+	[ "$status" -eq 0 ]
+	[ "$output" = hi ]
+	grep -q " create --bundle " "$CALL_LOG"
+}
+
+@test "podman run: the exit code passes through" {
+	run prun --rm bb sh -c 'exit 3'
+	[ "$status" -eq 3 ]
+}
+
+@test "podman run -d, exec, exec -i with piped stdin, stop, rm" {
+	prun -d --name ex bb sleep 1000
+	[ "$(status_of ex)" = running ]
+	run podman exec ex echo from-exec
+	[ "$status" -eq 0 ]
+	[ "$output" = from-exec ]
+	run sh -c 'printf "line1\nline2\n" | podman exec -i ex cat'
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf 'line1\nline2')" ]
+	run podman exec ex sh -c 'exit 4'
+	[ "$status" -eq 4 ]
+	# sleep as pid 1 ignores SIGTERM: stop must go on to SIGKILL and delete --force
+	podman stop -t 1 ex
+	[ "$(status_of ex)" = exited ]
+	clients_calls_since "$N0" | grep -E -q " kill [0-9a-f]{64} 15$"
+	clients_calls_since "$N0" | grep -E -q " kill [0-9a-f]{64} 9$"
+	clients_calls_since "$N0" | grep -E -q " delete --force [0-9a-f]{64}$"
+	podman rm ex
+	run podman inspect ex
+	[ "$status" -ne 0 ]
+}
+
+@test "podman kill -s USR1 reaches the container's process" {
+	prun -d --name sig bb sh -c 'trap "echo got-usr1" USR1; echo ready; while :; do sleep 0.1; done'
+	clients_wait 100 sh -c 'podman logs sig | grep -q ready'
+	podman kill -s USR1 sig
+	clients_wait 100 sh -c 'podman logs sig | grep -q got-usr1'
+	[ "$(status_of sig)" = running ]
+	clients_calls_since "$N0" | grep -E -q " kill [0-9a-f]{64} 10$"
+}
+
+@test "podman pause and unpause freeze and thaw the container" {
+	prun -d --name pz bb sleep 1000
+	local freezer
+	freezer=$(host_cgroup_dir "$(ctr_pid pz)" freezer)
+	podman pause pz
+	[ "$(status_of pz)" = paused ]
+	[ "$(cat "$freezer/freezer.state")" = FROZEN ]
+	podman unpause pz
+	[ "$(status_of pz)" = running ]
+	[ "$(cat "$freezer/freezer.state")" = THAWED ]
+	run podman exec pz echo alive
+	[ "$output" = alive ]
+}
+
+@test "podman run -it through a real pty: prompt, commands, exit" {
+	tty_start it "podman run -it --rm --cgroup-parent=/$TOKEN bb sh"
+	clients_wait 300 tty_has it '/ #'
+	tty_type it 'echo $((6*7)); tty; stty size'
+	clients_wait 100 tty_has it '^42'
+	tty_has it '^/dev/pts/0'
+	tty_has it '^40 120'
+	tty_type it 'exit 5'
+	clients_wait 300 tty_dead it
+	[ "$(tty_status it)" = 5 ]
+	clients_calls_since "$N0" | grep -q -- "--console-socket"
+}
+
+@test "podman exec -it through a real pty" {
+	prun -d --name ei bb sleep 1000
+	tty_start ei "podman exec -it ei sh"
+	clients_wait 300 tty_has ei '/ #'
+	tty_type ei 'echo $((7*6))-exec; tty'
+	clients_wait 100 tty_has ei '^42-exec'
+	tty_has ei '^/dev/pts/'
+	tty_type ei 'exit 6'
+	clients_wait 300 tty_dead ei
+	[ "$(tty_status ei)" = 6 ]
+	[ "$(status_of ei)" = running ]
+}
+
+@test "podman run --memory 64m --pids-limit 32 --cpus 0.5 sets the v1 cgroup limits" {
+	prun -d --name lim --memory 64m --pids-limit 32 --cpus 0.5 bb sleep 1000
+	local pid
+	pid=$(ctr_pid lim)
+	[ "$(cat "$(host_cgroup_dir "$pid" memory)/memory.limit_in_bytes")" = 67108864 ]
+	[ "$(cat "$(host_cgroup_dir "$pid" pids)/pids.max")" = 32 ]
+	[ "$(cat "$(host_cgroup_dir "$pid" cpu)/cpu.cfs_quota_us")" = 50000 ]
+	[ "$(cat "$(host_cgroup_dir "$pid" cpu)/cpu.cfs_period_us")" = 100000 ]
+	# the container is in the cgroup podman asked for
+	host_cgroup_dir "$pid" memory | grep -q "/$TOKEN/libpod-"
+}
+
+@test "podman run --network none: only lo" {
+	run prun --rm --network none bb sh -c 'ls /sys/class/net'
+	[ "$status" -eq 0 ]
+	[ "$output" = lo ]
+}
+
+@test "podman run on the default CNI bridge: an address in a netns podman made, joined by path" {
+	prun -d --name net bb sleep 1000
+	run podman exec net ip -4 -o addr show eth0
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"inet $SUBNET."* ]]
+	local sandbox pid
+	sandbox=$(podman inspect -f '{{.NetworkSettings.SandboxKey}}' net)
+	[[ "$sandbox" == /run/netns/* ]]
+	pid=$(ctr_pid net)
+	[ "$(stat -L -c %i "$sandbox")" = "$(stat -L -c %i "/proc/$pid/ns/net")" ]
+}
+
+@test "podman pod: two containers share net, ipc and uts by path, not pid" {
+	podman pod create --cgroup-parent="/$TOKEN" --name pod1 >/dev/null
+	podman run -d --pod pod1 --name pa bb sleep 1000
+	podman run -d --pod pod1 --name pb bb sleep 1000
+	local a b ns
+	a=$(ctr_pid pa)
+	b=$(ctr_pid pb)
+	for ns in net ipc uts; do
+		[ "$(readlink "/proc/$a/ns/$ns")" = "$(readlink "/proc/$b/ns/$ns")" ]
+		[ "$(readlink "/proc/$a/ns/$ns")" != "$(readlink "/proc/self/ns/$ns")" ]
+	done
+	[ "$(readlink "/proc/$a/ns/pid")" != "$(readlink "/proc/$b/ns/pid")" ]
+	[ "$(podman exec pa hostname)" = "$(podman exec pb hostname)" ]
+	# shared ipc: a POSIX message queue made in one is seen in the other
+	podman exec pa touch /dev/mqueue/q-from-pa
+	[ "$(podman exec pb ls /dev/mqueue)" = q-from-pa ]
+	podman pod rm -f -t 0 pod1 >/dev/null
+}
+
+@test "podman run --read-only: / is read-only, /tmp writable" {
+	run prun --rm --read-only bb sh -c 'touch /x 2>&1; touch /tmp/y && echo tmp-ok'
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"Read-only file system"* ]]
+	[[ "$output" == *tmp-ok* ]]
+}
+
+@test "podman run --cap-drop all: no capabilities" {
+	run prun --rm --cap-drop all bb grep -E '^Cap(Inh|Prm|Eff|Bnd|Amb):' /proc/self/status
+	[ "$status" -eq 0 ]
+	[ "$(echo "$output" | grep -c '0000000000000000$')" = 5 ]
+}
+
+@test "podman run --security-opt no-new-privileges" {
+	run prun --rm --security-opt no-new-privileges bb grep NoNewPrivs: /proc/self/status
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"NoNewPrivs:"*1 ]]
+}
+
+@test "podman run --user 1:1" {
+	run prun --rm --user 1:1 bb sh -c 'id -u; id -g; touch /root/x 2>/dev/null || echo denied'
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '1\n1\ndenied')" ]
+}
+
+@test "podman's default seccomp profile is in force" {
+	run prun --rm bb grep Seccomp: /proc/self/status
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"Seccomp:"*2 ]]
+	# and it is the profile: unconfined has no filter
+	run prun --rm --security-opt seccomp=unconfined bb grep Seccomp: /proc/self/status
+	[[ "$output" == *"Seccomp:"*0 ]]
+}
+
+@test "podman run -v HOSTDIR:/data: both sides see each other's files" {
+	echo from-host >"$CL/data/in"
+	run prun --rm -v "$CL/data:/data" bb sh -c 'cat /data/in; echo from-ctr > /data/out'
+	[ "$status" -eq 0 ]
+	[ "$output" = from-host ]
+	[ "$(cat "$CL/data/out")" = from-ctr ]
+}
+
+@test "podman run of a missing executable: 127 and a message naming it" {
+	run -127 prun --rm bb /bin/nope
+	[ "$status" -eq 127 ]
+	[[ "$output" == */bin/nope* ]]
+	[[ "$output" != *"unable to retrieve OCI runtime error"* ]]
+}
+
+@test "podman run with a bad mount source: 126 and a clear message" {
+	: >"$CL/afile"
+	run prun --rm --mount "type=bind,src=$CL/afile,dst=/bin" bb true
+	[ "$status" -eq 126 ]
+	[[ "$output" == *"$CL/afile"* ]]
+	[[ "$output" != *"unable to retrieve OCI runtime error"* ]]
+}
