@@ -50,22 +50,27 @@ int inroot_mkpath(int root_fd, const char *path, bool last_is_file, mode_t mode,
 
 /* ---- process (src/linux/process.c, caps.c, seccomp.c) ---- */
 
-/* Hostname and domainname (needs the new uts ns). */
+/* Hostname and domainname (needs the new uts ns), and linux.personality. */
 int process_set_hostname(const struct spec *spec, struct error **err);
+/* linux.personality alone (for exec, which joins and sets no hostname). */
+int process_set_personality(const struct spec_linux *l, struct error **err);
 /* Resolves process.args[0] against the process PATH inside the (pivoted) root:
  * exec: "/bin/nope": no such file or directory. */
 int process_resolve_exec(const struct spec_process *proc, char **path, struct error **err);
-/* rlimits, oom_score_adj, personality, scheduler, ioprio, umask, groups/gid/uid with caps
+/* rlimits, oom_score_adj, scheduler, ioprio, umask, groups/gid/uid with caps
  * kept, the five capability sets, cwd (created if missing), no_new_privs.  Not seccomp. */
 int process_apply(const struct spec_process *proc, struct error **err);
 /* Replaces the environment with proc->env and execs path (does not return on success). */
 int process_exec(const struct spec_process *proc, const char *path, struct error **err);
 
-/* A seccomp filter compiled before fork, installed in the init as its last act before exec. */
+/* A seccomp filter compiled before fork, installed in the init as its last act before exec.
+ * Without noNewPrivileges, installing needs CAP_SYS_ADMIN: then install it BEFORE
+ * process_apply drops capabilities (like runc); seccomp_install_early() says which. */
 struct seccomp_program;
 int seccomp_program_build(const struct spec_seccomp *sc, struct seccomp_program **out, struct error **err);
 int seccomp_program_install(const struct seccomp_program *prog, struct error **err);
 void seccomp_program_free(struct seccomp_program *prog);
+bool seccomp_install_early(const struct spec_process *proc);
 
 /* Capability names known to this build ("CAP_CHOWN", ...), for validation and `features`. */
 const char *const *caps_known_names(void);

@@ -1,0 +1,152 @@
+/* The five capability sets with libcap: the bounding set by PR_CAPBSET_DROP, effective,
+ * permitted and inheritable in one cap_set_proc, ambient by PR_CAP_AMBIENT_RAISE; the names
+ * this build knows, for validation and `features`. */
+#include <errno.h>
+#include <string.h>
+#include <sys/capability.h>
+#include <sys/prctl.h>
+
+#include "contain/log.h"
+#include "contain/util.h"
+#include "internal.h"
+
+/* Index = capability number (linux/capability.h), as far as libcap 2.66 knows them. */
+static const char *const cap_names[] = {
+        "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER", "CAP_FSETID",
+        "CAP_KILL", "CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP", "CAP_LINUX_IMMUTABLE",
+        "CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST", "CAP_NET_ADMIN", "CAP_NET_RAW", "CAP_IPC_LOCK",
+        "CAP_IPC_OWNER", "CAP_SYS_MODULE", "CAP_SYS_RAWIO", "CAP_SYS_CHROOT", "CAP_SYS_PTRACE",
+        "CAP_SYS_PACCT", "CAP_SYS_ADMIN", "CAP_SYS_BOOT", "CAP_SYS_NICE", "CAP_SYS_RESOURCE",
+        "CAP_SYS_TIME", "CAP_SYS_TTY_CONFIG", "CAP_MKNOD", "CAP_LEASE", "CAP_AUDIT_WRITE",
+        "CAP_AUDIT_CONTROL", "CAP_SETFCAP", "CAP_MAC_OVERRIDE", "CAP_MAC_ADMIN", "CAP_SYSLOG",
+        "CAP_WAKE_ALARM", "CAP_BLOCK_SUSPEND", "CAP_AUDIT_READ", "CAP_PERFMON", "CAP_BPF",
+        "CAP_CHECKPOINT_RESTORE", NULL,
+};
+
+const char *const *caps_known_names(void)
+{
+        return cap_names;
+}
+
+#define N_CAPS (ARRAY_SIZE(cap_names) - 1)
+
+/* The highest capability the running kernel knows. */
+static unsigned kernel_last_cap(void)
+{
+        unsigned last = 0;
+        while (last + 1 < 64 && prctl(PR_CAPBSET_READ, last + 1, 0, 0, 0) >= 0)
+                last++;
+        return last;
+}
+
+/* Marks the caps of list in set[]; unknown names are an error naming the field. */
+static int cap_list(char **list, const char *field, bool set[N_CAPS], struct error **err)
+{
+        memset(set, 0, N_CAPS * sizeof(bool));
+        for (size_t i = 0; list && list[i]; i++) {
+                size_t k = 0;
+                while (k < N_CAPS && strcasecmp(list[i], cap_names[k]) != 0)
+                        k++;
+                if (k == N_CAPS)
+                        return error_make(err, EINVAL, "process.capabilities.%s: unknown capability \"%s\"", field,
+                                          list[i]);
+                set[k] = true;
+        }
+        return 0;
+}
+
+int caps_drop_bounding(const struct spec_capabilities *c, struct error **err)
+{
+        if (!c->present)
+                return 0;
+        bool want[N_CAPS];
+        if (cap_list(c->bounding, "bounding", want, err) < 0)
+                return -1;
+        unsigned last = kernel_last_cap();
+        for (unsigned i = 0; i <= last; i++) {
+                if (i < N_CAPS && want[i])
+                        continue;
+                if (prctl(PR_CAPBSET_READ, i, 0, 0, 0) == 1 && prctl(PR_CAPBSET_DROP, i, 0, 0, 0) < 0)
+                        return error_make(err, errno, "process.capabilities.bounding: drop %s",
+                                          i < N_CAPS ? cap_names[i] : "an unnamed capability");
+        }
+        for (unsigned i = 0; i < N_CAPS; i++) {
+                if (!want[i])
+                        continue;
+                if (i > last) {
+                        log_debug("process.capabilities.bounding: %s unknown to this kernel, skipped", cap_names[i]);
+                        continue;
+                }
+                if (prctl(PR_CAPBSET_READ, i, 0, 0, 0) != 1)
+                        return error_make(err, EPERM,
+                                          "process.capabilities.bounding: %s is not in the runtime's own bounding set (this host withholds it)",
+                                          cap_names[i]);
+        }
+        return 0;
+}
+
+static int fill(cap_t caps, cap_flag_t flag, const bool set[N_CAPS], unsigned last, struct error **err)
+{
+        for (unsigned i = 0; i < N_CAPS && i <= last; i++) {
+                cap_value_t v = (cap_value_t)i;
+                if (set[i] && cap_set_flag(caps, flag, 1, &v, CAP_SET) < 0)
+                        return error_make(err, errno, "cap_set_flag %s", cap_names[i]);
+        }
+        return 0;
+}
+
+int caps_apply(const struct spec_capabilities *c, struct error **err)
+{
+        if (!c->present)
+                return 0;
+        bool eff[N_CAPS], perm[N_CAPS], inh[N_CAPS], amb[N_CAPS];
+        if (cap_list(c->effective, "effective", eff, err) < 0 || cap_list(c->permitted, "permitted", perm, err) < 0 ||
+            cap_list(c->inheritable, "inheritable", inh, err) < 0 || cap_list(c->ambient, "ambient", amb, err) < 0)
+                return -1;
+        unsigned last = kernel_last_cap();
+        for (unsigned i = 0; i < N_CAPS && i <= last; i++) {
+                if (eff[i] && !perm[i])
+                        return error_make(err, EINVAL, "process.capabilities.effective: %s is not in permitted", cap_names[i]);
+                if (amb[i] && !perm[i])
+                        return error_make(err, EINVAL, "process.capabilities.ambient: %s is not in permitted", cap_names[i]);
+                /* The kernel only keeps ambient caps that are also inheritable. */
+                if (amb[i])
+                        inh[i] = true;
+        }
+
+        cap_t caps = cap_init();
+        if (!caps)
+                return error_make(err, errno, "cap_init");
+        int r = 0;
+        if (fill(caps, CAP_EFFECTIVE, eff, last, err) < 0 || fill(caps, CAP_PERMITTED, perm, last, err) < 0 ||
+            fill(caps, CAP_INHERITABLE, inh, last, err) < 0)
+                r = -1;
+        if (r == 0 && cap_set_proc(caps) < 0) {
+                int e = errno;
+                /* Name the cap we cannot have: one we do not hold ourselves. */
+                cap_t cur = cap_get_proc();
+                const char *missing = NULL;
+                for (unsigned i = 0; cur && i < N_CAPS && i <= last && !missing; i++) {
+                        cap_flag_value_t v = CAP_CLEAR;
+                        cap_get_flag(cur, (cap_value_t)i, CAP_PERMITTED, &v);
+                        if (perm[i] && v != CAP_SET)
+                                missing = cap_names[i];
+                }
+                if (cur)
+                        cap_free(cur);
+                if (missing)
+                        r = error_make(err, e, "process.capabilities.permitted: %s is not held by the runtime", missing);
+                else
+                        r = error_make(err, e, "process.capabilities: set effective/permitted/inheritable");
+        }
+        cap_free(caps);
+        if (r < 0)
+                return -1;
+
+        if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
+                return error_make(err, errno, "process.capabilities.ambient: clear");
+        for (unsigned i = 0; i < N_CAPS && i <= last; i++)
+                if (amb[i] && prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, i, 0, 0) < 0)
+                        return error_make(err, errno, "process.capabilities.ambient: raise %s", cap_names[i]);
+        return 0;
+}

@@ -1,0 +1,178 @@
+/* The `cgroup`/`cgroup2` mount at /sys/fs/cgroup: the container's own cgroups, read from
+ * /proc/self/cgroup.  Pure v2: cgroup2 rooted at the container's cgroup.  Hybrid/v1 (like this
+ * host): what runc builds, a tmpfs with one mount per v1 hierarchy plus `unified` for cgroup2,
+ * each showing only the container's own cgroup directory. */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+
+#include "contain/log.h"
+#include "contain/util.h"
+#include "internal.h"
+
+#define PER_MOUNT_FLAGS (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NOATIME | MS_NODIRATIME | \
+                         MS_RELATIME | MS_STRICTATIME)
+
+/* Mounts one hierarchy (fstype + data) at parent/name, then narrows it to subpath: a fresh mount
+ * shows the whole hierarchy (or the cgroup namespace's root), and we want the container's own
+ * directory only, so we clone that subtree and put it in place of the full mount. */
+static int mount_hierarchy(int parent, const char *name, const char *fstype, const char *data,
+                           const char *subpath, unsigned long flags, struct error **err)
+{
+        char p[32];
+        cleanup_close int dir = openat(parent, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (dir < 0)
+                return error_make(err, errno, "open mount point %s", name);
+        if (mount(fstype, proc_fd_path(dir, p), fstype, flags & (MS_NOSUID | MS_NODEV | MS_NOEXEC), data) < 0)
+                return error_make(err, errno, "mount %s (%s)", fstype, data ? data : "");
+
+        while (*subpath == '/')
+                subpath++;
+        if (*subpath) {
+                cleanup_close int mnt = openat(parent, name, O_PATH | O_DIRECTORY | O_CLOEXEC);
+                if (mnt < 0)
+                        return error_make(err, errno, "open new %s mount", fstype);
+                cleanup_close int sub = openat(mnt, subpath, O_PATH | O_DIRECTORY | O_CLOEXEC);
+                if (sub < 0)
+                        return error_make(err, errno, "open own cgroup %s in %s", subpath, data ? data : fstype);
+                cleanup_close int tree = open_tree(sub, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+                if (tree < 0)
+                        return error_make(err, errno, "clone own cgroup %s", subpath);
+                if (umount2(proc_fd_path(mnt, p), MNT_DETACH) < 0)
+                        return error_make(err, errno, "detach full %s mount", fstype);
+                if (move_mount(tree, "", parent, name, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+                        return error_make(err, errno, "put own cgroup %s in place", subpath);
+        }
+        cleanup_close int top = openat(parent, name, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (top < 0)
+                return error_make(err, errno, "open %s mount", fstype);
+        return mount_remount_fd(top, flags & PER_MOUNT_FLAGS, name, err);
+}
+
+struct cg_line {
+        char *id, *controllers, *path;
+};
+
+/* Splits "4:memory:/a/b" in place. */
+static bool split_line(char *line, struct cg_line *out)
+{
+        char *c1 = strchr(line, ':');
+        if (!c1)
+                return false;
+        char *c2 = strchr(c1 + 1, ':');
+        if (!c2)
+                return false;
+        *c1 = *c2 = '\0';
+        out->id = line;
+        out->controllers = c1 + 1;
+        out->path = c2 + 1;
+        return true;
+}
+
+static int mount_v1_view(int parent, const char *name, char *cgroup_text, unsigned long flags, struct error **err)
+{
+        char p[32];
+        cleanup_close int dir = openat(parent, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (dir < 0)
+                return error_make(err, errno, "open mount point");
+        if (mount("tmpfs", proc_fd_path(dir, p), "tmpfs", flags & (MS_NOSUID | MS_NODEV | MS_NOEXEC), "mode=755") < 0)
+                return error_make(err, errno, "mount tmpfs");
+        cleanup_close int top = openat(parent, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (top < 0)
+                return error_make(err, errno, "open tmpfs");
+
+        char *save = NULL;
+        for (char *line = strtok_r(cgroup_text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+                struct cg_line l;
+                if (!split_line(line, &l))
+                        continue;
+                bool v2 = strcmp(l.id, "0") == 0;
+                if (!v2 && !*l.controllers)
+                        continue;
+                const char *dir_name = v2 ? "unified" : l.controllers;
+                cleanup_free char *data = NULL;
+                if (str_has_prefix(l.controllers, "name=")) {
+                        dir_name = l.controllers + strlen("name=");
+                        data = xasprintf("none,%s", l.controllers);
+                } else if (!v2) {
+                        data = xstrdup(l.controllers);
+                }
+                if (mkdirat(top, dir_name, 0755) < 0 && errno != EEXIST)
+                        return error_make(err, errno, "mkdir %s", dir_name);
+                if (mount_hierarchy(top, dir_name, v2 ? "cgroup2" : "cgroup", data, l.path, flags, err) < 0)
+                        return error_wrap(err, "%s", dir_name);
+                /* "cpu,cpuacct" is also reachable as cpu and cpuacct, as on the host. */
+                if (!v2 && strchr(l.controllers, ',')) {
+                        cleanup_free char *copy = xstrdup(l.controllers);
+                        char *s2 = NULL;
+                        for (char *c = strtok_r(copy, ",", &s2); c; c = strtok_r(NULL, ",", &s2))
+                                if (symlinkat(l.controllers, top, c) < 0 && errno != EEXIST)
+                                        return error_make(err, errno, "symlink %s", c);
+                }
+        }
+        if (flags & MS_RDONLY) {
+                cleanup_close int t = openat(parent, name, O_PATH | O_DIRECTORY | O_CLOEXEC);
+                if (t < 0 || mount_remount_fd(t, flags & PER_MOUNT_FLAGS, "tmpfs", err) < 0)
+                        return t < 0 ? error_make(err, errno, "reopen tmpfs") : -1;
+        }
+        return 0;
+}
+
+int cgroupfs_mount(const struct spec_mount *m, int root_fd, const struct rootfs_opts *opts, struct error **err)
+{
+        (void)opts;
+        struct mount_opts o;
+        if (mountopts_parse(m->options, &o, err) < 0)
+                return error_wrap(err, "mounts: %s", m->destination);
+        mountopts_clear(&o);
+
+        cleanup_free char *text = NULL;
+        if (read_file_at(AT_FDCWD, "/proc/self/cgroup", 0, &text, NULL, err) < 0)
+                return error_wrap(err, "mounts: %s", m->destination);
+        bool hybrid = false;
+        cleanup_free char *v2_path = NULL;
+        {
+                cleanup_free char *copy = xstrdup(text);
+                char *save = NULL;
+                for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+                        struct cg_line l;
+                        if (!split_line(line, &l))
+                                continue;
+                        if (strcmp(l.id, "0") == 0)
+                                v2_path = xstrdup(l.path);
+                        else
+                                hybrid = true;
+                }
+        }
+
+        /* Mount at parent/name so each step can reach the mount it just made by name. */
+        cleanup_close int target = inroot_mkpath(root_fd, m->destination, false, 0755, err);
+        if (target < 0)
+                return error_wrap(err, "mounts: %s", m->destination);
+        cleanup_close int parent = openat(target, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (parent < 0)
+                return error_make(err, errno, "mounts: %s: open parent", m->destination);
+        const char *name = strrchr(m->destination, '/');
+        name = name && name[1] ? name + 1 : NULL;
+        if (!name || strcmp(name, "..") == 0 || strcmp(name, ".") == 0)
+                return error_make(err, EINVAL, "mounts: %s: not a usable cgroup mount point", m->destination);
+        /* The parent we reached must be the parent of the target we resolved. */
+        cleanup_close int check = openat(parent, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+        struct stat a, b;
+        if (check < 0 || fstat(check, &a) < 0 || fstat(target, &b) < 0 || a.st_dev != b.st_dev || a.st_ino != b.st_ino)
+                return error_make(err, EXDEV, "mounts: %s: the mount point moved while mounting", m->destination);
+
+        int r;
+        if (!hybrid || (m->type && strcmp(m->type, "cgroup2") == 0)) {
+                if (!v2_path)
+                        return error_make(err, ENOENT, "mounts: %s: this host has no cgroup2 hierarchy", m->destination);
+                r = mount_hierarchy(parent, name, "cgroup2", NULL, v2_path, o.flags, err);
+        } else {
+                r = mount_v1_view(parent, name, text, o.flags, err);
+        }
+        if (r < 0)
+                return error_wrap(err, "mounts: %s (cgroup)", m->destination);
+        return 0;
+}

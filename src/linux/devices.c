@@ -1,0 +1,132 @@
+/* /dev inside the container: the default device nodes, the usual symlinks, linux.devices (mknod,
+ * or a bind of the host's node inside a user namespace) and /dev/console bound from the pty fd. */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+
+#include "contain/log.h"
+#include "contain/util.h"
+#include "internal.h"
+
+struct default_dev {
+        const char *name;
+        unsigned maj, min;
+};
+
+static const struct default_dev default_devs[] = {
+        { "null", 1, 3 }, { "zero", 1, 5 }, { "full", 1, 7 },
+        { "random", 1, 8 }, { "urandom", 1, 9 }, { "tty", 5, 0 },
+};
+
+static const struct { const char *name, *target; } default_links[] = {
+        { "fd", "/proc/self/fd" }, { "stdin", "/proc/self/fd/0" }, { "stdout", "/proc/self/fd/1" },
+        { "stderr", "/proc/self/fd/2" }, { "core", "/proc/kcore" }, { "ptmx", "pts/ptmx" },
+};
+
+bool devices_dev_is_bind(const struct spec *spec)
+{
+        for (size_t i = 0; i < spec->n_mounts; i++) {
+                const struct spec_mount *m = &spec->mounts[i];
+                if (strcmp(m->destination, "/dev") != 0 && strcmp(m->destination, "/dev/") != 0)
+                        continue;
+                if (m->type && strcmp(m->type, "bind") == 0)
+                        return true;
+                for (size_t k = 0; m->options && m->options[k]; k++)
+                        if (strcmp(m->options[k], "bind") == 0 || strcmp(m->options[k], "rbind") == 0)
+                                return true;
+        }
+        return false;
+}
+
+/* One device node at path (absolute in the container), replacing whatever is there. */
+static int make_device(int root_fd, const char *path, mode_t type, unsigned maj, unsigned min,
+                       mode_t mode, uid_t uid, gid_t gid, bool userns, struct error **err)
+{
+        cleanup_free char *parent = xstrdup(path);
+        char *slash = strrchr(parent, '/');
+        const char *name = path + (slash - parent) + 1;
+        *slash = '\0';
+        cleanup_close int dir = inroot_mkpath(root_fd, *parent ? parent : "/", false, 0755, err);
+        if (dir < 0)
+                return -1;
+
+        if (unlinkat(dir, name, 0) < 0 && errno != ENOENT && errno != EISDIR)
+                return error_make(err, errno, "remove old %s", path);
+        if (userns) {
+                /* mknod is not allowed in a user namespace: bind the host's node onto a file. */
+                int f = openat(dir, name, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
+                if (f < 0)
+                        return error_make(err, errno, "create %s", path);
+                close(f);
+                cleanup_close int dst = openat(dir, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+                char p[32];
+                if (dst < 0 || mount(path, proc_fd_path(dst, p), NULL, MS_BIND, NULL) < 0)
+                        return error_make(err, errno, "bind mount host %s", path);
+                return 0;
+        }
+        if (mknodat(dir, name, type | (mode & 07777), makedev(maj, min)) < 0)
+                return error_make(err, errno, "mknod %s", path);
+        /* mknod applied the umask: set the exact mode, then the owner. */
+        if (fchmodat(dir, name, mode & 07777, 0) < 0)
+                return error_make(err, errno, "chmod %s", path);
+        if (fchownat(dir, name, uid, gid, AT_SYMLINK_NOFOLLOW) < 0)
+                return error_make(err, errno, "chown %s", path);
+        return 0;
+}
+
+static int bind_console(int dev, int console_fd, struct error **err)
+{
+        if (unlinkat(dev, "console", 0) < 0 && errno != ENOENT)
+                return error_make(err, errno, "remove old /dev/console");
+        int f = openat(dev, "console", O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0600);
+        if (f < 0)
+                return error_make(err, errno, "create /dev/console");
+        close(f);
+        cleanup_close int dst = openat(dev, "console", O_PATH | O_NOFOLLOW | O_CLOEXEC);
+        if (dst < 0)
+                return error_make(err, errno, "open /dev/console");
+        /* The pty is named by our fd, never by a path the rootfs could redirect. */
+        if (mount_bind_fds(console_fd, dst, false, err) < 0)
+                return error_wrap(err, "/dev/console");
+        return 0;
+}
+
+int devices_setup(const struct spec *spec, int root_fd, const struct rootfs_opts *opts, struct error **err)
+{
+        if (devices_dev_is_bind(spec)) {
+                log_debug("/dev is a bind mount: leaving its devices alone");
+                return 0;
+        }
+        for (size_t i = 0; i < ARRAY_SIZE(default_devs); i++) {
+                cleanup_free char *path = xasprintf("/dev/%s", default_devs[i].name);
+                if (make_device(root_fd, path, S_IFCHR, default_devs[i].maj, default_devs[i].min, 0666,
+                                0, 0, opts->new_userns, err) < 0)
+                        return error_wrap(err, "default devices");
+        }
+        cleanup_close int dev = inroot_mkpath(root_fd, "/dev", false, 0755, err);
+        if (dev < 0)
+                return error_wrap(err, "/dev");
+        for (size_t i = 0; i < ARRAY_SIZE(default_links); i++) {
+                if (symlinkat(default_links[i].target, dev, default_links[i].name) < 0 && errno != EEXIST)
+                        return error_make(err, errno, "symlink /dev/%s", default_links[i].name);
+        }
+        if (mkdirat(dev, "pts", 0755) < 0 && errno != EEXIST)
+                return error_make(err, errno, "mkdir /dev/pts");
+        if (mkdirat(dev, "shm", 01777) < 0 && errno != EEXIST)
+                return error_make(err, errno, "mkdir /dev/shm");
+
+        for (size_t i = 0; i < spec->linux.n_devices; i++) {
+                const struct spec_device *d = &spec->linux.devices[i];
+                mode_t type = d->type == 'b' ? S_IFBLK : d->type == 'p' ? S_IFIFO : S_IFCHR;
+                mode_t mode = d->has_file_mode ? d->file_mode : 0666;
+                if (make_device(root_fd, d->path, type, (unsigned)d->major, (unsigned)d->minor, mode,
+                                d->has_uid ? d->uid : 0, d->has_gid ? d->gid : 0, opts->new_userns, err) < 0)
+                        return error_wrap(err, "linux.devices");
+        }
+        if (opts->console_fd >= 0 && bind_console(dev, opts->console_fd, err) < 0)
+                return -1;
+        return 0;
+}

@@ -1,0 +1,211 @@
+/* Paths inside the rootfs that can never leave it: openat2(RESOLVE_IN_ROOT) where the kernel
+ * has it, else a component-by-component walk that treats the rootfs as "/" for symlinks and "..". */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/openat2.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+
+#include "contain/util.h"
+#include "internal.h"
+
+#define MAX_SYMLINKS 40
+
+static int sys_openat2(int dirfd, const char *path, int flags, mode_t mode)
+{
+        struct open_how how = {
+                .flags = (unsigned long long)(flags | O_CLOEXEC),
+                .mode = (flags & (O_CREAT | O_TMPFILE)) ? mode : 0,
+                .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+        };
+        int fd;
+
+        /* EAGAIN: a concurrent rename raced the lookup; the kernel asks us to retry. */
+        for (int i = 0; i < 16; i++) {
+                fd = (int)syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
+                if (fd >= 0 || errno != EAGAIN)
+                        break;
+        }
+        return fd;
+}
+
+static bool same_file(int a, const struct stat *b)
+{
+        struct stat st;
+        return fstat(a, &st) == 0 && st.st_dev == b->st_dev && st.st_ino == b->st_ino;
+}
+
+/* The walk itself: returns an fd or -1 with errno set. */
+static int walk_in_root(int root_fd, const char *path, int flags, mode_t mode)
+{
+        struct stat root_st;
+        if (fstat(root_fd, &root_st) < 0)
+                return -1;
+        cleanup_close int cur = openat(root_fd, ".", O_PATH | O_CLOEXEC);
+        if (cur < 0)
+                return -1;
+        cleanup_free char *remaining = xstrdup(path);
+        int links = 0;
+
+        for (;;) {
+                char *p = remaining;
+                while (*p == '/')
+                        p++;
+                if (*p == '\0')
+                        break;
+                char *slash = strchr(p, '/');
+                cleanup_free char *comp = slash ? xstrndup(p, (size_t)(slash - p)) : xstrdup(p);
+                char *rest = slash ? slash : p + strlen(p);
+                bool last = true;
+                for (const char *r = rest; *r; r++)
+                        if (*r != '/')
+                                last = false;
+                cleanup_free char *rest_copy = xstrdup(rest);
+                free(remaining);
+                remaining = steal_pointer(&rest_copy);
+
+                if (strcmp(comp, ".") == 0)
+                        continue;
+                if (strcmp(comp, "..") == 0) {
+                        if (same_file(cur, &root_st))
+                                continue;       /* ".." of the root is the root */
+                        int up = openat(cur, "..", O_PATH | O_CLOEXEC);
+                        if (up < 0)
+                                return -1;
+                        close(cur);
+                        cur = up;
+                        continue;
+                }
+                int next = openat(cur, comp, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+                if (next < 0) {
+                        if (last && errno == ENOENT && (flags & O_CREAT))
+                                return openat(cur, comp, flags | O_NOFOLLOW | O_CLOEXEC, mode);
+                        return -1;
+                }
+                struct stat st;
+                if (fstat(next, &st) < 0) {
+                        int e = errno;
+                        close(next);
+                        errno = e;
+                        return -1;
+                }
+                if (S_ISLNK(st.st_mode) && !(last && (flags & O_NOFOLLOW))) {
+                        char target[PATH_MAX];
+                        ssize_t n = readlinkat(next, "", target, sizeof(target) - 1);
+                        close(next);
+                        if (n < 0)
+                                return -1;
+                        target[n] = '\0';
+                        if (++links > MAX_SYMLINKS) {
+                                errno = ELOOP;
+                                return -1;
+                        }
+                        char *joined = xasprintf("%s%s", target, remaining);
+                        free(remaining);
+                        remaining = joined;
+                        if (target[0] == '/') {
+                                int r = openat(root_fd, ".", O_PATH | O_CLOEXEC);
+                                if (r < 0)
+                                        return -1;
+                                close(cur);
+                                cur = r;
+                        }
+                        continue;
+                }
+                close(cur);
+                cur = next;
+                if (last && (flags & O_CREAT) && (flags & O_EXCL)) {
+                        errno = EEXIST;
+                        return -1;
+                }
+        }
+
+        if (flags & O_PATH) {
+                if (flags & O_DIRECTORY) {
+                        struct stat st;
+                        if (fstat(cur, &st) < 0)
+                                return -1;
+                        if (!S_ISDIR(st.st_mode)) {
+                                errno = ENOTDIR;
+                                return -1;
+                        }
+                }
+                return steal_fd(&cur);
+        }
+        /* Reopen the object we reached (not a path) with the access the caller wants. */
+        char buf[32];
+        return open(proc_fd_path(cur, buf), (flags & ~(O_CREAT | O_EXCL | O_NOFOLLOW)) | O_CLOEXEC);
+}
+
+int inroot_open_fallback(int root_fd, const char *path, int flags, mode_t mode, struct error **err)
+{
+        int fd = walk_in_root(root_fd, path, flags, mode);
+        if (fd < 0)
+                return error_make(err, errno, "open %s inside the rootfs", path);
+        return fd;
+}
+
+/* -1 with errno, without an error object: callers look at ENOENT. */
+static int open_raw(int root_fd, const char *path, int flags, mode_t mode)
+{
+        int fd = sys_openat2(root_fd, path, flags, mode);
+        if (fd < 0 && (errno == ENOSYS || errno == E2BIG || errno == EPERM))
+                fd = walk_in_root(root_fd, path, flags, mode);  /* old kernel or a seccomp filter */
+        return fd;
+}
+
+int inroot_open(int root_fd, const char *path, int flags, mode_t mode, struct error **err)
+{
+        int fd = open_raw(root_fd, path, flags, mode);
+        if (fd < 0)
+                return error_make(err, errno, "open %s inside the rootfs", path);
+        return fd;
+}
+
+int inroot_mkpath(int root_fd, const char *path, bool last_is_file, mode_t mode, struct error **err)
+{
+        int fd = open_raw(root_fd, path, O_PATH, 0);
+        if (fd >= 0)
+                return fd;
+        if (errno != ENOENT)
+                return error_make(err, errno, "open %s inside the rootfs", path);
+
+        cleanup_close int parent = openat(root_fd, ".", O_PATH | O_CLOEXEC);
+        if (parent < 0)
+                return error_make(err, errno, "open the rootfs");
+        cleanup_free char *copy = xstrdup(path);
+        cleanup_free char *prefix = xstrdup("");
+        char *save = NULL;
+        char *comp = strtok_r(copy, "/", &save);
+
+        while (comp) {
+                char *next_comp = strtok_r(NULL, "/", &save);
+                bool last = next_comp == NULL;
+                char *p = xasprintf("%s/%s", prefix, comp);
+                free(prefix);
+                prefix = p;
+
+                int fd2 = open_raw(root_fd, prefix, O_PATH, 0);
+                if (fd2 < 0 && errno == ENOENT) {
+                        /* comp is a single name, created in a directory already resolved in root. */
+                        if (last && last_is_file) {
+                                int f = openat(parent, comp, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, mode);
+                                if (f < 0 && errno != EEXIST)
+                                        return error_make(err, errno, "create %s inside the rootfs", prefix);
+                                if (f >= 0)
+                                        close(f);
+                        } else if (mkdirat(parent, comp, last ? mode : 0755) < 0 && errno != EEXIST) {
+                                return error_make(err, errno, "mkdir %s inside the rootfs", prefix);
+                        }
+                        fd2 = open_raw(root_fd, prefix, O_PATH, 0);
+                }
+                if (fd2 < 0)
+                        return error_make(err, errno, "open %s inside the rootfs", prefix);
+                close(parent);
+                parent = fd2;
+                comp = next_comp;
+        }
+        return steal_fd(&parent);
+}

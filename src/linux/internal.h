@@ -1,0 +1,74 @@
+/* Helpers shared by the files of src/linux and nothing else: the mount option table, fd-based
+ * mounts, and the pieces rootfs.c strings together. */
+#ifndef CONTAIN_LINUX_INTERNAL_H
+#define CONTAIN_LINUX_INTERNAL_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "contain/error.h"
+#include "contain/linux.h"
+#include "contain/spec.h"
+
+/* ---- mount options (mountopts.c, pure) ---- */
+
+struct mount_opts {
+        unsigned long flags;            /* MS_* to pass to mount(2), MS_BIND/MS_REC included */
+        unsigned long propagation[4];   /* MS_PRIVATE|MS_REC, ... applied in order after mounting */
+        size_t n_propagation;
+        bool tmpcopyup;                 /* copy the directory's contents into the new tmpfs */
+        char *data;                     /* unknown options, comma-joined ("mode=755,size=64k"), or NULL */
+};
+
+/* Splits options into flags, propagation and filesystem data.  Unknown options are data,
+ * like runc; *err only for options we know but cannot honour. */
+int mountopts_parse(char *const *options, struct mount_opts *out, struct error **err);
+void mountopts_clear(struct mount_opts *o);
+/* "rslave" -> MS_SLAVE|MS_REC; 0 when name is not a propagation. */
+unsigned long mountopts_propagation(const char *name);
+/* Flags that a bind remount must keep when the kernel has locked them (user namespaces). */
+unsigned long mountopts_locked_flags(unsigned long statvfs_flags);
+
+/* ---- fd-based mounts (mounts.c) ---- */
+
+/* "/proc/self/fd/N" into buf. */
+const char *proc_fd_path(int fd, char buf[static 32]);
+/* Bind mounts src_fd onto dst_fd (both O_PATH) through /proc/self/fd, or open_tree/move_mount
+ * when /proc is not there (after pivot_root into a root without /proc). */
+int mount_bind_fds(int src_fd, int dst_fd, bool recursive, struct error **err);
+/* Remounts the mount at fd (an O_PATH fd of its root) bind+flags, keeping kernel-locked flags. */
+int mount_remount_fd(int fd, unsigned long flags, const char *what, struct error **err);
+/* Mounts one entry of config.json's mounts inside the rootfs. */
+int mount_one(const struct spec_mount *m, int root_fd, const struct rootfs_opts *opts,
+              struct error **err);
+/* Copies the contents of directory src into directory dst (tmpcopyup). */
+int copy_tree(int src_dir, int dst_dir, struct error **err);
+
+/* ---- inroot fallback (inroot.c), exposed for the unit test ---- */
+int inroot_open_fallback(int root_fd, const char *path, int flags, mode_t mode, struct error **err);
+
+/* ---- pieces of the rootfs (devices.c, masked.c, sysctl.c, cgroupfs.c, lsm.c) ---- */
+
+/* Does the config bind mount something over /dev?  Then we leave /dev alone. */
+bool devices_dev_is_bind(const struct spec *spec);
+int devices_setup(const struct spec *spec, int root_fd, const struct rootfs_opts *opts,
+                  struct error **err);
+int masked_paths_apply(char *const *paths, struct error **err);
+int readonly_paths_apply(char *const *paths, struct error **err);
+/* Refuses sysctls the container's namespaces do not isolate; runs while the host's /proc is visible. */
+int sysctl_validate(const struct spec *spec, struct error **err);
+/* The namespace a sysctl key belongs to (NS_NETWORK, NS_IPC, NS_UTS) or -1 when none. */
+int sysctl_namespace(const char *key);
+int sysctl_apply(const struct spec *spec, struct error **err);
+int cgroupfs_mount(const struct spec_mount *m, int root_fd, const struct rootfs_opts *opts,
+                   struct error **err);
+/* Errors when apparmorProfile/selinuxLabel ask for an LSM this host does not run. */
+int lsm_check(const struct spec_process *proc, struct error **err);
+/* Writes the exec labels (only reached when lsm_check passed). */
+int lsm_apply(const struct spec_process *proc, struct error **err);
+
+/* ---- capabilities (caps.c) ---- */
+int caps_drop_bounding(const struct spec_capabilities *c, struct error **err);
+int caps_apply(const struct spec_capabilities *c, struct error **err);
+
+#endif

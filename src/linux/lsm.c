@@ -1,0 +1,54 @@
+/* AppArmor and SELinux: the exec label for the container process when the host runs the LSM,
+ * and a clear error when the config asks for one the host does not run (never silence). */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+
+#include "contain/util.h"
+#include "internal.h"
+
+#define SELINUX_MAGIC 0xf97cff8c
+
+static bool apparmor_enabled(void)
+{
+        cleanup_free char *v = NULL;
+        struct error *e = NULL;
+        if (read_file_at(AT_FDCWD, "/sys/module/apparmor/parameters/enabled", 16, &v, NULL, &e) < 0) {
+                error_free(e);
+                return false;
+        }
+        return v[0] == 'Y';
+}
+
+static bool selinux_enabled(void)
+{
+        struct statfs sf;
+        return statfs("/sys/fs/selinux", &sf) == 0 && (unsigned long)sf.f_type == SELINUX_MAGIC;
+}
+
+int lsm_check(const struct spec_process *proc, struct error **err)
+{
+        if (proc->apparmor_profile && *proc->apparmor_profile && !apparmor_enabled())
+                return error_make(err, 0, "process.apparmorProfile: AppArmor is not enabled on this host");
+        if (proc->selinux_label && *proc->selinux_label && !selinux_enabled())
+                return error_make(err, 0, "process.selinuxLabel: SELinux is not enabled on this host");
+        return 0;
+}
+
+int lsm_apply(const struct spec_process *proc, struct error **err)
+{
+        if (proc->apparmor_profile && *proc->apparmor_profile) {
+                cleanup_free char *text = xasprintf("exec %s", proc->apparmor_profile);
+                /* The per-LSM file where the kernel has it (stacking), else the shared one. */
+                const char *file = access("/proc/self/attr/apparmor/exec", F_OK) == 0 ?
+                                   "/proc/self/attr/apparmor/exec" : "/proc/self/attr/exec";
+                if (write_file_at(AT_FDCWD, file, text, err) < 0)
+                        return error_wrap(err, "process.apparmorProfile: %s", proc->apparmor_profile);
+        }
+        if (proc->selinux_label && *proc->selinux_label &&
+            write_file_at(AT_FDCWD, "/proc/self/attr/exec", proc->selinux_label, err) < 0)
+                return error_wrap(err, "process.selinuxLabel: %s", proc->selinux_label);
+        return 0;
+}

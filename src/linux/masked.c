@@ -1,0 +1,95 @@
+/* maskedPaths and readonlyPaths, applied after pivot_root: files are covered by a verified
+ * /dev/null (mounted by fd), directories by an empty read-only tmpfs; read-only paths get a
+ * read-only bind of themselves.  Paths missing from the rootfs are skipped, like runc. */
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/sysmacros.h>
+
+#include "contain/log.h"
+#include "contain/util.h"
+#include "internal.h"
+
+/* Opens path in the (pivoted) root without following a final symlink's escape; -2 if missing. */
+static int open_target(int root, const char *path, struct error **err)
+{
+        cleanup_error struct error *e = NULL;
+        int fd = inroot_open(root, path, O_PATH, 0, &e);
+        if (fd >= 0)
+                return fd;
+        if (e->errnum == ENOENT || e->errnum == ENOTDIR)
+                return -2;
+        *err = steal_pointer(&e);
+        return -1;
+}
+
+int masked_paths_apply(char *const *paths, struct error **err)
+{
+        if (!paths || !paths[0])
+                return 0;
+        cleanup_close int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (root < 0)
+                return error_make(err, errno, "maskedPaths: open /");
+        /* A /dev/null we verified, so a swapped node or symlink cannot stand in for it. */
+        cleanup_close int null = open("/dev/null", O_PATH | O_CLOEXEC);
+        struct stat nst;
+        if (null < 0 || fstat(null, &nst) < 0)
+                return error_make(err, errno, "maskedPaths: open /dev/null");
+        if (!S_ISCHR(nst.st_mode) || major(nst.st_rdev) != 1 || minor(nst.st_rdev) != 3)
+                return error_make(err, 0, "maskedPaths: /dev/null is not the null device (char 1:3)");
+
+        for (size_t i = 0; paths[i]; i++) {
+                cleanup_close int t = open_target(root, paths[i], err);
+                if (t == -1)
+                        return error_wrap(err, "maskedPaths");
+                if (t == -2) {
+                        t = -1;
+                        continue;
+                }
+                struct stat st;
+                if (fstat(t, &st) < 0)
+                        return error_make(err, errno, "maskedPaths: stat %s", paths[i]);
+                if (S_ISDIR(st.st_mode)) {
+                        char p[32];
+                        if (mount("tmpfs", proc_fd_path(t, p), "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+                                  "size=0,mode=000") < 0)
+                                return error_make(err, errno, "maskedPaths: mount tmpfs over %s", paths[i]);
+                } else if (mount_bind_fds(null, t, false, err) < 0) {
+                        return error_wrap(err, "maskedPaths: %s", paths[i]);
+                }
+        }
+        return 0;
+}
+
+int readonly_paths_apply(char *const *paths, struct error **err)
+{
+        if (!paths || !paths[0])
+                return 0;
+        cleanup_close int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (root < 0)
+                return error_make(err, errno, "readonlyPaths: open /");
+        for (size_t i = 0; paths[i]; i++) {
+                cleanup_close int t = open_target(root, paths[i], err);
+                if (t == -1)
+                        return error_wrap(err, "readonlyPaths");
+                if (t == -2) {
+                        t = -1;
+                        continue;
+                }
+                if (mount_bind_fds(t, t, true, err) < 0)
+                        return error_wrap(err, "readonlyPaths: %s", paths[i]);
+                /* Reach the new bind (the old fd names the covered directory). */
+                cleanup_close int top = inroot_open(root, paths[i], O_PATH, 0, err);
+                if (top < 0)
+                        return error_wrap(err, "readonlyPaths");
+                struct statvfs sv;
+                if (fstatvfs(top, &sv) < 0)
+                        return error_make(err, errno, "readonlyPaths: statvfs %s", paths[i]);
+                /* Keep the flags the mount has (nosuid, noexec of /proc), add read-only. */
+                if (mount_remount_fd(top, MS_RDONLY | mountopts_locked_flags(sv.f_flag), paths[i], err) < 0)
+                        return error_wrap(err, "readonlyPaths");
+        }
+        return 0;
+}

@@ -1,0 +1,230 @@
+/* The mounts of config.json, in order, inside the rootfs: every target resolved in the rootfs
+ * (inroot.c) and mounted through /proc/self/fd/N, so a symlink can never aim a mount at the host. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+
+#include "contain/log.h"
+#include "contain/util.h"
+#include "internal.h"
+
+const char *proc_fd_path(int fd, char buf[static 32])
+{
+        snprintf(buf, 32, "/proc/self/fd/%d", fd);
+        return buf;
+}
+
+int mount_bind_fds(int src_fd, int dst_fd, bool recursive, struct error **err)
+{
+        char s[32], d[32];
+        unsigned long flags = MS_BIND | (recursive ? MS_REC : 0);
+
+        if (mount(proc_fd_path(src_fd, s), proc_fd_path(dst_fd, d), NULL, flags, NULL) == 0)
+                return 0;
+        if (errno != ENOENT)
+                return error_make(err, errno, "bind mount");
+        /* No /proc (a root without it, after pivot_root): the new mount API needs none. */
+        cleanup_close int tree = open_tree(src_fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH |
+                                           (recursive ? AT_RECURSIVE : 0));
+        if (tree < 0)
+                return error_make(err, errno, "bind mount: open_tree");
+        if (move_mount(tree, "", dst_fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+                return error_make(err, errno, "bind mount: move_mount");
+        return 0;
+}
+
+int mount_remount_fd(int fd, unsigned long flags, const char *what, struct error **err)
+{
+        char p[32];
+        flags = (flags & ~(MS_REC | MS_REMOUNT | MS_BIND)) | MS_REMOUNT | MS_BIND;
+
+        if (mount(NULL, proc_fd_path(fd, p), NULL, flags, NULL) == 0)
+                return 0;
+        if (errno != EPERM)
+                return error_make(err, errno, "remount %s", what);
+        /* In a user namespace the kernel locks flags the mount already had: keep them. */
+        struct statvfs sv;
+        if (fstatvfs(fd, &sv) < 0)
+                return error_make(err, errno, "statvfs %s", what);
+        if (mount(NULL, p, NULL, flags | mountopts_locked_flags(sv.f_flag), NULL) < 0)
+                return error_make(err, errno, "remount %s", what);
+        return 0;
+}
+
+static int copy_file(int src_dir, int dst_dir, const char *name, const struct stat *st, struct error **err)
+{
+        cleanup_close int in = openat(src_dir, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+        if (in < 0)
+                return error_make(err, errno, "tmpcopyup: open %s", name);
+        cleanup_close int out = openat(dst_dir, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+                                       st->st_mode & 07777);
+        if (out < 0)
+                return error_make(err, errno, "tmpcopyup: create %s", name);
+        char buf[65536];
+        for (;;) {
+                ssize_t n = read(in, buf, sizeof(buf));
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n < 0)
+                        return error_make(err, errno, "tmpcopyup: read %s", name);
+                if (n == 0)
+                        break;
+                if (write_all(out, buf, (size_t)n) < 0)
+                        return error_make(err, errno, "tmpcopyup: write %s", name);
+        }
+        return 0;
+}
+
+int copy_tree(int src_dir, int dst_dir, struct error **err)
+{
+        int dfd = openat(src_dir, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (dfd < 0)
+                return error_make(err, errno, "tmpcopyup: open directory");
+        cleanup_dir DIR *d = fdopendir(dfd);
+        if (!d) {
+                close(dfd);
+                return error_make(err, errno, "tmpcopyup: read directory");
+        }
+        struct dirent *e;
+        while ((errno = 0, e = readdir(d))) {
+                const char *n = e->d_name;
+                if (strcmp(n, ".") == 0 || strcmp(n, "..") == 0)
+                        continue;
+                struct stat st;
+                if (fstatat(src_dir, n, &st, AT_SYMLINK_NOFOLLOW) < 0)
+                        return error_make(err, errno, "tmpcopyup: stat %s", n);
+                if (S_ISDIR(st.st_mode)) {
+                        if (mkdirat(dst_dir, n, st.st_mode & 07777) < 0)
+                                return error_make(err, errno, "tmpcopyup: mkdir %s", n);
+                        cleanup_close int s = openat(src_dir, n, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                        cleanup_close int t = openat(dst_dir, n, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                        if (s < 0 || t < 0)
+                                return error_make(err, errno, "tmpcopyup: open %s", n);
+                        if (copy_tree(s, t, err) < 0)
+                                return -1;
+                } else if (S_ISREG(st.st_mode)) {
+                        if (copy_file(src_dir, dst_dir, n, &st, err) < 0)
+                                return -1;
+                } else if (S_ISLNK(st.st_mode)) {
+                        char target[4096];
+                        ssize_t len = readlinkat(src_dir, n, target, sizeof(target) - 1);
+                        if (len < 0)
+                                return error_make(err, errno, "tmpcopyup: readlink %s", n);
+                        target[len] = '\0';
+                        if (symlinkat(target, dst_dir, n) < 0)
+                                return error_make(err, errno, "tmpcopyup: symlink %s", n);
+                } else if (mknodat(dst_dir, n, st.st_mode, st.st_rdev) < 0) {
+                        return error_make(err, errno, "tmpcopyup: mknod %s", n);
+                }
+                if (fchownat(dst_dir, n, st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW) < 0)
+                        return error_make(err, errno, "tmpcopyup: chown %s", n);
+                if (!S_ISLNK(st.st_mode) && fchmodat(dst_dir, n, st.st_mode & 07777, 0) < 0)
+                        return error_make(err, errno, "tmpcopyup: chmod %s", n);
+        }
+        if (errno)
+                return error_make(err, errno, "tmpcopyup: read directory");
+        return 0;
+}
+
+static bool is_type(const struct spec_mount *m, const char *t)
+{
+        return m->type && strcmp(m->type, t) == 0;
+}
+
+/* A mount of a new filesystem (proc, tmpfs, sysfs, ...) onto target. */
+static int mount_fs(const struct spec_mount *m, const struct mount_opts *o, int target,
+                    const struct rootfs_opts *opts, struct error **err)
+{
+        char p[32];
+        unsigned long flags = o->flags & ~MS_REMOUNT;
+
+        /* Without a netns of its own the container would see (and could change) the host's
+         * network devices in sysfs: read-only then, like runc. */
+        if (is_type(m, "sysfs") && !opts->new_netns)
+                flags |= MS_RDONLY;
+        const char *source = m->source ? m->source : m->type;
+        if (mount(source, proc_fd_path(target, p), m->type, flags, o->data) == 0)
+                return 0;
+        if (errno == EPERM && is_type(m, "sysfs") && opts->new_userns) {
+                /* sysfs needs a netns owned by our user ns; bind the host's read-only instead. */
+                if (mount("/sys", p, NULL, MS_BIND | MS_REC, NULL) < 0)
+                        return error_make(err, errno, "bind mount /sys (sysfs is not mountable here)");
+                return 1;       /* caller remounts read-only */
+        }
+        return error_make(err, errno, "mount %s (type %s, data \"%s\")", source, m->type,
+                          o->data ? o->data : "");
+}
+
+int mount_one(const struct spec_mount *m, int root_fd, const struct rootfs_opts *opts, struct error **err)
+{
+        if (is_type(m, "cgroup") || is_type(m, "cgroup2"))
+                return cgroupfs_mount(m, root_fd, opts, err);
+
+        struct mount_opts o;
+        if (mountopts_parse(m->options, &o, err) < 0)
+                return error_wrap(err, "mounts: %s", m->destination);
+        cleanup_free char *data = o.data;
+        bool bind = (o.flags & MS_BIND) || is_type(m, "bind");
+        if (bind)
+                o.flags |= MS_BIND;
+        else if (!m->type || !*m->type || strcmp(m->type, "none") == 0)
+                return error_make(err, 0, "mounts: %s: no type and no bind option", m->destination);
+
+        bool source_is_dir = true;
+        if (bind) {
+                if (!m->source)
+                        return error_make(err, 0, "mounts: %s: a bind mount needs a source", m->destination);
+                struct stat st;
+                if (stat(m->source, &st) < 0)
+                        return error_make(err, errno, "mounts: %s: source %s", m->destination, m->source);
+                source_is_dir = S_ISDIR(st.st_mode);
+        }
+
+        cleanup_close int target = inroot_mkpath(root_fd, m->destination, !source_is_dir,
+                                                 source_is_dir ? 0755 : 0644, err);
+        if (target < 0)
+                return error_wrap(err, "mounts: %s", m->destination);
+        cleanup_close int copy_from = -1;
+        if (o.tmpcopyup && is_type(m, "tmpfs")) {
+                copy_from = inroot_open(root_fd, m->destination, O_RDONLY | O_DIRECTORY, 0, err);
+                if (copy_from < 0)
+                        return error_wrap(err, "mounts: %s: tmpcopyup", m->destination);
+        }
+
+        char p[32];
+        bool remount = false;
+        if (bind) {
+                if (mount(m->source, proc_fd_path(target, p), NULL, o.flags & (MS_BIND | MS_REC), NULL) < 0)
+                        return error_make(err, errno, "mounts: %s: bind mount %s", m->destination, m->source);
+                remount = (o.flags & ~(MS_BIND | MS_REC | MS_REMOUNT)) != 0;
+        } else {
+                int r = mount_fs(m, &o, target, opts, err);
+                if (r < 0)
+                        return error_wrap(err, "mounts: %s", m->destination);
+                remount = r == 1;
+                if (remount)
+                        o.flags |= MS_RDONLY;
+        }
+
+        /* The fd still names the directory under the new mount: resolve again to reach it. */
+        close(target);
+        target = inroot_open(root_fd, m->destination, O_PATH, 0, err);
+        if (target < 0)
+                return error_wrap(err, "mounts: %s: after mounting", m->destination);
+        if (remount && mount_remount_fd(target, o.flags, m->destination, err) < 0)
+                return error_wrap(err, "mounts: %s", m->destination);
+        for (size_t i = 0; i < o.n_propagation; i++)
+                if (mount(NULL, proc_fd_path(target, p), NULL, o.propagation[i], NULL) < 0)
+                        return error_make(err, errno, "mounts: %s: set propagation", m->destination);
+        if (copy_from >= 0) {
+                cleanup_close int to = inroot_open(root_fd, m->destination, O_RDONLY | O_DIRECTORY, 0, err);
+                if (to < 0 || copy_tree(copy_from, to, err) < 0)
+                        return error_wrap(err, "mounts: %s", m->destination);
+        }
+        log_debug("mounted %s on %s", m->source ? m->source : m->type, m->destination);
+        return 0;
+}

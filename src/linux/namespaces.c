@@ -1,0 +1,131 @@
+/* Namespaces: the clone flags for new ones, opening and joining configured paths (user first,
+ * so the others are joined with the user namespace's privileges), and what the parent writes
+ * for the child: uid/gid maps and time namespace offsets. */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "contain/log.h"
+#include "contain/util.h"
+#include "internal.h"
+
+int ns_clone_flags(const struct spec *spec)
+{
+        int flags = 0;
+        for (size_t i = 0; i < spec->linux.n_namespaces; i++)
+                if (!spec->linux.namespaces[i].path)
+                        flags |= ns_type_clone_flag(spec->linux.namespaces[i].type);
+        return flags;
+}
+
+int ns_open_paths(const struct spec *spec, int fds[NS_TYPE_COUNT], struct error **err)
+{
+        for (int t = 0; t < NS_TYPE_COUNT; t++)
+                fds[t] = -1;
+        for (size_t i = 0; i < spec->linux.n_namespaces; i++) {
+                const struct spec_namespace *ns = &spec->linux.namespaces[i];
+                if (!ns->path)
+                        continue;
+                int fd = open(ns->path, O_RDONLY | O_CLOEXEC);
+                if (fd < 0) {
+                        int e = errno;
+                        for (int t = 0; t < NS_TYPE_COUNT; t++)
+                                closep(&fds[t]);
+                        return error_make(err, e, "linux.namespaces: %s: open %s", ns_type_name(ns->type), ns->path);
+                }
+                closep(&fds[ns->type]);
+                fds[ns->type] = fd;
+        }
+        return 0;
+}
+
+int ns_join(int fds[NS_TYPE_COUNT], unsigned skip_mask, struct error **err)
+{
+        /* The user namespace first: joining it grants the caps the others need. */
+        static const enum ns_type order[] = { NS_USER, NS_PID, NS_NETWORK, NS_IPC, NS_UTS,
+                                              NS_CGROUP, NS_TIME, NS_MOUNT };
+        int ret = 0;
+
+        for (size_t i = 0; i < ARRAY_SIZE(order); i++) {
+                enum ns_type t = order[i];
+                if (fds[t] < 0)
+                        continue;
+                if (!(skip_mask & (1u << t)) && ret == 0 && setns(fds[t], ns_type_clone_flag(t)) < 0)
+                        ret = error_make(err, errno, "linux.namespaces: join the %s namespace", ns_type_name(t));
+                closep(&fds[t]);
+        }
+        return ret;
+}
+
+static char *format_map(const struct spec_id_mapping *m, size_t n)
+{
+        char *text = xstrdup("");
+        for (size_t i = 0; i < n; i++) {
+                char *next = xasprintf("%s%u %u %u\n", text, m[i].container_id, m[i].host_id, m[i].size);
+                free(text);
+                text = next;
+        }
+        return text;
+}
+
+/* The kernel wants the whole map in one write. */
+static int write_proc(pid_t pid, const char *file, const char *text, const char *field, struct error **err)
+{
+        cleanup_free char *path = xasprintf("/proc/%d/%s", (int)pid, file);
+        cleanup_close int fd = open(path, O_WRONLY | O_CLOEXEC);
+        if (fd < 0)
+                return error_make(err, errno, "%s: open %s", field, path);
+        ssize_t w = write(fd, text, strlen(text));
+        if (w < 0)
+                return error_make(err, errno, "%s: write %s", field, path);
+        if ((size_t)w != strlen(text))
+                return error_make(err, EIO, "%s: short write to %s", field, path);
+        return 0;
+}
+
+int ns_write_id_maps(pid_t pid, const struct spec *spec, struct error **err)
+{
+        const struct spec_linux *l = &spec->linux;
+
+        if (l->n_uid_mappings) {
+                cleanup_free char *m = format_map(l->uid_mappings, l->n_uid_mappings);
+                if (write_proc(pid, "uid_map", m, "linux.uidMappings", err) < 0)
+                        return -1;
+        }
+        if (l->n_gid_mappings) {
+                /* Without CAP_SETGID in the parent namespace the kernel requires setgroups
+                 * to be denied before an unprivileged gid_map can be written. */
+                if (geteuid() != 0 && write_proc(pid, "setgroups", "deny", "linux.gidMappings", err) < 0)
+                        return -1;
+                cleanup_free char *m = format_map(l->gid_mappings, l->n_gid_mappings);
+                if (write_proc(pid, "gid_map", m, "linux.gidMappings", err) < 0)
+                        return -1;
+        }
+        return 0;
+}
+
+int ns_write_time_offsets(pid_t pid, const struct spec *spec, struct error **err)
+{
+        const struct spec_linux *l = &spec->linux;
+        cleanup_free char *text = xstrdup("");
+
+        /* Only allowed before any process entered the time namespace: pid has unshared
+         * CLONE_NEWTIME (its time_for_children) and enters it after this. */
+        if (l->time_offset_monotonic.present) {
+                char *t = xasprintf("%smonotonic %lld %u\n", text, (long long)l->time_offset_monotonic.secs,
+                                    l->time_offset_monotonic.nanosecs);
+                free(text);
+                text = t;
+        }
+        if (l->time_offset_boottime.present) {
+                char *t = xasprintf("%sboottime %lld %u\n", text, (long long)l->time_offset_boottime.secs,
+                                    l->time_offset_boottime.nanosecs);
+                free(text);
+                text = t;
+        }
+        if (!*text)
+                return 0;
+        return write_proc(pid, "timens_offsets", text, "linux.timeOffsets", err);
+}

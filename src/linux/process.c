@@ -1,0 +1,249 @@
+/* The container process's own settings, applied in the init after pivot_root: hostname, the
+ * executable lookup, rlimits, OOM score, personality, scheduler, I/O priority, user and groups
+ * with capabilities kept across the uid change, umask, cwd, no_new_privs, and the final exec. */
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <string.h>
+#include <sys/personality.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "contain/log.h"
+#include "contain/util.h"
+#include "internal.h"
+
+int process_set_hostname(const struct spec *spec, struct error **err)
+{
+        bool uts = spec_namespace(spec, NS_UTS) != NULL;
+
+        if (spec->hostname && *spec->hostname) {
+                if (!uts)
+                        return error_make(err, 0, "hostname: setting it needs a uts namespace in linux.namespaces");
+                if (sethostname(spec->hostname, strlen(spec->hostname)) < 0)
+                        return error_make(err, errno, "hostname: sethostname \"%s\"", spec->hostname);
+        }
+        if (spec->domainname && *spec->domainname) {
+                if (!uts)
+                        return error_make(err, 0, "domainname: setting it needs a uts namespace in linux.namespaces");
+                if (setdomainname(spec->domainname, strlen(spec->domainname)) < 0)
+                        return error_make(err, errno, "domainname: setdomainname \"%s\"", spec->domainname);
+        }
+        /* The other half of what uname(2) reports (LINUX32: i686). */
+        return process_set_personality(&spec->linux, err);
+}
+
+/* Messages in the words podman and containerd match on (lowercase, Go's wording). */
+static int exec_error(struct error **err, int errnum, const char *name, const char *why)
+{
+        error_make(err, 0, "exec: \"%s\": %s", name, why);
+        (*err)->errnum = errnum;
+        return -1;
+}
+
+/* 0: executable regular file; else the errno why not. */
+static int check_exec(const char *path)
+{
+        struct stat st;
+        if (stat(path, &st) < 0)
+                return errno;
+        if (!S_ISREG(st.st_mode) || access(path, X_OK) < 0)
+                return EACCES;
+        return 0;
+}
+
+int process_resolve_exec(const struct spec_process *proc, char **path, struct error **err)
+{
+        const char *name = proc->args && proc->args[0] ? proc->args[0] : NULL;
+        if (!name || !*name)
+                return error_make(err, EINVAL, "process.args: empty");
+
+        if (strchr(name, '/')) {
+                int e = check_exec(name);
+                if (e == ENOENT || e == ENOTDIR)
+                        return exec_error(err, ENOENT, name, "no such file or directory");
+                if (e)
+                        return exec_error(err, EACCES, name, "permission denied");
+                *path = xstrdup(name);
+                return 0;
+        }
+        const char *search = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+        for (char **e = proc->env; e && *e; e++)
+                if (str_has_prefix(*e, "PATH="))
+                        search = *e + strlen("PATH=");
+        cleanup_free char *copy = xstrdup(search);
+        bool denied = false;
+        for (char *dir = copy, *next; dir; dir = next) {
+                next = strchr(dir, ':');
+                if (next)
+                        *next++ = '\0';
+                cleanup_free char *cand = xasprintf("%s/%s", *dir ? dir : ".", name);
+                int r = check_exec(cand);
+                if (r == 0) {
+                        *path = steal_pointer(&cand);
+                        return 0;
+                }
+                if (r == EACCES)
+                        denied = true;
+        }
+        if (denied)
+                return exec_error(err, EACCES, name, "permission denied");
+        return exec_error(err, ENOENT, name, "executable file not found in $PATH");
+}
+
+static int apply_rlimits(const struct spec_process *proc, struct error **err)
+{
+        for (size_t i = 0; i < proc->n_rlimits; i++) {
+                const struct spec_rlimit *r = &proc->rlimits[i];
+                struct rlimit rl = { .rlim_cur = r->soft, .rlim_max = r->hard };
+                if (setrlimit(r->resource, &rl) < 0)
+                        return error_make(err, errno, "process.rlimits: %s: setrlimit soft=%llu hard=%llu", r->type,
+                                          (unsigned long long)r->soft, (unsigned long long)r->hard);
+        }
+        return 0;
+}
+
+static int apply_oom_score_adj(const struct spec_process *proc, struct error **err)
+{
+        if (!proc->has_oom_score_adj)
+                return 0;
+        char buf[16];
+        snprintf(buf, sizeof(buf), "%d", proc->oom_score_adj);
+        if (write_file_at(AT_FDCWD, "/proc/self/oom_score_adj", buf, err) < 0)
+                return error_wrap(err, "process.oomScoreAdj");
+        return 0;
+}
+
+int process_set_personality(const struct spec_linux *l, struct error **err)
+{
+        if (!l->personality.present)
+                return 0;
+        unsigned long p;
+        if (!l->personality.domain || strcmp(l->personality.domain, "LINUX") == 0)
+                p = PER_LINUX;
+        else if (strcmp(l->personality.domain, "LINUX32") == 0)
+                p = PER_LINUX32;
+        else
+                return error_make(err, EINVAL, "linux.personality.domain: unknown \"%s\"", l->personality.domain);
+        if (l->personality.flags && l->personality.flags[0])
+                return error_make(err, EINVAL, "linux.personality.flags: \"%s\" is not supported",
+                                  l->personality.flags[0]);
+        if (personality(p) < 0)
+                return error_make(err, errno, "linux.personality: %s", l->personality.domain);
+        return 0;
+}
+
+/* struct sched_attr of linux/sched/types.h (glibc 2.36 has no wrapper). */
+struct sched_attr_v1 {
+        uint32_t size;
+        uint32_t sched_policy;
+        uint64_t sched_flags;
+        int32_t sched_nice;
+        uint32_t sched_priority;
+        uint64_t sched_runtime;
+        uint64_t sched_deadline;
+        uint64_t sched_period;
+};
+
+static const struct { const char *name; uint64_t value; } sched_flag_names[] = {
+        { "SCHED_FLAG_RESET_ON_FORK", 0x01 }, { "SCHED_FLAG_RECLAIM", 0x02 },
+        { "SCHED_FLAG_DL_OVERRUN", 0x04 },    { "SCHED_FLAG_KEEP_POLICY", 0x08 },
+        { "SCHED_FLAG_KEEP_PARAMS", 0x10 },   { "SCHED_FLAG_UTIL_CLAMP_MIN", 0x20 },
+        { "SCHED_FLAG_UTIL_CLAMP_MAX", 0x40 },
+};
+
+static int apply_scheduler(const struct spec_process *proc, struct error **err)
+{
+        const struct spec_scheduler *s = &proc->scheduler;
+        if (!s->present)
+                return 0;
+        struct sched_attr_v1 attr = {
+                .size = sizeof(attr),
+                .sched_policy = (uint32_t)s->policy_value,
+                .sched_nice = s->has_nice ? s->nice : 0,
+                .sched_priority = s->has_priority ? (uint32_t)s->priority : 0,
+                .sched_runtime = s->runtime,
+                .sched_deadline = s->deadline,
+                .sched_period = s->period,
+        };
+        for (size_t i = 0; s->flags && s->flags[i]; i++) {
+                size_t k = 0;
+                while (k < ARRAY_SIZE(sched_flag_names) && strcmp(s->flags[i], sched_flag_names[k].name) != 0)
+                        k++;
+                if (k == ARRAY_SIZE(sched_flag_names))
+                        return error_make(err, EINVAL, "process.scheduler.flags: unknown \"%s\"", s->flags[i]);
+                attr.sched_flags |= sched_flag_names[k].value;
+        }
+        if (syscall(SYS_sched_setattr, 0, &attr, 0) < 0)
+                return error_make(err, errno, "process.scheduler: sched_setattr policy %s", s->policy);
+        return 0;
+}
+
+static int apply_ioprio(const struct spec_process *proc, struct error **err)
+{
+        const struct spec_io_priority *io = &proc->io_priority;
+        if (!io->present)
+                return 0;
+        enum { IOPRIO_WHO_PROCESS = 1, IOPRIO_CLASS_SHIFT = 13 };
+        int value = (io->class_value << IOPRIO_CLASS_SHIFT) | io->priority;
+        if (syscall(SYS_ioprio_set, IOPRIO_WHO_PROCESS, 0, value) < 0)
+                return error_make(err, errno, "process.ioPriority: ioprio_set %s %d", io->class, io->priority);
+        return 0;
+}
+
+static int apply_user(const struct spec_user *u, struct error **err)
+{
+        gid_t *gids = u->n_additional_gids ? xcalloc(u->n_additional_gids, sizeof(gid_t)) : NULL;
+        cleanup_free gid_t *gids_owner = gids;
+        for (size_t i = 0; i < u->n_additional_gids; i++)
+                gids[i] = u->additional_gids[i];
+        /* In a user namespace with setgroups denied only an empty list is "allowed" as a no-op. */
+        if (setgroups(u->n_additional_gids, gids) < 0 && !(errno == EPERM && u->n_additional_gids == 0))
+                return error_make(err, errno, "process.user.additionalGids: setgroups");
+        if (setresgid(u->gid, u->gid, u->gid) < 0)
+                return error_make(err, errno, "process.user.gid: setresgid %u", u->gid);
+        if (setresuid(u->uid, u->uid, u->uid) < 0)
+                return error_make(err, errno, "process.user.uid: setresuid %u", u->uid);
+        return 0;
+}
+
+int process_apply(const struct spec_process *proc, struct error **err)
+{
+        if (lsm_apply(proc, err) < 0 || apply_rlimits(proc, err) < 0 || apply_oom_score_adj(proc, err) < 0 ||
+            apply_scheduler(proc, err) < 0 || apply_ioprio(proc, err) < 0)
+                return -1;
+        if (caps_drop_bounding(&proc->capabilities, err) < 0)
+                return -1;
+        /* cwd is created as root, like runc, before the user may lose the right to. */
+        if (proc->cwd && mkdir_p(proc->cwd, 0755, err) < 0)
+                return error_wrap(err, "process.cwd");
+        /* Keep the permitted set across the uid change; caps_apply sets the rest. */
+        if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
+                return error_make(err, errno, "prctl PR_SET_KEEPCAPS");
+        if (apply_user(&proc->user, err) < 0)
+                return -1;
+        umask(proc->user.has_umask ? (mode_t)proc->user.umask : 022);
+        if (proc->cwd && chdir(proc->cwd) < 0)
+                return error_make(err, errno, "process.cwd: chdir %s", proc->cwd);
+        if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
+                return error_make(err, errno, "prctl PR_SET_KEEPCAPS");
+        if (caps_apply(&proc->capabilities, err) < 0)
+                return -1;
+        if (proc->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+                return error_make(err, errno, "process.noNewPrivileges: prctl");
+        return 0;
+}
+
+int process_exec(const struct spec_process *proc, const char *path, struct error **err)
+{
+        static char *const empty[] = { NULL };
+        execve(path, proc->args, proc->env ? proc->env : empty);
+        if (errno == ENOENT)
+                return exec_error(err, ENOENT, path, "no such file or directory");
+        if (errno == EACCES || errno == EPERM)
+                return exec_error(err, errno, path, "permission denied");
+        return error_make(err, errno, "exec: \"%s\"", path);
+}

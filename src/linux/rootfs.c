@@ -1,0 +1,105 @@
+/* The rootfs steps around the mounts: propagation of "/", the rootfs bind onto itself, the
+ * mounts and /dev (rootfs_mount_all); pivot_root or move+chroot, masked and read-only paths,
+ * sysctls and the read-only root (rootfs_finish). */
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
+
+#include "contain/log.h"
+#include "contain/util.h"
+#include "internal.h"
+
+int rootfs_mount_all(const struct spec *spec, const struct rootfs_opts *opts, struct error **err)
+{
+        if (!spec_namespace(spec, NS_MOUNT))
+                return error_make(err, 0, "linux.namespaces: the container needs a mount namespace");
+        if (lsm_check(&spec->process, err) < 0 || sysctl_validate(spec, err) < 0)
+                return -1;
+
+        /* Nothing we mount may propagate back to the host: slave by default, like runc. */
+        unsigned long prop = MS_SLAVE | MS_REC;
+        if (spec->linux.rootfs_propagation) {
+                prop = mountopts_propagation(spec->linux.rootfs_propagation);
+                if (!prop)
+                        return error_make(err, 0, "linux.rootfsPropagation: unknown value \"%s\"",
+                                          spec->linux.rootfs_propagation);
+        }
+        if (mount(NULL, "/", NULL, prop, NULL) < 0)
+                return error_make(err, errno, "linux.rootfsPropagation: set propagation of /");
+
+        /* pivot_root needs the new root to be a mount point. */
+        if (mount(spec->root_path, spec->root_path, NULL, MS_BIND | MS_REC, NULL) < 0)
+                return error_make(err, errno, "root.path: bind mount %s onto itself", spec->root_path);
+        /* Opened after the bind, so lookups from it walk the new mount's tree. */
+        cleanup_close int root_fd = open(spec->root_path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (root_fd < 0)
+                return error_make(err, errno, "root.path: open %s", spec->root_path);
+
+        for (size_t i = 0; i < spec->n_mounts; i++)
+                if (mount_one(&spec->mounts[i], root_fd, opts, err) < 0)
+                        return -1;
+        if (devices_setup(spec, root_fd, opts, err) < 0)
+                return error_wrap(err, "/dev");
+        return 0;
+}
+
+static int pivot(const char *root, struct error **err)
+{
+        cleanup_close int old_root = open("/", O_DIRECTORY | O_RDONLY | O_CLOEXEC);
+        cleanup_close int new_root = open(root, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
+        if (old_root < 0 || new_root < 0)
+                return error_make(err, errno, "pivot_root: open / and %s", root);
+        if (fchdir(new_root) < 0)
+                return error_make(err, errno, "pivot_root: chdir %s", root);
+        /* pivot_root(".", ".") stacks the old root on top of the new one: no directory for it
+         * needs to exist in the rootfs. */
+        if (syscall(SYS_pivot_root, ".", ".") < 0)
+                return error_make(err, errno, "pivot_root %s", root);
+        if (fchdir(old_root) < 0)
+                return error_make(err, errno, "pivot_root: chdir to the old root");
+        /* Detaching must not propagate to the host's mounts. */
+        if (mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
+                return error_make(err, errno, "pivot_root: make the old root a slave");
+        if (umount2(".", MNT_DETACH) < 0)
+                return error_make(err, errno, "pivot_root: detach the old root");
+        if (chdir("/") < 0)
+                return error_make(err, errno, "pivot_root: chdir /");
+        return 0;
+}
+
+/* --no-pivot: for roots pivot_root refuses (an initramfs). */
+static int move_root(const char *root, struct error **err)
+{
+        if (chdir(root) < 0)
+                return error_make(err, errno, "chdir %s", root);
+        if (mount(root, "/", NULL, MS_MOVE, NULL) < 0)
+                return error_make(err, errno, "move %s to /", root);
+        if (chroot(".") < 0)
+                return error_make(err, errno, "chroot %s", root);
+        if (chdir("/") < 0)
+                return error_make(err, errno, "chdir /");
+        return 0;
+}
+
+int rootfs_finish(const struct spec *spec, const struct rootfs_opts *opts, struct error **err)
+{
+        if ((opts->no_pivot ? move_root : pivot)(spec->root_path, err) < 0)
+                return error_wrap(err, "root.path");
+        /* sysctls before readonlyPaths, which usually include /proc/sys. */
+        if (sysctl_apply(spec, err) < 0 ||
+            readonly_paths_apply(spec->linux.readonly_paths, err) < 0 ||
+            masked_paths_apply(spec->linux.masked_paths, err) < 0)
+                return -1;
+        if (spec->root_readonly) {
+                cleanup_close int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+                struct statvfs sv;
+                if (root < 0 || fstatvfs(root, &sv) < 0)
+                        return error_make(err, errno, "root.readonly: open /");
+                if (mount_remount_fd(root, MS_RDONLY | mountopts_locked_flags(sv.f_flag), "/", err) < 0)
+                        return error_wrap(err, "root.readonly");
+        }
+        return 0;
+}

@@ -1,0 +1,215 @@
+/* Seccomp with libseccomp: the filter is compiled in the runtime before clone into a BPF
+ * program, so the init only makes one seccomp(2) call, as late as possible before exec. */
+#include <errno.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <seccomp.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+
+#include "contain/log.h"
+#include "contain/util.h"
+#include "internal.h"
+
+struct seccomp_program {
+        struct sock_filter *insns;
+        size_t n_insns;
+        unsigned int flags;     /* SECCOMP_FILTER_FLAG_* for seccomp(2) */
+};
+
+static const struct { const char *name; unsigned int flag; } filter_flags[] = {
+        { "SECCOMP_FILTER_FLAG_TSYNC", SECCOMP_FILTER_FLAG_TSYNC },
+        { "SECCOMP_FILTER_FLAG_LOG", SECCOMP_FILTER_FLAG_LOG },
+        { "SECCOMP_FILTER_FLAG_SPEC_ALLOW", SECCOMP_FILTER_FLAG_SPEC_ALLOW },
+};
+
+static int action_of(enum seccomp_action a, bool has_errno, uint32_t errno_ret, uint32_t *out,
+                     const char *field, struct error **err)
+{
+        uint32_t ret = has_errno ? errno_ret : EPERM;
+        switch (a) {
+        case SECCOMP_ACT_KILL:
+        case SECCOMP_ACT_KILL_THREAD: *out = SCMP_ACT_KILL_THREAD; return 0;
+        case SECCOMP_ACT_KILL_PROCESS: *out = SCMP_ACT_KILL_PROCESS; return 0;
+        case SECCOMP_ACT_TRAP: *out = SCMP_ACT_TRAP; return 0;
+        case SECCOMP_ACT_ERRNO: *out = SCMP_ACT_ERRNO(ret); return 0;
+        case SECCOMP_ACT_TRACE: *out = SCMP_ACT_TRACE(ret); return 0;
+        case SECCOMP_ACT_ALLOW: *out = SCMP_ACT_ALLOW; return 0;
+        case SECCOMP_ACT_LOG: *out = SCMP_ACT_LOG; return 0;
+        case SECCOMP_ACT_NOTIFY:
+                return error_make(err, ENOTSUP, "%s: SCMP_ACT_NOTIFY is not supported by this runtime", field);
+        }
+        return error_make(err, EINVAL, "%s: unknown action", field);
+}
+
+static enum scmp_compare op_of(enum seccomp_op op)
+{
+        switch (op) {
+        case SECCOMP_OP_NE: return SCMP_CMP_NE;
+        case SECCOMP_OP_LT: return SCMP_CMP_LT;
+        case SECCOMP_OP_LE: return SCMP_CMP_LE;
+        case SECCOMP_OP_EQ: return SCMP_CMP_EQ;
+        case SECCOMP_OP_GE: return SCMP_CMP_GE;
+        case SECCOMP_OP_GT: return SCMP_CMP_GT;
+        case SECCOMP_OP_MASKED_EQ: return SCMP_CMP_MASKED_EQ;
+        }
+        return _SCMP_CMP_MIN;
+}
+
+static void ctx_release(scmp_filter_ctx *ctx)
+{
+        if (*ctx)
+                seccomp_release(*ctx);
+}
+
+/* "SCMP_ARCH_X86_64" -> libseccomp's token. */
+static uint32_t arch_of(const char *name)
+{
+        if (!str_has_prefix(name, "SCMP_ARCH_"))
+                return 0;
+        cleanup_free char *lower = xstrdup(name + strlen("SCMP_ARCH_"));
+        for (char *p = lower; *p; p++)
+                *p = (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
+        return seccomp_arch_resolve_name(lower);
+}
+
+static int add_rule(scmp_filter_ctx ctx, const struct spec_seccomp_syscall *sc, size_t idx, uint32_t action,
+                    int nr, const char *name, struct error **err)
+{
+        struct scmp_arg_cmp conds[6 * 8];
+        size_t n = sc->n_args < ARRAY_SIZE(conds) ? sc->n_args : ARRAY_SIZE(conds);
+        unsigned count[6] = { 0 };
+        bool repeated = false;
+
+        for (size_t i = 0; i < n; i++) {
+                const struct spec_seccomp_arg *a = &sc->args[i];
+                if (a->index > 5)
+                        return error_make(err, EINVAL, "linux.seccomp.syscalls[%zu]: args index %u out of range", idx, a->index);
+                conds[i] = (struct scmp_arg_cmp){ .arg = a->index, .op = op_of(a->op), .datum_a = a->value,
+                                                  .datum_b = a->value_two };
+                if (++count[a->index] > 1)
+                        repeated = true;
+        }
+        int r;
+        if (!repeated) {
+                r = seccomp_rule_add_array(ctx, action, nr, (unsigned)n, n ? conds : NULL);
+        } else {
+                /* Two conditions on the same argument cannot both hold in one rule: like runc, each
+                 * becomes a rule of its own (any of them matching triggers the action). */
+                r = 0;
+                for (size_t i = 0; i < n && r == 0; i++)
+                        r = seccomp_rule_add_array(ctx, action, nr, 1, &conds[i]);
+        }
+        if (r < 0)
+                return error_make(err, -r, "linux.seccomp.syscalls[%zu]: add rule for %s", idx, name);
+        return 0;
+}
+
+int seccomp_program_build(const struct spec_seccomp *sc, struct seccomp_program **out, struct error **err)
+{
+        *out = NULL;
+        if (!sc->present)
+                return 0;
+        uint32_t def;
+        if (action_of(sc->default_action, sc->has_default_errno_ret, sc->default_errno_ret, &def,
+                      "linux.seccomp.defaultAction", err) < 0)
+                return -1;
+        __attribute__((cleanup(ctx_release))) scmp_filter_ctx ctx = seccomp_init(def);
+        if (!ctx)
+                return error_make(err, EINVAL, "linux.seccomp: seccomp_init");
+
+        for (size_t i = 0; sc->architectures && sc->architectures[i]; i++) {
+                uint32_t arch = arch_of(sc->architectures[i]);
+                if (!arch)
+                        return error_make(err, EINVAL, "linux.seccomp.architectures: unknown \"%s\"", sc->architectures[i]);
+                int r = seccomp_arch_add(ctx, arch);
+                if (r < 0 && r != -EEXIST)
+                        return error_make(err, -r, "linux.seccomp.architectures: add %s", sc->architectures[i]);
+        }
+
+        unsigned int flags = 0;
+        for (size_t i = 0; sc->flags && sc->flags[i]; i++) {
+                size_t k = 0;
+                while (k < ARRAY_SIZE(filter_flags) && strcmp(sc->flags[i], filter_flags[k].name) != 0)
+                        k++;
+                if (k == ARRAY_SIZE(filter_flags))
+                        return error_make(err, EINVAL, "linux.seccomp.flags: unknown or unsupported \"%s\"", sc->flags[i]);
+                flags |= filter_flags[k].flag;
+        }
+
+        for (size_t i = 0; i < sc->n_syscalls; i++) {
+                const struct spec_seccomp_syscall *s = &sc->syscalls[i];
+                char field[64];
+                snprintf(field, sizeof(field), "linux.seccomp.syscalls[%zu]", i);
+                uint32_t action;
+                if (action_of(s->action, s->has_errno_ret, s->errno_ret, &action, field, err) < 0)
+                        return -1;
+                if (action == def)
+                        continue;       /* libseccomp refuses rules that do what the default does */
+                for (size_t k = 0; s->names && s->names[k]; k++) {
+                        int nr = seccomp_syscall_resolve_name(s->names[k]);
+                        if (nr == __NR_SCMP_ERROR) {
+                                /* Profiles list syscalls of newer kernels: skip them, like runc. */
+                                log_debug("seccomp: unknown syscall \"%s\" skipped", s->names[k]);
+                                continue;
+                        }
+                        if (add_rule(ctx, s, i, action, nr, s->names[k], err) < 0)
+                                return -1;
+                }
+        }
+
+        /* Export the program: memfd in, buffer out. */
+        cleanup_close int mfd = memfd_create("contain-seccomp", MFD_CLOEXEC);
+        if (mfd < 0)
+                return error_make(err, errno, "linux.seccomp: memfd_create");
+        int r = seccomp_export_bpf(ctx, mfd);
+        if (r < 0)
+                return error_make(err, -r, "linux.seccomp: export the filter");
+        off_t size = lseek(mfd, 0, SEEK_END);
+        if (size <= 0 || size % (off_t)sizeof(struct sock_filter) != 0)
+                return error_make(err, EINVAL, "linux.seccomp: exported filter has a bad size %lld", (long long)size);
+        struct seccomp_program *p = xcalloc(1, sizeof(*p));
+        p->insns = xmalloc((size_t)size);
+        p->n_insns = (size_t)size / sizeof(struct sock_filter);
+        p->flags = flags;
+        if (pread(mfd, p->insns, (size_t)size, 0) != size) {
+                int e = errno;
+                seccomp_program_free(p);
+                return error_make(err, e, "linux.seccomp: read the exported filter");
+        }
+        *out = p;
+        return 0;
+}
+
+int seccomp_program_install(const struct seccomp_program *prog, struct error **err)
+{
+        if (!prog)
+                return 0;
+        struct sock_fprog fprog = { .len = (unsigned short)prog->n_insns, .filter = prog->insns };
+        if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, prog->flags, &fprog) < 0) {
+                if (errno == EACCES)
+                        return error_make(err, errno, "linux.seccomp: install the filter (without noNewPrivileges it needs CAP_SYS_ADMIN)");
+                return error_make(err, errno, "linux.seccomp: install the filter");
+        }
+        return 0;
+}
+
+void seccomp_program_free(struct seccomp_program *prog)
+{
+        if (!prog)
+                return;
+        free(prog->insns);
+        free(prog);
+}
+
+bool seccomp_install_early(const struct spec_process *proc)
+{
+        if (proc->no_new_privileges || !proc->capabilities.present)
+                return false;
+        for (char **c = proc->capabilities.effective; c && *c; c++)
+                if (strcasecmp(*c, "CAP_SYS_ADMIN") == 0)
+                        return false;
+        return true;
+}
