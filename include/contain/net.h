@@ -40,15 +40,15 @@ struct net_veth {
         bool created;                   /* the host end exists: net_veth_remove has work to do */
 };
 
-/* Creates the pair for the container whose init is pid: the host end (named for id, with the
- * allocated address, up) and eth0 inside pid's network namespace (address, up, default route
- * via the host end), and lo up there.  Allocation and the host address are done under a lock
+/* Creates the pair for the container whose network namespace netns_fd refers to: the host end
+ * (named for id, with the allocated address, up) in the caller's namespace, and eth0 inside
+ * (address, up, default route via the host end), and lo up there.  Allocation and the host address are done under a lock
  * so concurrent runs never get the same subnet.  On failure nothing is left behind. */
-int net_veth_setup(pid_t pid, const char *id, struct net_veth *out, struct error **err);
+int net_veth_setup(int netns_fd, const char *id, struct net_veth *out, struct error **err);
 /* Deletes the host end (which takes eth0 with it); succeeds when it is already gone. */
 int net_veth_remove(struct net_veth *veth, struct error **err);
 
-/* Brings lo up inside pid's network namespace (--net none gives a netns with lo down). */
-int net_lo_up(pid_t pid, struct error **err);
+/* Brings lo up inside the network namespace netns_fd refers to (a new one has lo down). */
+int net_lo_up(int netns_fd, struct error **err);
 
 #endif

@@ -165,26 +165,15 @@ static int setup_container_side(int netns_fd, uint32_t subnet, struct error **er
         return 0;
 }
 
-static int open_netns(pid_t pid, int *fd, struct error **err)
-{
-        char path[64];
-        snprintf(path, sizeof path, "/proc/%d/ns/net", (int)pid);
-        *fd = open(path, O_RDONLY | O_CLOEXEC);
-        if (*fd < 0)
-                return error_make(err, errno, "open %s", path);
-        return 0;
-}
-
-int net_veth_setup(pid_t pid, const char *id, struct net_veth *out, struct error **err)
+int net_veth_setup(int netns_fd, const char *id, struct net_veth *out, struct error **err)
 {
         cleanup_nl_sock struct nl_sock host = { .fd = -1 };
-        cleanup_close int netns_fd = -1;
         uint32_t subnet = 0;
 
         memset(out, 0, sizeof *out);
         net_host_ifname(id, out->host_ifname);
         out->prefix = NET_SUBNET_PREFIX;
-        if (open_netns(pid, &netns_fd, err) < 0 || nl_open(&host, err) < 0)
+        if (nl_open(&host, err) < 0)
                 return error_wrap(err, "set up veth networking");
 
         if (setup_host_side(&host, netns_fd, out, &subnet, err) < 0 ||
@@ -212,13 +201,12 @@ int net_veth_remove(struct net_veth *veth, struct error **err)
         return 0;
 }
 
-int net_lo_up(pid_t pid, struct error **err)
+int net_lo_up(int netns_fd, struct error **err)
 {
         cleanup_nl_sock struct nl_sock sk = { .fd = -1 };
-        cleanup_close int netns_fd = -1;
         int lo;
 
-        if (open_netns(pid, &netns_fd, err) < 0 || nl_open_in_netns(netns_fd, &sk, err) < 0 ||
+        if (nl_open_in_netns(netns_fd, &sk, err) < 0 ||
             nl_link_index(&sk, "lo", &lo, err) < 0 || nl_link_up(&sk, lo, "lo", err) < 0)
                 return error_wrap(err, "bring up lo in the container");
         return 0;

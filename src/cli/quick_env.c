@@ -1,0 +1,117 @@
+/* Quick mode, what is set up around the engine for one run: the --overlay root (in a mount
+ * namespace of our own) and the network namespace the container joins (lo up, maybe a veth). */
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "contain/log.h"
+#include "contain/net.h"
+#include "contain/util.h"
+#include "quick_internal.h"
+
+static int remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+        (void)st;
+        (void)type;
+        (void)ftw;
+        return remove(path) < 0 && errno != ENOENT ? -1 : 0;
+}
+
+/* rm -rf that never crosses into another filesystem (a mount left inside stays untouched). */
+static int remove_tree(const char *path, struct error **err)
+{
+        if (nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT) < 0 && errno != ENOENT)
+                return error_make(err, errno, "remove %s", path);
+        return 0;
+}
+
+static void quick_overlay_free(struct quick_overlay *ov)
+{
+        free(ov->dir);
+        free(ov->upper);
+        free(ov->merged);
+        *ov = (struct quick_overlay){ 0 };
+}
+
+int quick_overlay_setup(const char *lower, const char *id, struct quick_overlay *ov, struct error **err)
+{
+        const char *tmp = getenv("TMPDIR");
+        *ov = (struct quick_overlay){ 0 };
+
+        /* overlayfs splits its options on ',' and lowerdir on ':' */
+        if (strpbrk(lower, ",:\\"))
+                return error_make(err, EINVAL, "--overlay: the rootfs path %s has a ',', ':' or '\\' overlayfs cannot take", lower);
+        if (unshare(CLONE_NEWNS) < 0)
+                return error_make(err, errno, "--overlay: create a private mount namespace");
+        /* slave: host mounts still reach us, ours never reach the host */
+        if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
+                return error_make(err, errno, "--overlay: make / a slave mount");
+
+        ov->dir = xasprintf("%s/contain-overlay-%s-XXXXXX", tmp && *tmp == '/' ? tmp : "/tmp", id);
+        if (!mkdtemp(ov->dir)) {
+                int e = errno;
+                error_make(err, e, "--overlay: create temp dir %s", ov->dir);
+                quick_overlay_free(ov);
+                return -1;
+        }
+        ov->upper = xasprintf("%s/upper", ov->dir);
+        ov->merged = xasprintf("%s/merged", ov->dir);
+        cleanup_free char *work = xasprintf("%s/work", ov->dir);
+        cleanup_free char *data = xasprintf("lowerdir=%s,upperdir=%s,workdir=%s", lower, ov->upper, work);
+        if (mkdir(ov->upper, 0755) < 0 || mkdir(work, 0700) < 0 || mkdir(ov->merged, 0755) < 0) {
+                error_make(err, errno, "--overlay: create the layer dirs in %s", ov->dir);
+        } else if (mount("overlay", ov->merged, "overlay", 0, data) < 0) {
+                error_make(err, errno, "--overlay: mount overlay (lower %s) on %s", lower, ov->merged);
+        } else {
+                return 0;
+        }
+        cleanup_error struct error *ignored = NULL;
+        remove_tree(ov->dir, &ignored);
+        quick_overlay_free(ov);
+        return -1;
+}
+
+int quick_overlay_cleanup(struct quick_overlay *ov, bool keep, struct error **err)
+{
+        if (!ov->dir)
+                return 0;
+        if (umount2(ov->merged, MNT_DETACH) < 0 && errno != EINVAL && errno != ENOENT) {
+                error_make(err, errno, "unmount the overlay %s", ov->merged);
+                quick_overlay_free(ov);
+                return -1;
+        }
+        int r = keep ? 0 : remove_tree(ov->dir, err);
+        quick_overlay_free(ov);
+        return r;
+}
+
+int quick_netns_create(int *fd, struct error **err)
+{
+        cleanup_close int self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+        cleanup_close int ns = -1;
+
+        if (self < 0)
+                return error_make(err, errno, "open /proc/self/ns/net");
+        if (unshare(CLONE_NEWNET) < 0)
+                return error_make(err, errno, "create a network namespace");
+        ns = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+        int open_errno = errno;
+        /* back at once: everything else we do (the veth's host end) belongs to the host */
+        if (setns(self, CLONE_NEWNET) < 0) {
+                log_error("cannot return to the host network namespace: %s", strerror(errno));
+                abort();
+        }
+        if (ns < 0)
+                return error_make(err, open_errno, "open the new network namespace");
+        if (net_lo_up(ns, err) < 0)
+                return -1;
+        *fd = steal_fd(&ns);
+        return 0;
+}

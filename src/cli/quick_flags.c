@@ -1,0 +1,428 @@
+/* Quick mode, part one: the flags of `run --rootfs` / `spec --rootfs` translated into a
+ * struct spec built from the same defaults as `contain spec`, and `spec --rootfs` itself. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "contain/cli.h"
+#include "contain/engine.h"
+#include "contain/log.h"
+#include "contain/quick.h"
+#include "contain/units.h"
+#include "contain/util.h"
+
+#define CPU_PERIOD 100000
+
+enum flag_id {
+        F_ROOTFS, F_HOSTNAME, F_MEMORY, F_CPU, F_CPUS, F_PIDS, F_ENV, F_VOLUME, F_OVERLAY,
+        F_READ_ONLY, F_NET, F_USER, F_WORKDIR, F_NAME, F_QUIET, F_KEEP, F_BUNDLE,
+};
+
+struct flag {
+        const char *name;
+        char short_name;        /* 0 when none */
+        bool takes_value;
+        enum flag_id id;
+};
+
+static const struct flag flags[] = {
+        { "rootfs", 0, true, F_ROOTFS },
+        { "hostname", 0, true, F_HOSTNAME },
+        { "memory", 'm', true, F_MEMORY },
+        { "cpu", 0, true, F_CPU },
+        { "cpus", 0, true, F_CPUS },
+        { "pids", 0, true, F_PIDS },
+        { "env", 'e', true, F_ENV },
+        { "volume", 'v', true, F_VOLUME },
+        { "overlay", 0, false, F_OVERLAY },
+        { "read-only", 0, false, F_READ_ONLY },
+        { "net", 0, true, F_NET },
+        { "user", 'u', true, F_USER },
+        { "workdir", 'w', true, F_WORKDIR },
+        { "name", 0, true, F_NAME },
+        { "quiet", 'q', false, F_QUIET },
+        { "keep", 0, false, F_KEEP },
+        { "bundle", 'b', true, F_BUNDLE },
+};
+
+void quick_opts_release(struct quick_opts *o)
+{
+        free(o->rootfs);
+        free(o->rootfs_arg);
+        free(o->id);
+        free(o->bundle);
+        *o = (struct quick_opts){ 0 };
+}
+
+/* Matches argv[*i] against the table: "--name", "--name=value", "-x", "-x value". */
+static const struct flag *match_flag(int argc, char **argv, int *i, const char **value, struct error **err)
+{
+        const char *a = argv[*i];
+        const struct flag *f = NULL;
+        const char *inline_value = NULL;
+
+        if (a[1] == '-') {
+                const char *name = a + 2;
+                size_t n = strcspn(name, "=");
+                for (size_t k = 0; k < ARRAY_SIZE(flags) && !f; k++)
+                        if (strlen(flags[k].name) == n && strncmp(flags[k].name, name, n) == 0)
+                                f = &flags[k];
+                if (name[n] == '=')
+                        inline_value = name + n + 1;
+        } else if (a[1] && !a[2]) {
+                for (size_t k = 0; k < ARRAY_SIZE(flags) && !f; k++)
+                        if (flags[k].short_name == a[1])
+                                f = &flags[k];
+        }
+        if (!f) {
+                error_make(err, 0, "unknown option '%s'", a);
+                return NULL;
+        }
+        if (!f->takes_value) {
+                if (inline_value) {
+                        error_make(err, 0, "--%s takes no value", f->name);
+                        return NULL;
+                }
+                return f;
+        }
+        if (inline_value) {
+                *value = inline_value;
+        } else if (*i + 1 < argc) {
+                *value = argv[++*i];
+        } else {
+                error_make(err, 0, "--%s needs a value", f->name);
+                return NULL;
+        }
+        return f;
+}
+
+bool quick_wants(int argc, char **argv)
+{
+        for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+                if (strcmp(argv[i], "--rootfs") == 0 || str_has_prefix(argv[i], "--rootfs="))
+                        return true;
+        return false;
+}
+
+static char *random_id(void)
+{
+        uint32_t r = 0;
+        while (getrandom(&r, sizeof r, 0) < 0 && errno == EINTR)
+                ;
+        /* seven hex digits: short to type, and "contain-" + id still fits IFNAMSIZ */
+        return xasprintf("%07x", r & 0xfffffffu);
+}
+
+static void set_str(char **field, const char *value)
+{
+        free(*field);
+        *field = xstrdup(value);
+}
+
+static void ns_ensure(struct spec *s, enum ns_type t)
+{
+        if (spec_namespace(s, t))
+                return;
+        s->linux.namespaces = xrealloc(s->linux.namespaces, (s->linux.n_namespaces + 1) * sizeof *s->linux.namespaces);
+        s->linux.namespaces[s->linux.n_namespaces++] = (struct spec_namespace){ .type = t };
+}
+
+static void ns_remove(struct spec *s, enum ns_type t)
+{
+        size_t k = 0;
+        for (size_t i = 0; i < s->linux.n_namespaces; i++) {
+                if (s->linux.namespaces[i].type == t)
+                        free(s->linux.namespaces[i].path);
+                else
+                        s->linux.namespaces[k++] = s->linux.namespaces[i];
+        }
+        s->linux.n_namespaces = k;
+}
+
+static int apply_env(struct spec *s, const char *kv, struct error **err)
+{
+        const char *eq = strchr(kv, '=');
+        cleanup_free char *entry = NULL;
+
+        if (eq == kv || !*kv)
+                return error_make(err, 0, "--env '%s': expected KEY=VALUE", kv);
+        if (!eq) {
+                /* "--env KEY" passes the host's value, as docker does */
+                const char *v = getenv(kv);
+                if (!v)
+                        return error_make(err, 0, "--env '%s': expected KEY=VALUE (and %s is not set here)", kv, kv);
+                entry = xasprintf("%s=%s", kv, v);
+        } else {
+                entry = xstrdup(kv);
+        }
+        size_t keylen = (size_t)(strchr(entry, '=') - entry);
+        for (char **e = s->process.env; e && *e; e++) {
+                if (strncmp(*e, entry, keylen + 1) == 0) {
+                        free(*e);
+                        *e = steal_pointer(&entry);
+                        return 0;
+                }
+        }
+        strv_append(&s->process.env, entry);
+        return 0;
+}
+
+static int apply_volume(struct spec *s, const char *arg, struct error **err)
+{
+        cleanup_free char *copy = xstrdup(arg);
+        char *host = copy, *dest = strchr(copy, ':'), *mode = NULL;
+        bool ro = false;
+
+        if (!dest)
+                return error_make(err, 0, "--volume '%s': expected HOST:CONTAINER[:ro]", arg);
+        *dest++ = '\0';
+        mode = strchr(dest, ':');
+        if (mode) {
+                *mode++ = '\0';
+                if (strcmp(mode, "ro") == 0)
+                        ro = true;
+                else if (strcmp(mode, "rw") != 0)
+                        return error_make(err, 0, "--volume '%s': mode must be ro or rw, got '%s'", arg, mode);
+        }
+        if (!*host || dest[0] != '/')
+                return error_make(err, 0, "--volume '%s': expected HOST:CONTAINER with an absolute CONTAINER path", arg);
+        cleanup_free char *source = realpath(host, NULL);
+        if (!source)
+                return error_make(err, errno, "--volume '%s': host path %s", arg, host);
+
+        s->mounts = xrealloc(s->mounts, (s->n_mounts + 1) * sizeof *s->mounts);
+        struct spec_mount *m = &s->mounts[s->n_mounts++];
+        *m = (struct spec_mount){ .destination = xstrdup(dest), .source = steal_pointer(&source),
+                                  .type = xstrdup("bind") };
+        strv_append(&m->options, "rbind");
+        strv_append(&m->options, ro ? "ro" : "rw");
+        return 0;
+}
+
+static int apply_user(struct spec *s, const char *arg, struct error **err)
+{
+        cleanup_free char *copy = xstrdup(arg);
+        char *gid_text = strchr(copy, ':');
+        uint64_t uid, gid = 0;
+
+        if (gid_text)
+                *gid_text++ = '\0';
+        if (parse_uint64(copy, &uid) < 0 || uid > UINT32_MAX - 1 ||
+            (gid_text && (parse_uint64(gid_text, &gid) < 0 || gid > UINT32_MAX - 1)))
+                return error_make(err, 0, "--user '%s': expected numeric UID[:GID]", arg);
+        s->process.user.uid = (uint32_t)uid;
+        s->process.user.gid = (uint32_t)gid;
+        return 0;
+}
+
+static int apply_rootfs(struct spec *s, struct quick_opts *o, const char *arg, struct error **err)
+{
+        struct stat st;
+        cleanup_free char *abs = realpath(arg, NULL);
+        if (!abs)
+                return error_make(err, errno, "--rootfs %s", arg);
+        if (stat(abs, &st) < 0)
+                return error_make(err, errno, "--rootfs %s", arg);
+        if (!S_ISDIR(st.st_mode))
+                return error_make(err, ENOTDIR, "--rootfs %s", arg);
+        set_str(&s->root_path, abs);
+        set_str(&o->rootfs_arg, arg);
+        set_str(&o->rootfs, abs);
+        return 0;
+}
+
+static int positive_int(const char *flag, const char *v, int64_t *out, struct error **err)
+{
+        if (parse_int64(v, out) < 0 || *out <= 0)
+                return error_make(err, 0, "--%s: expected a positive integer, got '%s'", flag, v);
+        return 0;
+}
+
+/* One flag with its value into the spec or the options. */
+static int apply_flag(struct spec *s, struct quick_opts *o, const struct flag *f, const char *v,
+                      bool *cpu_set, struct error **err)
+{
+        struct spec_resources *res = &s->linux.resources;
+        uint64_t size;
+        int64_t n;
+        double cpus;
+        char *end;
+
+        switch (f->id) {
+        case F_ROOTFS:
+                return apply_rootfs(s, o, v, err);
+        case F_HOSTNAME:
+                if (!*v)
+                        return error_make(err, 0, "--hostname: expected a name");
+                set_str(&s->hostname, v);
+                return 0;
+        case F_MEMORY:
+                if (parse_size(v, &size, err) < 0)
+                        return error_wrap(err, "--memory");
+                if (size == 0 || size > INT64_MAX)
+                        return error_make(err, 0, "--memory: expected a size like 64M, got '%s'", v);
+                res->present = true;
+                res->memory.has_limit = true;
+                res->memory.limit = (int64_t)size;
+                /* memory+swap equal to memory: the limit is not dodged by swapping */
+                res->memory.has_swap = true;
+                res->memory.swap = (int64_t)size;
+                return 0;
+        case F_CPU:
+        case F_CPUS:
+                if (*cpu_set)
+                        return error_make(err, 0, "--cpu and --cpus: give only one");
+                *cpu_set = true;
+                if (f->id == F_CPU) {
+                        if (positive_int("cpu", v, &n, err) < 0)
+                                return -1;
+                } else {
+                        errno = 0;
+                        cpus = strtod(v, &end);
+                        if (errno || end == v || *end || !(cpus > 0) || cpus > 1e6)
+                                return error_make(err, 0, "--cpus: expected a number of CPUs like 0.5, got '%s'", v);
+                        n = (int64_t)(cpus * CPU_PERIOD + 0.5);
+                }
+                if (n < 1000)
+                        return error_make(err, 0, "--%s '%s': the kernel's smallest quota is 1000 per 100000 period",
+                                          f->name, v);
+                res->present = true;
+                res->cpu.has_quota = true;
+                res->cpu.quota = n;
+                res->cpu.has_period = true;
+                res->cpu.period = CPU_PERIOD;
+                return 0;
+        case F_PIDS:
+                if (positive_int("pids", v, &n, err) < 0)
+                        return -1;
+                res->present = true;
+                res->pids.has_limit = true;
+                res->pids.limit = n;
+                return 0;
+        case F_ENV:
+                return apply_env(s, v, err);
+        case F_VOLUME:
+                return apply_volume(s, v, err);
+        case F_OVERLAY:
+                o->overlay = true;
+                return 0;
+        case F_READ_ONLY:
+                s->root_readonly = true;
+                return 0;
+        case F_NET:
+                if (strcmp(v, "none") == 0)
+                        o->net = QUICK_NET_NONE;
+                else if (strcmp(v, "host") == 0)
+                        o->net = QUICK_NET_HOST;
+                else if (strcmp(v, "veth") == 0)
+                        o->net = QUICK_NET_VETH;
+                else
+                        return error_make(err, 0, "--net: expected none, host or veth, got '%s'", v);
+                return 0;
+        case F_USER:
+                return apply_user(s, v, err);
+        case F_WORKDIR:
+                if (v[0] != '/')
+                        return error_make(err, 0, "--workdir: expected an absolute path, got '%s'", v);
+                set_str(&s->process.cwd, v);
+                return 0;
+        case F_NAME:
+                if (container_id_validate(v, err) < 0)
+                        return error_wrap(err, "--name");
+                set_str(&o->id, v);
+                return 0;
+        case F_QUIET:
+                o->quiet = true;
+                return 0;
+        case F_KEEP:
+                o->keep = true;
+                return 0;
+        case F_BUNDLE:
+                set_str(&o->bundle, v);
+                return 0;
+        }
+        return 0;
+}
+
+int quick_build_spec(int argc, char **argv, struct spec **out, struct quick_opts *o, struct error **err)
+{
+        cleanup_spec struct spec *s = spec_new_default(false);
+        bool cpu_set = false;
+        int i;
+
+        *o = (struct quick_opts){ .net = QUICK_NET_NONE };
+        /* quick mode is a writable sandbox unless --read-only says otherwise */
+        s->root_readonly = false;
+        s->linux.present = true;
+
+        for (i = 1; i < argc; i++) {
+                const char *v = NULL;
+                if (strcmp(argv[i], "--") == 0) {
+                        i++;
+                        break;
+                }
+                if (argv[i][0] != '-' || !argv[i][1])
+                        break;  /* the command starts here */
+                const struct flag *f = match_flag(argc, argv, &i, &v, err);
+                if (!f || apply_flag(s, o, f, v, &cpu_set, err) < 0) {
+                        quick_opts_release(o);
+                        return -1;
+                }
+        }
+        if (!o->rootfs) {
+                quick_opts_release(o);
+                return error_make(err, 0, "expected --rootfs DIR");
+        }
+        if (i >= argc) {
+                error_make(err, 0, "expected the command after --rootfs %s ... --", o->rootfs_arg);
+                quick_opts_release(o);
+                return -1;
+        }
+        strv_free(s->process.args);
+        s->process.args = strv_dup(argv + i);
+        /* a pty only when there is a terminal to relay */
+        s->process.terminal = isatty(STDIN_FILENO);
+        /* the process sees its own cgroup as the root (0::/) */
+        ns_ensure(s, NS_CGROUP);
+        if (o->net == QUICK_NET_HOST)
+                ns_remove(s, NS_NETWORK);
+        else
+                ns_ensure(s, NS_NETWORK);
+        if (!o->id)
+                o->id = random_id();
+        *out = steal_pointer(&s);
+        return 0;
+}
+
+int quick_spec(const struct cli_globals *g, int argc, char **argv)
+{
+        (void)g;
+        cleanup_spec struct spec *s = NULL;
+        cleanup_error struct error *err = NULL;
+        struct quick_opts o;
+
+        if (quick_build_spec(argc, argv, &s, &o, &err) < 0)
+                return cli_usage_error("spec", "%s", err->msg);
+        if (o.overlay)
+                log_warning("--overlay is done by 'run --rootfs' around the container; config.json cannot say it");
+        if (o.net == QUICK_NET_VETH)
+                log_warning("--net veth is set up by 'run --rootfs'; config.json only asks for a network namespace");
+
+        cleanup_free char *json = spec_to_json(s);
+        cleanup_free char *path = xasprintf("%s/config.json", o.bundle ? o.bundle : ".");
+        cleanup_close int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+        quick_opts_release(&o);
+        if (fd < 0) {
+                error_make(&err, errno, "write %s", path);
+                return cli_fail(err);
+        }
+        if (write_all(fd, json, strlen(json)) < 0 || write_all(fd, "\n", 1) < 0) {
+                error_make(&err, errno, "write %s", path);
+                return cli_fail(err);
+        }
+        return 0;
+}

@@ -1,0 +1,26 @@
+/* Private to the quick mode (src/cli/quick*.c): what is set up around the engine for a run,
+ * because a config.json cannot say it: the overlay root and the pre-made network namespace. */
+#ifndef CONTAIN_CLI_QUICK_INTERNAL_H
+#define CONTAIN_CLI_QUICK_INTERNAL_H
+
+#include <stdbool.h>
+
+#include "contain/error.h"
+
+struct quick_overlay {
+        char *dir;              /* the per-run temp dir holding upper/, work/, merged/ */
+        char *upper;
+        char *merged;           /* the container's root.path */
+};
+
+/* Moves this process into a mount namespace of its own (so the overlay vanishes with it, even
+ * if we are killed) and mounts lower + a fresh upper on <tmp>/merged. */
+int quick_overlay_setup(const char *lower, const char *id, struct quick_overlay *ov, struct error **err);
+/* Unmounts merged and removes the temp dir; with keep only unmounts (upper/ stays). */
+int quick_overlay_cleanup(struct quick_overlay *ov, bool keep, struct error **err);
+
+/* A new network namespace, held by the returned fd (O_CLOEXEC), with lo up; this process
+ * stays in its own.  The container joins it through /proc/<our pid>/fd/<fd>. */
+int quick_netns_create(int *fd, struct error **err);
+
+#endif
