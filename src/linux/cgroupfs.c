@@ -15,6 +15,52 @@
 #define PER_MOUNT_FLAGS (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NOATIME | MS_NODIRATIME | \
                          MS_RELATIME | MS_STRICTATIME)
 
+static bool has_all_tokens(const char *opts, const char *wanted)
+{
+        cleanup_free char *w = xstrdup(wanted);
+        char *save = NULL;
+        for (char *t = strtok_r(w, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+                size_t n = strlen(t);
+                const char *p = opts;
+                bool found = false;
+                while (p && *p && !found) {
+                        if (strncmp(p, t, n) == 0 && (p[n] == ',' || p[n] == '\0'))
+                                found = true;
+                        p = strchr(p, ',');
+                        if (p)
+                                p++;
+                }
+                if (!found)
+                        return false;
+        }
+        return true;
+}
+
+/* The host directory of our cgroup in a hierarchy, from the host's mountinfo: used when a user
+ * namespace may not mount cgroup hierarchies (no cgroup namespace of its own) but may bind. */
+static char *host_cgroup_dir(const char *fstype, const char *controllers, const char *path, struct error **err)
+{
+        cleanup_free char *text = NULL;
+        if (read_file_at(AT_FDCWD, "/proc/self/mountinfo", 0, &text, NULL, err) < 0)
+                return NULL;
+        char *save = NULL;
+        for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+                char root[4096], mnt[4096], type[64], super[1024];
+                char *dash = strstr(line, " - ");
+                if (!dash || sscanf(line, "%*s %*s %*s %4095s %4095s", root, mnt) != 2 ||
+                    sscanf(dash, " - %63s %*s %1023s", type, super) != 2)
+                        continue;
+                if (strcmp(type, fstype) != 0 || (controllers && !has_all_tokens(super, controllers)))
+                        continue;
+                size_t rl = strcmp(root, "/") == 0 ? 0 : strlen(root);
+                if (strncmp(path, root, rl) != 0 || (path[rl] != '/' && path[rl] != '\0'))
+                        continue;
+                return xasprintf("%s%s", mnt, path + rl);
+        }
+        error_make(err, ENOENT, "no host mount of the %s hierarchy holds %s", controllers ? controllers : fstype, path);
+        return NULL;
+}
+
 /* Mounts one hierarchy (fstype + data) at parent/name, then narrows it to subpath: a fresh mount
  * shows the whole hierarchy (or the cgroup namespace's root), and we want the container's own
  * directory only, so we clone that subtree and put it in place of the full mount. */
@@ -25,8 +71,17 @@ static int mount_hierarchy(int parent, const char *name, const char *fstype, con
         cleanup_close int dir = openat(parent, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         if (dir < 0)
                 return error_make(err, errno, "open mount point %s", name);
-        if (mount(fstype, proc_fd_path(dir, p), fstype, flags & (MS_NOSUID | MS_NODEV | MS_NOEXEC), data) < 0)
-                return error_make(err, errno, "mount %s (%s)", fstype, data ? data : "");
+        if (mount(fstype, proc_fd_path(dir, p), fstype, flags & (MS_NOSUID | MS_NODEV | MS_NOEXEC), data) < 0) {
+                if (errno != EPERM)
+                        return error_make(err, errno, "mount %s (%s)", fstype, data ? data : "");
+                const char *ctl = data && str_has_prefix(data, "none,") ? data + strlen("none,") : data;
+                cleanup_free char *src = host_cgroup_dir(fstype, ctl, subpath, err);
+                if (!src)
+                        return error_wrap(err, "mount %s (%s) is not permitted, and binding it", fstype, data ? data : "");
+                if (mount(src, p, NULL, MS_BIND | MS_REC, NULL) < 0)
+                        return error_make(err, errno, "bind mount %s", src);
+                subpath = "/";
+        }
 
         while (*subpath == '/')
                 subpath++;

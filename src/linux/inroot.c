@@ -164,7 +164,8 @@ int inroot_open(int root_fd, const char *path, int flags, mode_t mode, struct er
         return fd;
 }
 
-int inroot_mkpath(int root_fd, const char *path, bool last_is_file, mode_t mode, struct error **err)
+static int mkpath_depth(int root_fd, const char *path, bool last_is_file, mode_t mode, int depth,
+                        struct error **err)
 {
         int fd = open_raw(root_fd, path, O_PATH, 0);
         if (fd >= 0)
@@ -201,6 +202,25 @@ int inroot_mkpath(int root_fd, const char *path, bool last_is_file, mode_t mode,
                         }
                         fd2 = open_raw(root_fd, prefix, O_PATH, 0);
                 }
+                struct stat st;
+                if (fd2 < 0 && errno == ENOENT && fstatat(parent, comp, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+                    S_ISLNK(st.st_mode)) {
+                        /* A dangling symlink: create what it points to, inside the root. */
+                        char target[PATH_MAX];
+                        ssize_t n = readlinkat(parent, comp, target, sizeof(target) - 1);
+                        if (n < 0)
+                                return error_make(err, errno, "readlink %s inside the rootfs", prefix);
+                        target[n] = '\0';
+                        if (depth >= MAX_SYMLINKS)
+                                return error_make(err, ELOOP, "mkdir %s inside the rootfs", path);
+                        const char *rest = next_comp ? next_comp : "";
+                        cleanup_free char *tail = *save ? xasprintf("%s/%s", rest, save) : xstrdup(rest);
+                        char *dir_end = strrchr(prefix, '/');
+                        *dir_end = '\0';
+                        cleanup_free char *joined = target[0] == '/' ? xasprintf("%s/%s", target, tail)
+                                                                     : xasprintf("%s/%s/%s", prefix, target, tail);
+                        return mkpath_depth(root_fd, joined, last_is_file, mode, depth + 1, err);
+                }
                 if (fd2 < 0)
                         return error_make(err, errno, "open %s inside the rootfs", prefix);
                 close(parent);
@@ -208,4 +228,9 @@ int inroot_mkpath(int root_fd, const char *path, bool last_is_file, mode_t mode,
                 comp = next_comp;
         }
         return steal_fd(&parent);
+}
+
+int inroot_mkpath(int root_fd, const char *path, bool last_is_file, mode_t mode, struct error **err)
+{
+        return mkpath_depth(root_fd, path, last_is_file, mode, 0, err);
 }

@@ -1,0 +1,187 @@
+/* Unit tests of src/linux's pure parts: the mount option table, sysctl namespaces, the
+ * capability names, seccomp compilation, and in-root path resolution (openat2 and fallback). */
+#include <errno.h>
+#include <fcntl.h>
+#include <seccomp.h>
+#include <stdlib.h>
+#include <sys/capability.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "contain/linux.h"
+#include "contain/util.h"
+#include "src/linux/internal.h"
+#include "tap.h"
+
+static void test_mountopts(struct tap *t)
+{
+        char *o1[] = { "nosuid", "noexec", "strictatime", "mode=755", "size=65536k", "ro", "rw", NULL };
+        struct mount_opts m;
+        struct error *err = NULL;
+        ok(t, mountopts_parse(o1, &m, &err) == 0, "parse tmpfs options");
+        is_u64(t, m.flags, MS_NOSUID | MS_NOEXEC | MS_STRICTATIME, "flags: rw cancels ro");
+        is_str(t, m.data, "mode=755,size=65536k", "unknown words are data");
+        mountopts_clear(&m);
+
+        char *o2[] = { "rbind", "rprivate", "slave", "tmpcopyup", "nodev", "noatime", "atime", NULL };
+        ok(t, mountopts_parse(o2, &m, &err) == 0, "parse bind options");
+        is_u64(t, m.flags, MS_BIND | MS_REC | MS_NODEV, "rbind + nodev, atime cancels noatime");
+        is_u64(t, m.n_propagation, 2, "two propagation changes");
+        is_u64(t, m.propagation[0], MS_PRIVATE | MS_REC, "rprivate");
+        is_u64(t, m.propagation[1], MS_SLAVE, "slave");
+        ok(t, m.tmpcopyup, "tmpcopyup");
+        ok(t, m.data == NULL, "no data");
+        mountopts_clear(&m);
+
+        char *o3[] = { "ridmap", NULL };
+        ok(t, mountopts_parse(o3, &m, &err) < 0, "ridmap refused");
+        has_substr(t, err ? err->msg : NULL, "\"ridmap\" is not supported", "message names the option");
+        error_free(err);
+        err = NULL;
+        is_u64(t, mountopts_propagation("rshared"), MS_SHARED | MS_REC, "rshared");
+        is_u64(t, mountopts_propagation("bogus"), 0, "not a propagation");
+}
+
+static void test_sysctl(struct tap *t)
+{
+        ok(t, sysctl_namespace("net.ipv4.ip_forward") == NS_NETWORK, "net.* -> netns");
+        ok(t, sysctl_namespace("net/ipv4/ip_forward") == NS_NETWORK, "slashes too");
+        ok(t, sysctl_namespace("kernel.shmmax") == NS_IPC, "kernel.shmmax -> ipc");
+        ok(t, sysctl_namespace("fs.mqueue.msg_max") == NS_IPC, "fs.mqueue -> ipc");
+        ok(t, sysctl_namespace("kernel.hostname") == NS_UTS, "hostname -> uts");
+        ok(t, sysctl_namespace("kernel.panic") == -1, "kernel.panic is the host's");
+        ok(t, sysctl_namespace("vm.swappiness") == -1, "vm.* is the host's");
+}
+
+static void test_caps(struct tap *t)
+{
+        const char *const *names = caps_known_names();
+        bool all = true;
+        size_t n = 0;
+        for (; names[n]; n++) {
+                cap_value_t v;
+                if (cap_from_name(names[n], &v) < 0 || v != (cap_value_t)n)
+                        all = false;
+        }
+        ok(t, all, "every name maps to its number in libcap");
+        is_u64(t, n, 41, "41 capabilities (up to CAP_CHECKPOINT_RESTORE)");
+}
+
+static void test_seccomp(struct tap *t)
+{
+        char *names[] = { "mkdir", "mkdirat", "no_such_syscall_xyz", NULL };
+        struct spec_seccomp_arg args[] = { { .index = 1, .value = 0x7, .value_two = 0x1, .op = SECCOMP_OP_MASKED_EQ } };
+        struct spec_seccomp_syscall rules[] = {
+                { .names = names, .action = SECCOMP_ACT_ERRNO, .has_errno_ret = true, .errno_ret = EPERM },
+                { .names = (char *[]){ "personality", NULL }, .action = SECCOMP_ACT_ALLOW, .args = args, .n_args = 1 },
+        };
+        char *arches[] = { "SCMP_ARCH_X86_64", "SCMP_ARCH_X86", NULL };
+        char *flags[] = { "SECCOMP_FILTER_FLAG_LOG", NULL };
+        struct spec_seccomp sc = { .present = true, .default_action = SECCOMP_ACT_ALLOW, .architectures = arches,
+                                   .flags = flags, .syscalls = rules, .n_syscalls = 2 };
+        struct seccomp_program *p = NULL;
+        struct error *err = NULL;
+        ok(t, seccomp_program_build(&sc, &p, &err) == 0 && p, "filter with unknown syscall, masked_eq, 2 archs builds");
+        seccomp_program_free(p);
+        error_free(err);
+        err = NULL;
+
+        char *bad_flags[] = { "SECCOMP_FILTER_FLAG_BOGUS", NULL };
+        sc.flags = bad_flags;
+        ok(t, seccomp_program_build(&sc, &p, &err) < 0, "unknown flag refused");
+        has_substr(t, err ? err->msg : NULL, "SECCOMP_FILTER_FLAG_BOGUS", "message names the flag");
+        error_free(err);
+        err = NULL;
+        sc.flags = NULL;
+        rules[0].action = SECCOMP_ACT_NOTIFY;
+        ok(t, seccomp_program_build(&sc, &p, &err) < 0, "SCMP_ACT_NOTIFY refused");
+        has_substr(t, err ? err->msg : NULL, "not supported", "clearly");
+        error_free(err);
+}
+
+/* A tree with escaping symlinks: the result must stay inside root, whichever resolver runs. */
+static void test_inroot(struct tap *t)
+{
+        char tmpl[] = "/tmp/contain-inroot.XXXXXX";
+        if (!mkdtemp(tmpl)) {
+                ok(t, false, "mkdtemp");
+                return;
+        }
+        cleanup_free char *root = xasprintf("%s/root", tmpl);
+        cleanup_free char *outside = xasprintf("%s/outside", tmpl);
+        mkdir(root, 0755);
+        mkdir(outside, 0755);
+        cleanup_free char *r_etc = xasprintf("%s/etc", root);
+        mkdir(r_etc, 0755);
+        cleanup_free char *l1 = xasprintf("%s/up", root);
+        cleanup_free char *l2 = xasprintf("%s/abs", root);
+        cleanup_free char *l3 = xasprintf("%s/etc/loop", root);
+        if (symlink("../../outside", l1) < 0 || symlink("/etc", l2) < 0 || symlink("loop", l3) < 0)
+                ok(t, false, "symlinks");
+        int rfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+        for (int fallback = 0; fallback < 2; fallback++) {
+                const char *tag = fallback ? "fallback" : "openat2";
+                struct error *err = NULL;
+                int (*fn)(int, const char *, int, mode_t, struct error **) =
+                        fallback ? inroot_open_fallback : inroot_open;
+                int fd = fn(rfd, "/up/x", O_CREAT | O_WRONLY, 0644, &err);
+                char name[128];
+                snprintf(name, sizeof(name), "%s: ../../outside lands inside root", tag);
+                cleanup_free char *in = xasprintf("%s/outside/x", root);
+                cleanup_free char *out = xasprintf("%s/x", outside);
+                ok(t, fd < 0 || (access(out, F_OK) != 0), name);
+                if (fd >= 0)
+                        close(fd);
+                error_free(err);
+                err = NULL;
+                fd = fn(rfd, "abs", O_PATH | O_DIRECTORY, 0, &err);
+                struct stat a, b;
+                snprintf(name, sizeof(name), "%s: /etc symlink resolves to root/etc", tag);
+                ok(t, fd >= 0 && fstat(fd, &a) == 0 && stat(r_etc, &b) == 0 && a.st_ino == b.st_ino, name);
+                if (fd >= 0)
+                        close(fd);
+                error_free(err);
+                err = NULL;
+                fd = fn(rfd, "../../../etc/../..", O_PATH | O_DIRECTORY, 0, &err);
+                snprintf(name, sizeof(name), "%s: .. stops at root", tag);
+                ok(t, fd >= 0 && fstat(fd, &a) == 0 && stat(root, &b) == 0 && a.st_ino == b.st_ino, name);
+                if (fd >= 0)
+                        close(fd);
+                error_free(err);
+                err = NULL;
+                fd = fn(rfd, "etc/loop", O_RDONLY, 0, &err);
+                snprintf(name, sizeof(name), "%s: symlink loop is ELOOP", tag);
+                ok(t, fd < 0 && err && err->errnum == ELOOP, name);
+                error_free(err);
+        }
+        struct error *err = NULL;
+        int fd = inroot_mkpath(rfd, "/abs/new/dir", false, 0755, &err);
+        cleanup_free char *made = xasprintf("%s/etc/new/dir", root);
+        struct stat st;
+        ok(t, fd >= 0 && stat(made, &st) == 0 && S_ISDIR(st.st_mode), "mkpath follows /etc inside root");
+        if (fd >= 0)
+                close(fd);
+        fd = inroot_mkpath(rfd, "/up/file", true, 0644, &err);
+        cleanup_free char *made2 = xasprintf("%s/outside/file", root);
+        ok(t, fd >= 0 && stat(made2, &st) == 0 && S_ISREG(st.st_mode), "mkpath file through ../.. stays inside");
+        if (fd >= 0)
+                close(fd);
+        error_free(err);
+        close(rfd);
+        cleanup_free char *cmd = xasprintf("rm -rf %s", tmpl);
+        if (system(cmd) != 0)
+                ok(t, false, "cleanup");
+}
+
+int main(void)
+{
+        struct tap t = { 0 };
+        test_mountopts(&t);
+        test_sysctl(&t);
+        test_caps(&t);
+        test_seccomp(&t);
+        test_inroot(&t);
+        return tap_done(&t);
+}
