@@ -1,0 +1,341 @@
+/* Unit tests of the config parser: client configs parse into the right structs, and broken
+ * configs fail with one message naming the file, the JSON path and the reason.
+ * argv[1]: the directory of good fixtures (tests/spec/good). */
+#include <dirent.h>
+#include <fcntl.h>
+#include <string.h>
+
+#include "contain/spec.h"
+#include "contain/util.h"
+#include "tap.h"
+
+/* Test documents are written with ' for " to stay readable in C. */
+static char *dq(const char *s)
+{
+        char *r = xstrdup(s);
+        for (char *p = r; *p; p++)
+                if (*p == '\'')
+                        *p = '"';
+        return r;
+}
+
+#define MIN_HEAD "{'ociVersion':'1.0.2','root':{'path':'rootfs'},"
+#define MIN_PROC "'process':{'args':['sh'],'cwd':'/'}"
+
+static int parse(const char *doc, const char *bundle, struct spec **out, struct error **err)
+{
+        cleanup_free char *text = dq(doc);
+        return spec_parse(text, strlen(text), "config.json", bundle, out, err);
+}
+
+static void good(struct tap *t, const char *doc, const char *name)
+{
+        cleanup_error struct error *err = NULL;
+        cleanup_spec struct spec *s = NULL;
+
+        if (!ok(t, parse(doc, "/b", &s, &err) == 0, name))
+                printf("#   error: %s\n", err ? err->msg : "(none)");
+}
+
+static void bad(struct tap *t, const char *doc, const char *want)
+{
+        cleanup_error struct error *err = NULL;
+        cleanup_spec struct spec *s = NULL;
+        char name[200];
+
+        snprintf(name, sizeof(name), "rejected: %s", want);
+        int r = parse(doc, "/b", &s, &err);
+        if (!ok(t, r == -1 && err && !s, name)) {
+                printf("#   doc: %s\n", doc);
+                return;
+        }
+        has_substr(t, err->msg, want, "  message names path and reason");
+        ok(t, !strchr(err->msg, '\n'), "  message is one line");
+}
+
+static void fixtures(struct tap *t, const char *dir)
+{
+        cleanup_dir DIR *d = opendir(dir);
+        struct dirent *e;
+        int n = 0;
+
+        if (!ok(t, d != NULL, "fixture directory opens"))
+                return;
+        while ((e = readdir(d))) {
+                if (!strstr(e->d_name, ".json"))
+                        continue;
+                cleanup_free char *path = xasprintf("%s/%s", dir, e->d_name);
+                cleanup_free char *text = NULL;
+                cleanup_error struct error *err = NULL;
+                size_t len;
+                char name[300];
+                if (read_file_at(AT_FDCWD, path, 0, &text, &len, &err) < 0) {
+                        ok(t, false, path);
+                        continue;
+                }
+                n++;
+                if (strstr(e->d_name, "process")) {
+                        struct spec_process *p = NULL;
+                        snprintf(name, sizeof(name), "process file %s parses", e->d_name);
+                        if (!ok(t, spec_parse_process(text, len, e->d_name, &p, &err) == 0, name))
+                                printf("#   error: %s\n", err->msg);
+                        else
+                                ok(t, p->args && p->args[0] && p->cwd, "  with args and cwd");
+                        spec_process_free(p);
+                        continue;
+                }
+                cleanup_spec struct spec *s = NULL;
+                snprintf(name, sizeof(name), "%s parses", e->d_name);
+                if (!ok(t, spec_parse(text, len, "config.json", "/bundle", &s, &err) == 0, name)) {
+                        printf("#   error: %s\n", err->msg);
+                        continue;
+                }
+                ok(t, s->root_path[0] == '/', "  root.path is absolute");
+                ok(t, s->process.present && s->process.args[0], "  has a process");
+                ok(t, s->linux.n_namespaces > 0 && spec_namespace(s, NS_MOUNT), "  has a mount namespace");
+                ok(t, spec_getenv(s, "PATH") != NULL, "  PATH is set");
+        }
+        ok(t, n >= 8, "all fixtures seen");
+}
+
+static void fields(struct tap *t)
+{
+        cleanup_error struct error *err = NULL;
+        cleanup_spec struct spec *s = NULL;
+        const char *doc = MIN_HEAD
+                "'mounts':[{'destination':'/data','source':'data','options':['rbind','ro']},"
+                "          {'destination':'tmp','type':'tmpfs','source':'tmpfs'}],"
+                "'process':{'args':['sh','-c','x'],'cwd':'/w','env':['A=1','B=2','A=3'],"
+                "  'user':{'uid':1000,'gid':1000,'umask':18,'additionalGids':[5,6]},"
+                "  'capabilities':{'bounding':['CAP_CHOWN','CAP_KILL']},"
+                "  'rlimits':[{'type':'RLIMIT_NOFILE','soft':1024,'hard':2048}],"
+                "  'oomScoreAdj':-500,'ioPriority':{'class':'IOPRIO_CLASS_BE','priority':4},"
+                "  'scheduler':{'policy':'SCHED_BATCH','nice':5}},"
+                "'hooks':{'poststop':[{'path':'/bin/true','timeout':3}]},"
+                "'annotations':{'a':'1','b':'2','a':'3'},"
+                "'linux':{'namespaces':[{'type':'pid'},{'type':'network','path':'/proc/1/ns/net'}],"
+                "  'uidMappings':[{'containerID':0,'hostID':100000,'size':65536}],"
+                "  'timeOffsets':{'monotonic':{'secs':10,'nanosecs':5}},"
+                "  'devices':[{'path':'/dev/fuse','type':'c','major':10,'minor':229,'fileMode':438}],"
+                "  'resources':{'memory':{'limit':67108864,'swap':-1,'swappiness':10},"
+                "    'cpu':{'quota':50000,'period':100000,'cpus':'0-1'},'pids':{'limit':16},"
+                "    'devices':[{'allow':false,'access':'rwm'},{'allow':true,'type':'c','major':1,'minor':-1}],"
+                "    'blockIO':{'weight':500,'throttleReadBpsDevice':[{'major':8,'minor':0,'rate':1048576}]},"
+                "    'hugepageLimits':[{'pageSize':'2MB','limit':0}],'unified':{'memory.high':'max'},"
+                "    'rdma':{'mlx5_1':{'hcaHandles':3}},'network':{'classID':1,'priorities':[{'name':'eth0','priority':5}]}},"
+                "  'sysctl':{'net.ipv4.ip_forward':'1'},"
+                "  'seccomp':{'defaultAction':'SCMP_ACT_ERRNO','defaultErrnoRet':1,'architectures':['SCMP_ARCH_X86_64'],"
+                "    'flags':['SECCOMP_FILTER_FLAG_LOG'],'syscalls':[{'names':['read'],'action':'SCMP_ACT_ALLOW',"
+                "    'args':[{'index':0,'value':18446744073709551615,'op':'SCMP_CMP_MASKED_EQ','valueTwo':1}]}]},"
+                "  'rootfsPropagation':'rslave','maskedPaths':['/proc/kcore'],'readonlyPaths':['/proc/sys'],"
+                "  'personality':{'domain':'LINUX32'},'intelRdt':{'closID':'x','enableCMT':true}}}";
+
+        if (!ok(t, parse(doc, "/bundle", &s, &err) == 0, "full config parses")) {
+                printf("#   error: %s\n", err->msg);
+                return;
+        }
+        is_str(t, s->root_path, "/bundle/rootfs", "relative root.path resolved against the bundle");
+        is_str(t, s->mounts[0].source, "/bundle/data", "relative bind source resolved against the bundle");
+        is_str(t, s->mounts[1].destination, "/tmp", "relative destination taken from /");
+        is_str(t, s->mounts[1].source, "tmpfs", "non-bind source kept");
+        is_str(t, spec_getenv(s, "A"), "3", "spec_getenv: last assignment wins");
+        ok(t, spec_getenv(s, "C") == NULL, "spec_getenv: absent");
+        is_u64(t, s->process.user.uid, 1000, "user.uid");
+        ok(t, s->process.user.has_umask && s->process.user.umask == 18, "user.umask");
+        is_u64(t, s->process.user.n_additional_gids, 2, "additionalGids");
+        is_u64(t, s->process.rlimits[0].resource, 7 /* RLIMIT_NOFILE */, "rlimit resolved");
+        ok(t, s->process.has_oom_score_adj && s->process.oom_score_adj == -500, "oomScoreAdj");
+        ok(t, s->process.io_priority.class_value == 2 && s->process.io_priority.priority == 4, "ioPriority");
+        ok(t, s->process.scheduler.policy_value == 3 && s->process.scheduler.nice == 5, "scheduler");
+        ok(t, s->process.capabilities.present && strv_len(s->process.capabilities.bounding) == 2 &&
+              !s->process.capabilities.effective, "capabilities");
+        ok(t, s->hooks[HOOK_POSTSTOP].n == 1 && s->hooks[HOOK_POSTSTOP].hooks[0].timeout == 3, "poststop hook");
+        ok(t, s->n_annotations == 2 && strcmp(s->annotations[0].key, "b") == 0 &&
+              strcmp(s->annotations[1].value, "3") == 0, "duplicate annotation: last wins");
+        ok(t, spec_namespace(s, NS_PID) && !spec_namespace(s, NS_PID)->path, "pid namespace created");
+        is_str(t, spec_namespace(s, NS_NETWORK)->path, "/proc/1/ns/net", "network namespace joined");
+        ok(t, !spec_namespace(s, NS_USER), "no user namespace");
+        ok(t, s->linux.time_offset_monotonic.present && s->linux.time_offset_monotonic.secs == 10, "timeOffsets");
+        ok(t, s->linux.devices[0].type == 'c' && s->linux.devices[0].file_mode == 438, "device");
+        ok(t, s->linux.resources.memory.limit == 67108864 && s->linux.resources.memory.swap == -1, "memory");
+        ok(t, s->linux.resources.cpu.quota == 50000, "cpu quota");
+        ok(t, s->linux.resources.pids.has_limit && s->linux.resources.pids.limit == 16, "pids");
+        ok(t, s->linux.resources.devices[0].type == 'a' && !s->linux.resources.devices[1].has_minor, "device rules");
+        ok(t, s->linux.resources.blkio.weight == 500 && s->linux.resources.blkio.n_throttle_read_bps == 1, "blockIO");
+        ok(t, s->linux.resources.n_rdma == 1 && s->linux.resources.rdma[0].hca_handles == 3, "rdma");
+        ok(t, s->linux.seccomp.syscalls[0].args[0].value == UINT64_MAX &&
+              s->linux.seccomp.syscalls[0].args[0].op == SECCOMP_OP_MASKED_EQ, "seccomp args");
+        ok(t, s->linux.seccomp.default_action == SECCOMP_ACT_ERRNO, "seccomp default action");
+        is_str(t, s->linux.rootfs_propagation, "rslave", "rootfsPropagation");
+        is_str(t, s->linux.personality.domain, "LINUX32", "personality");
+        ok(t, s->linux.intel_rdt.present && s->linux.intel_rdt.enable_cmt, "intelRdt");
+}
+
+static void versions(struct tap *t)
+{
+        static const char *const yes[] = { "1.0.0", "1.0.2-dev", "1.1.0", "1.2.0", "1.3.0", "1.3.7+x", "1.0.0-rc5" };
+        static const char *const no[] = { "0.9.0", "2.0.0", "1.4.0", "1.0", "1", "", "v1.0.0", "1.0.0x", "1.10.0" };
+
+        for (size_t i = 0; i < ARRAY_SIZE(yes); i++)
+                ok(t, spec_version_supported(yes[i]), yes[i]);
+        for (size_t i = 0; i < ARRAY_SIZE(no); i++) {
+                char name[64];
+                snprintf(name, sizeof(name), "not '%s'", no[i]);
+                ok(t, !spec_version_supported(no[i]), name);
+        }
+}
+
+static void broken(struct tap *t)
+{
+        bad(t, "", "config.json: invalid JSON");
+        bad(t, "{'a':", "config.json: invalid JSON: line 1");
+        bad(t, "[1]", "config.json: expected an object at the top level, got an array");
+        bad(t, "{}", "config.json: ociVersion: required field is missing");
+        bad(t, "{'ociVersion':1}", "config.json: ociVersion: expected a string, got 1");
+        bad(t, "{'ociVersion':'2.0.0'}", "config.json: ociVersion: unsupported version \"2.0.0\"");
+        bad(t, "{'ociVersion':'1.0.0'}", "config.json: root: required field is missing");
+        bad(t, "{'ociVersion':'1.0.0','root':{}}", "config.json: root.path: required field is missing");
+        bad(t, "{'ociVersion':'1.0.0','root':{'path':''}}", "config.json: root.path: must not be empty");
+        bad(t, "{'ociVersion':'1.0.0','root':{'path':'r','readonly':'yes'}}", "root.readonly: expected a boolean, got \"yes\"");
+        bad(t, MIN_HEAD "'mounts':{}}", "config.json: mounts: expected an array, got an object");
+        bad(t, MIN_HEAD "'mounts':[5]}", "config.json: mounts[0]: expected an object, got 5");
+        bad(t, MIN_HEAD "'mounts':[{'destination':'/a'},{}]}", "config.json: mounts[1].destination: required field is missing");
+        bad(t, MIN_HEAD "'mounts':[{'destination':'/a','options':['ro',1]}]}", "mounts[0].options[1]: expected a string, got 1");
+        bad(t, MIN_HEAD "'mounts':[{'destination':'/a','uidMappings':[{'containerID':0,'hostID':1}]}]}", "mounts[0].uidMappings[0].size: required field is missing");
+        bad(t, MIN_HEAD "'process':{'cwd':'/'}}", "config.json: process.args: required field is missing");
+        bad(t, MIN_HEAD "'process':{'args':[],'cwd':'/'}}", "config.json: process.args: must have at least one element");
+        bad(t, MIN_HEAD "'process':{'args':'sh','cwd':'/'}}", "process.args: expected an array of strings, got \"sh\"");
+        bad(t, MIN_HEAD "'process':{'args':['sh']}}", "config.json: process.cwd: required field is missing");
+        bad(t, MIN_HEAD "'process':{'args':['sh'],'cwd':'tmp'}}", "process.cwd: must be an absolute path, got \"tmp\"");
+        bad(t, MIN_HEAD "'process':{'args':['sh'],'cwd':'/','terminal':1}}", "process.terminal: expected a boolean, got 1");
+        bad(t, MIN_HEAD "'process':{'args':['sh'],'cwd':'/','user':{'uid':-1,'gid':0}}}", "process.user.uid: expected a non-negative integer, got -1");
+        bad(t, MIN_HEAD "'process':{'args':['sh'],'cwd':'/','user':{'uid':4294967296,'gid':0}}}", "process.user.uid: 4294967296 is out of range");
+        bad(t, MIN_HEAD "'process':{'args':['sh'],'cwd':'/','user':{'uid':0}}}", "process.user.gid: required field is missing");
+        bad(t, MIN_HEAD "'process':{'args':['sh'],'cwd':'/','user':{'uid':0,'gid':0,'additionalGids':['a']}}}", "process.user.additionalGids[0]: expected a non-negative integer");
+        bad(t, MIN_HEAD "'process':{'args':['sh'],'cwd':'/','oomScoreAdj':-1001}}", "process.oomScoreAdj: -1001 is out of range (-1000..1000)");
+        bad(t, MIN_HEAD "'process':{'args':['sh'],'cwd':'/','oomScoreAdj':1.5}}", "process.oomScoreAdj: expected an integer, got 1.5");
+        bad(t, MIN_HEAD "'process':{'args':['sh'],'cwd':'/','ioPriority':{'class':'IOPRIO_CLASS_BE','priority':8}}}", "process.ioPriority.priority: 8 is out of range (0..7)");
+        bad(t, MIN_HEAD "'process':{'args':['sh'],'cwd':'/','ioPriority':{'class':'BE'}}}", "process.ioPriority.class: unknown I/O priority class \"BE\"");
+        bad(t, MIN_HEAD "'process':{'args':['sh'],'cwd':'/','scheduler':{'policy':'SCHED_FAST'}}}", "process.scheduler.policy: unknown scheduler policy");
+        bad(t, MIN_HEAD "'process':{'args':['sh'],'cwd':'/','capabilities':{'ambient':['CAP_CHOWN','CHOWN']}}}", "process.capabilities.ambient[1]: unknown capability \"CHOWN\"");
+        bad(t, MIN_HEAD "'process':{'args':['sh'],'cwd':'/','capabilities':{'bounding':['CAP_NOPE']}}}", "process.capabilities.bounding[0]: unknown capability \"CAP_NOPE\"");
+        bad(t, MIN_HEAD "'process':{'args':['sh'],'cwd':'/','capabilities':{'bounding':['CAP_12']}}}", "unknown capability \"CAP_12\"");
+        bad(t, MIN_HEAD "'process':{'args':['sh'],'cwd':'/','rlimits':[{'type':'RLIMIT_FOO','soft':1,'hard':1}]}}", "process.rlimits[0].type: unknown rlimit \"RLIMIT_FOO\"");
+        bad(t, MIN_HEAD "'process':{'args':['sh'],'cwd':'/','rlimits':[{'type':'RLIMIT_CORE','soft':1}]}}", "process.rlimits[0].hard: required field is missing");
+        bad(t, MIN_HEAD "'process':{'args':['sh'],'cwd':'/','rlimits':[{'type':'RLIMIT_CORE','soft':1,'hard':1},{'type':'RLIMIT_CORE','soft':1,'hard':1}]}}", "process.rlimits[1]: duplicate rlimit RLIMIT_CORE");
+        bad(t, MIN_HEAD "'hostname':['x']}", "config.json: hostname: expected a string, got an array");
+        bad(t, MIN_HEAD "'hooks':{'prestart':[{'path':'hook'}]}}", "hooks.prestart[0].path: must be an absolute path");
+        bad(t, MIN_HEAD "'hooks':{'poststart':[{'path':'/h','timeout':0}]}}", "hooks.poststart[0].timeout: 0 is out of range");
+        bad(t, MIN_HEAD "'hooks':{'createRuntime':[{'args':['x']}]}}", "hooks.createRuntime[0].path: required field is missing");
+        bad(t, MIN_HEAD "'annotations':{'a':1}}", "config.json: annotations[\"a\"]: expected a string, got 1");
+        bad(t, MIN_HEAD "'annotations':{'':'x'}}", "config.json: annotations[\"\"]: keys must not be empty");
+        bad(t, MIN_HEAD "'linux':[]}", "config.json: linux: expected an object, got an array");
+        bad(t, MIN_HEAD "'linux':{'namespaces':[{'type':'pid'},{'type':'pid'}]}}", "linux.namespaces[1]: duplicate namespace type \"pid\" (also namespaces[0])");
+        bad(t, MIN_HEAD "'linux':{'namespaces':[{'type':'net'}]}}", "linux.namespaces[0].type: unknown namespace type \"net\"");
+        bad(t, MIN_HEAD "'linux':{'namespaces':[{}]}}", "linux.namespaces[0].type: required field is missing");
+        bad(t, MIN_HEAD "'linux':{'namespaces':[{'type':'ipc','path':'proc/1/ns/ipc'}]}}", "linux.namespaces[0].path: must be an absolute path");
+        bad(t, MIN_HEAD "'linux':{'uidMappings':[{'containerID':0,'hostID':0,'size':-1}]}}", "linux.uidMappings[0].size: expected a non-negative integer, got -1");
+        bad(t, MIN_HEAD "'linux':{'devices':[{'path':'dev/null','type':'c','major':1,'minor':3}]}}", "linux.devices[0].path: must be an absolute path");
+        bad(t, MIN_HEAD "'linux':{'devices':[{'path':'/dev/x','type':'x','major':1,'minor':3}]}}", "linux.devices[0].type: unknown device type \"x\"");
+        bad(t, MIN_HEAD "'linux':{'devices':[{'path':'/dev/x','type':'c','minor':3}]}}", "linux.devices[0].major: required field is missing");
+        bad(t, MIN_HEAD "'linux':{'resources':{'memory':{'limit':'64M'}}}}", "config.json: linux.resources.memory.limit: expected an integer, got \"64M\"");
+        bad(t, MIN_HEAD "'linux':{'resources':{'memory':{'limit':-2}}}}", "linux.resources.memory.limit: -2 is out of range");
+        bad(t, MIN_HEAD "'linux':{'resources':{'memory':{'swappiness':101}}}}", "linux.resources.memory.swappiness: 101 is out of range (0..100)");
+        bad(t, MIN_HEAD "'linux':{'resources':{'memory':{'limit':99999999999999999999}}}}", "linux.resources.memory.limit: integer 99999999999999999999 is out of range");
+        bad(t, MIN_HEAD "'linux':{'resources':{'cpu':{'shares':-1}}}}", "linux.resources.cpu.shares: expected a non-negative integer, got -1");
+        bad(t, MIN_HEAD "'linux':{'resources':{'cpu':{'cpus':1}}}}", "linux.resources.cpu.cpus: expected a string, got 1");
+        bad(t, MIN_HEAD "'linux':{'resources':{'pids':{'limit':true}}}}", "linux.resources.pids.limit: expected an integer, got true");
+        bad(t, MIN_HEAD "'linux':{'resources':{'pids':5}}}", "linux.resources.pids: expected an object, got 5");
+        bad(t, MIN_HEAD "'linux':{'resources':{'blockIO':{'weight':5}}}}", "linux.resources.blockIO.weight: 5 is out of range (10..1000)");
+        bad(t, MIN_HEAD "'linux':{'resources':{'blockIO':{'weightDevice':[{'major':8,'minor':0,'weight':1001}]}}}}", "linux.resources.blockIO.weightDevice[0].weight: 1001 is out of range");
+        bad(t, MIN_HEAD "'linux':{'resources':{'blockIO':{'throttleWriteIOPSDevice':[{'major':8,'minor':0}]}}}}", "linux.resources.blockIO.throttleWriteIOPSDevice[0].rate: required field is missing");
+        bad(t, MIN_HEAD "'linux':{'resources':{'devices':[{'access':'rwm'}]}}}", "linux.resources.devices[0].allow: required field is missing");
+        bad(t, MIN_HEAD "'linux':{'resources':{'devices':[{'allow':true,'access':'rwx'}]}}}", "linux.resources.devices[0].access: \"rwx\" is not a combination of r, w and m");
+        bad(t, MIN_HEAD "'linux':{'resources':{'devices':[{'allow':true,'type':'p'}]}}}", "linux.resources.devices[0].type: unknown device type \"p\"");
+        bad(t, MIN_HEAD "'linux':{'resources':{'hugepageLimits':[{'pageSize':'2MB'}]}}}", "linux.resources.hugepageLimits[0].limit: required field is missing");
+        bad(t, MIN_HEAD "'linux':{'resources':{'unified':{'memory.max':100}}}}", "linux.resources.unified[\"memory.max\"]: expected a string, got 100");
+        bad(t, MIN_HEAD "'linux':{'resources':{'rdma':{'mlx':{'hcaHandles':-1}}}}}", "linux.resources.rdma[\"mlx\"].hcaHandles: expected a non-negative integer");
+        bad(t, MIN_HEAD "'linux':{'resources':{'network':{'priorities':[{'name':'eth0'}]}}}}", "linux.resources.network.priorities[0].priority: required field is missing");
+        bad(t, MIN_HEAD "'linux':{'sysctl':{'kernel.x':1}}}", "linux.sysctl[\"kernel.x\"]: expected a string, got 1");
+        bad(t, MIN_HEAD "'linux':{'seccomp':{}}}", "linux.seccomp.defaultAction: required field is missing");
+        bad(t, MIN_HEAD "'linux':{'seccomp':{'defaultAction':'SCMP_ACT_NOPE'}}}", "linux.seccomp.defaultAction: unknown seccomp action \"SCMP_ACT_NOPE\"");
+        bad(t, MIN_HEAD "'linux':{'seccomp':{'defaultAction':'SCMP_ACT_ALLOW','architectures':['SCMP_ARCH_Z80']}}}", "linux.seccomp.architectures[0]: unknown seccomp architecture \"SCMP_ARCH_Z80\"");
+        bad(t, MIN_HEAD "'linux':{'seccomp':{'defaultAction':'SCMP_ACT_ALLOW','flags':['SECCOMP_FILTER_FLAG_X']}}}", "linux.seccomp.flags[0]: unknown seccomp flag");
+        bad(t, MIN_HEAD "'linux':{'seccomp':{'defaultAction':'SCMP_ACT_ALLOW','syscalls':[{'names':[],'action':'SCMP_ACT_ERRNO'}]}}}", "linux.seccomp.syscalls[0].names: must have at least one element");
+        bad(t, MIN_HEAD "'linux':{'seccomp':{'defaultAction':'SCMP_ACT_ALLOW','syscalls':[{'names':['read']}]}}}", "linux.seccomp.syscalls[0].action: required field is missing");
+        bad(t, MIN_HEAD "'linux':{'seccomp':{'defaultAction':'SCMP_ACT_ALLOW','syscalls':[{'names':['read'],'action':'SCMP_ACT_ERRNO','args':[{'index':6,'value':1,'op':'SCMP_CMP_EQ'}]}]}}}", "linux.seccomp.syscalls[0].args[0].index: 6 is out of range (0..5)");
+        bad(t, MIN_HEAD "'linux':{'seccomp':{'defaultAction':'SCMP_ACT_ALLOW','syscalls':[{'names':['read'],'action':'SCMP_ACT_ERRNO','args':[{'index':1,'value':1,'op':'EQ'}]}]}}}", "linux.seccomp.syscalls[0].args[0].op: unknown seccomp operator \"EQ\"");
+        bad(t, MIN_HEAD "'linux':{'rootfsPropagation':'sideways'}}", "linux.rootfsPropagation: unknown propagation \"sideways\"");
+        bad(t, MIN_HEAD "'linux':{'maskedPaths':['proc/kcore']}}", "linux.maskedPaths[0]: must be an absolute path");
+        bad(t, MIN_HEAD "'linux':{'readonlyPaths':[null]}}", "linux.readonlyPaths[0]: required field is missing");
+        bad(t, MIN_HEAD "'linux':{'personality':{'domain':'LINUX64'}}}", "linux.personality.domain: unknown personality domain \"LINUX64\"");
+        bad(t, MIN_HEAD "'linux':{'timeOffsets':{'realtime':{'secs':1}}}}", "linux.timeOffsets[\"realtime\"]: unknown clock");
+        bad(t, MIN_HEAD "'linux':{'timeOffsets':{'boottime':{'secs':'1'}}}}", "linux.timeOffsets.boottime.secs: expected an integer, got \"1\"");
+        bad(t, MIN_HEAD "'linux':{'intelRdt':{'enableMBM':'true'}}}", "linux.intelRdt.enableMBM: expected a boolean, got \"true\"");
+        bad(t, MIN_HEAD "'annotations':{'k\\nx':1}}", "annotations[\"k\\nx\"]");
+}
+
+static void unknown_and_null(struct tap *t)
+{
+        good(t, MIN_HEAD MIN_PROC ",'futureField':{'x':[1,2]},'linux':{'newThing':1,'resources':{'memory':{'future':true}}}}",
+             "unknown fields are ignored");
+        good(t, MIN_HEAD MIN_PROC ",'hostname':null,'linux':{'resources':null,'seccomp':null}}", "null means absent");
+        good(t, MIN_HEAD MIN_PROC ",'linux':{'rootfsPropagation':''}}", "empty rootfsPropagation means unset");
+        good(t, "{'ociVersion':'1.0.0','root':{'path':'/abs'}}", "no process is a valid config");
+        good(t, MIN_HEAD "'linux':{'devices':[{'path':'/dev/fifo','type':'p'}]}}", "fifo device needs no numbers");
+}
+
+static void process_file(struct tap *t)
+{
+        cleanup_error struct error *err = NULL;
+        struct spec_process *p = NULL;
+        cleanup_free char *doc = dq("{'args':['ls'],'cwd':'x'}");
+
+        ok(t, spec_parse_process(doc, strlen(doc), "process.json", &p, &err) == -1 && !p, "process file: relative cwd rejected");
+        if (err)
+                is_str(t, err->msg, "process.json: cwd: must be an absolute path, got \"x\"", "  path has no process. prefix");
+}
+
+static void big_and_deep(struct tap *t)
+{
+        /* 10 MB of env entries parses; 10000 nested arrays are refused before yajl recurses */
+        size_t n = 200000;
+        size_t cap = n * 60 + 200, len = 0;
+        cleanup_free char *big = xmalloc(cap);
+        len += (size_t)snprintf(big + len, cap - len, "{\"ociVersion\":\"1.0.0\",\"root\":{\"path\":\"r\"},"
+                                "\"process\":{\"cwd\":\"/\",\"args\":[\"sh\"],\"env\":[");
+        for (size_t i = 0; i < n; i++)
+                len += (size_t)snprintf(big + len, cap - len, "%s\"VARIABLE_%08zu=xxxxxxxxxxxxxxxxxxxxxxxxxx\"", i ? "," : "", i);
+        len += (size_t)snprintf(big + len, cap - len, "]}}");
+        cleanup_error struct error *err = NULL;
+        cleanup_spec struct spec *s = NULL;
+        ok(t, len > 9 * 1000 * 1000, "big document is ~10 MB");
+        ok(t, spec_parse(big, len, "config.json", NULL, &s, &err) == 0 && strv_len(s->process.env) == n,
+           "10 MB config parses");
+
+        size_t depth = 10000;
+        cleanup_free char *deep = xmalloc(2 * depth + 1);
+        memset(deep, '[', depth);
+        memset(deep + depth, ']', depth);
+        cleanup_error struct error *err2 = NULL;
+        cleanup_spec struct spec *s2 = NULL;
+        ok(t, spec_parse(deep, 2 * depth, "config.json", NULL, &s2, &err2) == -1, "deep nesting rejected");
+        if (err2)
+                has_substr(t, err2->msg, "config.json: invalid JSON: nesting deeper than", "  and says so");
+}
+
+int main(int argc, char **argv)
+{
+        struct tap t = { 0 };
+
+        fixtures(&t, argc > 1 ? argv[1] : "tests/spec/good");
+        fields(&t);
+        versions(&t);
+        broken(&t);
+        unknown_and_null(&t);
+        process_file(&t);
+        big_and_deep(&t);
+        ok(&t, strcmp(ns_type_proc_name(NS_NETWORK), "net") == 0 && strcmp(hook_kind_name(HOOK_CREATE_RUNTIME), "createRuntime") == 0,
+           "name tables");
+        return tap_done(&t);
+}
