@@ -1,0 +1,153 @@
+/* Writing the limits: each setting goes to the unified hierarchy when it offers the
+ * controller, else to the v1 hierarchy that has it (hybrid hosts); a limit no hierarchy can
+ * hold is an error that names the controller. */
+#include <errno.h>
+#include <string.h>
+
+#include "contain/log.h"
+#include "contain/util.h"
+#include "internal.h"
+
+/* v2 controller names that are spelled differently in v1 */
+static const char *v1_name_of(const char *v2)
+{
+        if (strcmp(v2, "io") == 0)
+                return "blkio";
+        if (strcmp(v2, "cpu_rt") == 0)
+                return "cpu";
+        return v2;
+}
+
+static bool strv_has(char *const *v, const char *s)
+{
+        for (; v && *v; v++)
+                if (strcmp(*v, s) == 0)
+                        return true;
+        return false;
+}
+
+static const struct cg_setting *find(const struct cg_settings *s, size_t from, const char *file)
+{
+        for (size_t i = from; i < s->n; i++)
+                if (strcmp(s->v[i].file, file) == 0)
+                        return &s->v[i];
+        return NULL;
+}
+
+/* v1 memory: limit_in_bytes may not exceed memsw.limit_in_bytes, so when raising both the
+ * memsw file goes first; try the given order, and on EINVAL the other one. */
+static int write_v1(const char *dir, const struct cg_settings *s, size_t i, bool *skip_memsw,
+                    struct error **err)
+{
+        const struct cg_setting *st = &s->v[i];
+        if (strcmp(st->file, "memory.memsw.limit_in_bytes") == 0) {
+                if (*skip_memsw)
+                        return 0;
+                if (!cg_file_exists(dir, st->file)) {
+                        log_debug("cgroup: %s: no swap accounting on this host; memory.swap not applied", dir);
+                        return 0;
+                }
+        }
+        if (cg_write(dir, st->file, st->value, err) == 0)
+                return 0;
+        const struct cg_setting *memsw = find(s, i + 1, "memory.memsw.limit_in_bytes");
+        if (strcmp(st->file, "memory.limit_in_bytes") != 0 || (*err)->errnum != EINVAL || !memsw ||
+            !cg_file_exists(dir, memsw->file))
+                return -1;
+        error_freep(err);
+        *skip_memsw = true;
+        if (cg_write(dir, memsw->file, memsw->value, err) < 0)
+                return -1;
+        return cg_write(dir, st->file, st->value, err);
+}
+
+static int apply_v1(const struct cgroup *cg, const struct cg_settings *s1, char *const *needed,
+                    struct error **err)
+{
+        bool skip_memsw = false;
+        for (size_t i = 0; i < s1->n; i++) {
+                const struct cg_setting *st = &s1->v[i];
+                if (!strv_has(needed, st->controller))
+                        continue;
+                const struct cg_hier *h = cg_v1_hier(cg, st->controller);
+                if (write_v1(h->dir, s1, i, &skip_memsw, err) < 0)
+                        return -1;
+        }
+        return 0;
+}
+
+static int apply_devices(const struct cgroup *cg, const struct spec_resources *res,
+                         const struct spec_device *devs, size_t n_devs, struct error **err)
+{
+        const struct cg_hier *h = cg_v1_hier(cg, "devices");
+        if (!h) {
+                if (res->n_devices)
+                        log_debug("cgroup: device rules on cgroup v2 need an eBPF program; not applied "
+                                  "(the container's /dev holds only the nodes it is given)");
+                return 0;
+        }
+        cleanup_cg_settings struct cg_settings d = { 0 };
+        cg_convert_v1_devices(res, devs, n_devs, &d);
+        for (size_t i = 0; i < d.n; i++)
+                if (cg_write(h->dir, d.v[i].file, d.v[i].value, err) < 0)
+                        return error_wrap(err, "apply device rules");
+        return 0;
+}
+
+int cg_apply(const struct cgroup *cg, const struct spec_resources *res, bool with_devices,
+             const struct spec_device *devs, size_t n_devs, struct error **err)
+{
+        if (cg->mgr == CGROUP_MANAGER_DISABLED)
+                return error_make(err, ENOTSUP, "cgroups are disabled (--cgroup-manager=disabled): "
+                                  "limits cannot be applied");
+        cleanup_cg_settings struct cg_settings s2 = { 0 }, s1 = { 0 };
+        if (cg_convert_v2(res, &s2, err) < 0 || cg_convert_v1(res, &s1, err) < 0)
+                return -1;
+
+        const struct cg_hier *h2 = cg_v2_hier(cg);
+        cleanup_strv char **needed = NULL;
+        for (size_t i = 0; i < s2.n; i++) {
+                const struct cg_setting *st = &s2.v[i];
+                if (h2 && cg_v2_has_controller(h2->dir, st->controller)) {
+                        if (cg_write(h2->dir, st->file, st->value, err) < 0)
+                                return error_wrap(err, "apply %s", st->file);
+                        continue;
+                }
+                if (st->verbatim || cg->pure_v2)
+                        return error_make(err, ENOTSUP, "%s: the %s controller is not available in %s",
+                                          st->verbatim ? "linux.resources.unified" : st->file,
+                                          st->controller, h2 ? h2->dir : "the cgroup2 hierarchy");
+                const char *v1 = v1_name_of(st->controller);
+                if (!cg_v1_hier(cg, v1))
+                        return error_make(err, ENOTSUP, "%s: the %s controller is not available on this "
+                                          "host (neither in cgroup2 nor as a v1 hierarchy)", st->file, v1);
+                if (!strv_has(needed, v1))
+                        strv_append(&needed, v1);
+        }
+        if (apply_v1(cg, &s1, needed, err) < 0)
+                return error_wrap(err, "apply limits");
+        if (with_devices && apply_devices(cg, res, devs, n_devs, err) < 0)
+                return -1;
+        return 0;
+}
+
+int cgroup_update(const struct cgroup *cg, const struct spec_resources *res, struct error **err)
+{
+        struct spec_resources r = *res;
+        const struct cg_hier *h2 = cg_v2_hier(cg);
+
+        /* cpu.max holds quota and period together: a period alone keeps the current quota */
+        if (h2 && r.cpu.has_period && !r.cpu.has_quota && cg_v2_has_controller(h2->dir, "cpu")) {
+                cleanup_free char *cur = NULL;
+                if (cg_read(h2->dir, "cpu.max", &cur, err) < 0)
+                        return error_wrap(err, "update cgroup %s", cg->path);
+                int64_t q = -1;
+                if (strncmp(cur, "max", 3) != 0)
+                        q = strtoll(cur, NULL, 10);
+                r.cpu.has_quota = true;
+                r.cpu.quota = q;
+        }
+        if (cg_apply(cg, &r, false, NULL, 0, err) < 0)
+                return error_wrap(err, "update cgroup %s", cg->path);
+        return 0;
+}

@@ -1,0 +1,102 @@
+/* Shared by the files of the cgroup module: the handle's layout, the OCI→file conversion
+ * results, and small cgroupfs helpers.  Nothing here is part of the public interface. */
+#ifndef CONTAIN_CGROUP_INTERNAL_H
+#define CONTAIN_CGROUP_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "contain/cgroup.h"
+
+/* One file to write: controller names the kernel controller (v2 names: "memory", "cpu",
+ * "io"...; v1 names: "memory", "cpu", "blkio"...), "cgroup" for core files. */
+struct cg_setting {
+        char *controller;
+        char *file;
+        char *value;
+        bool verbatim;          /* from linux.resources.unified: v2 only, no v1 fallback */
+};
+
+struct cg_settings {
+        struct cg_setting *v;
+        size_t n;
+};
+void cg_settings_free(struct cg_settings *s);
+static inline void cg_settings_freep(struct cg_settings *s) { cg_settings_free(s); }
+#define cleanup_cg_settings __attribute__((cleanup(cg_settings_freep)))
+void cg_settings_add(struct cg_settings *s, const char *controller, const char *file,
+                     const char *value);
+
+/* convert.c: pure translations of linux.resources; errors name the field. */
+int cg_convert_v2(const struct spec_resources *res, struct cg_settings *out, struct error **err);
+int cg_convert_v1(const struct spec_resources *res, struct cg_settings *out, struct error **err);
+/* v1 devices cgroup rules: the config's rules, then the devices every container needs,
+ * then the config's linux.devices nodes.  Each setting is devices.allow or devices.deny. */
+void cg_convert_v1_devices(const struct spec_resources *res, const struct spec_device *devs,
+                           size_t n_devs, struct cg_settings *out);
+/* cpu.shares (2..262144) -> cpu.weight (1..10000), as runc and crun do. */
+uint64_t cg_shares_to_weight(uint64_t shares);
+/* blkio.weight (10..1000) -> io.weight (1..10000). */
+uint64_t cg_blkio_to_io_weight(uint64_t weight);
+
+/* path.c: where the container's cgroup goes, from linux.cgroupsPath.
+ * *rel is normalised without leading '/'; *absolute says whether it hangs off each hierarchy's
+ * root (true) or off the runtime's own cgroup there (false). */
+int cg_resolve_path(const char *cgroups_path, const char *id, enum cgroup_manager mgr,
+                    char **rel, bool *absolute, struct error **err);
+
+/* One hierarchy the container has a directory in. */
+struct cg_hier {
+        char *name;             /* "unified", or the v1 controllers: "cpu,cpuacct" */
+        char *dir;              /* absolute directory of the container's cgroup */
+        int created;            /* how many trailing components of dir we created */
+        bool v2;
+};
+
+struct cgroup {
+        enum cgroup_manager mgr;
+        char *path;             /* shown to users: "/contain/abc" */
+        char *state;            /* cgroup_state_string() */
+        struct cg_hier *h;
+        size_t n_h;
+        int v2_fd;              /* cgroup2 dir fd when v2 holds every controller, else -1 */
+        bool pure_v2;           /* no v1 hierarchies in use */
+};
+
+/* layout.c: the hierarchies mounted on this host and the runtime's own place in them. */
+struct cg_mount {
+        char *name;             /* "unified" or "cpu,cpuacct" */
+        char *mountpoint;
+        char *own;              /* the runtime's own cgroup dir under mountpoint */
+        bool v2;
+};
+int cg_mounts(struct cg_mount **out, size_t *n, struct error **err);
+void cg_mounts_free(struct cg_mount *m, size_t n);
+
+/* The hierarchy of the handle that has controller (v1 name), NULL when none. */
+const struct cg_hier *cg_v1_hier(const struct cgroup *cg, const char *controller);
+const struct cg_hier *cg_v2_hier(const struct cgroup *cg);
+/* The hierarchy whose cgroup.procs lists the container's processes; NULL when disabled. */
+const struct cg_hier *cg_primary(const struct cgroup *cg);
+bool cg_name_has(const char *list, const char *controller);
+/* True when the v2 cgroup dir offers controller (its cgroup.controllers). */
+bool cg_v2_has_controller(const char *dir, const char *controller);
+
+/* fs helpers (files relative to a cgroup dir). */
+int cg_read(const char *dir, const char *file, char **out, struct error **err);
+int cg_write(const char *dir, const char *file, const char *value, struct error **err);
+bool cg_file_exists(const char *dir, const char *file);
+/* "key value" lines (memory.events, cpu.stat): value of key, false when absent. */
+bool cg_keyed(const char *text, const char *key, uint64_t *out);
+/* A single number or "max" (UINT64_MAX). */
+bool cg_number(const char *text, uint64_t *out);
+
+/* v2.c / v1.c */
+int cg_v2_enable(const char *mountpoint, const char *dir, char *const *controllers, struct error **err);
+int cg_v2_freeze(const char *dir, bool frozen, struct error **err);
+int cg_v1_freeze(const char *dir, bool frozen, struct error **err);
+/* Applies resources to every hierarchy of cg (create and update). */
+int cg_apply(const struct cgroup *cg, const struct spec_resources *res, bool with_devices,
+             const struct spec_device *devs, size_t n_devs, struct error **err);
+
+#endif
