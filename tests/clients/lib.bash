@@ -165,3 +165,35 @@ clients_save_record() {
 		cp "$CL/record.md" "$CLIENTS_RECORD/$1.md"
 	return 0
 }
+
+# --- an OCI image layout of the busybox rootfs, made without a registry or podman ---------------
+
+# Writes the blob on stdin to layout $1, printing "sha256:<hex> <size>".
+clients_oci_blob() {
+	local tmp=$1/blobs/sha256/.tmp hex
+	cat >"$tmp"
+	hex=$(sha256sum "$tmp" | cut -d' ' -f1)
+	mv "$tmp" "$1/blobs/sha256/$hex"
+	echo "sha256:$hex $(stat -c %s "$1/blobs/sha256/$hex")"
+}
+
+# Makes OCI image layout directory $1 holding $CL/rootfs.tar as one uncompressed layer, CMD
+# /bin/sh, tagged $2 (the org.opencontainers.image.ref.name that umoci and ctr import read).
+clients_oci_layout() {
+	local dir=$1 tag=$2 layer lsize config csize manifest msize
+	mkdir -p "$dir/blobs/sha256"
+	echo '{"imageLayoutVersion":"1.0.0"}' >"$dir/oci-layout"
+	read -r layer lsize < <(clients_oci_blob "$dir" <"$CL/rootfs.tar")
+	read -r config csize < <(jq -n -c --arg l "$layer" '{architecture: "amd64", os: "linux",
+		config: {Cmd: ["/bin/sh"], Env: ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"]},
+		rootfs: {type: "layers", diff_ids: [$l]}}' | clients_oci_blob "$dir")
+	read -r manifest msize < <(jq -n -c --arg c "$config" --argjson cs "$csize" --arg l "$layer" --argjson ls "$lsize" \
+		'{schemaVersion: 2, mediaType: "application/vnd.oci.image.manifest.v1+json",
+		config: {mediaType: "application/vnd.oci.image.config.v1+json", digest: $c, size: $cs},
+		layers: [{mediaType: "application/vnd.oci.image.layer.v1.tar", digest: $l, size: $ls}]}' |
+		clients_oci_blob "$dir")
+	jq -n -c --arg m "$manifest" --argjson ms "$msize" --arg t "$tag" \
+		'{schemaVersion: 2, manifests: [{mediaType: "application/vnd.oci.image.manifest.v1+json",
+		digest: $m, size: $ms, platform: {architecture: "amd64", os: "linux"},
+		annotations: {"org.opencontainers.image.ref.name": $t}}]}' >"$dir/index.json"
+}
