@@ -139,15 +139,17 @@ clients_wait() {
 }
 
 # --- a real pseudo-terminal: tmux on a private socket, panes kept after exit for their status ---
-tty_start() { # NAME COMMAND
+tty_start() {
 	[ -f "$CL/tmux.conf" ] || echo 'set -g remain-on-exit on' >"$CL/tmux.conf"
-	tmux -S "$CL/tmux.sock" -f "$CL/tmux.conf" new-session -d -s "$1" -x 120 -y 40 "$2"
+	# the exit status is printed on the screen: more dependable than tmux's pane_dead_status
+	tmux -S "$CL/tmux.sock" -f "$CL/tmux.conf" new-session -d -s "$1" -x 120 -y 40 \
+		"$2; echo \"[tty-exit=\$?]\""
 }
 tty_screen() { tmux -S "$CL/tmux.sock" capture-pane -p -t "$1"; }
 tty_has() { tty_screen "$1" | grep -q -- "$2"; }
 tty_type() { tmux -S "$CL/tmux.sock" send-keys -t "$1" "$2" Enter; }
 tty_dead() { [ "$(tmux -S "$CL/tmux.sock" display -p -t "$1" '#{pane_dead}')" = 1 ]; }
-tty_status() { tmux -S "$CL/tmux.sock" display -p -t "$1" '#{pane_dead_status}'; }
+tty_status() { tty_screen "$1" | sed -n 's/^\[tty-exit=\([0-9]*\)\]$/\1/p'; }
 tty_stop() { [ -S "$CL/tmux.sock" ] && tmux -S "$CL/tmux.sock" kill-server 2>/dev/null; return 0; }
 
 # --- records: each test's runtime calls, collected for docs/clients.md ---
