@@ -143,6 +143,14 @@ static void ns_remove(struct spec *s, enum ns_type t)
         s->linux.n_namespaces = k;
 }
 
+static void cap_ensure(char ***set, const char *cap)
+{
+        for (char **c = *set; c && *c; c++)
+                if (strcmp(*c, cap) == 0)
+                        return;
+        strv_append(set, cap);
+}
+
 static int apply_env(struct spec *s, const char *kv, struct error **err)
 {
         const char *eq = strchr(kv, '=');
@@ -392,6 +400,13 @@ int quick_build_spec(int argc, char **argv, struct spec **out, struct quick_opts
                 ns_remove(s, NS_NETWORK);
         else
                 ns_ensure(s, NS_NETWORK);
+        if (o->net == QUICK_NET_VETH && s->process.capabilities.present) {
+                /* a network of its own is for trying it: ping needs a raw socket (docker's
+                 * default set has it too); it only reaches the container's own netns */
+                cap_ensure(&s->process.capabilities.bounding, "CAP_NET_RAW");
+                cap_ensure(&s->process.capabilities.effective, "CAP_NET_RAW");
+                cap_ensure(&s->process.capabilities.permitted, "CAP_NET_RAW");
+        }
         if (!o->id)
                 o->id = random_id();
         *out = steal_pointer(&s);
