@@ -1,10 +1,205 @@
-/* PLACEHOLDER until its owner lands the real command. */
+/* `contain update [-r FILE] [--memory N ...] ID`: rewrites the resource limits of a live
+ * container, from a linux.resources JSON document and/or runc's flags (flags win). */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "contain/cgroup.h"
 #include "contain/cli.h"
-#include "contain/log.h"
+#include "contain/engine.h"
+#include "contain/units.h"
+#include "contain/util.h"
+
+enum {
+        OPT_MEMORY = 256, OPT_SWAP, OPT_RESERVATION, OPT_QUOTA, OPT_PERIOD, OPT_SHARES,
+        OPT_CPUS, OPT_MEMS, OPT_PIDS, OPT_BLKIO,
+};
+
+static void usage(void)
+{
+        printf("usage: contain update [options] ID\n\n"
+               "Change the resource limits of a created, running or paused container.\n\n"
+               "  -r, --resources FILE     linux.resources JSON ('-' reads stdin)\n"
+               "  --memory N               memory limit (bytes or 64M; -1 unlimited)\n"
+               "  --memory-swap N          memory+swap limit (-1 unlimited)\n"
+               "  --memory-reservation N   soft limit\n"
+               "  --cpu-quota N            CFS quota in microseconds (-1 unlimited)\n"
+               "  --cpu-period N           CFS period in microseconds\n"
+               "  --cpu-share N            relative cpu weight (shares)\n"
+               "  --cpuset-cpus S          cpus allowed (\"0-1\")\n"
+               "  --cpuset-mems S          memory nodes allowed\n"
+               "  --pids-limit N           maximum number of processes (<= 0 unlimited)\n"
+               "  --blkio-weight N         block io weight (10..1000)\n");
+}
+
+/* "-1", "67108864" or "64M" */
+static int memory_value(const char *opt, const char *text, int64_t *out, struct error **err)
+{
+        uint64_t v;
+        if (strcmp(text, "-1") == 0) {
+                *out = -1;
+                return 0;
+        }
+        if (parse_size(text, &v, err) < 0 || v > INT64_MAX)
+                return error_wrap(err, "--%s", opt);
+        *out = (int64_t)v;
+        return 0;
+}
+
+static int int_value(const char *opt, const char *text, int64_t *out, struct error **err)
+{
+        if (parse_int64(text, out) < 0)
+                return error_make(err, EINVAL, "--%s: expected an integer, got '%s'", opt, text);
+        return 0;
+}
+
+/* The resources document is a config's linux.resources: parse it as one, so the same
+ * validation and messages apply. */
+static int load_resources(const char *file, struct spec **out, struct error **err)
+{
+        cleanup_free char *text = NULL;
+        if (read_file_at(AT_FDCWD, strcmp(file, "-") == 0 ? "/dev/stdin" : file, 1 << 20, &text, NULL, err) < 0)
+                return error_wrap(err, "--resources");
+        cleanup_free char *doc = xasprintf("{\"ociVersion\":\"1.2.0\",\"root\":{\"path\":\"/\"},"
+                                           "\"process\":{\"args\":[\"sh\"],\"cwd\":\"/\"},"
+                                           "\"linux\":{\"resources\":\n%s\n}}", text);
+        return spec_parse(doc, strlen(doc), file, NULL, out, err);
+}
+
+static int apply_flag(struct spec_resources *r, int opt, const char *arg, struct error **err)
+{
+        int64_t v;
+        switch (opt) {
+        case OPT_MEMORY:
+                if (memory_value("memory", arg, &v, err) < 0)
+                        return -1;
+                r->memory.has_limit = true;
+                r->memory.limit = v;
+                break;
+        case OPT_SWAP:
+                if (memory_value("memory-swap", arg, &v, err) < 0)
+                        return -1;
+                r->memory.has_swap = true;
+                r->memory.swap = v;
+                break;
+        case OPT_RESERVATION:
+                if (memory_value("memory-reservation", arg, &v, err) < 0)
+                        return -1;
+                r->memory.has_reservation = true;
+                r->memory.reservation = v;
+                break;
+        case OPT_QUOTA:
+                if (int_value("cpu-quota", arg, &v, err) < 0)
+                        return -1;
+                r->cpu.has_quota = true;
+                r->cpu.quota = v;
+                break;
+        case OPT_PERIOD:
+                if (int_value("cpu-period", arg, &v, err) < 0 || v <= 0)
+                        return *err ? -1 : error_make(err, EINVAL, "--cpu-period: must be positive, got '%s'", arg);
+                r->cpu.has_period = true;
+                r->cpu.period = (uint64_t)v;
+                break;
+        case OPT_SHARES:
+                if (int_value("cpu-share", arg, &v, err) < 0 || v <= 0)
+                        return *err ? -1 : error_make(err, EINVAL, "--cpu-share: must be positive, got '%s'", arg);
+                r->cpu.has_shares = true;
+                r->cpu.shares = (uint64_t)v;
+                break;
+        case OPT_CPUS:
+                free(r->cpu.cpus);
+                r->cpu.cpus = xstrdup(arg);
+                break;
+        case OPT_MEMS:
+                free(r->cpu.mems);
+                r->cpu.mems = xstrdup(arg);
+                break;
+        case OPT_PIDS:
+                if (int_value("pids-limit", arg, &v, err) < 0)
+                        return -1;
+                r->pids.has_limit = true;
+                r->pids.limit = v;
+                break;
+        case OPT_BLKIO:
+                if (int_value("blkio-weight", arg, &v, err) < 0 || v < 10 || v > 1000)
+                        return *err ? -1 : error_make(err, EINVAL, "--blkio-weight: expected 10..1000, got '%s'", arg);
+                r->blkio.has_weight = true;
+                r->blkio.weight = (uint16_t)v;
+                break;
+        }
+        return 0;
+}
 
 int cmd_update(const struct cli_globals *g, int argc, char **argv)
 {
-        (void)g; (void)argc; (void)argv;
-        log_error("update: not implemented yet");
-        return 1;
+        static const struct option opts[] = {
+                { "resources", required_argument, NULL, 'r' },
+                { "memory", required_argument, NULL, OPT_MEMORY },
+                { "memory-swap", required_argument, NULL, OPT_SWAP },
+                { "memory-reservation", required_argument, NULL, OPT_RESERVATION },
+                { "cpu-quota", required_argument, NULL, OPT_QUOTA },
+                { "cpu-period", required_argument, NULL, OPT_PERIOD },
+                { "cpu-share", required_argument, NULL, OPT_SHARES },
+                { "cpuset-cpus", required_argument, NULL, OPT_CPUS },
+                { "cpuset-mems", required_argument, NULL, OPT_MEMS },
+                { "pids-limit", required_argument, NULL, OPT_PIDS },
+                { "blkio-weight", required_argument, NULL, OPT_BLKIO },
+                { "help", no_argument, NULL, 'h' },
+                { 0 },
+        };
+        const char *resources = NULL;
+        struct { int opt; const char *arg; } flags[32];
+        size_t n_flags = 0;
+        int c;
+
+        optind = 0;
+        opterr = 0;
+        while ((c = getopt_long_only(argc, argv, "+:r:h", opts, NULL)) != -1) {
+                switch (c) {
+                case 'r': resources = optarg; break;
+                case 'h': usage(); return 0;
+                case ':': return cli_usage_error("update", "option '%s' needs a value", argv[optind - 1]);
+                case '?': return cli_usage_error("update", "unknown option '%s'", argv[optind - 1]);
+                default:
+                        if (n_flags == ARRAY_SIZE(flags))
+                                return cli_usage_error("update", "too many options");
+                        flags[n_flags].opt = c;
+                        flags[n_flags++].arg = optarg;
+                }
+        }
+        if (optind >= argc)
+                return cli_usage_error("update", "expected a container id");
+        if (optind + 1 < argc)
+                return cli_usage_error("update", "unexpected argument '%s'", argv[optind + 1]);
+        if (!resources && n_flags == 0)
+                return cli_usage_error("update", "nothing to update: give -r FILE or a limit option");
+        const char *id = argv[optind];
+
+        cleanup_error struct error *err = NULL;
+        cleanup_spec struct spec *doc = NULL;
+        if (resources && load_resources(resources, &doc, &err) < 0)
+                return cli_fail(err);
+        if (!doc)
+                doc = xcalloc(1, sizeof(*doc));
+        struct spec_resources *r = &doc->linux.resources;
+        for (size_t i = 0; i < n_flags; i++)
+                if (apply_flag(r, flags[i].opt, flags[i].arg, &err) < 0)
+                        return cli_fail(err);
+
+        cleanup_container_info struct container_info *info = NULL;
+        if (container_state(g->root, id, &info, &err) < 0)
+                return cli_fail(err);
+        if (strcmp(info->status, "stopped") == 0) {
+                error_make(&err, 0, "update container \"%s\": container not running", id);
+                return cli_fail(err);
+        }
+        cleanup_cgroup struct cgroup *cg = NULL;
+        if (container_cgroup(g->root, id, &cg, &err) < 0 || cgroup_update(cg, r, &err) < 0) {
+                error_wrap(&err, "update container \"%s\"", id);
+                return cli_fail(err);
+        }
+        return 0;
 }
