@@ -181,6 +181,13 @@ build() {
 	local label=$1 dir=$2 cc=$3 t0=$SECONDS log=$LOGDIR/build-$1.log rc
 	shift 3
 	header "build: $label ($dir, $cc${*:+ $*})"
+	# a directory configured with another compiler cannot be reconfigured: start it afresh
+	local was
+	was=$(sed -n 's/^C compiler for the host machine: \([^ ]*\) .*/\1/p' "$dir/meson-logs/meson-log.txt" 2>/dev/null | tail -n 1)
+	if [ -n "$was" ] && [ "$was" != "$cc" ]; then
+		say "$dir was configured with $was, not $cc: removing it"
+		rm -rf "$dir"
+	fi
 	{
 		if [ -f "$dir/meson-private/coredata.dat" ]; then
 			{ [ $# -eq 0 ] || meson configure "$dir" "$@"; } && ninja -C "$dir"
@@ -284,8 +291,9 @@ meson_tests() {
 	ok=$(field Ok) xfail=$(field 'Expected Fail') fail=$(field Fail)
 	xpass=$(field 'Unexpected Pass') skip=$(field Skipped) tout=$(field Timeout)
 	local p=$(( ${ok:-0} + ${xfail:-0} )) f=$(( ${fail:-0} + ${xpass:-0} + ${tout:-0} )) s=${skip:-0} note=""
-	grep -E '^ *[0-9]+/[0-9]+ .* (FAIL|TIMEOUT|UNEXPECTEDPASS|ERROR) ' "$log" |
-		sed -E 's/^ *[0-9]+\/[0-9]+ +//; s/ +(FAIL|TIMEOUT|UNEXPECTEDPASS|ERROR) .*//' >"$log.failed"
+	# (meson lists each failure twice: as it happens and under "Summary of Failures")
+	sed '/^Summary of Failures/,$d' "$log" | grep -E '^ *[0-9]+/[0-9]+ .* (FAIL|TIMEOUT|UNEXPECTEDPASS|ERROR) ' |
+		sed -E 's/^ *[0-9]+\/[0-9]+ +//; s/ +(FAIL|TIMEOUT|UNEXPECTEDPASS|ERROR) .*/ (\1)/' >"$log.failed"
 	mapfile -t -O ${#FAILURES[@]} FAILURES < <(sed "s/^/$label: /" "$log.failed")
 	grep -E '^ *[0-9]+/[0-9]+ .* SKIP ' "$log" | sed -E 's/^ *[0-9]+\/[0-9]+ +//; s/ +SKIP .*//' >"$log.skipped"
 	mapfile -t -O ${#SKIPS[@]} SKIPS < <(sed "s/^/$label: /" "$log.skipped")
@@ -337,9 +345,22 @@ not_built() {
 	done
 }
 
+# unit_tests VARIANT DIR [env wrapper]: meson test, unless that build failed (meson would only
+# retry it).
+unit_tests() {
+	local variant=$1 dir=$2
+	shift 2
+	if [ "${BUILD_OK[$variant]}" = 1 ]; then
+		meson_tests "unit ($variant)" "$dir" "$@"
+	else
+		say "not ok - unit ($variant): not run, the $variant build failed"
+		add "unit ($variant)" 0 1 0 0 "not run: build failed"
+		FAILURES+=("unit ($variant): not run (build failed)")
+	fi
+}
 if selected unit; then
-	meson_tests "unit (gcc)" "$builddir"
-	[ $run_asan -eq 1 ] && meson_tests "unit (asan)" "$builddir-asan" asan_env
+	unit_tests gcc "$builddir"
+	[ $run_asan -eq 1 ] && unit_tests asan "$builddir-asan" asan_env
 fi
 
 run_bats_all() {
