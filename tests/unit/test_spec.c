@@ -98,11 +98,7 @@ static void fixtures(struct tap *t, const char *dir)
         ok(t, n >= 8, "all fixtures seen");
 }
 
-static void fields(struct tap *t)
-{
-        cleanup_error struct error *err = NULL;
-        cleanup_spec struct spec *s = NULL;
-        const char *doc = MIN_HEAD
+static const char full_doc[] = MIN_HEAD
                 "'mounts':[{'destination':'/data','source':'data','options':['rbind','ro']},"
                 "          {'destination':'tmp','type':'tmpfs','source':'tmpfs'}],"
                 "'process':{'args':['sh','-c','x'],'cwd':'/w','env':['A=1','B=2','A=3'],"
@@ -130,7 +126,12 @@ static void fields(struct tap *t)
                 "  'rootfsPropagation':'rslave','maskedPaths':['/proc/kcore'],'readonlyPaths':['/proc/sys'],"
                 "  'personality':{'domain':'LINUX32'},'intelRdt':{'closID':'x','enableCMT':true}}}";
 
-        if (!ok(t, parse(doc, "/bundle", &s, &err) == 0, "full config parses")) {
+static void fields(struct tap *t)
+{
+        cleanup_error struct error *err = NULL;
+        cleanup_spec struct spec *s = NULL;
+
+        if (!ok(t, parse(full_doc, "/bundle", &s, &err) == 0, "full config parses")) {
                 printf("#   error: %s\n", err->msg);
                 return;
         }
@@ -324,6 +325,54 @@ static void big_and_deep(struct tap *t)
                 has_substr(t, err2->msg, "config.json: invalid JSON: nesting deeper than", "  and says so");
 }
 
+/* to_json(parse(text)) must parse again into the same document */
+static void roundtrip_text(struct tap *t, const char *text, const char *what)
+{
+        cleanup_error struct error *err = NULL;
+        cleanup_spec struct spec *a = NULL;
+        cleanup_spec struct spec *b = NULL;
+        char name[200];
+
+        snprintf(name, sizeof(name), "%s round-trips through spec_to_json", what);
+        if (spec_parse(text, strlen(text), "config.json", NULL, &a, &err) < 0) {
+                ok(t, false, name);
+                printf("#   error: %s\n", err->msg);
+                return;
+        }
+        cleanup_free char *j1 = spec_to_json(a);
+        if (spec_parse(j1, strlen(j1), "config.json", NULL, &b, &err) < 0) {
+                ok(t, false, name);
+                printf("#   error: %s\n", err->msg);
+                return;
+        }
+        cleanup_free char *j2 = spec_to_json(b);
+        is_str(t, j2, j1, name);
+}
+
+static void roundtrip(struct tap *t, const char *dir)
+{
+        static const char *const files[] = { "podman-config.json", "ctr-config-seccomp.json", "podman-config-pod-member.json" };
+
+        for (int rootless = 0; rootless < 2; rootless++) {
+                cleanup_spec struct spec *d = spec_new_default(rootless);
+                cleanup_free char *text = spec_to_json(d);
+                roundtrip_text(t, text, rootless ? "default rootless spec" : "default spec");
+                has_substr(t, text, "\"ociVersion\"", "  has ociVersion");
+                ok(t, rootless == !!strstr(text, "\"user\"\n") || rootless == !!strstr(text, "uidMappings"),
+                   "  user namespace only when rootless");
+        }
+        cleanup_free char *full = dq(full_doc);
+        roundtrip_text(t, full, "the full config");
+        for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
+                cleanup_free char *path = xasprintf("%s/%s", dir, files[i]);
+                cleanup_free char *text = NULL;
+                cleanup_error struct error *err = NULL;
+                size_t len;
+                if (read_file_at(AT_FDCWD, path, 0, &text, &len, &err) == 0)
+                        roundtrip_text(t, text, files[i]);
+        }
+}
+
 int main(int argc, char **argv)
 {
         struct tap t = { 0 };
@@ -335,6 +384,7 @@ int main(int argc, char **argv)
         unknown_and_null(&t);
         process_file(&t);
         big_and_deep(&t);
+        roundtrip(&t, argc > 1 ? argv[1] : "tests/spec/good");
         ok(&t, strcmp(ns_type_proc_name(NS_NETWORK), "net") == 0 && strcmp(hook_kind_name(HOOK_CREATE_RUNTIME), "createRuntime") == 0,
            "name tables");
         return tap_done(&t);
