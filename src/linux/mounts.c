@@ -164,10 +164,9 @@ int mount_one(const struct spec_mount *m, int root_fd, const struct rootfs_opts 
         if (is_type(m, "cgroup") || is_type(m, "cgroup2"))
                 return cgroupfs_mount(m, root_fd, opts, err);
 
-        struct mount_opts o;
+        __attribute__((cleanup(mountopts_clear))) struct mount_opts o = { 0 };
         if (mountopts_parse(m->options, &o, err) < 0)
                 return error_wrap(err, "mounts: %s", m->destination);
-        cleanup_free char *data = o.data;
         bool bind = (o.flags & MS_BIND) || is_type(m, "bind");
         if (bind)
                 o.flags |= MS_BIND;

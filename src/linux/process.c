@@ -196,8 +196,7 @@ static int apply_ioprio(const struct spec_process *proc, struct error **err)
 
 static int apply_user(const struct spec_user *u, struct error **err)
 {
-        gid_t *gids = u->n_additional_gids ? xcalloc(u->n_additional_gids, sizeof(gid_t)) : NULL;
-        cleanup_free gid_t *gids_owner = gids;
+        cleanup_free gid_t *gids = u->n_additional_gids ? xcalloc(u->n_additional_gids, sizeof(gid_t)) : NULL;
         for (size_t i = 0; i < u->n_additional_gids; i++)
                 gids[i] = u->additional_gids[i];
         /* In a user namespace with setgroups denied only an empty list is "allowed" as a no-op. */

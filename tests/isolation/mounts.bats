@@ -1,0 +1,163 @@
+#!/usr/bin/env bats
+# The mount table seen from inside: options as configured, a read-only root, masked and
+# read-only paths, /dev's default devices, the cgroup view, and symlinks in the rootfs that
+# try to aim a mount at the host.
+
+load ../helpers
+
+setup() {
+        common_setup
+}
+
+teardown() {
+        common_teardown
+}
+
+# mountinfo fields of the mount at $1, from the output of `cat /proc/self/mountinfo`
+mount_line() {
+        echo "$output" | awk -v m="$1" '$5 == m'
+}
+
+@test "mount options are visible in mountinfo as configured" {
+        mkdir "$TEST_DIR/data"
+        update_config '.mounts += [
+                {"destination":"/mnt/t","type":"tmpfs","source":"tmpfs","options":["nosuid","nodev","noexec","size=1m","mode=700"]},
+                {"destination":"/mnt/b","type":"bind","source":"'"$TEST_DIR"'/data","options":["rbind","ro","nosuid","nodev"]},
+                {"destination":"/mnt/s","type":"tmpfs","source":"tmpfs","options":["strictatime","rw"]}]'
+        set_args cat /proc/self/mountinfo
+        run contain run -b "$BUNDLE" "$(new_id)"
+        [ "$status" -eq 0 ]
+        t=$(mount_line /mnt/t); b=$(mount_line /mnt/b); s=$(mount_line /mnt/s)
+        echo "t=$t"; echo "b=$b"; echo "s=$s"
+        [[ "$t" == *" rw,nosuid,nodev,noexec"*" - tmpfs "*"size=1024k"*"mode=700"* ]]
+        [[ "$b" == *" ro,nosuid,nodev,"* ]]
+        [[ "$s" == *" rw "* || "$s" == *" rw,"* ]]
+        [[ "$s" != *"relatime"* ]]
+        # the busybox config: /sys read-only, devpts with its gid and modes
+        [[ "$(mount_line /sys)" == *" ro,nosuid,nodev,noexec"* ]]
+        [[ "$(mount_line /dev/pts)" == *"gid=5,mode=620,ptmxmode=666"* ]]
+}
+
+@test "a read-only root refuses writes, its tmpfs mounts do not" {
+        update_config '.root.readonly = true | .mounts += [{"destination":"/tmp","type":"tmpfs","source":"tmpfs"}]'
+        set_args /bin/sh -c 'touch /rootfile; echo "root=$?"; touch /tmp/ok && echo tmp=0'
+        run contain run -b "$BUNDLE" "$(new_id)"
+        [ "$status" -eq 0 ]
+        [[ "$output" == *"Read-only file system"* ]]
+        [[ "$output" == *"root=1"* ]]
+        [[ "$output" == *"tmp=0"* ]]
+        [ ! -e "$BUNDLE/rootfs/rootfile" ]
+}
+
+@test "masked paths read empty or are unreadable" {
+        echo topsecret > "$BUNDLE/rootfs/etc/secret"
+        mkdir -p "$BUNDLE/rootfs/opt/secretdir"
+        echo topsecret > "$BUNDLE/rootfs/opt/secretdir/file"
+        update_config '.linux.maskedPaths = ["/etc/secret", "/opt/secretdir", "/proc/keys", "/does/not/exist"]'
+        set_args /bin/sh -c 'cat /etc/secret; echo "file=$?"; cat /opt/secretdir/file; ls -A /opt/secretdir; wc -c < /proc/keys'
+        run contain run -b "$BUNDLE" "$(new_id)"
+        echo "$output"
+        [ "$status" -eq 0 ]
+        [[ "$output" != *topsecret* ]]
+        [[ "$output" == *"file=0"* ]]
+        [ "${lines[-1]}" = "0" ]
+}
+
+@test "masking refuses a /dev/null that is not the null device" {
+        # a config /dev bind with a regular file standing in for /dev/null
+        mkdir -p "$TEST_DIR/fakedev"
+        touch "$TEST_DIR/fakedev/null"
+        update_config '.mounts = [.mounts[] | select(.destination != "/dev" and (.destination | startswith("/dev/") | not))]
+                | .mounts += [{"destination":"/dev","type":"bind","source":"'"$TEST_DIR"'/fakedev","options":["rbind"]}]
+                | .linux.maskedPaths = ["/proc/keys"]'
+        run contain run -b "$BUNDLE" "$(new_id)"
+        [ "$status" -ne 0 ]
+        [[ "$output" == *"maskedPaths: /dev/null is not the null device"* ]]
+}
+
+@test "read-only paths refuse writes" {
+        update_config '.linux.readonlyPaths = ["/proc/sys", "/etc", "/does/not/exist"]'
+        set_args /bin/sh -c 'echo x > /etc/newfile; echo "etc=$?"; echo 1 > /proc/sys/kernel/ns_last_pid; echo "sys=$?"; touch /tmp/fine && echo tmp=0'
+        run contain run -b "$BUNDLE" "$(new_id)"
+        [ "$status" -eq 0 ]
+        [[ "$output" == *"etc=1"* ]]
+        [[ "$output" == *"sys=1"* ]]
+        [[ "$output" == *"tmp=0"* ]]
+        [ ! -e "$BUNDLE/rootfs/etc/newfile" ]
+}
+
+@test "symlinks in the rootfs never land a mount on the host" {
+        tag=pwned-$$-$BATS_TEST_NUMBER
+        mkdir -p "$BUNDLE/rootfs/mnt" "$TEST_DIR/src"
+        ln -s / "$BUNDLE/rootfs/mnt/evil"
+        ln -s ../../../tmp "$BUNDLE/rootfs/mnt/evil2"
+        ln -s ../../../../../../../../etc "$BUNDLE/rootfs/mnt/evil3"
+        touch "$TEST_DIR/srcfile"
+        update_config '.mounts += [
+                {"destination":"/mnt/evil/'"$tag"'","type":"tmpfs","source":"tmpfs"},
+                {"destination":"/mnt/evil2/'"$tag"'","type":"bind","source":"'"$TEST_DIR"'/src","options":["bind"]},
+                {"destination":"/mnt/evil3/'"$tag"'","type":"bind","source":"'"$TEST_DIR"'/srcfile","options":["bind"]}]'
+        before=$(grep -c "$tag" /proc/self/mountinfo || true)
+        set_args /bin/sh -c "grep -c $tag /proc/self/mountinfo"
+        run contain run -b "$BUNDLE" "$(new_id)"
+        [ "$status" -eq 0 ]
+        [ "$output" = "3" ]
+        # nothing on the host: no files, no mounts
+        [ ! -e "/$tag" ] && [ ! -e "/tmp/$tag" ] && [ ! -e "/etc/$tag" ]
+        [ "$(grep -c "$tag" /proc/self/mountinfo || true)" = "$before" ]
+        # everything landed inside the rootfs instead
+        [ -d "$BUNDLE/rootfs/$tag" ] && [ -d "$BUNDLE/rootfs/tmp/$tag" ] && [ -f "$BUNDLE/rootfs/etc/$tag" ]
+}
+
+@test "/dev has the default devices and links" {
+        set_args /bin/sh -c 'for d in null zero full random urandom tty; do stat -c "%n %F %t:%T %a" /dev/$d; done; for l in ptmx fd stdin stdout stderr; do echo "$l -> $(readlink /dev/$l)"; done; [ -d /dev/pts ] && [ -d /dev/shm ] && echo dirs-ok; echo hi > /dev/null && head -c 4 /dev/zero | wc -c'
+        run contain run -b "$BUNDLE" "$(new_id)"
+        echo "$output"
+        [ "$status" -eq 0 ]
+        [ "${lines[0]}" = "/dev/null character special file 1:3 666" ]
+        [ "${lines[1]}" = "/dev/zero character special file 1:5 666" ]
+        [ "${lines[2]}" = "/dev/full character special file 1:7 666" ]
+        [ "${lines[3]}" = "/dev/random character special file 1:8 666" ]
+        [ "${lines[4]}" = "/dev/urandom character special file 1:9 666" ]
+        [ "${lines[5]}" = "/dev/tty character special file 5:0 666" ]
+        [ "${lines[6]}" = "ptmx -> pts/ptmx" ]
+        [ "${lines[7]}" = "fd -> /proc/self/fd" ]
+        [ "${lines[8]}" = "stdin -> /proc/self/fd/0" ]
+        [ "${lines[9]}" = "stdout -> /proc/self/fd/1" ]
+        [ "${lines[10]}" = "stderr -> /proc/self/fd/2" ]
+        [ "${lines[11]}" = "dirs-ok" ]
+        [ "${lines[12]}" = "4" ]
+}
+
+@test "linux.devices are created with their type, numbers, mode and owner" {
+        update_config '.linux.devices = [{"path":"/dev/mynull","type":"c","major":1,"minor":3,"fileMode":384,"uid":7,"gid":8},
+                                         {"path":"/dev/sub/fifo","type":"p","major":0,"minor":0}]'
+        set_args /bin/sh -c 'stat -c "%F %t:%T %a %u:%g" /dev/mynull; stat -c %F /dev/sub/fifo'
+        run contain run -b "$BUNDLE" "$(new_id)"
+        [ "$status" -eq 0 ]
+        [ "${lines[0]}" = "character special file 1:3 600 7:8" ]
+        [ "${lines[1]}" = "fifo" ]
+}
+
+@test "/sys/fs/cgroup shows the container's own cgroups, read-only" {
+        update_config '.linux.resources.memory = {"limit": 67108864}'
+        set_args /bin/sh -c 'if [ -d /sys/fs/cgroup/memory ]; then cat /sys/fs/cgroup/memory/memory.limit_in_bytes; else cat /sys/fs/cgroup/memory.max; fi; mkdir /sys/fs/cgroup/x 2>&1; echo "mkdir=$?"'
+        run contain run -b "$BUNDLE" "$(new_id)"
+        echo "$output"
+        [ "$status" -eq 0 ]
+        [ "${lines[0]}" = "67108864" ]
+        [[ "$output" == *"Read-only file system"* ]]
+        [[ "$output" == *"mkdir=1"* ]]
+}
+
+@test "tmpcopyup keeps the directory's contents in the new tmpfs" {
+        echo keep > "$BUNDLE/rootfs/etc/kept"
+        update_config '.mounts += [{"destination":"/etc","type":"tmpfs","source":"tmpfs","options":["tmpcopyup"]}]'
+        set_args /bin/sh -c 'cat /etc/kept; echo new > /etc/kept; grep -c root /etc/passwd; awk "\$5 == \"/etc\" {print \$9}" /proc/self/mountinfo'
+        run contain run -b "$BUNDLE" "$(new_id)"
+        [ "$status" -eq 0 ]
+        [ "${lines[0]}" = "keep" ]
+        [ "${lines[1]}" -ge 1 ]
+        [ "${lines[2]}" = "tmpfs" ]
+        [ "$(cat "$BUNDLE/rootfs/etc/kept")" = "keep" ]
+}

@@ -1,0 +1,85 @@
+#!/usr/bin/env bats
+# Namespaces seen from inside the container: hostname, pid 1, /proc/self/ns/* against the
+# host's, joining a netns by path, a fresh netns with only lo, and a user namespace mapping.
+
+load ../helpers
+
+setup() {
+        common_setup
+        NETNS=
+}
+
+teardown() {
+        [ -n "$NETNS" ] && ip netns delete "$NETNS" 2>/dev/null
+        common_teardown
+}
+
+@test "hostname and domainname are the configured ones" {
+        update_config '.hostname = "iso-host" | .domainname = "iso.example"'
+        set_args /bin/sh -c 'hostname; cat /proc/sys/kernel/domainname'
+        run contain run -b "$BUNDLE" "$(new_id)"
+        [ "$status" -eq 0 ]
+        [ "${lines[0]}" = "iso-host" ]
+        [ "${lines[1]}" = "iso.example" ]
+}
+
+@test "pid 1 is the user command and no host process is visible" {
+        set_args /bin/sh -c 'cat /proc/1/cmdline | tr "\0" " "; echo; ls /proc | grep -c "^[0-9]"'
+        run contain run -b "$BUNDLE" "$(new_id)"
+        [ "$status" -eq 0 ]
+        [[ "${lines[0]}" == "/bin/sh -c "* ]]
+        # sh, and the ls/grep it runs: nothing of the host's hundreds of processes
+        [ "${lines[1]}" -le 3 ]
+}
+
+@test "every configured namespace differs from the host's" {
+        update_config '.linux.namespaces = [{"type":"pid"},{"type":"network"},{"type":"ipc"},{"type":"uts"},{"type":"mount"},{"type":"cgroup"}]'
+        set_args /bin/sh -c 'for n in pid net ipc uts mnt cgroup; do echo "$n $(readlink /proc/self/ns/$n)"; done'
+        run contain run -b "$BUNDLE" "$(new_id)"
+        [ "$status" -eq 0 ]
+        [ "${#lines[@]}" -eq 6 ]
+        for line in "${lines[@]}"; do
+                set -- $line
+                [ -n "$2" ]
+                [ "$2" != "$(readlink /proc/self/ns/$1)" ] || { echo "$1 is the host's: $2"; return 1; }
+        done
+}
+
+@test "a namespace given by path is joined: the container sees that netns and its interfaces" {
+        NETNS=contain-iso-$$-$BATS_TEST_NUMBER
+        ip netns add "$NETNS"
+        ip -n "$NETNS" link set lo up
+        update_config '(.linux.namespaces[] | select(.type == "network")) |= {"type":"network","path":"/run/netns/'"$NETNS"'"}'
+        set_args /bin/sh -c 'readlink /proc/self/ns/net; cat /sys/class/net/lo/flags'
+        run contain run -b "$BUNDLE" "$(new_id)"
+        [ "$status" -eq 0 ]
+        [ "${lines[0]}" = "$(ip netns exec "$NETNS" readlink /proc/self/ns/net)" ]
+        # lo is up there (IFF_UP|IFF_LOOPBACK), as we set it; a fresh netns has it down (0x8)
+        [ "${lines[1]}" = "0x9" ]
+}
+
+@test "a new network namespace has only lo" {
+        set_args /bin/sh -c 'tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d " "'
+        run contain run -b "$BUNDLE" "$(new_id)"
+        [ "$status" -eq 0 ]
+        [ "$output" = "lo" ]
+}
+
+@test "user namespace 0->100000: root inside, files appear as 100000 outside" {
+        update_config '.linux.namespaces += [{"type":"user"}]
+                | .linux.uidMappings = [{"containerID":0,"hostID":100000,"size":65536}]
+                | .linux.gidMappings = [{"containerID":0,"hostID":100000,"size":65536}]
+                | .mounts += [{"destination":"/share","type":"bind","source":"'"$TEST_DIR"'/share","options":["rbind"]}]'
+        mkdir "$TEST_DIR/share"
+        chmod 777 "$TEST_DIR/share"
+        # the mapped root must be able to reach and use its rootfs
+        chmod 755 "$TEST_DIR" "$BUNDLE"
+        chown -R 100000:100000 "$BUNDLE/rootfs"
+        set_args /bin/sh -c 'id -u; id -g; touch /share/made-inside; cat /proc/self/uid_map'
+        run contain run -b "$BUNDLE" "$(new_id)"
+        [ "$status" -eq 0 ]
+        [ "${lines[0]}" = "0" ]
+        [ "${lines[1]}" = "0" ]
+        [ "$(echo ${lines[2]})" = "0 100000 65536" ]
+        [ "$(stat -c %u:%g "$TEST_DIR/share/made-inside")" = "100000:100000" ]
+}

@@ -1,0 +1,223 @@
+#!/usr/bin/env bats
+# The container process's settings seen from inside: capabilities, no_new_privs, seccomp,
+# rlimits, OOM score, user/groups/umask/cwd/env, sysctls, and the errors for what cannot be.
+
+load ../helpers
+
+setup() {
+        common_setup
+}
+
+teardown() {
+        common_teardown
+}
+
+CAP_NAMES=(CHOWN DAC_OVERRIDE DAC_READ_SEARCH FOWNER FSETID KILL SETGID SETUID SETPCAP LINUX_IMMUTABLE
+        NET_BIND_SERVICE NET_BROADCAST NET_ADMIN NET_RAW IPC_LOCK IPC_OWNER SYS_MODULE SYS_RAWIO SYS_CHROOT
+        SYS_PTRACE SYS_PACCT SYS_ADMIN SYS_BOOT SYS_NICE SYS_RESOURCE SYS_TIME SYS_TTY_CONFIG MKNOD LEASE
+        AUDIT_WRITE AUDIT_CONTROL SETFCAP MAC_OVERRIDE MAC_ADMIN SYSLOG WAKE_ALARM BLOCK_SUSPEND AUDIT_READ
+        PERFMON BPF CHECKPOINT_RESTORE)
+
+# The /proc/self/status hex mask of a JSON list of capability names.
+cap_mask() {
+        local mask=0 name i
+        for name in $(echo "$1" | jq -r '.[]'); do
+                for i in "${!CAP_NAMES[@]}"; do
+                        [ "CAP_${CAP_NAMES[$i]}" = "$name" ] && mask=$((mask | (1 << i)))
+                done
+        done
+        printf '%016x\n' "$mask"
+}
+
+status_field() {
+        echo "$output" | awk -v f="$1:" '$1 == f {print $2}'
+}
+
+@test "capabilities of the default spec: CapEff, CapBnd, CapAmb as configured" {
+        set_args cat /proc/self/status
+        run contain run -b "$BUNDLE" "$(new_id)"
+        [ "$status" -eq 0 ]
+        caps=$(jq -c .process.capabilities "$BUNDLE/config.json")
+        [ "$(status_field CapEff)" = "$(cap_mask "$(echo "$caps" | jq -c .effective)")" ]
+        [ "$(status_field CapPrm)" = "$(cap_mask "$(echo "$caps" | jq -c .permitted)")" ]
+        [ "$(status_field CapBnd)" = "$(cap_mask "$(echo "$caps" | jq -c .bounding)")" ]
+        [ "$(status_field CapAmb)" = "$(cap_mask "$(echo "$caps" | jq -c '.ambient // []')")" ]
+        [ "$(status_field CapEff)" = "0000000020000420" ]
+}
+
+@test "capabilities: a reduced set, and podman's set" {
+        update_config '.process.capabilities = {"bounding":["CAP_KILL","CAP_CHOWN"],"effective":["CAP_KILL","CAP_CHOWN"],"permitted":["CAP_KILL","CAP_CHOWN"],"inheritable":[],"ambient":["CAP_KILL"]}'
+        set_args cat /proc/self/status
+        run contain run -b "$BUNDLE" "$(new_id)"
+        [ "$status" -eq 0 ]
+        [ "$(status_field CapEff)" = "0000000000000021" ]
+        [ "$(status_field CapPrm)" = "0000000000000021" ]
+        [ "$(status_field CapBnd)" = "0000000000000021" ]
+        [ "$(status_field CapAmb)" = "0000000000000020" ]
+
+        # a non-root user keeps exactly its ambient caps across exec
+        chmod 755 "$BUNDLE/rootfs"
+        update_config '.process.user = {"uid":1000,"gid":1000}'
+        run contain run -b "$BUNDLE" "$(new_id)"
+        [ "$status" -eq 0 ]
+        [ "$(status_field CapEff)" = "0000000000000020" ]
+        [ "$(status_field CapPrm)" = "0000000000000020" ]
+        [ "$(status_field CapBnd)" = "0000000000000021" ]
+        [ "$(status_field CapAmb)" = "0000000000000020" ]
+        update_config '.process.user = {"uid":0,"gid":0}'
+
+        podman_caps=$(jq -c .process.capabilities /work/shared/fixtures/clients/podman-config.json 2>/dev/null || true)
+        [ -n "$podman_caps" ] || skip "no podman fixture"
+        update_config ".process.capabilities = $podman_caps"
+        run contain run -b "$BUNDLE" "$(new_id)"
+        [ "$status" -eq 0 ]
+        [ "$(status_field CapEff)" = "$(cap_mask "$(echo "$podman_caps" | jq -c .effective)")" ]
+        [ "$(status_field CapBnd)" = "$(cap_mask "$(echo "$podman_caps" | jq -c .bounding)")" ]
+        [ "$(status_field CapAmb)" = "0000000000000000" ]
+}
+
+@test "an unknown capability name is a clear error" {
+        update_config '.process.capabilities.bounding += ["CAP_BOGUS"]'
+        run contain run -b "$BUNDLE" "$(new_id)"
+        [ "$status" -ne 0 ]
+        [[ "$output" == *"CAP_BOGUS"* ]]
+}
+
+@test "noNewPrivileges sets NoNewPrivs, and only when asked" {
+        set_args /bin/sh -c 'grep NoNewPrivs /proc/self/status'
+        update_config '.process.noNewPrivileges = true'
+        run contain run -b "$BUNDLE" "$(new_id)"
+        [ "$status" -eq 0 ]
+        [ "$(echo $output)" = "NoNewPrivs: 1" ]
+        update_config '.process.noNewPrivileges = false'
+        run contain run -b "$BUNDLE" "$(new_id)"
+        [ "$status" -eq 0 ]
+        [ "$(echo $output)" = "NoNewPrivs: 0" ]
+}
+
+@test "seccomp denying mkdir with EPERM: mkdir fails, the rest works" {
+        update_config '.linux.seccomp = {"defaultAction":"SCMP_ACT_ALLOW","architectures":["SCMP_ARCH_X86_64","SCMP_ARCH_X86"],
+                "syscalls":[{"names":["mkdir","mkdirat","no_such_syscall_in_any_kernel"],"action":"SCMP_ACT_ERRNO","errnoRet":1}]}'
+        set_args /bin/sh -c 'mkdir /tmp/x; echo "mkdir=$?"; touch /tmp/y && ls /tmp/y && grep Seccomp: /proc/self/status'
+        run contain run -b "$BUNDLE" "$(new_id)"
+        [ "$status" -eq 0 ]
+        [[ "$output" == *"mkdir: can't create directory '/tmp/x': Operation not permitted"* ]]
+        [[ "$output" == *"mkdir=1"* ]]
+        [[ "$output" == *"/tmp/y"* ]]
+        [[ "$output" == *"Seccomp:"*"2"* ]]
+}
+
+@test "seccomp argument filters: masked_eq on an argument" {
+        # deny chmod to modes with all of rwxrwxrwx set (the mode argument masked with 0777)
+        update_config '.linux.seccomp = {"defaultAction":"SCMP_ACT_ALLOW",
+                "syscalls":[{"names":["chmod"],"action":"SCMP_ACT_ERRNO","errnoRet":13,
+                             "args":[{"index":1,"value":511,"valueTwo":511,"op":"SCMP_CMP_MASKED_EQ"}]},
+                            {"names":["fchmodat","fchmodat2"],"action":"SCMP_ACT_ERRNO","errnoRet":13,
+                             "args":[{"index":2,"value":511,"valueTwo":511,"op":"SCMP_CMP_MASKED_EQ"}]}]}'
+        set_args /bin/sh -c 'touch /tmp/f; chmod 777 /tmp/f; echo "a=$?"; chmod 755 /tmp/f; echo "b=$?"'
+        run contain run -b "$BUNDLE" "$(new_id)"
+        [ "$status" -eq 0 ]
+        [[ "$output" == *"Permission denied"* ]]
+        [[ "$output" == *"a=1"* ]]
+        [[ "$output" == *"b=0"* ]]
+}
+
+@test "podman's default seccomp profile runs a shell" {
+        profile=$(jq -c .linux.seccomp /work/shared/fixtures/clients/podman-config.json)
+        update_config ".linux.seccomp = $profile"
+        set_args /bin/sh -c 'echo hello; ls / | grep -c bin; id -u; mkdir /tmp/d && echo made'
+        run contain run -b "$BUNDLE" "$(new_id)"
+        [ "$status" -eq 0 ]
+        [ "${lines[0]}" = "hello" ]
+        [ "${lines[2]}" = "0" ]
+        [ "${lines[3]}" = "made" ]
+}
+
+@test "rlimits are visible in /proc/self/limits; raising a hard limit fails clearly" {
+        update_config '.process.rlimits = [{"type":"RLIMIT_NOFILE","soft":100,"hard":1024}]'
+        set_args /bin/sh -c 'grep "Max open files" /proc/self/limits'
+        run contain run -b "$BUNDLE" "$(new_id)"
+        [ "$status" -eq 0 ]
+        [ "$(echo $output)" = "Max open files 100 1024 files" ]
+
+        update_config '.process.rlimits = [{"type":"RLIMIT_NOFILE","soft":100,"hard":99999999}]'
+        hard=$(ulimit -Hn)
+        [ "$hard" != unlimited ] && [ "$hard" -lt 99999999 ] || skip "this host allows raising the limit"
+        run contain run -b "$BUNDLE" "$(new_id)"
+        [ "$status" -ne 0 ]
+        [[ "$output" == *"process.rlimits: RLIMIT_NOFILE: setrlimit soft=100 hard=99999999: Operation not permitted"* ]]
+}
+
+@test "oomScoreAdj is visible" {
+        update_config '.process.oomScoreAdj = 500'
+        set_args cat /proc/self/oom_score_adj
+        run contain run -b "$BUNDLE" "$(new_id)"
+        [ "$status" -eq 0 ]
+        [ "$output" = "500" ]
+}
+
+@test "user, groups, umask, cwd (created) and env are as configured" {
+        update_config '.process.user = {"uid":1000,"gid":1001,"additionalGids":[5,6],"umask":63}
+                | .process.cwd = "/work/here" | .process.env = ["PATH=/bin:/usr/bin","ONLY=this"]
+                | .process.capabilities = {}'
+        # the process runs as 1000: it must be able to reach its rootfs
+        chmod 755 "$BUNDLE/rootfs"
+        set_args /bin/sh -c 'id -u; id -g; id -G; umask; pwd; env | grep -v -e ^PWD= -e ^SHLVL= | sort'
+        run contain run -b "$BUNDLE" "$(new_id)"
+        echo "$output"
+        [ "$status" -eq 0 ]
+        [ "${lines[0]}" = "1000" ]
+        [ "${lines[1]}" = "1001" ]
+        [ "${lines[2]}" = "1001 5 6" ]
+        [ "${lines[3]}" = "0077" ]
+        [ "${lines[4]}" = "/work/here" ]
+        [ "${lines[5]}" = "ONLY=this" ]
+        [ "${lines[6]}" = "PATH=/bin:/usr/bin" ]
+        [ "${#lines[@]}" -eq 7 ]
+}
+
+@test "a missing or non-executable command fails at create with Go's wording" {
+        set_args /bin/nope
+        run contain run -b "$BUNDLE" "$(new_id)"
+        [ "$status" -ne 0 ]
+        [[ "$output" == *'exec: "/bin/nope": no such file or directory'* ]]
+        set_args /etc/passwd
+        run contain run -b "$BUNDLE" "$(new_id)"
+        [ "$status" -ne 0 ]
+        [[ "$output" == *'exec: "/etc/passwd": permission denied'* ]]
+        set_args nope-not-in-path
+        run contain run -b "$BUNDLE" "$(new_id)"
+        [ "$status" -ne 0 ]
+        [[ "$output" == *'exec: "nope-not-in-path": executable file not found in $PATH'* ]]
+}
+
+@test "sysctl: a namespaced key is set, others are refused" {
+        update_config '.linux.sysctl = {"net.ipv4.ip_forward":"1","kernel.shmmax":"123456789"}'
+        set_args /bin/sh -c 'cat /proc/sys/net/ipv4/ip_forward /proc/sys/kernel/shmmax'
+        run contain run -b "$BUNDLE" "$(new_id)"
+        [ "$status" -eq 0 ]
+        [ "${lines[0]}" = "1" ]
+        [ "${lines[1]}" = "123456789" ]
+
+        update_config '.linux.namespaces = [.linux.namespaces[] | select(.type != "network")]'
+        run contain run -b "$BUNDLE" "$(new_id)"
+        [ "$status" -ne 0 ]
+        [[ "$output" == *'linux.sysctl: "net.ipv4.ip_forward" needs a network namespace'* ]]
+
+        update_config '.linux.sysctl = {"kernel.panic":"5"}'
+        run contain run -b "$BUNDLE" "$(new_id)"
+        [ "$status" -ne 0 ]
+        [[ "$output" == *'linux.sysctl: "kernel.panic" is not namespaced'* ]]
+}
+
+@test "apparmorProfile and selinuxLabel on a host without the LSM are errors naming it" {
+        [ ! -e /sys/module/apparmor ] || skip "AppArmor is present on this host"
+        update_config '.process.apparmorProfile = "contain-default"'
+        run contain run -b "$BUNDLE" "$(new_id)"
+        [ "$status" -ne 0 ]
+        [[ "$output" == *"process.apparmorProfile: AppArmor is not enabled on this host"* ]]
+        update_config 'del(.process.apparmorProfile) | .process.selinuxLabel = "system_u:system_r:container_t:s0"'
+        run contain run -b "$BUNDLE" "$(new_id)"
+        [ "$status" -ne 0 ]
+        [[ "$output" == *"process.selinuxLabel: SELinux is not enabled on this host"* ]]
+}
