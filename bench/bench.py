@@ -1,0 +1,685 @@
+#!/usr/bin/python3
+"""Benchmark: contain against crun and runc side by side, and against a floor program.
+
+Runs the busybox bundle's /bin/true N times with every runtime found, in alternation
+(A B C A B C ...) so that machine drift hits all alike, and prints per runtime the median and
+p90 wall time of `run` and of `create`, `start`, `delete` (separate calls) and their sum, the
+runtime's peak RSS, its stripped binary size and shared libraries, and ratios.
+
+Run by hand as root (never part of the test suite):
+    bench/bench.py [--runs N] [--mode native|nocgroup|vm|all] [--json] [--contain PATH]
+
+Modes
+  native    this host's cgroups (hybrid here: crun refuses it and is shown n/a with its error)
+  nocgroup  like-for-like: a private mount + cgroup namespace with cgroup2 on /sys/fs/cgroup and
+            cgroups disabled (crun and contain --cgroup-manager=disabled; runc has no such
+            switch and still creates its cgroup, inside a scratch cgroup removed afterwards)
+  vm        inside the project's cgroup v2 qemu guest (tests/vm), fewer runs
+
+Python 3 standard library only.  See docs/performance.md for a recorded run.
+"""
+
+import argparse
+import copy
+import ctypes
+import glob
+import json
+import math
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+ROOTFS = os.path.join(REPO, "bundles", "busybox", "rootfs")
+CONFIG = os.path.join(REPO, "bundles", "busybox", "config.json")
+FLOOR_SRC = os.path.join(HERE, "floor.c")
+PR_SET_CHILD_SUBREAPER = 36
+HOST_CGROUP2 = "/sys/fs/cgroup/unified"   # where this hybrid host mounts its cgroup2 hierarchy
+PHASES = ("run", "create", "start", "delete", "csd")
+SPAWN = []                                # [path of the built spawn helper]
+
+
+def log(msg):
+    print("bench: " + msg, file=sys.stderr, flush=True)
+
+
+def die(msg):
+    log(msg)
+    sys.exit(1)
+
+
+# ------------------------------------------------------------------ the runtimes
+
+class Runtime:
+    """One runtime under test: how to call it, and what it measured."""
+
+    def __init__(self, name, path, global_args=(), lifecycle=True, note=""):
+        self.name = name
+        self.path = path
+        self.global_args = list(global_args)
+        self.lifecycle = lifecycle      # False for the floor: it only has `run`
+        self.note = note
+        self.error = None               # set when it cannot run here: shown as n/a
+        self.root = None
+        self.samples = {p: [] for p in PHASES}
+        self.rss = {p: [] for p in PHASES if p != "csd"}
+        self.failures = 0
+
+    def argv(self, *args):
+        return [self.path] + self.global_args + ["--root", self.root] + list(args)
+
+
+def find_runtimes(args, mode):
+    """The runtimes this mode compares, in the order they alternate."""
+    disabled = ["--cgroup-manager=disabled"] if mode == "nocgroup" else []
+    found = []
+    contain = os.path.abspath(args.contain)
+    if os.access(contain, os.X_OK):
+        found.append(Runtime("contain", contain, disabled))
+    else:
+        rt = Runtime("contain", contain)
+        rt.error = "no binary at %s (build it, or pass --contain)" % contain
+        found.append(rt)
+    for name in ("crun", "runc"):
+        path = shutil.which(name)
+        if not path:
+            rt = Runtime(name, name)
+            rt.error = "not installed (apt-get install -y --no-install-recommends %s)" % name
+            found.append(rt)
+            continue
+        if name == "runc" and mode == "nocgroup":
+            # runc has no way to skip cgroups: it still creates (and removes) one per container
+            found.append(Runtime(name, path, note="creates cgroups (no disable switch)"))
+        else:
+            found.append(Runtime(name, path, disabled if name == "crun" else []))
+    return found
+
+
+# ------------------------------------------------------------------ one timed call
+
+def reap_orphans():
+    """Reaps whatever got reparented to us (we are a subreaper): container inits after create."""
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+
+
+def my_children():
+    kids = set()
+    for f in glob.glob("/proc/self/task/*/children"):
+        try:
+            with open(f) as fh:
+                kids.update(int(p) for p in fh.read().split())
+        except OSError:
+            pass
+    return kids
+
+
+def timed_call(argv, errpath):
+    """Runs argv through the spawn helper with stdin/stdout on /dev/null, stderr to errpath.
+    Returns (exit status, wall ns, peak RSS in KiB of the process and the children it reaped)."""
+    err = os.open(errpath, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o600)
+    rfd, wfd = os.pipe2(os.O_CLOEXEC)
+    actions = [
+        (os.POSIX_SPAWN_OPEN, 0, "/dev/null", os.O_RDONLY, 0),
+        (os.POSIX_SPAWN_OPEN, 1, "/dev/null", os.O_WRONLY, 0),
+        (os.POSIX_SPAWN_DUP2, err, 2),
+        (os.POSIX_SPAWN_DUP2, wfd, 3),
+    ]
+    try:
+        pid = os.posix_spawn(SPAWN[0], SPAWN + argv, os.environ, file_actions=actions)
+        os.close(wfd)
+        wfd = -1
+        with os.fdopen(rfd, closefd=False) as f:
+            line = f.read()
+        _, status = os.waitpid(pid, 0)
+    finally:
+        os.close(err)
+        os.close(rfd)
+        if wfd >= 0:
+            os.close(wfd)
+    if os.waitstatus_to_exitcode(status) != 0 or len(line.split()) != 3:
+        die("spawn helper failed for %s" % " ".join(argv))
+    code, ns, rss = (int(x) for x in line.split())
+    return code, ns, rss
+
+
+def read_err(errpath):
+    try:
+        with open(errpath, errors="replace") as f:
+            lines = [l.strip() for l in f.read().splitlines() if l.strip()]
+    except OSError:
+        return ""
+    return " / ".join(lines[-3:])[:300]
+
+
+class Bench:
+    def __init__(self, args, mode, workdir):
+        self.args = args
+        self.mode = mode
+        self.workdir = workdir
+        self.errpath = os.path.join(workdir, "stderr")
+        self.bundle = os.path.join(workdir, "bundle")
+        self.seq = 0
+
+    def new_id(self, rt):
+        self.seq += 1
+        return "bench%d-%s-%d" % (os.getpid(), rt.name, self.seq)
+
+    def force_delete(self, rt, cid):
+        timed_call(rt.argv("delete", "--force", cid), self.errpath + ".cleanup")
+        reap_orphans()
+
+    def one_run(self, rt, record):
+        if not rt.lifecycle:
+            code, ns, rss = timed_call([rt.path, os.path.join(self.bundle, "rootfs")], self.errpath)
+            return self.account(rt, "run", code, ns, rss, record, None)
+        cid = self.new_id(rt)
+        code, ns, rss = timed_call(rt.argv("run", "--bundle", self.bundle, cid), self.errpath)
+        reap_orphans()
+        return self.account(rt, "run", code, ns, rss, record, cid)
+
+    def one_lifecycle(self, rt, record):
+        cid = self.new_id(rt)
+        before = my_children()
+        code, t_create, rss_c = timed_call(rt.argv("create", "--bundle", self.bundle, cid), self.errpath)
+        if not self.account(rt, "create", code, t_create, rss_c, record, cid):
+            return False
+        inits = my_children() - before
+        code, t_start, rss_s = timed_call(rt.argv("start", cid), self.errpath)
+        if not self.account(rt, "start", code, t_start, rss_s, record, cid):
+            return False
+        # delete needs a stopped container: wait (untimed) for /bin/true to exit
+        deadline = time.monotonic() + 5
+        for pid in inits:
+            while time.monotonic() < deadline:
+                try:
+                    if os.waitpid(pid, os.WNOHANG)[0] == pid:
+                        break
+                except ChildProcessError:
+                    break
+                time.sleep(0.0005)
+        code, t_delete, rss_d = timed_call(rt.argv("delete", cid), self.errpath)
+        if not self.account(rt, "delete", code, t_delete, rss_d, record, cid):
+            return False
+        reap_orphans()
+        if record:
+            rt.samples["csd"].append(t_create + t_start + t_delete)
+        return True
+
+    def account(self, rt, phase, code, ns, rss, record, cid):
+        if code != 0:
+            msg = "%s exited %d: %s" % (phase, code, read_err(self.errpath) or "(no message)")
+            if cid:
+                self.force_delete(rt, cid)
+            if not record:
+                rt.error = msg      # fails already while warming up: it cannot run here
+            else:
+                rt.failures += 1
+                if rt.failures <= 3:
+                    log("%s: %s" % (rt.name, msg))
+                if rt.failures > max(5, self.args.runs // 10):
+                    rt.error = "too many failures; last: " + msg
+            return False
+        if record:
+            rt.samples[phase].append(ns)
+            rt.rss[phase].append(rss)
+        return True
+
+    def go(self, runtimes):
+        live = [rt for rt in runtimes if not rt.error]
+        for rt in live:
+            rt.root = tempfile.mkdtemp(prefix="root-%s." % rt.name, dir=self.workdir)
+        total = self.args.warmup + self.args.runs
+        step = max(1, total // 10)
+        for i in range(total):
+            record = i >= self.args.warmup
+            for rt in [r for r in live if not r.error]:
+                self.one_run(rt, record)
+            for rt in [r for r in live if not r.error and r.lifecycle]:
+                self.one_lifecycle(rt, record)
+            if (i + 1) % step == 0:
+                log("%s: %d/%d" % (self.mode, i + 1, total))
+        # what a runtime left in its --root is a bug worth seeing, not silently removed
+        for rt in live:
+            left = sorted(os.listdir(rt.root)) if os.path.isdir(rt.root) else []
+            if left:
+                log("%s left state behind in its --root: %s" % (rt.name, " ".join(left[:5])))
+                for cid in left:
+                    if os.path.isdir(os.path.join(rt.root, cid)):
+                        self.force_delete(rt, cid)
+
+
+# ------------------------------------------------------------------ statistics and binaries
+
+def p90(xs):
+    s = sorted(xs)
+    return s[max(0, math.ceil(0.9 * len(s)) - 1)]
+
+
+def summarize(rt):
+    out = {"name": rt.name, "path": rt.path, "args": rt.global_args, "note": rt.note,
+           "error": rt.error, "failures": rt.failures}
+    for p in PHASES:
+        xs = rt.samples[p]
+        if xs:
+            out[p] = {"n": len(xs), "median_ms": statistics.median(xs) / 1e6,
+                      "p90_ms": p90(xs) / 1e6, "min_ms": min(xs) / 1e6}
+    for p, xs in rt.rss.items():
+        if xs:
+            out.setdefault(p, {})["rss_max_kb"] = max(xs)
+            out[p]["rss_median_kb"] = statistics.median(xs)
+    return out
+
+
+def binary_info(path):
+    info = {"path": path}
+    try:
+        info["size"] = os.stat(path).st_size
+        with tempfile.TemporaryDirectory() as d:
+            s = os.path.join(d, "stripped")
+            subprocess.run(["strip", "-o", s, path], check=True, capture_output=True)
+            info["stripped_size"] = os.stat(s).st_size
+        r = subprocess.run(["ldd", path], capture_output=True, text=True)
+        libs = []
+        for line in r.stdout.splitlines():
+            name = line.strip().split()[0] if line.strip() else ""
+            if not name or "linux-vdso" in name or "ld-linux" in name:
+                continue
+            libs.append(os.path.basename(name))
+        info["libs"] = libs if r.returncode == 0 else ["(static)"]
+        # direct dependencies (DT_NEEDED): ldd also lists what those pull in
+        r = subprocess.run(["readelf", "-d", path], capture_output=True, text=True)
+        info["needed"] = [l.split("[", 1)[1].rstrip("]").strip() for l in r.stdout.splitlines()
+                          if "(NEEDED)" in l and "[" in l]
+    except (OSError, subprocess.CalledProcessError) as e:
+        info["error"] = str(e)
+    return info
+
+
+def version_of(path):
+    try:
+        r = subprocess.run([path, "--version"], capture_output=True, text=True, timeout=10)
+        return (r.stdout.splitlines() or [""])[0]
+    except (OSError, subprocess.TimeoutExpired):
+        return ""
+
+
+def machine():
+    model = ""
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    model = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    return {"nproc": os.cpu_count(), "kernel": os.uname().release, "cpu": model,
+            "hostname": os.uname().nodename}
+
+
+# ------------------------------------------------------------------ setup
+
+def build_helpers(workdir):
+    """Builds floor.c and spawn.c, static: the floor without dynamic linking is the kernel's
+    own cost, and a static spawn helper keeps its own memory out of the RSS figures."""
+    cc = shutil.which("cc") or shutil.which("gcc") or shutil.which("clang")
+    if not cc:
+        die("no C compiler for bench/floor.c and bench/spawn.c")
+    out = {}
+    for name in ("floor", "spawn"):
+        out[name] = os.path.join(workdir, name)
+        subprocess.run([cc, "-std=gnu11", "-O2", "-static", "-Wall", "-Wextra", "-o", out[name],
+                        os.path.join(HERE, name + ".c")], check=True)
+    return out
+
+
+def make_bundle(dest, mode, args):
+    """The busybox bundle running /bin/true; identical for every runtime in a mode."""
+    rootfs = args.rootfs or ROOTFS
+    if not os.path.exists(os.path.join(rootfs, "bin", "busybox")):
+        subprocess.run([os.path.join(REPO, "bundles", "busybox", "build-rootfs.sh")], check=True)
+    os.makedirs(dest)
+    shutil.copytree(rootfs, os.path.join(dest, "rootfs"), symlinks=True)
+    with open(args.config or CONFIG) as f:
+        cfg = json.load(f)
+    cfg["ociVersion"] = "1.0.2"    # crun 1.8 refuses "unknown version" for 1.2.0
+    cfg["process"]["args"] = ["/bin/true"]
+    cfg["process"]["terminal"] = False
+    linux = cfg.setdefault("linux", {})
+    linux.pop("cgroupsPath", None)
+    if mode == "nocgroup" or args.no_limits:
+        linux.pop("resources", None)
+    with open(os.path.join(dest, "config.json"), "w") as f:
+        json.dump(cfg, f, indent=2)
+    return cfg
+
+
+# ------------------------------------------------------------------ one mode, in this process
+
+def run_mode_here(args, mode):
+    """Measures every runtime of `mode` in this process; returns the result dict."""
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+    workdir = tempfile.mkdtemp(prefix="bench.", dir=args.tmpdir)
+    try:
+        cfg = make_bundle(os.path.join(workdir, "bundle"), mode, args)
+        runtimes = find_runtimes(args, mode)
+        helpers = build_helpers(workdir) if not (args.floor and args.spawn) else {}
+        SPAWN[:] = [args.spawn or helpers["spawn"]]
+        floor = Runtime("floor", args.floor or helpers["floor"], lifecycle=False,
+                        note="clone+pivot_root+/proc+exec, no runtime")
+        runtimes.append(floor)
+        b = Bench(args, mode, workdir)
+        log("%s: %d+%d runs of /bin/true with %s" % (
+            mode, args.warmup, args.runs, ", ".join(r.name for r in runtimes if not r.error)))
+        b.go(runtimes)
+        res = {"mode": mode, "runs": args.runs, "warmup": args.warmup, "machine": machine(),
+               "resources": sorted(cfg.get("linux", {}).get("resources", {}).keys()),
+               "runtimes": {}}
+        for rt in runtimes:
+            s = summarize(rt)
+            if not rt.error or os.path.exists(rt.path):
+                s["version"] = version_of(rt.path) if rt.lifecycle else ""
+            res["runtimes"][rt.name] = s
+        if mode != "vm":        # the guest has no strip; run_vm measures the same files on the host
+            add_binaries(res)
+        return res
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def add_binaries(res):
+    for s in res["runtimes"].values():
+        if os.path.exists(s["path"]):
+            s["binary"] = binary_info(s["path"])
+
+
+# ------------------------------------------------------------------ nocgroup: private namespaces
+
+def inner_nocgroup(args):
+    """In the private mount+cgroup namespace made by run_nocgroup: cgroup2 on /sys/fs/cgroup."""
+    if os.readlink("/proc/self/ns/mnt") == args.host_mntns:
+        die("refusing to touch /sys/fs/cgroup: not in a private mount namespace")
+    subprocess.run(["umount", "-l", "/sys/fs/cgroup"], check=True)
+    subprocess.run(["mount", "-t", "cgroup2", "-o", "nosuid,nodev,noexec", "none", "/sys/fs/cgroup"],
+                   check=True)
+    # leave the namespace's root cgroup empty, so runc may enable controllers below it
+    os.mkdir("/sys/fs/cgroup/bench-self")
+    with open("/sys/fs/cgroup/bench-self/cgroup.procs", "w") as f:
+        f.write(str(os.getpid()))
+    res = run_mode_here(args, "nocgroup")
+    res["cgroup_leftovers"] = [d for d in os.listdir("/sys/fs/cgroup")
+                               if os.path.isdir(os.path.join("/sys/fs/cgroup", d)) and d != "bench-self"]
+    json.dump(res, sys.stdout)
+
+
+def rmdir_tree(path):
+    for d, _, _ in sorted(os.walk(path), key=lambda t: -t[0].count("/")):
+        try:
+            os.rmdir(d)
+        except OSError as e:
+            log("could not remove cgroup %s: %s" % (d, e))
+
+
+def run_nocgroup(args):
+    """Re-runs this script in a private mount namespace and in a cgroup namespace rooted at a
+    scratch cgroup of the host's cgroup2 hierarchy: whatever runc creates lands below it, and
+    the scratch cgroup is removed at the end.  The host's mounts are never touched."""
+    if not os.path.isdir(HOST_CGROUP2) and not os.path.exists("/sys/fs/cgroup/cgroup.controllers"):
+        die("no cgroup2 hierarchy found")
+    base = HOST_CGROUP2 if os.path.isdir(HOST_CGROUP2) else "/sys/fs/cgroup"
+    with open("/proc/self/cgroup") as f:
+        mine = [l.split(":", 2)[2].strip() for l in f if l.startswith("0::")][0]
+    scratch = os.path.join(base + mine, "contain-bench-%d" % os.getpid())
+    os.mkdir(scratch)
+    cmd = [sys.executable, os.path.abspath(__file__), "--inner", "nocgroup",
+           "--host-mntns", os.readlink("/proc/self/ns/mnt")] + passthrough(args)
+    # the child joins the scratch cgroup before `unshare -C`, so it becomes the namespace's root
+    sh = 'echo $$ > "$1/cgroup.procs" && shift && exec unshare -m -C --propagation private "$@"'
+    try:
+        r = subprocess.run(["/bin/sh", "-c", sh, "sh", scratch] + cmd, stdout=subprocess.PIPE, text=True)
+    finally:
+        rmdir_tree(scratch)
+    if r.returncode != 0:
+        die("nocgroup mode failed (exit %d)" % r.returncode)
+    return json.loads(r.stdout)
+
+
+def passthrough(args):
+    out = ["--runs", str(args.runs), "--warmup", str(args.warmup), "--contain", os.path.abspath(args.contain),
+           "--tmpdir", args.tmpdir]
+    for opt in ("floor", "spawn", "rootfs", "config"):
+        v = getattr(args, opt)
+        if v:
+            out += ["--" + opt, os.path.abspath(v)]
+    if args.no_limits:
+        out.append("--no-limits")
+    return out
+
+
+# ------------------------------------------------------------------ vm: the cgroup v2 guest
+
+VM_HARNESS_CANDIDATES = ("tests/vm/vm-run.sh", "tests/vm/run.sh", "tests/vm/vmrun.sh")
+
+
+def find_vm_harness(args):
+    if args.vm_harness:
+        return os.path.abspath(args.vm_harness)
+    for c in VM_HARNESS_CANDIDATES:
+        p = os.path.join(REPO, c)
+        if os.access(p, os.X_OK):
+            return p
+    return None
+
+
+def run_vm(args):
+    """Boots the project's qemu guest (pure cgroup v2) and runs the measuring loop there.
+    The harness copies -b binaries with their libraries; Python's stdlib is shared over 9p."""
+    harness = find_vm_harness(args)
+    if not harness:
+        return {"mode": "vm", "skipped": "no VM harness found in tests/vm/ (pass --vm-harness)"}
+    work = tempfile.mkdtemp(prefix="bench-vm.", dir=args.tmpdir)
+    try:
+        inject = os.path.join(work, "inject")
+        os.makedirs(os.path.join(inject, "bench"))
+        shutil.copy(os.path.abspath(__file__), os.path.join(inject, "bench", "bench.py"))
+        helpers = build_helpers(work)
+        floor = helpers["floor"]
+        for name, path in helpers.items():
+            shutil.copy(path, os.path.join(inject, "bench", name))
+        shutil.copytree(args.rootfs or ROOTFS, os.path.join(inject, "bench", "rootfs"), symlinks=True)
+        shutil.copy(args.config or CONFIG, os.path.join(inject, "bench", "config.json"))
+        bins = [sys.executable]
+        for name in ("crun", "runc"):
+            if shutil.which(name):
+                bins.append(os.path.realpath(shutil.which(name)))
+        contain = os.path.abspath(args.contain)
+        vm_contain = "/usr/local/bin/contain"
+        if os.access(contain, os.X_OK):
+            os.makedirs(os.path.join(inject, "usr", "local", "bin"), exist_ok=True)
+            shutil.copy(contain, os.path.join(inject, "usr", "local", "bin", "contain"))
+            bins.append(contain)  # for its libraries; the copy above is the one that runs
+        stdlib = os.path.dirname(os.__file__)
+        # ctypes (for PR_SET_CHILD_SUBREAPER) needs libffi, which -b does not bring along
+        import _ctypes
+        for line in subprocess.run(["ldd", _ctypes.__file__], capture_output=True, text=True).stdout.splitlines():
+            if "=> /" in line:
+                lib = line.split("=>")[1].split()[0]
+                dest = os.path.join(inject, lib.lstrip("/"))
+                if not os.path.exists(dest):
+                    os.makedirs(os.path.dirname(dest), exist_ok=True)
+                    shutil.copy(lib, dest)
+        inner = [sys.executable, "/bench/bench.py", "--inner", "vm", "--runs", str(args.vm_runs),
+                 "--warmup", "1", "--contain", vm_contain, "--floor", "/bench/floor", "--spawn", "/bench/spawn",
+                 "--rootfs", "/bench/rootfs", "--config", "/bench/config.json", "--tmpdir", "/tmp"]
+        if args.no_limits:
+            inner.append("--no-limits")
+        cmd = [harness, "-t", str(args.vm_timeout), "-9", stdlib]
+        for b in bins:
+            cmd += ["-b", b]
+        cmd += [inject] + inner
+        log("vm: booting the guest (%s), %d runs" % (os.path.relpath(harness, REPO), args.vm_runs))
+        r = subprocess.run(cmd, stdout=subprocess.PIPE, text=True)
+        if r.returncode != 0:
+            return {"mode": "vm", "skipped": "guest run failed (exit %d)" % r.returncode}
+        res = json.loads(r.stdout.strip().splitlines()[-1])
+        for name, s in res["runtimes"].items():
+            # binaries are measured on the host: same files
+            s["path"] = {"contain": contain, "floor": floor}.get(name, shutil.which(name) or s["path"])
+        add_binaries(res)
+        return res
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def inner_vm(args):
+    res = run_mode_here(args, "vm")
+    print(json.dumps(res))
+
+
+# ------------------------------------------------------------------ the table
+
+def fmt_ms(d, key="median_ms"):
+    return "%.2f" % d[key] if d and key in d else "-"
+
+
+def ratio(a, b):
+    return "%.2f" % (a / b) if a and b else "n/a"
+
+
+def libs_cell(b):
+    """Direct shared libraries, and how many more they pull in."""
+    if b.get("libs") == ["(static)"]:
+        return "(static)"
+    needed = [l.split(".so")[0] for l in b.get("needed", []) if not l.startswith("ld-linux")]
+    if not needed:
+        return "-"
+    extra = len(b.get("libs", [])) - len(needed)
+    return ",".join(needed) + (" (+%d indirect)" % extra if extra > 0 else "")
+
+
+def print_table(res, out=sys.stdout):
+    w = out.write
+    if res.get("skipped"):
+        w("\n== mode %s: skipped: %s\n" % (res["mode"], res["skipped"]))
+        return
+    m = res["machine"]
+    w("\n== mode %s: %d runs (+%d warm-up) of /bin/true per runtime, alternating; %s, %d CPUs, %s\n"
+      % (res["mode"], res["runs"], res["warmup"], m["kernel"], m["nproc"], m["cpu"]))
+    w("   config resources: %s\n" % (", ".join(res["resources"]) or "none"))
+    w("   wall ms, median / p90; RSS = peak KiB of the runtime process (max over calls)\n")
+    hdr = ("runtime", "run med", "run p90", "create", "start", "delete", "c+s+d med", "c+s+d p90",
+           "RSS run", "RSS c/s/d", "stripped", "shared libraries")
+    rows = []
+    for name, s in res["runtimes"].items():
+        if s.get("error"):
+            rows.append((name, "n/a: " + s["error"]))
+            continue
+        b = s.get("binary", {})
+        rss_csd = max([s.get(p, {}).get("rss_max_kb", 0) for p in ("create", "start", "delete")])
+        rows.append((name, fmt_ms(s.get("run")), fmt_ms(s.get("run"), "p90_ms"),
+                     fmt_ms(s.get("create")), fmt_ms(s.get("start")), fmt_ms(s.get("delete")),
+                     fmt_ms(s.get("csd")), fmt_ms(s.get("csd"), "p90_ms"),
+                     str(s.get("run", {}).get("rss_max_kb", "-")), str(rss_csd or "-"),
+                     "%dK" % (b["stripped_size"] // 1024) if "stripped_size" in b else "-",
+                     libs_cell(b)))
+    widths = [max(len(hdr[i]), *(len(r[i]) for r in rows if len(r) > 2)) for i in range(len(hdr))]
+    line = lambda cells: "  ".join(c.rjust(widths[i]) if 0 < i < 11 else c.ljust(widths[i])
+                                   for i, c in enumerate(cells)).rstrip() + "\n"
+    w(line(hdr))
+    for r in rows:
+        w(line(r) if len(r) > 2 else "%s  %s\n" % (r[0].ljust(widths[0]), r[1]))
+    for name, s in res["runtimes"].items():
+        if s.get("note") and not s.get("error"):
+            w("   %s: %s\n" % (name, s["note"]))
+        if s.get("failures"):
+            w("   %s: %d failed calls (not counted)\n" % (name, s["failures"]))
+    if res.get("cgroup_leftovers"):
+        w("   cgroups left behind (removed): %s\n" % " ".join(res["cgroup_leftovers"]))
+    rts = res["runtimes"]
+    c = rts.get("contain", {})
+    if c.get("error") or "run" not in c:
+        w("   ratios: contain did not run\n")
+    for other in ("crun", "runc", "floor"):
+        o = rts.get(other, {})
+        if not c.get("run"):
+            break
+        if o.get("error") or "run" not in o:
+            w("   contain/%s: n/a\n" % other)
+            continue
+        parts = ["run %s" % ratio(c["run"]["median_ms"], o["run"]["median_ms"])]
+        if other != "floor":
+            parts.append("c+s+d %s" % ratio(c.get("csd", {}).get("median_ms"), o.get("csd", {}).get("median_ms")))
+            parts.append("RSS %s" % ratio(c["run"].get("rss_max_kb"), o["run"].get("rss_max_kb")))
+            parts.append("stripped size %s" % ratio(c.get("binary", {}).get("stripped_size"),
+                                                    o.get("binary", {}).get("stripped_size")))
+        w("   contain/%s: %s\n" % (other, ", ".join(parts)))
+    f = rts.get("floor", {})
+    if f.get("run"):
+        xs = ["%s %.1fx" % (n, s["run"]["median_ms"] / f["run"]["median_ms"])
+              for n, s in rts.items() if n != "floor" and s.get("run") and not s.get("error")]
+        if xs:
+            w("   times the floor (run median): %s\n" % ", ".join(xs))
+
+
+# ------------------------------------------------------------------ main
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--runs", type=int, default=100, help="measured runs per runtime (default 100)")
+    ap.add_argument("--warmup", type=int, default=3, help="unmeasured runs first (default 3)")
+    ap.add_argument("--mode", default="all", choices=("native", "nocgroup", "vm", "all"))
+    ap.add_argument("--json", action="store_true", help="print JSON instead of the table")
+    ap.add_argument("--contain", default=os.path.join(REPO, "build", "contain"),
+                    help="contain binary (default build/contain)")
+    ap.add_argument("--no-limits", action="store_true",
+                    help="drop linux.resources in native/vm too (nocgroup always drops them)")
+    ap.add_argument("--vm-runs", type=int, default=10, help="runs inside the VM (default 10)")
+    ap.add_argument("--vm-timeout", type=int, default=1500)
+    ap.add_argument("--vm-harness", help="VM runner (default: tests/vm/...)")
+    ap.add_argument("--tmpdir", default="/tmp")
+    ap.add_argument("--floor", help=argparse.SUPPRESS)
+    ap.add_argument("--spawn", help=argparse.SUPPRESS)
+    ap.add_argument("--rootfs", help=argparse.SUPPRESS)
+    ap.add_argument("--config", help=argparse.SUPPRESS)
+    ap.add_argument("--inner", choices=("nocgroup", "vm"), help=argparse.SUPPRESS)
+    ap.add_argument("--host-mntns", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+
+    if args.inner == "nocgroup":
+        return inner_nocgroup(args)
+    if args.inner == "vm":
+        return inner_vm(args)
+    if os.geteuid() != 0:
+        die("run as root")
+
+    modes = ("native", "nocgroup", "vm") if args.mode == "all" else (args.mode,)
+    results = []
+    for mode in modes:
+        if mode == "native":
+            res = run_mode_here(args, "native")
+        elif mode == "nocgroup":
+            res = run_nocgroup(args)
+        else:
+            res = run_vm(args)
+        results.append(res)
+        if not args.json:
+            print_table(res)
+            sys.stdout.flush()
+    if args.json:
+        json.dump(results, sys.stdout, indent=1)
+        print()
+
+
+if __name__ == "__main__":
+    main()
