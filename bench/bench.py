@@ -14,13 +14,14 @@ Modes
   nocgroup  like-for-like: a private mount + cgroup namespace with cgroup2 on /sys/fs/cgroup and
             cgroups disabled (crun and contain --cgroup-manager=disabled; runc has no such
             switch and still creates its cgroup, inside a scratch cgroup removed afterwards)
-  vm        inside the project's cgroup v2 qemu guest (tests/vm), fewer runs
+  vm        inside a cgroup v2 qemu guest where all three apply real cgroups (--vm-runs, 10):
+            needs --vm-harness RUNNER with vm-run.sh's interface (-t -9 -b INJECT CMD...);
+            skipped otherwise (tests/vm/run.sh only runs the project's own guest suite)
 
 Python 3 standard library only.  See docs/performance.md for a recorded run.
 """
 
 import argparse
-import copy
 import ctypes
 import glob
 import json
@@ -325,7 +326,7 @@ def machine():
     except OSError:
         pass
     return {"nproc": os.cpu_count(), "kernel": os.uname().release, "cpu": model,
-            "hostname": os.uname().nodename}
+            "hostname": os.uname().nodename, "loadavg": os.getloadavg()[0]}
 
 
 # ------------------------------------------------------------------ setup
@@ -382,8 +383,10 @@ def run_mode_here(args, mode):
         b = Bench(args, mode, workdir)
         log("%s: %d+%d runs of /bin/true with %s" % (
             mode, args.warmup, args.runs, ", ".join(r.name for r in runtimes if not r.error)))
+        load_before = os.getloadavg()[0]
         b.go(runtimes)
         res = {"mode": mode, "runs": args.runs, "warmup": args.warmup, "machine": machine(),
+               "loadavg_before": load_before,
                "resources": sorted(cfg.get("linux", {}).get("resources", {}).keys()),
                "runtimes": {}}
         for rt in runtimes:
@@ -469,17 +472,11 @@ def passthrough(args):
 
 # ------------------------------------------------------------------ vm: the cgroup v2 guest
 
-VM_HARNESS_CANDIDATES = ("tests/vm/vm-run.sh", "tests/vm/run.sh", "tests/vm/vmrun.sh")
-
-
 def find_vm_harness(args):
-    if args.vm_harness:
-        return os.path.abspath(args.vm_harness)
-    for c in VM_HARNESS_CANDIDATES:
-        p = os.path.join(REPO, c)
-        if os.access(p, os.X_OK):
-            return p
-    return None
+    """A runner with vm-run.sh's interface: RUNNER [-t SECS] [-9 HOSTDIR] [-b FILE]... INJECT_DIR CMD...
+    (-b copies a host executable and its libraries, -9 shares a host directory over 9p).
+    tests/vm/run.sh only runs the project's own guest suite, so none is used by default."""
+    return os.path.abspath(args.vm_harness) if args.vm_harness else None
 
 
 def run_vm(args):
@@ -487,7 +484,8 @@ def run_vm(args):
     The harness copies -b binaries with their libraries; Python's stdlib is shared over 9p."""
     harness = find_vm_harness(args)
     if not harness:
-        return {"mode": "vm", "skipped": "no VM harness found in tests/vm/ (pass --vm-harness)"}
+        return {"mode": "vm", "skipped": "no VM runner: tests/vm/run.sh runs only its own suite; "
+                "pass --vm-harness RUNNER (vm-run.sh interface: -t -9 -b INJECT CMD...)"}
     work = tempfile.mkdtemp(prefix="bench-vm.", dir=args.tmpdir)
     try:
         inject = os.path.join(work, "inject")
@@ -528,7 +526,7 @@ def run_vm(args):
         for b in bins:
             cmd += ["-b", b]
         cmd += [inject] + inner
-        log("vm: booting the guest (%s), %d runs" % (os.path.relpath(harness, REPO), args.vm_runs))
+        log("vm: booting the guest (%s), %d runs" % (harness, args.vm_runs))
         r = subprocess.run(cmd, stdout=subprocess.PIPE, text=True)
         if r.returncode != 0:
             return {"mode": "vm", "skipped": "guest run failed (exit %d)" % r.returncode}
@@ -576,7 +574,8 @@ def print_table(res, out=sys.stdout):
     m = res["machine"]
     w("\n== mode %s: %d runs (+%d warm-up) of /bin/true per runtime, alternating; %s, %d CPUs, %s\n"
       % (res["mode"], res["runs"], res["warmup"], m["kernel"], m["nproc"], m["cpu"]))
-    w("   config resources: %s\n" % (", ".join(res["resources"]) or "none"))
+    w("   config resources: %s; load average %.1f before, %.1f after (other work on the machine)\n"
+      % (", ".join(res["resources"]) or "none", res.get("loadavg_before", 0), m.get("loadavg", 0)))
     w("   wall ms, median / p90; RSS = peak KiB of the runtime process (max over calls)\n")
     hdr = ("runtime", "run med", "run p90", "create", "start", "delete", "c+s+d med", "c+s+d p90",
            "RSS run", "RSS c/s/d", "stripped", "shared libraries")
@@ -646,7 +645,7 @@ def main():
                     help="drop linux.resources in native/vm too (nocgroup always drops them)")
     ap.add_argument("--vm-runs", type=int, default=10, help="runs inside the VM (default 10)")
     ap.add_argument("--vm-timeout", type=int, default=1500)
-    ap.add_argument("--vm-harness", help="VM runner (default: tests/vm/...)")
+    ap.add_argument("--vm-harness", help="VM runner with vm-run.sh's interface (-t, -9, -b INJECT CMD...)")
     ap.add_argument("--tmpdir", default="/tmp")
     ap.add_argument("--floor", help=argparse.SUPPRESS)
     ap.add_argument("--spawn", help=argparse.SUPPRESS)
