@@ -36,6 +36,9 @@ int quick_build_spec(int argc, char **argv, struct spec **out, struct quick_opts
 /* True when argv (argv[0] = command name) has --rootfs before any "--". */
 bool quick_wants(int argc, char **argv);
 
+/* Prints the quick mode's usage when argv has -h/--help before "--"; returns whether it did. */
+bool quick_help(int argc, char **argv);
+
 /* `contain spec --rootfs DIR ... -- CMD`: writes the translated config.json into the bundle
  * directory (--bundle/-b, default the current one), refusing to overwrite one. */
 int quick_spec(const struct cli_globals *g, int argc, char **argv);

@@ -234,12 +234,18 @@ int quick_run(const struct cli_globals *g, int argc, char **argv)
         struct quick_opts o;
         int status = 0;
 
+        if (quick_help(argc, argv))
+                return 0;
         if (quick_build_spec(argc, argv, &spec, &o, &err) < 0)
                 return cli_usage_error("run", "%s", err->msg);
         if (o.bundle) {
                 quick_opts_release(&o);
                 return cli_usage_error("run", "--bundle cannot be used with --rootfs");
         }
+
+        /* no bundle: state and `list` show the rootfs the container comes from */
+        free(spec->bundle);
+        spec->bundle = xstrdup(o.rootfs);
 
         struct quick_ctx q = { .o = &o, .spec = spec, .g = g, .netns_fd = -1 };
         struct container_opts copts = {

@@ -65,15 +65,16 @@ static const struct flag *match_flag(int argc, char **argv, int *i, const char *
         const struct flag *f = NULL;
         const char *inline_value = NULL;
 
-        if (a[1] == '-') {
-                const char *name = a + 2;
+        if (a[1] && a[2]) {
+                /* "--name" and runc's single-dash "-name" */
+                const char *name = a + (a[1] == '-' ? 2 : 1);
                 size_t n = strcspn(name, "=");
                 for (size_t k = 0; k < ARRAY_SIZE(flags) && !f; k++)
                         if (strlen(flags[k].name) == n && strncmp(flags[k].name, name, n) == 0)
                                 f = &flags[k];
                 if (name[n] == '=')
                         inline_value = name + n + 1;
-        } else if (a[1] && !a[2]) {
+        } else {
                 for (size_t k = 0; k < ARRAY_SIZE(flags) && !f; k++)
                         if (flags[k].short_name == a[1])
                                 f = &flags[k];
@@ -103,9 +104,49 @@ static const struct flag *match_flag(int argc, char **argv, int *i, const char *
 bool quick_wants(int argc, char **argv)
 {
         for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
-                if (strcmp(argv[i], "--rootfs") == 0 || str_has_prefix(argv[i], "--rootfs="))
+                if (strcmp(argv[i], "--rootfs") == 0 || str_has_prefix(argv[i], "--rootfs=") ||
+                    strcmp(argv[i], "-rootfs") == 0 || str_has_prefix(argv[i], "-rootfs="))
                         return true;
         return false;
+}
+
+bool quick_help(int argc, char **argv)
+{
+        bool spec = argc > 0 && strcmp(argv[0], "spec") == 0;
+        int i;
+        for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+                if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+                        break;
+        if (i >= argc || strcmp(argv[i], "--") == 0)
+                return false;
+        printf("usage: contain %s --rootfs DIR [options] -- CMD [ARG...]\n\n"
+               "%s\n\n"
+               "Options:\n"
+               "  --rootfs DIR              the container's root filesystem (required)\n"
+               "  --hostname NAME           its hostname\n"
+               "  -m, --memory SIZE         memory limit (64M, 1G; swap included)\n"
+               "  --cpu QUOTA               cpu time per 100000 us period (50000 = half a CPU)\n"
+               "  --cpus N                  the same as a number of CPUs (0.5)\n"
+               "  --pids N                  at most N processes\n"
+               "  -e, --env K=V             an environment variable (K alone: the value here)\n"
+               "  -v, --volume HOST:DIR[:ro] bind HOST at DIR inside, read-only with :ro\n"
+               "  --overlay                 write to an overlay over DIR, which stays untouched\n"
+               "  --read-only               a read-only root\n"
+               "  --net none|host|veth      own netns with lo (default), the host's, or plus a\n"
+               "                            veth pair contain-ID 10.88.x.y/30 <-> eth0\n"
+               "  -u, --user UID[:GID]      run the command as UID (GID, default 0)\n"
+               "  -w, --workdir DIR         its working directory\n"
+               "  --name ID                 the container id (default: 7 random hex digits)\n"
+               "  -q, --quiet               no progress lines\n"
+               "  --keep                    keep the stopped container and the overlay changes\n"
+               "%s",
+               spec ? "spec" : "run",
+               spec ? "Write the config.json that `contain run --rootfs` would run (overlay and veth\n"
+                      "are done around the container and cannot be written)."
+                    : "Run CMD in a container made from flags alone, no bundle needed; one progress\n"
+                      "line per step on stderr, a usage report at the end, the command's exit status.",
+               spec ? "  -b, --bundle DIR          where config.json goes (default: here)\n" : "");
+        return true;
 }
 
 static char *random_id(void)
@@ -420,6 +461,8 @@ int quick_spec(const struct cli_globals *g, int argc, char **argv)
         cleanup_error struct error *err = NULL;
         struct quick_opts o;
 
+        if (quick_help(argc, argv))
+                return 0;
         if (quick_build_spec(argc, argv, &s, &o, &err) < 0)
                 return cli_usage_error("spec", "%s", err->msg);
         if (o.overlay)
