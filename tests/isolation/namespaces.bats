@@ -83,3 +83,29 @@ teardown() {
         [ "$(echo ${lines[2]})" = "0 100000 65536" ]
         [ "$(stat -c %u:%g "$TEST_DIR/share/made-inside")" = "100000:100000" ]
 }
+
+@test "time namespace offsets: boottime moved by a year" {
+        update_config '.linux.namespaces += [{"type":"time"}] | .linux.timeOffsets = {"boottime":{"secs":31536000,"nanosecs":0},"monotonic":{"secs":86400,"nanosecs":0}}'
+        set_args /bin/sh -c 'readlink /proc/self/ns/time; cut -d. -f1 /proc/uptime'
+        run contain run -b "$BUNDLE" "$(new_id)"
+        [ "$status" -eq 0 ]
+        [ "${lines[0]}" != "$(readlink /proc/self/ns/time)" ]
+        [ "${lines[1]}" -ge 31536000 ]
+}
+
+@test "--no-pivot: move + chroot gives the same root" {
+        set_args /bin/sh -c 'ls /; cat /proc/1/cmdline >/dev/null && echo proc-ok'
+        run contain run --no-pivot -b "$BUNDLE" "$(new_id)"
+        [ "$status" -eq 0 ]
+        [[ "$output" == *linuxrc* ]]
+        [[ "$output" == *proc-ok* ]]
+}
+
+@test "rootfsPropagation and mount propagation options are applied" {
+        update_config '.linux.rootfsPropagation = "rprivate" | .mounts += [{"destination":"/mnt/sh","type":"tmpfs","source":"tmpfs","options":["rshared"]}]'
+        set_args /bin/sh -c 'awk "\$5 == \"/\" || \$5 == \"/mnt/sh\" {print \$5, \$7}" /proc/self/mountinfo'
+        run contain run -b "$BUNDLE" "$(new_id)"
+        echo "$output"
+        [ "$status" -eq 0 ]
+        [[ "$output" == *"/mnt/sh shared:"* ]]
+}
