@@ -47,7 +47,7 @@ int quick_overlay_setup(const char *lower, const char *id, struct quick_overlay 
 
         /* overlayfs splits its options on ',' and lowerdir on ':' */
         if (strpbrk(lower, ",:\\"))
-                return error_make(err, EINVAL, "--overlay: the rootfs path %s has a ',', ':' or '\\' overlayfs cannot take", lower);
+                return error_make(err, 0, "--overlay: the rootfs path %s has a ',', ':' or '\\' overlayfs cannot take", lower);
         if (unshare(CLONE_NEWNS) < 0)
                 return error_make(err, errno, "--overlay: create a private mount namespace");
         /* slave: host mounts still reach us, ours never reach the host */

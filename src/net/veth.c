@@ -73,7 +73,11 @@ static int create_pair(struct nl_sock *sk, const char *host_ifname, int netns_fd
         nl_nest_end(&m, peer);
         nl_nest_end(&m, data);
         nl_nest_end(&m, linkinfo);
-        return nl_request(sk, &m, NULL, 0, err);
+        if (nl_request(sk, &m, NULL, 0, err) == 0)
+                return 0;
+        if ((*err)->errnum == EEXIST)
+                error_wrap(err, "interface %s is taken (by a running container with the same name?)", host_ifname);
+        return -1;
 }
 
 static int add_addr(struct nl_sock *sk, int index, const char *ifname, uint32_t addr, uint32_t subnet,
