@@ -51,8 +51,8 @@ int cmd_run(const struct cli_globals *g, int argc, char **argv)
                 { "help", no_argument, NULL, 'h' },
                 { 0 },
         };
-        if (wants_quick_mode(argc, argv))   /* TODO(engine): quick_run() once src/cli/quick.c is built */
-                return cli_usage_error("run", "--rootfs: the quick mode is not built yet");
+        if (wants_quick_mode(argc, argv))
+                return quick_run(g, argc, argv);
 
         struct container_opts o = { .root = g->root, .cgroup_manager = g->cgroup_manager };
         const char *bundle = ".";

@@ -1,0 +1,56 @@
+#!/usr/bin/env bats
+# exec joins a running container: its namespaces, cgroup and settings; exit codes pass through.
+
+load ../helpers
+
+setup() { common_setup; }
+teardown() { common_teardown; }
+
+start_container() {
+        set_args /bin/sleep 100
+        update_config '.hostname = "exec-host"'
+        ID=$(new_id)
+        contain create --bundle "$BUNDLE" "$ID"
+        contain start "$ID"
+}
+
+@test "exec runs in the container's namespaces and returns the exit code" {
+        start_container
+        run contain exec "$ID" /bin/hostname
+        [ "$status" -eq 0 ]
+        [ "$output" = exec-host ]
+        run contain exec "$ID" /bin/sh -c 'exit 5'
+        [ "$status" -eq 5 ]
+        # pid 1 of the container is its sleep
+        run contain exec "$ID" /bin/cat /proc/1/comm
+        [ "$output" = sleep ]
+        pid=$(state_field "$ID" pid)
+        [ "$(readlink /proc/$pid/ns/mnt)" != "$(readlink /proc/self/ns/mnt)" ]
+}
+
+@test "exec takes --env, --cwd and --user" {
+        chmod 755 "$BUNDLE/rootfs"     # uid 1000 must be able to walk /
+        start_container
+        run contain exec --env FOO=bar --cwd /tmp --user 1000:1000 "$ID" /bin/sh -c 'echo $FOO $(pwd) $(id -u):$(id -g)'
+        [ "$status" -eq 0 ]
+        [ "$output" = "bar /tmp 1000:1000" ]
+}
+
+@test "exec --process FILE --detach writes the pid file and returns" {
+        start_container
+        jq -n '{args: ["/bin/sleep", "50"], cwd: "/", env: ["PATH=/bin"], user: {uid: 0, gid: 0}}' > "$TEST_DIR/process.json"
+        contain exec --process "$TEST_DIR/process.json" --detach --pid-file "$TEST_DIR/exec.pid" "$ID"
+        p=$(cat "$TEST_DIR/exec.pid")
+        [ "$(wc -l < "$TEST_DIR/exec.pid")" -eq 0 ]
+        kill -0 "$p"
+        [ "$(cat /proc/$p/comm)" = sleep ]
+        run contain ps --format json "$ID"
+        echo "$output" | jq -e --argjson p "$p" 'index($p) != null'
+}
+
+@test "exec of a missing executable exits 255" {
+        start_container
+        run contain exec "$ID" /bin/nope
+        [ "$status" -eq 255 ]
+        [[ "$output" == *'exec: "/bin/nope": no such file or directory'* ]]
+}

@@ -1,0 +1,99 @@
+#!/usr/bin/env bats
+# Hooks run at the points the runtime-spec names, in order, with the state on stdin; a failing
+# prestart aborts create; a runtime killed during a hook leaves nothing after delete --force.
+
+load ../helpers
+
+setup() {
+        common_setup
+        HOOKS=$TEST_DIR/hooks
+        mkdir -p "$HOOKS"
+}
+teardown() { common_teardown; }
+
+# hook NAME SCRIPT: a /bin/sh hook running SCRIPT
+hook_json() {
+        jq -n --arg s "$2" '{path: "/bin/sh", args: ["sh", "-c", $s], env: ["PATH=/usr/sbin:/usr/bin:/sbin:/bin"]}'
+}
+
+add_hook() {
+        update_config ".hooks.$1 += [$(hook_json "$1" "$2")]"
+}
+
+@test "hooks run in order with the state on stdin" {
+        set_args /bin/sh -c 'echo process >> /hooks/order'
+        update_config '.mounts += [{"destination": "/hooks", "type": "bind", "source": "'"$HOOKS"'", "options": ["rbind", "rw"]}]'
+        for h in prestart createRuntime createContainer poststart poststop; do
+                add_hook "$h" "cat > $HOOKS/$h.json; echo $h >> $HOOKS/order"
+        done
+        # startContainer runs inside the container, after pivot_root
+        add_hook startContainer 'cat > /hooks/startContainer.json; echo startContainer >> /hooks/order'
+        id=$(new_id)
+        contain create --bundle "$BUNDLE" "$id"
+        [ "$(cat "$HOOKS/order" | tr '\n' ' ')" = "prestart createRuntime createContainer " ]
+        pid=$(state_field "$id" pid)
+        contain start "$id"
+        wait_for_status "$id" 5 stopped
+        contain delete "$id"
+        [ "$(cat "$HOOKS/order" | tr '\n' ' ')" = "prestart createRuntime createContainer startContainer process poststart poststop " ] ||
+        [ "$(cat "$HOOKS/order" | tr '\n' ' ')" = "prestart createRuntime createContainer startContainer poststart process poststop " ]
+        for h in prestart createRuntime createContainer startContainer poststart poststop; do
+                jq -e --arg id "$id" --arg b "$BUNDLE" --argjson pid "$pid" \
+                        '.id == $id and .bundle == $b and .pid == $pid and .ociVersion != null' "$HOOKS/$h.json"
+        done
+        [ "$(jq -r .status "$HOOKS/prestart.json")" = creating ]
+        [ "$(jq -r .status "$HOOKS/poststart.json")" = running ]
+        [ "$(jq -r .status "$HOOKS/poststop.json")" = stopped ]
+}
+
+@test "a failing prestart hook aborts create and leaves nothing" {
+        set_args /bin/sleep 100
+        add_hook prestart 'echo hook-says-no >&2; exit 1'
+        id=$(new_id)
+        run contain create --bundle "$BUNDLE" "$id"
+        [ "$status" -eq 1 ]
+        [[ "$output" == *prestart*hook-says-no* ]]
+        [ -z "$(ls -A "$ROOT")" ]
+        [ -z "$(find /sys/fs/cgroup -maxdepth 4 -type d -name "$id" 2>/dev/null)" ]
+}
+
+@test "a hook that overruns its timeout is killed and fails create" {
+        set_args /bin/sleep 100
+        update_config ".hooks.createRuntime = [$(hook_json x 'exec sleep 30') + {timeout: 1}]"
+        id=$(new_id)
+        run contain create --bundle "$BUNDLE" "$id"
+        [ "$status" -eq 1 ]
+        [[ "$output" == *"timed out"* ]]
+        [ -z "$(ls -A "$ROOT")" ]
+}
+
+@test "a failing poststart hook is only a warning" {
+        set_args /bin/sleep 100
+        add_hook poststart 'exit 1'
+        id=$(new_id)
+        contain create --bundle "$BUNDLE" "$id"
+        run contain start "$id"
+        [ "$status" -eq 0 ]
+        [[ "$output" == *warning*poststart* ]]
+        [ "$(state_field "$id" status)" = running ]
+}
+
+@test "the runtime killed during a createRuntime hook: delete --force leaves nothing" {
+        set_args /bin/sleep 100
+        add_hook createRuntime "echo \$\$ > $HOOKS/hook.pid; exec sleep 100"
+        id=$(new_id)
+        contain create --bundle "$BUNDLE" "$id" & cpid=$!
+        for i in $(seq 100); do [ -s "$HOOKS/hook.pid" ] && break; sleep 0.1; done
+        [ -s "$HOOKS/hook.pid" ]
+        init=$(jq -r .pid "$ROOT/$id/state.json")
+        [ "$init" -gt 0 ]
+        kill -9 "$cpid"
+        wait "$cpid" || true
+        contain delete --force "$id"
+        [ ! -e "$ROOT/$id" ]
+        for i in $(seq 50); do kill -0 "$(cat "$HOOKS/hook.pid")" 2>/dev/null || break; sleep 0.1; done
+        ! kill -0 "$(cat "$HOOKS/hook.pid")" 2>/dev/null
+        ! kill -0 "$init" 2>/dev/null
+        [ -z "$(find /sys/fs/cgroup -maxdepth 4 -type d -name "$id" 2>/dev/null)" ]
+        ! grep -q " $BUNDLE/rootfs" /proc/self/mountinfo
+}

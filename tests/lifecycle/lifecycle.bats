@@ -1,0 +1,213 @@
+#!/usr/bin/env bats
+# The OCI lifecycle as tools drive it: create -> start -> kill -> delete, with the status
+# `state` computes from the real process at each step, run's exit codes, pid files, list.
+
+load ../helpers
+
+setup() { common_setup; }
+teardown() { common_teardown; }
+
+@test "create, start, kill and delete walk through created, running, stopped" {
+        set_args /bin/sh -c 'touch /ran; exec sleep 100'
+        id=$(new_id)
+        contain create --bundle "$BUNDLE" "$id"
+        [ "$(state_field "$id" status)" = created ]
+        pid=$(state_field "$id" pid)
+        [ "$pid" -gt 0 ]
+        [ -d "/proc/$pid" ]
+        # the init waits: the user command has not run
+        [ ! -e "$BUNDLE/rootfs/ran" ]
+
+        contain start "$id"
+        [ "$(state_field "$id" status)" = running ]
+        for i in $(seq 50); do [ -e "$BUNDLE/rootfs/ran" ] && break; sleep 0.1; done
+        [ -e "$BUNDLE/rootfs/ran" ]
+
+        contain kill "$id" KILL
+        wait_for_status "$id" 5 stopped
+        [ "$(state_field "$id" pid)" = 0 ]
+        contain delete "$id"
+        run contain state "$id"
+        [ "$status" -ne 0 ]
+        [[ "$output" == *"container \"$id\" does not exist"* ]]
+        [ ! -e "$ROOT/$id" ]
+}
+
+@test "state prints the OCI state document" {
+        set_args /bin/sleep 100
+        update_config '.annotations = {"org.example.key": "value"}'
+        id=$(new_id)
+        contain create --bundle "$BUNDLE" "$id"
+        run contain state "$id"
+        [ "$status" -eq 0 ]
+        echo "$output" | jq -e --arg id "$id" --arg b "$BUNDLE" '
+                .ociVersion != null and .id == $id and .status == "created" and .pid > 0 and
+                .bundle == $b and .annotations["org.example.key"] == "value" and
+                .owner == "root" and (.created | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z$"))'
+}
+
+@test "run returns the exit code of the process" {
+        set_args /bin/true
+        run contain run --bundle "$BUNDLE" "$(new_id a)"
+        [ "$status" -eq 0 ]
+        set_args /bin/sh -c 'exit 3'
+        run contain run --bundle "$BUNDLE" "$(new_id b)"
+        [ "$status" -eq 3 ]
+        # (the init of a pid namespace cannot SIGKILL itself: no pid namespace here)
+        set_args /bin/sh -c 'kill -9 $$'
+        update_config 'del(.linux.namespaces[] | select(.type == "pid"))'
+        run contain run --bundle "$BUNDLE" "$(new_id c)"
+        [ "$status" -eq 137 ]
+        # run deletes what it created
+        [ -z "$(ls "$ROOT")" ]
+}
+
+@test "run passes stdout and stderr through" {
+        set_args /bin/sh -c 'echo to-stdout; echo to-stderr >&2'
+        contain run --bundle "$BUNDLE" "$(new_id)" >"$TEST_DIR/out" 2>"$TEST_DIR/err"
+        [ "$(cat "$TEST_DIR/out")" = to-stdout ]
+        [ "$(cat "$TEST_DIR/err")" = to-stderr ]
+}
+
+@test "the pid file holds the init pid without a trailing newline" {
+        set_args /bin/sleep 100
+        id=$(new_id)
+        contain create --bundle "$BUNDLE" --pid-file "$TEST_DIR/pid" "$id"
+        [ "$(cat "$TEST_DIR/pid")" = "$(state_field "$id" pid)" ]
+        [ "$(wc -l < "$TEST_DIR/pid")" -eq 0 ]
+}
+
+@test "list shows every container with its status" {
+        set_args /bin/sleep 100
+        a=$(new_id a) b=$(new_id b) c=$(new_id c)
+        contain create --bundle "$BUNDLE" "$a"
+        contain create --bundle "$BUNDLE" "$b"
+        contain start "$b"
+        set_args /bin/true
+        contain create --bundle "$BUNDLE" "$c"
+        contain start "$c"
+        wait_for_status "$c" 5 stopped
+        run contain list --format json
+        [ "$status" -eq 0 ]
+        [ "$(echo "$output" | jq -r --arg i "$a" '.[] | select(.id == $i) | .status')" = created ]
+        [ "$(echo "$output" | jq -r --arg i "$b" '.[] | select(.id == $i) | .status')" = running ]
+        [ "$(echo "$output" | jq -r --arg i "$c" '.[] | select(.id == $i) | .status')" = stopped ]
+        run contain list
+        [ "$status" -eq 0 ]
+        [[ "$output" == *ID*STATUS* ]]
+        echo "$output" | grep -E "^$b +[0-9]+ +running"
+        run contain list -q
+        [ "$(echo "$output" | sort | tr '\n' ' ')" = "$(printf '%s\n' "$a" "$b" "$c" | sort | tr '\n' ' ')" ]
+}
+
+@test "--root keeps containers apart" {
+        set_args /bin/sleep 100
+        id=$(new_id)
+        contain create --bundle "$BUNDLE" "$id"
+        other=$TEST_DIR/other-root
+        run "$CONTAIN" --root "$other" list -q
+        [ "$status" -eq 0 ]
+        [ -z "$output" ]
+        run "$CONTAIN" --root "$other" state "$id"
+        [ "$status" -ne 0 ]
+        [[ "$output" == *"does not exist"* ]]
+        [ "$(state_field "$id" status)" = created ]
+}
+
+@test "start refuses a container that is not created" {
+        set_args /bin/sleep 100
+        id=$(new_id)
+        contain create --bundle "$BUNDLE" "$id"
+        contain start "$id"
+        run contain start "$id"
+        [ "$status" -ne 0 ]
+        [[ "$output" == *"already running"* ]]
+        run contain start nope-$$
+        [ "$status" -ne 0 ]
+        [[ "$output" == *"container \"nope-$$\" does not exist"* ]]
+}
+
+@test "kill takes a number, a name or SIGNAME; kill of a stopped container fails, --all does not" {
+        set_args /bin/sh -c 'trap "exit 7" USR1; while :; do sleep 0.1; done'
+        id=$(new_id)
+        contain create --bundle "$BUNDLE" "$id"
+        contain start "$id"
+        contain kill "$id" SIGUSR1
+        wait_for_status "$id" 5 stopped
+        run contain kill "$id" 9
+        [ "$status" -eq 1 ]
+        [[ "$output" == *"container not running"* ]]
+        run contain kill --all "$id" KILL
+        [ "$status" -eq 0 ]
+        run contain kill "$id" NOTASIGNAL
+        [ "$status" -ne 0 ]
+        [[ "$output" == *"invalid signal"* ]]
+}
+
+@test "kill sends SIGTERM by default" {
+        set_args /bin/sh -c 'trap "exit 0" TERM; while :; do sleep 0.1; done'
+        id=$(new_id)
+        contain create --bundle "$BUNDLE" "$id"
+        contain start "$id"
+        sleep 0.3
+        contain kill "$id"
+        wait_for_status "$id" 5 stopped
+}
+
+@test "delete refuses a running container and changes nothing; --force removes it" {
+        set_args /bin/sleep 100
+        id=$(new_id)
+        contain create --bundle "$BUNDLE" "$id"
+        contain start "$id"
+        pid=$(state_field "$id" pid)
+        run contain delete "$id"
+        [ "$status" -ne 0 ]
+        [[ "$output" == *"not stopped"* ]]
+        [ "$(state_field "$id" status)" = running ]
+        contain delete --force "$id"
+        [ ! -e "$ROOT/$id" ]
+        ! kill -0 "$pid" 2>/dev/null
+        [ -z "$(find /sys/fs/cgroup -maxdepth 4 -type d -name "$id" 2>/dev/null)" ]
+}
+
+@test "delete --force of an unknown id succeeds, delete without it fails" {
+        run contain delete --force "unknown-$$"
+        [ "$status" -eq 0 ]
+        run contain delete "unknown-$$"
+        [ "$status" -eq 1 ]
+        [[ "$output" == *"container \"unknown-$$\" does not exist"* ]]
+}
+
+@test "a created container can be deleted with --force" {
+        set_args /bin/sleep 100
+        id=$(new_id)
+        contain create --bundle "$BUNDLE" "$id"
+        pid=$(state_field "$id" pid)
+        contain delete --force "$id"
+        ! kill -0 "$pid" 2>/dev/null
+        [ ! -e "$ROOT/$id" ]
+}
+
+@test "ps lists the host pids of the container" {
+        set_args /bin/sleep 100
+        id=$(new_id)
+        contain create --bundle "$BUNDLE" "$id"
+        contain start "$id"
+        pid=$(state_field "$id" pid)
+        run contain ps --format json "$id"
+        [ "$status" -eq 0 ]
+        echo "$output" | jq -e --argjson p "$pid" 'index($p) != null'
+}
+
+@test "the commands that return at once leave nobody holding their stdout" {
+        set_args /bin/sleep 100
+        id=$(new_id)
+        # $(...) reads to EOF: it would hang if a process kept our pipe (create's stdio is
+        # the container's, by design)
+        contain create --bundle "$BUNDLE" "$id" >/dev/null 2>&1
+        out=$(contain start "$id" 2>&1)
+        out=$(contain state "$id" 2>&1)
+        out=$(contain kill "$id" KILL 2>&1)
+        wait_for_status "$id" 5 stopped
+        out=$(contain delete "$id" 2>&1)
+}

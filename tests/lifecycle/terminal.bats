@@ -1,0 +1,51 @@
+#!/usr/bin/env bats
+# Terminals: a pty from the container's devpts reaches a --console-socket receiver, and what is
+# typed into it reaches the shell in the container.
+
+load ../helpers
+
+setup_file() {
+        RECVTTY=$BATS_FILE_TMPDIR/recvtty
+        cc -Wall -o "$RECVTTY" "$BATS_TEST_DIRNAME/recvtty.c"
+        export RECVTTY
+}
+setup() { common_setup; }
+teardown() { common_teardown; }
+
+start_receiver() {
+        SOCK=$TEST_DIR/console.sock
+        "$RECVTTY" "$SOCK" "$1" >"$TEST_DIR/tty.out" 2>"$TEST_DIR/tty.err" & RECV=$!
+        for i in $(seq 50); do [ -S "$SOCK" ] && break; sleep 0.05; done
+        [ -S "$SOCK" ]
+}
+
+@test "the console socket gets a pty master and typed input reaches the shell" {
+        update_config '.process.terminal = true | .process.args = ["/bin/sh"]'
+        start_receiver 'echo hi-$((40+2)); tty; exit\n'
+        id=$(new_id)
+        contain create --bundle "$BUNDLE" --console-socket "$SOCK" "$id"
+        contain start "$id"
+        wait "$RECV"
+        cat "$TEST_DIR/tty.out"
+        grep -q "hi-42" "$TEST_DIR/tty.out"
+        grep -q "/dev/pts/" "$TEST_DIR/tty.out"
+        wait_for_status "$id" 5 stopped
+}
+
+@test "terminal without a console socket fails create clearly" {
+        update_config '.process.terminal = true'
+        run contain create --bundle "$BUNDLE" "$(new_id)"
+        [ "$status" -eq 1 ]
+        [[ "$output" == *"console-socket"* ]]
+        [ -z "$(ls -A "$ROOT")" ]
+}
+
+@test "the console size from the config is set on the pty" {
+        update_config '.process.terminal = true | .process.consoleSize = {"height": 33, "width": 111} | .process.args = ["/bin/stty", "size"]'
+        start_receiver ''
+        id=$(new_id)
+        contain create --bundle "$BUNDLE" --console-socket "$SOCK" "$id"
+        contain start "$id"
+        wait "$RECV"
+        grep -q "33 111" "$TEST_DIR/tty.out"
+}
