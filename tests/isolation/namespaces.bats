@@ -75,9 +75,13 @@ teardown() {
         # the mapped root must be able to reach and use its rootfs
         chmod 755 "$TEST_DIR" "$BUNDLE"
         chown -R 100000:100000 "$BUNDLE/rootfs"
-        set_args /bin/sh -c 'id -u; id -g; touch /share/made-inside; cat /proc/self/uid_map'
+        set_args /bin/sh -c 'id -u; id -g; touch /share/made-inside; cat /proc/self/uid_map; stat -c "%t:%T" /dev/null; echo x > /dev/null && echo null-ok'
         run contain run -b "$BUNDLE" "$(new_id)"
+        echo "$output"
         [ "$status" -eq 0 ]
+        # no mknod in a user namespace: the host's nodes are bound in
+        [ "${lines[3]}" = "1:3" ]
+        [ "${lines[4]}" = "null-ok" ]
         [ "${lines[0]}" = "0" ]
         [ "${lines[1]}" = "0" ]
         [ "$(echo ${lines[2]})" = "0 100000 65536" ]

@@ -133,6 +133,17 @@ status_field() {
         [ "${lines[3]}" = "made" ]
 }
 
+@test "podman's caps and seccomp profile without noNewPrivileges (filter installed before caps drop)" {
+        fixture=/work/shared/fixtures/clients/podman-config.json
+        [ -f "$fixture" ] || skip "no podman fixture"
+        update_config ".linux.seccomp = $(jq -c .linux.seccomp "$fixture") | .process.capabilities = $(jq -c .process.capabilities "$fixture") | .process.noNewPrivileges = false"
+        set_args /bin/sh -c 'grep -E "^(Seccomp|NoNewPrivs):" /proc/self/status'
+        run contain run -b "$BUNDLE" "$(new_id)"
+        echo "$output"
+        [ "$status" -eq 0 ]
+        [ "$(echo $output)" = "NoNewPrivs: 0 Seccomp: 2" ]
+}
+
 @test "rlimits are visible in /proc/self/limits; raising a hard limit fails clearly" {
         update_config '.process.rlimits = [{"type":"RLIMIT_NOFILE","soft":100,"hard":1024}]'
         set_args /bin/sh -c 'grep "Max open files" /proc/self/limits'
