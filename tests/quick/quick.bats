@@ -17,8 +17,14 @@ setup() {
 }
 
 teardown() {
+        # a failed test may leave a `contain run` in the background: kill its container and let
+        # it clean up after itself (veth, overlay) before the rest goes
+        local id
+        for id in $(ls "$ROOT" 2>/dev/null); do
+                "$CONTAIN" --root "$ROOT" kill "$id" KILL >/dev/null 2>&1
+        done
+        wait
         if [ -n "$NETNS" ]; then
-                # the netns (and any veth in it) goes with the test
                 ip netns pids "$NETNS" 2>/dev/null | xargs -r kill -9 2>/dev/null
                 ip netns del "$NETNS" 2>/dev/null
         fi
