@@ -56,11 +56,11 @@ setup() {
 
 teardown() {
 	[ -n "${CL:-}" ] || return 0
-	tty_stop
-	remove_all_containers
 	clients_record
 	echo "runtime calls of this test:" >&2
 	clients_calls_since "$N0" >&2
+	tty_stop
+	remove_all_containers
 }
 
 # ctr on this file's daemon and namespace
@@ -166,12 +166,12 @@ task_pid() {
 
 @test "ctr run -t: a tty, prompt, commands, exit" {
 	tty_start tt "ctr -a '$CL/c.sock' -n '$NS' run -t --rm --runc-binary '$WRAPPER' --runc-root '$CL/rr' localhost/bb:latest t7 sh"
-	clients_wait 300 tty_has tt '/ #'
+	clients_wait 600 tty_has tt '/ #'
 	tty_type tt 'echo $((6*7)); tty'
 	clients_wait 100 tty_has tt '^42'
 	tty_has tt '^/dev/pts/0'
 	tty_type tt 'exit 5'
-	clients_wait 300 tty_dead tt
+	clients_wait 600 tty_dead tt
 	[ "$(tty_status tt)" = 5 ]
 	clients_calls_since "$N0" | grep -q -- " create --bundle .* --console-socket .* t7$"
 }

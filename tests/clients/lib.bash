@@ -85,7 +85,7 @@ clients_residue_snapshot() {
 clients_residue_check() {
 	local new
 	new=$(clients_host_objects | sort -u | comm -13 "$CL/objects.before" - |
-		grep -E "$CL|$TOKEN|libpod|conmon|^netns (netns|cni)-|^link veth[0-9a-f]{8}$|^mount /run/netns/|^iptables " || true)
+		grep -E "$CL|$TOKEN|libpod|conmon|^netns (netns|cni)-|^link veth[0-9a-f]{8}$|^mount /run/netns/(netns|cni)-|^iptables " || true)
 	if [ -n "$new" ]; then
 		echo "residue left on the host by the $1 suite:" >&2
 		echo "$new" >&2

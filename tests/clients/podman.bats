@@ -26,7 +26,8 @@ setup_file() {
 	clients_template cni.conflist.in "$CL/cni/$NET.conflist" NET="$NET" BRIDGE="${TOKEN}br" SUBNET="$SUBNET"
 	export CONTAINERS_CONF=$CL/containers.conf CONTAINERS_STORAGE_CONF=$CL/storage.conf TMPDIR=$CL/tmp
 	export NET SUBNET
-	podman import --change 'CMD ["/bin/sh"]' "$CL/rootfs.tar" localhost/bb:latest >/dev/null
+	podman import --change 'CMD ["/bin/sh"]' "$CL/rootfs.tar" localhost/bb:latest >"$CL/import.log" 2>&1 ||
+		{ cat "$CL/import.log" >&2; return 1; }
 }
 
 teardown_file() {
@@ -53,12 +54,12 @@ setup() {
 
 teardown() {
 	[ -n "${CL:-}" ] || return 0
-	tty_stop
-	podman pod rm -a -f -t 0 >/dev/null 2>&1
-	podman rm -a -f -t 0 >/dev/null 2>&1
 	clients_record
 	echo "runtime calls of this test:" >&2
 	clients_calls_since "$N0" >&2
+	tty_stop
+	podman pod rm -a -f -t 0 >/dev/null 2>&1
+	podman rm -a -f -t 0 >/dev/null 2>&1
 }
 
 # Every container goes under a cgroup parent of this run, so teardown_file can remove them all
@@ -142,13 +143,13 @@ status_of() {
 
 @test "podman run -it through a real pty: prompt, commands, exit" {
 	tty_start it "podman run -it --rm --cgroup-parent=/$TOKEN bb sh"
-	clients_wait 300 tty_has it '/ #'
+	clients_wait 600 tty_has it '/ #'
 	tty_type it 'echo $((6*7)); tty; stty size'
 	clients_wait 100 tty_has it '^42'
 	tty_has it '^/dev/pts/0'
 	tty_has it '^40 120'
 	tty_type it 'exit 5'
-	clients_wait 300 tty_dead it
+	clients_wait 600 tty_dead it
 	[ "$(tty_status it)" = 5 ]
 	clients_calls_since "$N0" | grep -q -- "--console-socket"
 }
@@ -156,12 +157,12 @@ status_of() {
 @test "podman exec -it through a real pty" {
 	prun -d --name ei bb sleep 1000
 	tty_start ei "podman exec -it ei sh"
-	clients_wait 300 tty_has ei '/ #'
+	clients_wait 600 tty_has ei '/ #'
 	tty_type ei 'echo $((7*6))-exec; tty'
 	clients_wait 100 tty_has ei '^42-exec'
 	tty_has ei '^/dev/pts/'
 	tty_type ei 'exit 6'
-	clients_wait 300 tty_dead ei
+	clients_wait 600 tty_dead ei
 	[ "$(tty_status ei)" = 6 ]
 	[ "$(status_of ei)" = running ]
 }

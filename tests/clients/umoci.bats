@@ -38,23 +38,23 @@ setup() {
 
 teardown() {
 	[ -n "${CL:-}" ] || return 0
-	tty_stop
-	"$RUNTIME" --root "$CL/root" delete --force "$ID" >/dev/null 2>&1
 	clients_record
 	echo "runtime calls of this test:" >&2
 	clients_calls_since "$N0" >&2
+	tty_stop
+	"$RUNTIME" --root "$CL/root" delete --force "$ID" >/dev/null 2>&1
 }
 
 @test "umoci unpack bundle runs unmodified with RUNTIME run --bundle" {
 	umoci unpack --image "$CL/layout:latest" "$CL/b$BATS_TEST_NUMBER" >/dev/null
 	[ "$(jq -r .process.terminal "$CL/b$BATS_TEST_NUMBER/config.json")" = true ]
 	tty_start u "'$WRAPPER' --root '$CL/root' run --bundle '$CL/b$BATS_TEST_NUMBER' $ID"
-	clients_wait 300 tty_has u '/ #'
+	clients_wait 600 tty_has u '/ #'
 	tty_type u 'hostname; id -u; echo $((6*7))'
 	clients_wait 100 tty_has u '^42'
 	tty_has u '^umoci-default'
 	tty_type u 'exit 4'
-	clients_wait 300 tty_dead u
+	clients_wait 600 tty_dead u
 	[ "$(tty_status u)" = 4 ]
 	# run deletes the container when its process exits
 	run "$RUNTIME" --root "$CL/root" state "$ID"
@@ -65,10 +65,10 @@ teardown() {
 	umoci unpack --rootless --image "$CL/layout:latest" "$CL/b$BATS_TEST_NUMBER" >/dev/null
 	jq -e '.linux.namespaces | map(.type) | index("user")' "$CL/b$BATS_TEST_NUMBER/config.json" >/dev/null
 	tty_start r "'$WRAPPER' --root '$CL/root' run --bundle '$CL/b$BATS_TEST_NUMBER' $ID"
-	clients_wait 300 eval 'tty_has r "/ #" || tty_dead r'
+	clients_wait 600 eval 'tty_has r "/ #" || tty_dead r'
 	if tty_has r '/ #'; then
 		tty_type r 'cat /proc/self/uid_map; exit 4'
-		clients_wait 300 tty_dead r
+		clients_wait 600 tty_dead r
 		[ "$(tty_status r)" = 4 ]
 		# the mapping umoci wrote: container root is host uid 0, one id
 		tty_screen r | grep -E -q '^ +0 +0 +1$'
