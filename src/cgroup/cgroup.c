@@ -154,18 +154,19 @@ static bool has_procs(const char *dir)
 }
 
 /* mkdir base/rel one component at a time, counting what we made, so destroy removes
- * exactly that (and not a pre-existing parent such as a systemd slice). */
-static int make_dirs(struct cg_hier *h, const char *base, const char *rel, bool cpuset, struct error **err)
+ * exactly that (and not a pre-existing parent such as a systemd slice).  *vanished is set
+ * when a parent disappeared under us: another container's delete removed it once empty. */
+static int make_dirs_once(struct cg_hier *h, const char *base, const char *rel, bool cpuset,
+                          bool *vanished, struct error **err)
 {
         cleanup_free char *path = xstrdup(base);
         cleanup_free char *copy = xstrdup(rel);
         char *save = NULL;
-        int depth = 0, total = 0;
+        int depth = 0, total = 1;
 
         for (const char *p = rel; *p; p++)
                 total += *p == '/';
-        total++;
-        h->dir = xasprintf("%s/%s", base, rel);
+        h->created = 0;
         for (char *c = strtok_r(copy, "/", &save); c; c = strtok_r(NULL, "/", &save)) {
                 char *n = xasprintf("%s/%s", path, c);
                 free(path);
@@ -176,19 +177,34 @@ static int make_dirs(struct cg_hier *h, const char *base, const char *rel, bool 
                                 h->created = total - depth + 1;
                         if (cpuset && cpuset_inherit(path, err) < 0)
                                 return error_wrap(err, "prepare cpuset cgroup");
+                } else if (errno == ENOENT && depth > 1 && h->created == 0) {
+                        *vanished = true;
+                        return error_make(err, errno, "create cgroup %s", path);
                 } else if (errno != EEXIST) {
                         return error_make(err, errno, "create cgroup %s", path);
                 } else if (depth == total) {
                         /* a leftover of a container that is gone: adopt it, refuse a live one */
                         if (has_procs(path))
                                 return error_make(err, EBUSY, "cgroup %s already exists and has processes", path);
-                        if (h->created == 0)
-                                h->created = 1;
+                        h->created = 1;
                         if (cpuset && cpuset_inherit(path, err) < 0)
                                 return error_wrap(err, "prepare cpuset cgroup");
                 }
         }
         return 0;
+}
+
+static int make_dirs(struct cg_hier *h, const char *base, const char *rel, bool cpuset, struct error **err)
+{
+        h->dir = xasprintf("%s/%s", base, rel);
+        for (int attempt = 0;; attempt++) {
+                bool vanished = false;
+                if (make_dirs_once(h, base, rel, cpuset, &vanished, err) == 0)
+                        return 0;
+                if (!vanished || attempt == 10)
+                        return -1;
+                error_freep(err);
+        }
 }
 
 static const char *const v2_wanted[] = { "cpuset", "cpu", "io", "memory", "hugetlb", "pids", "rdma", "misc" };
@@ -266,6 +282,13 @@ int cgroup_create(const struct spec *spec, const char *id, enum cgroup_manager m
         cg->path = xasprintf("/%s", rel);
         cg->pure_v2 = n == 1 && m[0].v2;
         int r = create_dirs(cg, m, n, rel, absolute, res, err);
+        /* the default parent ("contain/" below the runtime's cgroup) is the runtime's own:
+         * whoever deletes the last container removes it, whoever created it */
+        bool default_path = !spec->linux.cgroups_path || !*spec->linux.cgroups_path;
+        for (size_t i = 0; default_path && i < cg->n_h; i++)
+                if (cg->h[i].created == 1)
+                        cg->h[i].created = 2;
+        build_state(cg);
         cg_mounts_free(m, n);
         if (r == 0)
                 r = cg_apply(cg, res, true, spec->linux.devices, spec->linux.n_devices, err);

@@ -79,6 +79,15 @@ int cgroup_kill_all(const struct cgroup *cg, int sig, struct error **err)
                 if (cg->pure_v2)
                         return 0;       /* atomic, nothing can escape it */
         }
+        /* nothing left (the usual case after cgroup.kill): no need to freeze */
+        {
+                cleanup_free pid_t *pids = NULL;
+                size_t n = 0;
+                if (cgroup_pids(cg, &pids, &n, err) < 0)
+                        return -1;
+                if (n == 0)
+                        return 0;
+        }
         /* freeze first so that nothing forks past the loop; keep a paused container paused */
         bool was_frozen = false, froze = false;
         struct error *e = NULL;

@@ -116,24 +116,19 @@ static int stream(const struct cli_globals *g, const char *id, const struct cgro
 {
         struct cgroup_stats st;
         struct error *e = NULL;
-        uint64_t oom = 0, kills = 0;
-        if (cgroup_stats(cg, &st, &e) == 0) {
-                oom = st.memory_oom;
-                kills = st.memory_oom_kill;
-        }
+        /* v2 counts OOM situations ("oom") and the kills they made ("oom_kill"), v1 only kills:
+         * one event per step of the larger counter, whichever the kernel bumps first */
+        uint64_t seen = 0;
+        if (cgroup_stats(cg, &st, &e) == 0)
+                seen = st.memory_oom > st.memory_oom_kill ? st.memory_oom : st.memory_oom_kill;
         error_free(e);
         for (long since = 0;; since += POLL_MS) {
                 e = NULL;
                 bool done = stopped(g, id);
                 if (cgroup_stats(cg, &st, &e) == 0) {
-                        /* one event per OOM: "oom" counts them, "oom_kill" the kills they made */
-                        uint64_t now = st.memory_oom > oom ? st.memory_oom : oom;
-                        uint64_t now_k = st.memory_oom_kill > kills ? st.memory_oom_kill : kills;
-                        uint64_t events = now - oom > now_k - kills ? now - oom : now_k - kills;
-                        for (uint64_t i = 0; i < events; i++)
+                        uint64_t now = st.memory_oom > st.memory_oom_kill ? st.memory_oom : st.memory_oom_kill;
+                        for (; seen < now; seen++)
                                 print_oom(id);
-                        oom = now;
-                        kills = now_k;
                         if (since >= interval_ms) {
                                 print_stats(id, &st);
                                 since = 0;

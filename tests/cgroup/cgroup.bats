@@ -1,0 +1,226 @@
+#!/usr/bin/env bats
+# cgroup limits on this hybrid host (v1 memory/cpu/pids/cpuset/freezer hierarchies beside a
+# cgroup2 "unified" mount): values in the v1 files, OOM and fork limits that hold, pause,
+# update, events, ps, kill --all, and no cgroup left behind.  The pure v2 checks run in
+# tests/vm/.
+
+load ../helpers
+
+setup() {
+        common_setup
+        [ -d /sys/fs/cgroup/memory ] && [ -d /sys/fs/cgroup/pids ] || skip "not a hybrid/v1 host"
+        ID=$(new_id cg)
+}
+teardown() { common_teardown; }
+
+# limits PROCESS-ARGS...: 64M memory (no swap), 16 pids, cpu 50000/100000, shares 512
+limits() {
+        set_args "$@"
+        update_config '.linux.resources.memory = {"limit": 67108864, "swap": 67108864} |
+                       .linux.resources.pids = {"limit": 16} |
+                       .linux.resources.cpu = {"quota": 50000, "period": 100000, "shares": 512}'
+}
+
+# v1dir CONTROLLER PID: the cgroup directory of PID in a v1 hierarchy
+v1dir() {
+        local path
+        path=$(awk -F: -v c="$1" '{ n = split($2, a, ","); for (i = 1; i <= n; i++) if (a[i] == c) print $3 }' /proc/"$2"/cgroup)
+        echo "/sys/fs/cgroup/$1$path"
+}
+# every directory the container has: v1 hierarchies and the unified one
+all_dirs() {
+        local c
+        for c in memory pids cpu cpuacct cpuset freezer devices blkio; do v1dir $c "$1"; done
+        echo "/sys/fs/cgroup/unified$(sed -n 's/^0:://p' /proc/"$1"/cgroup)"
+}
+# no directory of the container's default path in any hierarchy
+no_dirs_named() {
+        local left
+        left=$(find /sys/fs/cgroup -mindepth 1 -maxdepth 6 -type d -name "$1" 2>/dev/null)
+        [ -z "$left" ] || { echo "left behind: $left" >&2; return 1; }
+}
+wait_for_output() {
+        local i
+        for i in $(seq 1 100); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done
+        echo "no '$2' in $1: $(cat "$1")" >&2; return 1
+}
+
+@test "v1 files hold the configured limits (memory, pids, cpu quota/period/shares, cpuset)" {
+        limits sleep 100
+        contain run -d --bundle "$BUNDLE" "$ID" </dev/null
+        pid=$(state_field "$ID" pid)
+        [ "$(cat "$(v1dir memory "$pid")/memory.limit_in_bytes")" = 67108864 ]
+        [ "$(cat "$(v1dir memory "$pid")/memory.memsw.limit_in_bytes")" = 67108864 ]
+        [ "$(cat "$(v1dir pids "$pid")/pids.max")" = 16 ]
+        [ "$(cat "$(v1dir cpu "$pid")/cpu.cfs_quota_us")" = 50000 ]
+        [ "$(cat "$(v1dir cpu "$pid")/cpu.cfs_period_us")" = 100000 ]
+        [ "$(cat "$(v1dir cpu "$pid")/cpu.shares")" = 512 ]
+        # v1 cpuset children start empty: the parent's cpus/mems are copied
+        [ "$(cat "$(v1dir cpuset "$pid")/cpuset.cpus")" = "$(cat /sys/fs/cgroup/cpuset/cpuset.cpus)" ]
+        # the default path is contain/<id> below the runtime's own cgroup in each hierarchy
+        [[ "$(v1dir memory "$pid")" == */contain/"$ID" ]]
+        [[ "$(sed -n 's/^0:://p' /proc/"$pid"/cgroup)" == */contain/"$ID" ]]
+}
+
+@test "a 200M allocation under a 64M limit is OOM-killed, and events --stats counts it" {
+        limits sh -c 'dd if=/dev/zero of=/dev/null bs=200M count=1; echo "dd_rc=$?"; exec sleep 100'
+        contain run -d --bundle "$BUNDLE" "$ID" >"$TEST_DIR/out" 2>&1 </dev/null
+        wait_for_output "$TEST_DIR/out" dd_rc
+        grep -q '^dd_rc=137$' "$TEST_DIR/out"
+        pid=$(state_field "$ID" pid)
+        grep -q '^oom_kill [1-9]' "$(v1dir memory "$pid")/memory.oom_control"
+        run contain events --stats "$ID"
+        [ "$status" -eq 0 ]
+        [ "$(jq -r .type <<<"$output")" = stats ]
+        [ "$(jq -r .data.memory.oomKill <<<"$output")" -ge 1 ]
+        [ "$(jq -r .data.memory.usage.limit <<<"$output")" = 67108864 ]
+        [ "$(jq -r .data.pids.limit <<<"$output")" = 16 ]
+}
+
+@test "a fork loop stops at pids.max 16 and the container survives" {
+        limits sh -c 'sh -c "i=0; while [ \$i -lt 40 ]; do sleep 100 & i=\$((i + 1)); done"; echo "inner_rc=$?"; exec sleep 100'
+        contain run -d --bundle "$BUNDLE" "$ID" >"$TEST_DIR/out" 2>&1 </dev/null
+        wait_for_output "$TEST_DIR/out" inner_rc
+        pid=$(state_field "$ID" pid)
+        grep -q "can't fork" "$TEST_DIR/out"
+        [ "$(cat "$(v1dir pids "$pid")/pids.current")" -le 16 ]
+        grep -q '^max [1-9]' "$(v1dir pids "$pid")/pids.events"
+        [ "$(state_field "$ID" status)" = running ]
+}
+
+@test "pause freezes (state paused, freezer FROZEN), resume thaws (running)" {
+        set_args sleep 100
+        contain run -d --bundle "$BUNDLE" "$ID" </dev/null
+        pid=$(state_field "$ID" pid)
+        contain pause "$ID"
+        [ "$(state_field "$ID" status)" = paused ]
+        [ "$(cat "$(v1dir freezer "$pid")/freezer.state")" = FROZEN ]
+        run contain pause "$ID"
+        [ "$status" -ne 0 ]
+        [[ "$output" == *"not running"* ]]
+        contain resume "$ID"
+        [ "$(state_field "$ID" status)" = running ]
+        [ "$(cat "$(v1dir freezer "$pid")/freezer.state")" = THAWED ]
+        run contain resume "$ID"
+        [ "$status" -ne 0 ]
+        [[ "$output" == *"not paused"* ]]
+}
+
+@test "update changes the limits of a running container (runc flags and -r)" {
+        limits sleep 100
+        contain run -d --bundle "$BUNDLE" "$ID" </dev/null
+        pid=$(state_field "$ID" pid)
+        contain update --memory 128M --memory-swap 128M --pids-limit 32 --cpu-quota 20000 --cpu-share 256 "$ID"
+        [ "$(cat "$(v1dir memory "$pid")/memory.limit_in_bytes")" = 134217728 ]
+        [ "$(cat "$(v1dir memory "$pid")/memory.memsw.limit_in_bytes")" = 134217728 ]
+        [ "$(cat "$(v1dir pids "$pid")/pids.max")" = 32 ]
+        [ "$(cat "$(v1dir cpu "$pid")/cpu.cfs_quota_us")" = 20000 ]
+        [ "$(cat "$(v1dir cpu "$pid")/cpu.shares")" = 256 ]
+        echo '{"memory": {"limit": 100663296, "swap": 100663296}, "pids": {"limit": 0}}' > "$TEST_DIR/res.json"
+        contain update -r "$TEST_DIR/res.json" "$ID"
+        [ "$(cat "$(v1dir memory "$pid")/memory.limit_in_bytes")" = 100663296 ]
+        [ "$(cat "$(v1dir pids "$pid")/pids.max")" = max ]
+        run contain update --memory lots "$ID"
+        [ "$status" -ne 0 ]
+        [[ "$output" == *"--memory"* ]]
+}
+
+@test "ps lists the container's pids and kill --all empties its cgroup" {
+        set_args sh -c 'sleep 100 & sleep 100 & echo ready; wait'
+        contain run -d --bundle "$BUNDLE" "$ID" >"$TEST_DIR/out" 2>&1 </dev/null
+        wait_for_output "$TEST_DIR/out" ready
+        pid=$(state_field "$ID" pid)
+        run contain ps --format json "$ID"
+        [ "$status" -eq 0 ]
+        [ "$(jq length <<<"$output")" -eq 3 ]
+        jq -e "index($pid) != null" <<<"$output"
+        diff <(jq -r '.[]' <<<"$output" | sort) <(sort "$(v1dir pids "$pid")/cgroup.procs")
+        procs=$(v1dir pids "$pid")/cgroup.procs
+        contain kill --all "$ID" KILL
+        for i in $(seq 1 50); do [ -z "$(cat "$procs" 2>/dev/null)" ] && break; sleep 0.1; done
+        [ -z "$(cat "$procs" 2>/dev/null)" ]
+}
+
+@test "after delete no cgroup directory is left in any hierarchy" {
+        limits sleep 100
+        contain run -d --bundle "$BUNDLE" "$ID" </dev/null
+        pid=$(state_field "$ID" pid)
+        dirs=$(all_dirs "$pid")
+        for d in $dirs; do [ -d "$d" ]; done
+        contain delete --force "$ID"
+        for d in $dirs; do [ ! -e "$d" ] || { echo "left: $d" >&2; false; }; done
+        no_dirs_named "$ID"
+}
+
+@test "a failed create leaves no cgroup behind (bad cpuset, bad rootfs)" {
+        update_config '.linux.resources.cpu = {"cpus": "63"}'
+        run contain create --bundle "$BUNDLE" "$ID"
+        [ "$status" -ne 0 ]
+        [[ "$output" == *"cpuset.cpus"* ]]
+        no_dirs_named "$ID"
+        update_config 'del(.linux.resources.cpu) | .root.path = "/nonexistent-rootfs"'
+        run contain create --bundle "$BUNDLE" "$ID"
+        [ "$status" -ne 0 ]
+        no_dirs_named "$ID"
+}
+
+@test "a unified key for a controller cgroup2 lacks here is an error naming the controller" {
+        update_config '.linux.resources.unified = {"memory.high": "1073741824"}'
+        run contain create --bundle "$BUNDLE" "$ID"
+        [ "$status" -ne 0 ]
+        [[ "$output" == *"memory controller"* ]]
+        no_dirs_named "$ID"
+        update_config '.linux.resources.unified = {"../memory.high": "1"}'
+        run contain create --bundle "$BUNDLE" "$ID"
+        [ "$status" -ne 0 ]
+        [[ "$output" == *"linux.resources.unified"* ]]
+}
+
+@test "cgroupsPath: absolute paths hang off each hierarchy's root; '..' is refused" {
+        top=contain-bats-$$
+        update_config ".linux.cgroupsPath = \"/$top/$ID\" | .process.args = [\"sleep\", \"100\"] |
+                       .linux.resources.pids = {\"limit\": 20}"
+        contain run -d --bundle "$BUNDLE" "$ID" </dev/null
+        [ "$(cat /sys/fs/cgroup/pids/$top/$ID/pids.max)" = 20 ]
+        [ -d /sys/fs/cgroup/memory/$top/$ID ]
+        contain delete --force "$ID"
+        [ ! -e /sys/fs/cgroup/pids/$top ]
+        [ ! -e /sys/fs/cgroup/memory/$top ]
+        update_config '.linux.cgroupsPath = "/a/../../escape"'
+        run contain create --bundle "$BUNDLE" "$ID"
+        [ "$status" -ne 0 ]
+        [[ "$output" == *"linux.cgroupsPath"* ]]
+}
+
+@test "--systemd-cgroup maps slice:prefix:name to slice/prefix-name.scope (no systemd here)" {
+        update_config ".linux.cgroupsPath = \"contain-bats-$$.slice:cb:$ID\" | .process.args = [\"sleep\", \"100\"]"
+        run "$CONTAIN" --root "$ROOT" --systemd-cgroup --debug run -d --bundle "$BUNDLE" "$ID" </dev/null
+        [ "$status" -eq 0 ]
+        [[ "$output" == *"systemd is not managing cgroups"* ]]
+        [ -d "/sys/fs/cgroup/pids/contain-bats-$$.slice/cb-$ID.scope" ]
+        "$CONTAIN" --root "$ROOT" delete --force "$ID"
+        [ ! -e "/sys/fs/cgroup/pids/contain-bats-$$.slice" ]
+}
+
+@test "--cgroup-manager=disabled runs without any cgroup" {
+        set_args sh -c 'echo ran'
+        run "$CONTAIN" --root "$ROOT" --cgroup-manager=disabled run --bundle "$BUNDLE" "$ID"
+        [ "$status" -eq 0 ]
+        [[ "$output" == *ran* ]]
+        no_dirs_named "$ID"
+}
+
+@test "events streams an OOM event and ends when the container stops" {
+        limits sh -c 'sleep 1; dd if=/dev/zero of=/dev/null bs=200M count=1; echo "dd_rc=$?"; exec sleep 100'
+        contain create --bundle "$BUNDLE" "$ID" >"$TEST_DIR/out" 2>&1 </dev/null
+        contain events --interval 100s "$ID" >"$TEST_DIR/events" &
+        evpid=$!
+        contain start "$ID"
+        wait_for_output "$TEST_DIR/out" dd_rc
+        wait_for_output "$TEST_DIR/events" '"type":"oom"'
+        contain kill "$ID" KILL
+        for i in $(seq 1 50); do kill -0 $evpid 2>/dev/null || break; sleep 0.1; done
+        ! kill -0 $evpid 2>/dev/null || { kill $evpid; false; }
+        [ "$(grep -c '"type":"oom"' "$TEST_DIR/events")" -eq 1 ]
+        jq -e 'select(.type == "oom") | .id == "'"$ID"'"' "$TEST_DIR/events"
+}

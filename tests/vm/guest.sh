@@ -1,0 +1,242 @@
+#!/bin/sh
+# Runs inside the qemu guest of tests/vm/run.sh (cgroup2 alone at /sys/fs/cgroup, busybox, no
+# jq): the cgroup v2 checks of issue 5 against the real CLI.  Prints TAP; exit 1 on failure.
+CG=/sys/fs/cgroup
+ROOT=/run/contain-vm
+N=0 FAILED=0
+
+c() { contain --root "$ROOT" "$@"; }
+pass() { N=$((N + 1)); echo "ok $N - $1"; }
+fail() {
+        N=$((N + 1)) FAILED=$((FAILED + 1))
+        echo "not ok $N - $1"; shift
+        for l in "$@"; do echo "#   $l"; done
+}
+# expect NAME GOT WANT
+expect() { if [ "$2" = "$3" ]; then pass "$1 = '$2'"; else fail "$1" "got:  '$2'" "want: '$3'"; fi; }
+# expect_ge NAME GOT MIN
+expect_ge() {
+        if [ -n "$2" ] && [ "$2" -ge "$3" ] 2>/dev/null; then pass "$1 = $2 (>= $3)"
+        else fail "$1" "got: '$2'" "want: >= $3"; fi
+}
+# bundle NAME CONF < script: /tmp/b/NAME runs "sh /t/NAME.sh" with conf plain|limits
+bundle() {
+        mkdir -p /tmp/b/$1
+        cat > /tmp/rootfs/t/$1.sh
+        sed "s|@SCRIPT@|$1.sh|" /tests/conf/$2.json > /tmp/b/$1/config.json
+}
+# wait_for FILE REGEX [TENTHS]: until a line of FILE matches
+wait_for() {
+        i=0
+        while [ $i -lt "${3:-300}" ]; do
+                grep -q "$2" "$1" 2>/dev/null && return 0
+                sleep 0.1; i=$((i + 1))
+        done
+        return 1
+}
+field() { c state "$1" 2>/dev/null | sed -n "s/.*\"$2\": *\"\{0,1\}\([^\",]*\).*/\1/p"; }
+# the container's cgroup directory, from its init's /proc/PID/cgroup
+cgdir() { echo "$CG$(sed -n 's/^0:://p' /proc/"$(field "$1" pid)"/cgroup)"; }
+# start_detached NAME CONF: run -d with output in /tmp/o.NAME
+start_detached() { c run -d --bundle /tmp/b/$1 "$1" > /tmp/o.$1 2>&1 < /dev/null; }
+stats_field() { c events --stats "$1" | sed -n "s/.*\"$2\":\([0-9]*\).*/\1/p"; }
+gone() { [ ! -e "$1" ] && echo gone || echo "still there"; }
+
+setup() {
+        mkdir -p /tmp/rootfs/bin /tmp/rootfs/t /tmp/rootfs/tmp /tmp/rootfs/proc /tmp/rootfs/sys \
+                 /tmp/rootfs/dev /tmp/rootfs/etc /tmp/b "$ROOT"
+        cp /bin/busybox /tmp/rootfs/bin/busybox
+        /bin/busybox --install -s /tmp/rootfs/bin
+        cp /etc/passwd /etc/group /tmp/rootfs/etc/
+        echo "# guest: $(uname -r); cgroup2 root controllers: $(cat $CG/cgroup.controllers)"
+        echo "# $(contain --version | head -1); $( { time -p contain --version > /dev/null; } 2>&1 | tr '\n' ' ')"
+        # the enabling of controllers below the root is the runtime's job; the root is ours
+        for ctrl in cpu memory pids cpuset io; do echo "+$ctrl" > $CG/cgroup.subtree_control; done
+}
+
+t_limits() {
+        bundle lim limits <<'EOF'
+echo "in memory.max=$(cat /sys/fs/cgroup/memory.max)"
+echo "in pids.max=$(cat /sys/fs/cgroup/pids.max)"
+echo "in cpu.max=$(cat /sys/fs/cgroup/cpu.max)"
+echo ready
+exec sleep 1000
+EOF
+        t0=$(date +%s)
+        start_detached lim
+        wait_for /tmp/o.lim ready
+        d=$(cgdir lim)
+        expect "init's cgroup is the default /contain/<id> (clone3 CLONE_INTO_CGROUP)" "$d" "$CG/contain/lim"
+        expect "host side: memory.max" "$(cat "$d/memory.max")" 33554432
+        expect "host side: pids.max" "$(cat "$d/pids.max")" 16
+        expect "host side: cpu.max" "$(cat "$d/cpu.max")" "50000 100000"
+        expect "inside: memory.max" "$(sed -n 's/^in memory.max=//p' /tmp/o.lim)" 33554432
+        expect "inside: pids.max" "$(sed -n 's/^in pids.max=//p' /tmp/o.lim)" 16
+        expect "inside: cpu.max" "$(sed -n 's/^in cpu.max=//p' /tmp/o.lim)" "50000 100000"
+        c delete -f lim
+        expect "after delete the cgroup directory is gone" "$(gone "$d")" gone
+}
+
+t_oom() {
+        bundle oom limits <<'EOF'
+sleep 0.5
+dd if=/dev/zero of=/dev/null bs=64M count=1
+echo "dd_rc=$?"
+echo "inside $(grep oom_kill /sys/fs/cgroup/memory.events)"
+exec sleep 1000
+EOF
+        c create --bundle /tmp/b/oom oom > /tmp/o.oom 2>&1 < /dev/null
+        c events --interval 1000s oom > /tmp/ev.oom 2>&1 &
+        evpid=$!
+        c start oom
+        wait_for /tmp/o.oom dd_rc
+        d=$(cgdir oom)
+        expect "64M dd under memory.max 32M is OOM-killed (exit status)" "$(sed -n 's/^dd_rc=//p' /tmp/o.oom)" 137
+        expect_ge "memory.events oom_kill (host side)" "$(sed -n 's/^oom_kill //p' "$d/memory.events")" 1
+        expect_ge "events --stats counts the kill (oomKill)" "$(stats_field oom oomKill)" 1
+        echo "# events --stats: $(c events --stats oom)"
+        wait_for /tmp/ev.oom '"type":"oom"' 50
+        c delete -f oom
+        i=0; while kill -0 $evpid 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+        if kill -0 $evpid 2>/dev/null; then
+                kill $evpid; fail "events stream exits when the container stops"
+        else
+                pass "events stream exits when the container stops"
+        fi
+        expect "events streamed the OOM" "$(grep -c '^{"type":"oom","id":"oom"}$' /tmp/ev.oom)" 1
+}
+
+t_pids() {
+        # ash exits when fork fails, so the loop runs in a child shell; then exec, no fork
+        bundle pids limits <<'EOF'
+sh -c 'i=0; while [ $i -lt 40 ]; do sleep 1000 & i=$((i + 1)); done'
+echo "inner_rc=$?"
+exec sleep 1000
+EOF
+        start_detached pids
+        wait_for /tmp/o.pids inner_rc
+        d=$(cgdir pids)
+        expect "fork loop: pids.peak stops at pids.max" "$(cat "$d/pids.peak")" 16
+        expect "pids.current: init + 14 sleeps (the looping shell gave up)" "$(cat "$d/pids.current")" 15
+        expect_ge "pids.events max (forks refused)" "$(sed -n 's/^max //p' "$d/pids.events")" 1
+        grep -q "can't fork" /tmp/o.pids && pass "the shell saw \"can't fork\"" ||
+                fail "the shell saw \"can't fork\"" "$(cat /tmp/o.pids)"
+        expect "the container survives the fork loop" "$(field pids status)" running
+        c delete -f pids
+        expect "after delete the cgroup directory is gone" "$(gone "$d")" gone
+}
+
+t_cpu() {
+        bundle cpu limits <<'EOF'
+timeout 1 sh -c 'while :; do :; done'
+echo burned
+exec sleep 1000
+EOF
+        start_detached cpu
+        wait_for /tmp/o.cpu burned
+        d=$(cgdir cpu)
+        echo "# cpu.stat: $(tr '\n' ' ' < "$d/cpu.stat")"
+        expect_ge "busy loop under cpu.max 50000 100000: nr_throttled" "$(sed -n 's/^nr_throttled //p' "$d/cpu.stat")" 1
+        expect_ge "events --stats throttledPeriods" "$(stats_field cpu throttledPeriods)" 1
+        c delete -f cpu
+}
+
+t_pause() {
+        bundle pause plain <<'EOF'
+i=0
+while :; do i=$((i + 1)); echo $i > /tmp/tick.pause; sleep 0.1; done
+EOF
+        rm -f /tmp/rootfs/tmp/tick.pause
+        start_detached pause
+        wait_for /tmp/rootfs/tmp/tick.pause . 
+        d=$(cgdir pause)
+        c pause pause
+        expect "after pause: status" "$(field pause status)" paused
+        expect "after pause: cgroup.events frozen" "$(sed -n 's/^frozen //p' "$d/cgroup.events")" 1
+        a=$(cat /tmp/rootfs/tmp/tick.pause); sleep 0.5; b=$(cat /tmp/rootfs/tmp/tick.pause)
+        expect "paused processes do not run (ticks stay)" "$b" "$a"
+        c resume pause
+        expect "after resume: status" "$(field pause status)" running
+        expect "after resume: cgroup.events frozen" "$(sed -n 's/^frozen //p' "$d/cgroup.events")" 0
+        sleep 0.5
+        [ "$(cat /tmp/rootfs/tmp/tick.pause)" -gt "$b" ] && pass "resumed processes run again (ticks grow)" ||
+                fail "resumed processes run again (ticks grow)"
+        c delete -f pause
+}
+
+t_update() {
+        bundle upd limits <<'EOF'
+echo ready
+exec sleep 1000
+EOF
+        start_detached upd
+        wait_for /tmp/o.upd ready
+        d=$(cgdir upd)
+        c update --memory 64M upd
+        expect "update --memory 64M raises memory.max" "$(cat "$d/memory.max")" 67108864
+        c update --pids-limit 32 --cpu-quota 20000 upd
+        expect "update --pids-limit 32" "$(cat "$d/pids.max")" 32
+        expect "update --cpu-quota 20000 keeps the period" "$(cat "$d/cpu.max")" "20000 100000"
+        c update --cpu-period 200000 upd
+        expect "update --cpu-period keeps the quota" "$(cat "$d/cpu.max")" "20000 200000"
+        echo '{"memory": {"limit": 100663296}, "pids": {"limit": 0}}' > /tmp/res.json
+        c update -r /tmp/res.json upd
+        expect "update -r resources.json: memory.max" "$(cat "$d/memory.max")" 100663296
+        expect "update -r resources.json: pids limit 0 is max" "$(cat "$d/pids.max")" max
+        expect "events --stats memory limit follows" "$(c events --stats upd | sed -n 's/.*"memory":{"usage":{[^}]*"limit":\([0-9]*\).*/\1/p')" 100663296
+        c delete -f upd
+}
+
+t_kill_all() {
+        bundle ka plain <<'EOF'
+sleep 1000 & sleep 1000 &
+echo ready
+wait
+EOF
+        start_detached ka
+        wait_for /tmp/o.ka ready
+        d=$(cgdir ka)
+        expect "ps lists init and its two children" "$(c ps ka | tail -n +2 | wc -l)" 3
+        c kill --all ka KILL
+        i=0; while [ -n "$(cat "$d/cgroup.procs" 2>/dev/null)" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+        expect "kill --all empties the cgroup (cgroup.kill)" "$(cat "$d/cgroup.procs" | wc -l)" 0
+        c delete ka
+        expect "delete of the stopped container removes its cgroup" "$(gone "$d")" gone
+}
+
+t_cycles() {
+        bundle cyc plain <<'EOF'
+exec sleep 1000
+EOF
+        # two lanes at once: both vCPUs work, and the lanes race on the shared /contain parent
+        lane() {
+                bad=0 i=0
+                while [ $i -lt 25 ]; do
+                        c create --bundle /tmp/b/cyc cyc$1-$i > /dev/null 2>/tmp/cyc.err$1 < /dev/null || bad=$((bad + 1))
+                        c delete -f cyc$1-$i 2>>/tmp/cyc.err$1 || bad=$((bad + 1))
+                        i=$((i + 1))
+                done
+                echo $bad > /tmp/cyc.bad$1
+        }
+        lane a & la=$!
+        lane b & lb=$!
+        wait $la $lb
+        bad=$(( $(cat /tmp/cyc.bada) + $(cat /tmp/cyc.badb) ))
+        [ $bad = 0 ] || cat /tmp/cyc.erra /tmp/cyc.errb | head -5 | sed 's/^/# /'
+        expect "50 create/delete cycles: failures" "$bad" 0
+        expect "50 create/delete cycles: cgroups left" "$(ls -d $CG/contain/cyc* 2>/dev/null | wc -l)" 0
+}
+
+setup
+start=$(date +%s)
+for t in t_limits t_oom t_pids t_cpu t_pause t_update t_kill_all t_cycles; do
+        s=$(date +%s)
+        $t
+        echo "# $t: $(( $(date +%s) - s )) s"
+done
+for id in $(ls "$ROOT" 2>/dev/null); do c delete -f "$id" > /dev/null 2>&1; done
+left=$(find $CG -mindepth 1 -type d | wc -l)
+expect "no cgroup is left in the guest at the end" "$left" 0
+echo "1..$N"
+echo "# $((N - FAILED)) passed, $FAILED failed ($(( $(date +%s) - start )) s in the guest)"
+[ $FAILED = 0 ]

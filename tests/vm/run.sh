@@ -1,0 +1,165 @@
+#!/bin/bash
+# The pure cgroup v2 suite: boots Debian's kernel under qemu (TCG) with an initramfs holding
+# the contain binary, its libraries, busybox and tests/vm/guest.sh, mounts cgroup2 alone at
+# /sys/fs/cgroup, runs the guest tests and prints their TAP; exits non-zero when one failed.
+#
+# usage: tests/vm/run.sh [CONTAIN_BINARY]     (default: build/contain)
+# env:   KVER (guest kernel ABI, default: what linux-image-amd64 depends on),
+#        CONTAIN_VM_CACHE (default tests/vm/cache), CONTAIN_VM_TIMEOUT (qemu limit, 600 s),
+#        CONTAIN_VM_KEEP=1 keeps the staging directory, CONTAIN_VM_CONSOLE=1 shows the kernel log
+# The guest kernel comes from `apt-get download` into the cache; qemu-system-x86, busybox-static
+# and xz-utils are installed with apt-get when missing.  No KVM needed.
+set -uo pipefail
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+REPO=$(cd "$HERE/../.." && pwd)
+BIN=$(realpath "${1:-$REPO/build/contain}" 2>/dev/null) || BIN=${1:-}
+CACHE=${CONTAIN_VM_CACHE:-$HERE/cache}
+TIMEOUT=${CONTAIN_VM_TIMEOUT:-600}
+
+skip() { echo "1..0 # SKIP $*"; exit 0; }
+die() { echo "# vm: $*" >&2; echo "not ok 1 - vm harness: $*"; exit 1; }
+
+[ -x "$BIN" ] || die "no contain binary at '${1:-$REPO/build/contain}'"
+[ "$(id -u)" = 0 ] || skip "needs root (apt-get, qemu staging)"
+
+# ------------------------------------------------------------------ host packages
+static_busybox() { [ -x /bin/busybox ] && ! ldd /bin/busybox >/dev/null 2>&1; }
+if ! command -v qemu-system-x86_64 >/dev/null || ! static_busybox || ! command -v xzcat >/dev/null ||
+   ! command -v jq >/dev/null; then
+        export DEBIAN_FRONTEND=noninteractive
+        pkgs="qemu-system-x86 busybox-static xz-utils jq"
+        apt-get install -y -qq --no-install-recommends $pkgs >&2 ||
+                { apt-get update -qq >&2 && apt-get install -y -qq --no-install-recommends $pkgs >&2; } ||
+                skip "cannot install $pkgs"
+fi
+static_busybox || skip "/bin/busybox is not the static busybox"
+
+# ------------------------------------------------------------------ guest kernel (cached)
+mkdir -p "$CACHE" || die "cannot create $CACHE"
+KVER=${KVER:-$(apt-cache depends linux-image-amd64 2>/dev/null |
+               sed -n 's/.*Depends: linux-image-\([0-9].*-amd64\)$/\1/p' | head -1)}
+[ -n "$KVER" ] || { apt-get update -qq >&2; KVER=$(apt-cache depends linux-image-amd64 2>/dev/null |
+               sed -n 's/.*Depends: linux-image-\([0-9].*-amd64\)$/\1/p' | head -1); }
+[ -n "$KVER" ] || skip "cannot tell which linux-image package to download (apt-cache)"
+KD=$CACHE/$KVER
+
+is_elf() { [ "$(head -c4 "$1" 2>/dev/null | od -An -c | tr -d ' ')" = '177ELF' ]; }
+fetch_kernel() {
+        local tmp=$KD.tmp.$$
+        rm -rf "$tmp" && mkdir -p "$tmp" && cd "$tmp" || return 1
+        apt-get download "linux-image-$KVER" >&2 ||
+                { apt-get update -qq >&2 && apt-get download "linux-image-$KVER" >&2; } || return 1
+        dpkg -x linux-image-"$KVER"_*.deb x && rm -f ./*.deb || return 1
+        # boot the uncompressed ELF directly (PVH entry): no real-mode setup, no in-guest xz,
+        # which saves seconds under TCG.  Find the xz stream inside the bzImage.
+        local img=x/boot/vmlinuz-$KVER pos
+        for pos in $(tr '\3757zXZ\000\nabcde' '\nabcde=' < "$img" | grep -abo '^abcde' | cut -d: -f1); do
+                tail -c +"$pos" "$img" | xzcat > vmlinux 2>/dev/null
+                is_elf vmlinux && break
+        done
+        is_elf vmlinux || return 1
+        rm -rf x && cd "$CACHE" && rm -rf "$KD" && mv "$tmp" "$KD"
+}
+(
+        flock 9
+        is_elf "$KD/vmlinux" && exit 0
+        fetch_kernel || { rm -rf "$KD.tmp.$$"; exit 1; }
+) 9>"$CACHE/.lock" || skip "cannot download linux-image-$KVER with apt-get"
+
+# ------------------------------------------------------------------ initramfs
+W=$(mktemp -d /tmp/contain-vm.XXXXXX) || die "mktemp failed"
+QPID=
+cleanup() {
+        [ -n "$QPID" ] && kill "$QPID" 2>/dev/null && wait "$QPID" 2>/dev/null
+        if [ "${CONTAIN_VM_KEEP:-0}" = 1 ]; then echo "# vm: kept $W" >&2; else rm -rf "$W"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM HUP
+
+R=$W/root
+mkdir -p "$R"/{bin,sbin,usr/bin,usr/sbin,usr/local/bin,etc,proc,sys,dev,tmp,run,root,newroot,tests/conf} ||
+        die "staging failed"
+cp /bin/busybox "$R/bin/busybox"
+# the binary and the shared libraries it loads (the guest has none of its own)
+for f in "$BIN" $(ldd "$BIN" 2>/dev/null | awk '/=> \//{print $3} /^\t\//{print $1}'); do
+        cp -L --parents "$f" "$R/" || die "cannot copy $f"
+done
+mv "$R$BIN" "$R/usr/local/bin/contain"
+cp "$HERE/guest.sh" "$R/tests/guest.sh"
+printf 'root:x:0:0:root:/root:/bin/sh\n' > "$R/etc/passwd"
+printf 'root:x:0:\n' > "$R/etc/group"
+
+# Configs for the guest (which has no jq): the repository's busybox bundle, process.args
+# "sh /t/@SCRIPT@" (each test writes its script into the shared rootfs), without and with
+# the limits under test.
+base='.process.terminal = false | .process.args = ["sh", "/t/@SCRIPT@"] |
+      .root = {"path": "/tmp/rootfs", "readonly": false} | del(.linux.resources.memory,
+      .linux.resources.cpu, .linux.resources.pids)'
+jq "$base" "$REPO/bundles/busybox/config.json" > "$R/tests/conf/plain.json" || die "jq failed"
+jq "$base | .linux.resources.memory = {\"limit\": 33554432} | .linux.resources.pids = {\"limit\": 16} |
+    .linux.resources.cpu = {\"quota\": 50000, \"period\": 100000}" \
+        "$REPO/bundles/busybox/config.json" > "$R/tests/conf/limits.json" || die "jq failed"
+
+cat > "$R/init" <<'EOF'
+#!/bin/busybox sh
+# stage 1: pivot_root(2) cannot leave the initramfs root, so continue from a tmpfs copy
+/bin/busybox mount -t tmpfs -o mode=0755 rootfs /newroot
+/bin/busybox cp -a $(/bin/busybox ls -A / | /bin/busybox grep -v -x -e newroot -e init) /newroot/
+exec /bin/busybox switch_root /newroot /bin/busybox sh /etc/init2
+EOF
+cat > "$R/etc/init2" <<'EOF'
+# stage 2: a minimal system with cgroup2 alone at /sys/fs/cgroup, then the tests
+/bin/busybox mount -t proc proc /proc
+/bin/busybox --install -s
+export PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin HOME=/root
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+mkdir -p /dev/pts /dev/shm /dev/mqueue
+mount -t devpts -o gid=5,mode=620,ptmxmode=666 devpts /dev/pts
+mount -t tmpfs -o mode=1777 shm /dev/shm
+mount -t mqueue mqueue /dev/mqueue
+ln -s /proc/self/fd /dev/fd
+mount -t tmpfs -o mode=1777 tmpfs /tmp
+mount -t tmpfs -o mode=0755 tmpfs /run
+mount -t cgroup2 -o nsdelegate cgroup2 /sys/fs/cgroup
+hostname contain-vm
+exec 3>/dev/ttyS1
+stty raw -echo <&3
+cd /
+sh /tests/guest.sh >&3 2>&1 </dev/null
+echo "CONTAIN_VM_RC=$?" >&3
+exec 3>&-
+sync
+reboot -f
+EOF
+chmod 755 "$R/init"
+# uncompressed newc: unpacking beats gunzip under TCG
+(cd "$R" && find . | /bin/busybox cpio -o -H newc -R 0:0 2>/dev/null) > "$W/initrd.cpio" || die "cpio failed"
+
+# ------------------------------------------------------------------ boot
+OUT=$W/out.log CON=$W/console.log
+: > "$OUT"
+start=$SECONDS
+timeout -k 5 "$TIMEOUT" qemu-system-x86_64 -accel tcg -cpu max -m 1024 -smp 2 \
+        -no-user-config -nodefaults -display none -no-reboot \
+        -kernel "$KD/vmlinux" -initrd "$W/initrd.cpio" \
+        -append "console=ttyS0 panic=-1 quiet cgroup_no_v1=all rdinit=/init" \
+        -serial "file:$CON" -serial "file:$OUT" </dev/null >&2 &
+QPID=$!
+# stream the guest's TAP as it comes
+tail -n +1 -f --pid=$QPID "$OUT" 2>/dev/null | tr -d '\r' | grep -v '^CONTAIN_VM_RC=' &
+TPID=$!
+wait $QPID
+qrc=$?
+QPID=
+wait $TPID 2>/dev/null
+rc=$(tr -d '\r' < "$OUT" | sed -n 's/^CONTAIN_VM_RC=\([0-9]*\).*/\1/p' | tail -1)
+echo "# vm: guest run took $((SECONDS - start)) s (kernel $KVER, qemu TCG)"
+if [ -z "$rc" ]; then
+        if [ "${CONTAIN_VM_CONSOLE:-0}" = 1 ]; then cat "$CON" >&2; else tail -n 30 "$CON" | sed 's/^/# console: /'; fi
+        [ $qrc = 124 ] && die "qemu timed out after ${TIMEOUT}s"
+        die "the guest did not report an exit status (qemu rc=$qrc)"
+fi
+[ "${CONTAIN_VM_CONSOLE:-0}" = 1 ] && cat "$CON" >&2
+exit "$rc"
