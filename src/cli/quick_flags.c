@@ -14,6 +14,7 @@
 #include "contain/quick.h"
 #include "contain/units.h"
 #include "contain/util.h"
+#include "quick_internal.h"
 
 #define CPU_PERIOD 100000
 
@@ -134,7 +135,8 @@ bool quick_help(int argc, char **argv)
                "  --read-only               a read-only root\n"
                "  --net none|host|veth      own netns with lo (default), the host's, or plus a\n"
                "                            veth pair contain-ID 10.88.x.y/30 <-> eth0\n"
-               "  -u, --user UID[:GID]      run the command as UID (GID, default 0)\n"
+               "  -u, --user USER[:GROUP]   ids or names from the rootfs's /etc/passwd and /etc/group;\n"
+               "                            without GROUP the user's own, else 0\n"
                "  -w, --workdir DIR         its working directory\n"
                "  --name ID                 the container id (default: 7 random hex digits)\n"
                "  -q, --quiet               no progress lines\n"
@@ -252,22 +254,6 @@ static int apply_volume(struct spec *s, const char *arg, struct error **err)
         return 0;
 }
 
-static int apply_user(struct spec *s, const char *arg, struct error **err)
-{
-        cleanup_free char *copy = xstrdup(arg);
-        char *gid_text = strchr(copy, ':');
-        uint64_t uid, gid = 0;
-
-        if (gid_text)
-                *gid_text++ = '\0';
-        if (parse_uint64(copy, &uid) < 0 || uid > UINT32_MAX - 1 ||
-            (gid_text && (parse_uint64(gid_text, &gid) < 0 || gid > UINT32_MAX - 1)))
-                return error_make(err, 0, "--user '%s': expected numeric UID[:GID]", arg);
-        s->process.user.uid = (uint32_t)uid;
-        s->process.user.gid = (uint32_t)gid;
-        return 0;
-}
-
 static int apply_rootfs(struct spec *s, struct quick_opts *o, const char *arg, struct error **err)
 {
         struct stat st;
@@ -291,9 +277,15 @@ static int positive_int(const char *flag, const char *v, int64_t *out, struct er
         return 0;
 }
 
+/* What the flags say that is applied only once all are read. */
+struct parse_state {
+        bool cpu_set;
+        const char *user;       /* --user needs the rootfs's passwd */
+};
+
 /* One flag with its value into the spec or the options. */
 static int apply_flag(struct spec *s, struct quick_opts *o, const struct flag *f, const char *v,
-                      bool *cpu_set, struct error **err)
+                      struct parse_state *ps, struct error **err)
 {
         struct spec_resources *res = &s->linux.resources;
         uint64_t size;
@@ -323,9 +315,9 @@ static int apply_flag(struct spec *s, struct quick_opts *o, const struct flag *f
                 return 0;
         case F_CPU:
         case F_CPUS:
-                if (*cpu_set)
+                if (ps->cpu_set)
                         return error_make(err, 0, "--cpu and --cpus: give only one");
-                *cpu_set = true;
+                ps->cpu_set = true;
                 if (f->id == F_CPU) {
                         if (positive_int("cpu", v, &n, err) < 0)
                                 return -1;
@@ -373,7 +365,8 @@ static int apply_flag(struct spec *s, struct quick_opts *o, const struct flag *f
                         return error_make(err, 0, "--net: expected none, host or veth, got '%s'", v);
                 return 0;
         case F_USER:
-                return apply_user(s, v, err);
+                ps->user = v;
+                return 0;
         case F_WORKDIR:
                 if (v[0] != '/')
                         return error_make(err, 0, "--workdir: expected an absolute path, got '%s'", v);
@@ -400,7 +393,7 @@ static int apply_flag(struct spec *s, struct quick_opts *o, const struct flag *f
 int quick_build_spec(int argc, char **argv, struct spec **out, struct quick_opts *o, struct error **err)
 {
         cleanup_spec struct spec *s = spec_new_default(false);
-        bool cpu_set = false;
+        struct parse_state ps = { 0 };
         int i;
 
         *o = (struct quick_opts){ .net = QUICK_NET_NONE };
@@ -417,7 +410,7 @@ int quick_build_spec(int argc, char **argv, struct spec **out, struct quick_opts
                 if (argv[i][0] != '-' || !argv[i][1])
                         break;  /* the command starts here */
                 const struct flag *f = match_flag(argc, argv, &i, &v, err);
-                if (!f || apply_flag(s, o, f, v, &cpu_set, err) < 0) {
+                if (!f || apply_flag(s, o, f, v, &ps, err) < 0) {
                         quick_opts_release(o);
                         return -1;
                 }
@@ -428,6 +421,11 @@ int quick_build_spec(int argc, char **argv, struct spec **out, struct quick_opts
         }
         if (i >= argc) {
                 error_make(err, 0, "expected the command after --rootfs %s ... --", o->rootfs_arg);
+                quick_opts_release(o);
+                return -1;
+        }
+        if (ps.user && quick_resolve_user(o->rootfs, ps.user, &s->process.user.uid,
+                                          &s->process.user.gid, err) < 0) {
                 quick_opts_release(o);
                 return -1;
         }

@@ -208,12 +208,20 @@ wait_file() {
         [ "$status" -eq 0 ]
         [ "${lines[0]}" = "bar|a b|/bin:/sbin" ]
         [ "${lines[1]}" = "1000" ]
-        [ "${lines[2]}" = "0" ]
+        # the rootfs's passwd gives user 1000 group 1000
+        [ "${lines[2]}" = "1000" ]
         [ "${lines[3]}" = "/tmp" ]
 
         run --separate-stderr quick --quiet --user 1000:1001 -- id -g
         [ "$status" -eq 0 ]
         [ "$output" = "1001" ]
+        # names from the rootfs's /etc/passwd and /etc/group; an unknown uid gets group 0
+        run --separate-stderr quick --quiet --user user:tty -- id
+        [ "$status" -eq 0 ]
+        [ "$output" = "uid=1000(user) gid=5(tty)" ]
+        run --separate-stderr quick --quiet --user 4242 -- id
+        [ "$status" -eq 0 ]
+        [ "$output" = "uid=4242 gid=0(root)" ]
 }
 
 @test "quick: --cpu and --cpus set the quota per 100000 period" {
@@ -235,9 +243,9 @@ wait_file() {
         run --separate-stderr quick --volume relative -- /bin/true
         [ "$status" -eq 1 ]
         grep -q -- '--volume' <<<"$stderr"
-        run --separate-stderr quick --user nobody -- /bin/true
+        run --separate-stderr quick --user nosuchuser -- /bin/true
         [ "$status" -eq 1 ]
-        grep -q -- '--user' <<<"$stderr"
+        grep -q -- "--user 'nosuchuser': no user nosuchuser in $R/etc/passwd" <<<"$stderr"
         run --separate-stderr quick --quiet
         [ "$status" -eq 1 ]
         grep -q 'expected the command' <<<"$stderr"
