@@ -223,6 +223,11 @@ int mount_one(const struct spec_mount *m, int root_fd, const struct rootfs_opts 
                 cleanup_close int to = inroot_open(root_fd, m->destination, O_RDONLY | O_DIRECTORY, 0, err);
                 if (to < 0 || copy_tree(copy_from, to, err) < 0)
                         return error_wrap(err, "mounts: %s", m->destination);
+                /* The tmpfs root takes the directory's own owner and mode, as `cp -a dir/.` does. */
+                struct stat st;
+                if (fstat(copy_from, &st) < 0 || fchown(to, st.st_uid, st.st_gid) < 0 ||
+                    fchmod(to, st.st_mode & 07777) < 0)
+                        return error_make(err, errno, "mounts: %s: tmpcopyup owner and mode", m->destination);
         }
         log_debug("mounted %s on %s", m->source ? m->source : m->type, m->destination);
         return 0;

@@ -3,6 +3,7 @@
  * sysctls and the read-only root (rootfs_finish). */
 #include <errno.h>
 #include <fcntl.h>
+#include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
@@ -11,6 +12,40 @@
 #include "contain/log.h"
 #include "contain/util.h"
 #include "internal.h"
+
+/* pivot_root refuses a new root whose parent mount is shared: make the mount holding the
+ * rootfs directory private in our namespace (like runc), whatever rootfsPropagation says. */
+static int make_parent_mount_private(const char *root_path, struct error **err)
+{
+        /* mountinfo shows canonical paths */
+        cleanup_free char *root = realpath(root_path, NULL);
+        if (!root)
+                return error_make(err, errno, "realpath %s", root_path);
+        cleanup_free char *text = NULL;
+        if (read_file_at(AT_FDCWD, "/proc/self/mountinfo", 0, &text, NULL, err) < 0)
+                return -1;
+        cleanup_free char *best = NULL;
+        bool shared = false;
+        char *save = NULL;
+        for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+                char mnt[4096];
+                if (sscanf(line, "%*s %*s %*s %*s %4095s", mnt) != 1)
+                        continue;
+                size_t n = strlen(mnt);
+                bool prefix = strcmp(mnt, "/") == 0 ||
+                              (strncmp(root, mnt, n) == 0 && (root[n] == '/' || root[n] == '\0'));
+                if (!prefix || (best && strlen(best) > n))
+                        continue;
+                free(best);
+                best = xstrdup(mnt);
+                char *dash = strstr(line, " - ");
+                char *sh = strstr(line, " shared:");
+                shared = sh && dash && sh < dash;
+        }
+        if (best && shared && mount(NULL, best, NULL, MS_PRIVATE, NULL) < 0)
+                return error_make(err, errno, "make %s private for pivot_root", best);
+        return 0;
+}
 
 int rootfs_mount_all(const struct spec *spec, const struct rootfs_opts *opts, struct error **err)
 {
@@ -27,8 +62,13 @@ int rootfs_mount_all(const struct spec *spec, const struct rootfs_opts *opts, st
                         return error_make(err, 0, "linux.rootfsPropagation: unknown value \"%s\"",
                                           spec->linux.rootfs_propagation);
         }
+        /* An unbindable tree could not be bound onto itself: that part comes after pivot_root. */
+        if (prop & MS_UNBINDABLE)
+                prop = MS_PRIVATE | (prop & MS_REC);
         if (mount(NULL, "/", NULL, prop, NULL) < 0)
                 return error_make(err, errno, "linux.rootfsPropagation: set propagation of /");
+        if (!opts->no_pivot && make_parent_mount_private(spec->root_path, err) < 0)
+                return error_wrap(err, "root.path");
 
         /* pivot_root needs the new root to be a mount point. */
         if (mount(spec->root_path, spec->root_path, NULL, MS_BIND | MS_REC, NULL) < 0)
@@ -100,6 +140,15 @@ int rootfs_finish(const struct spec *spec, const struct rootfs_opts *opts, struc
                         return error_make(err, errno, "root.readonly: open /");
                 if (mount_remount_fd(root, MS_RDONLY | mountopts_locked_flags(sv.f_flag), "/", err) < 0)
                         return error_wrap(err, "root.readonly");
+        }
+        /* shared and unbindable could not be set before pivot_root (the parent would have been
+         * changed too, and an unbindable tree refuses binds): set them on the new "/" last.
+         * private and slave already hold since the start. */
+        unsigned long prop = spec->linux.rootfs_propagation ? mountopts_propagation(spec->linux.rootfs_propagation) : 0;
+        if (prop & (MS_SHARED | MS_UNBINDABLE)) {
+                if (mount(NULL, "/", NULL, prop, NULL) < 0)
+                        return error_make(err, errno, "linux.rootfsPropagation: set %s on /",
+                                          spec->linux.rootfs_propagation);
         }
         return 0;
 }

@@ -113,3 +113,14 @@ teardown() {
         [ "$status" -eq 0 ]
         [[ "$output" == *"/mnt/sh shared:"* ]]
 }
+
+@test "rootfsPropagation shared and unbindable reach the container's /" {
+        for p in rshared:shared runbindable:unbindable rslave:-; do
+                update_config '.linux.rootfsPropagation = "'"${p%%:*}"'"'
+                set_args /bin/sh -c 'awk "\$5 == \"/\" {print \$7}" /proc/self/mountinfo'
+                run contain run -b "$BUNDLE" "$(new_id)"
+                echo "${p%%:*}: $output"
+                [ "$status" -eq 0 ]
+                [[ "$output" == "${p##*:}"* ]]
+        done
+}
