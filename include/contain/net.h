@@ -42,8 +42,9 @@ struct net_veth {
 
 /* Creates the pair for the container whose network namespace netns_fd refers to: the host end
  * (named for id, with the allocated address, up) in the caller's namespace, and eth0 inside
- * (address, up, default route via the host end), and lo up there.  Allocation and the host address are done under a lock
- * so concurrent runs never get the same subnet.  On failure nothing is left behind. */
+ * (address, up, default route via the host end), and lo up there.  Allocation and the host
+ * address happen under a lock, so concurrent runs never get the same subnet.  On failure
+ * nothing is left behind. */
 int net_veth_setup(int netns_fd, const char *id, struct net_veth *out, struct error **err);
 /* Deletes the host end (which takes eth0 with it); succeeds when it is already gone. */
 int net_veth_remove(struct net_veth *veth, struct error **err);
