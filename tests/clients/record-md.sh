@@ -16,6 +16,7 @@ sed -E \
 	-e 's#/tmp/runc-process[0-9]+#/tmp/runc-process*#g' \
 	-e 's#/tmp/conmon-term\.[A-Za-z0-9]+#/tmp/conmon-term.*#g' \
 	-e 's#exec-process-[0-9]+#exec-process-*#g' \
+	-e 's#/tmp/pty[0-9]+/#/tmp/pty*/#g' \
 	-e 's#\$CL/bin/#W/#g' \
 	"$1" |
 	awk '
