@@ -69,6 +69,7 @@ class Runtime:
         self.root = None
         self.samples = {p: [] for p in PHASES}
         self.rss = {p: [] for p in PHASES if p != "csd"}
+        self.cpu = {p: [] for p in PHASES}     # user+system CPU us of the call's process tree
         self.failures = 0
 
     def argv(self, *args):
@@ -127,7 +128,8 @@ def my_children():
 
 def timed_call(argv, errpath):
     """Runs argv through the spawn helper with stdin/stdout on /dev/null, stderr to errpath.
-    Returns (exit status, wall ns, peak RSS in KiB of the process and the children it reaped)."""
+    Returns (exit status, wall ns, peak RSS in KiB, user+system CPU us), RSS and CPU of the
+    process and the children it reaped."""
     err = os.open(errpath, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o600)
     rfd, wfd = os.pipe2(os.O_CLOEXEC)
     actions = [
@@ -148,10 +150,10 @@ def timed_call(argv, errpath):
         os.close(rfd)
         if wfd >= 0:
             os.close(wfd)
-    if os.waitstatus_to_exitcode(status) != 0 or len(line.split()) != 3:
+    if os.waitstatus_to_exitcode(status) != 0 or len(line.split()) != 4:
         die("spawn helper failed for %s" % " ".join(argv))
-    code, ns, rss = (int(x) for x in line.split())
-    return code, ns, rss
+    code, ns, rss, cpu_us = (int(x) for x in line.split())
+    return code, ns, rss, cpu_us
 
 
 def read_err(errpath):
@@ -182,22 +184,22 @@ class Bench:
 
     def one_run(self, rt, record):
         if not rt.lifecycle:
-            code, ns, rss = timed_call([rt.path, os.path.join(self.bundle, "rootfs")], self.errpath)
-            return self.account(rt, "run", code, ns, rss, record, None)
+            r = timed_call([rt.path, os.path.join(self.bundle, "rootfs")], self.errpath)
+            return self.account(rt, "run", r, record, None)
         cid = self.new_id(rt)
-        code, ns, rss = timed_call(rt.argv("run", "--bundle", self.bundle, cid), self.errpath)
+        r = timed_call(rt.argv("run", "--bundle", self.bundle, cid), self.errpath)
         reap_orphans()
-        return self.account(rt, "run", code, ns, rss, record, cid)
+        return self.account(rt, "run", r, record, cid)
 
     def one_lifecycle(self, rt, record):
         cid = self.new_id(rt)
         before = my_children()
-        code, t_create, rss_c = timed_call(rt.argv("create", "--bundle", self.bundle, cid), self.errpath)
-        if not self.account(rt, "create", code, t_create, rss_c, record, cid):
+        rc = timed_call(rt.argv("create", "--bundle", self.bundle, cid), self.errpath)
+        if not self.account(rt, "create", rc, record, cid):
             return False
         inits = my_children() - before
-        code, t_start, rss_s = timed_call(rt.argv("start", cid), self.errpath)
-        if not self.account(rt, "start", code, t_start, rss_s, record, cid):
+        rs = timed_call(rt.argv("start", cid), self.errpath)
+        if not self.account(rt, "start", rs, record, cid):
             return False
         # delete needs a stopped container: wait (untimed) for /bin/true to exit
         deadline = time.monotonic() + 5
@@ -209,15 +211,17 @@ class Bench:
                 except ChildProcessError:
                     break
                 time.sleep(0.0005)
-        code, t_delete, rss_d = timed_call(rt.argv("delete", cid), self.errpath)
-        if not self.account(rt, "delete", code, t_delete, rss_d, record, cid):
+        rd = timed_call(rt.argv("delete", cid), self.errpath)
+        if not self.account(rt, "delete", rd, record, cid):
             return False
         reap_orphans()
         if record:
-            rt.samples["csd"].append(t_create + t_start + t_delete)
+            rt.samples["csd"].append(rc[1] + rs[1] + rd[1])
+            rt.cpu["csd"].append(rc[3] + rs[3] + rd[3])
         return True
 
-    def account(self, rt, phase, code, ns, rss, record, cid):
+    def account(self, rt, phase, result, record, cid):
+        code, ns, rss, cpu_us = result
         if code != 0:
             msg = "%s exited %d: %s" % (phase, code, read_err(self.errpath) or "(no message)")
             if cid:
@@ -234,6 +238,7 @@ class Bench:
         if record:
             rt.samples[phase].append(ns)
             rt.rss[phase].append(rss)
+            rt.cpu[phase].append(cpu_us)
         return True
 
     def go(self, runtimes):
@@ -275,6 +280,9 @@ def summarize(rt):
         if xs:
             out[p] = {"n": len(xs), "median_ms": statistics.median(xs) / 1e6,
                       "p90_ms": p90(xs) / 1e6, "min_ms": min(xs) / 1e6}
+    for p, xs in rt.cpu.items():
+        if xs:
+            out[p]["cpu_median_ms"] = statistics.median(xs) / 1e3
     for p, xs in rt.rss.items():
         if xs:
             out.setdefault(p, {})["rss_max_kb"] = max(xs)
@@ -527,10 +535,12 @@ def run_vm(args):
             cmd += ["-b", b]
         cmd += [inject] + inner
         log("vm: booting the guest (%s), %d runs" % (harness, args.vm_runs))
+        host_load = os.getloadavg()[0]
         r = subprocess.run(cmd, stdout=subprocess.PIPE, text=True)
         if r.returncode != 0:
             return {"mode": "vm", "skipped": "guest run failed (exit %d)" % r.returncode}
         res = json.loads(r.stdout.strip().splitlines()[-1])
+        res["host_loadavg"] = [host_load, os.getloadavg()[0]]
         for name, s in res["runtimes"].items():
             # binaries are measured on the host: same files
             s["path"] = {"contain": contain, "floor": floor}.get(name, shutil.which(name) or s["path"])
@@ -576,9 +586,12 @@ def print_table(res, out=sys.stdout):
       % (res["mode"], res["runs"], res["warmup"], m["kernel"], m["nproc"], m["cpu"]))
     w("   config resources: %s; load average %.1f before, %.1f after (other work on the machine)\n"
       % (", ".join(res["resources"]) or "none", res.get("loadavg_before", 0), m.get("loadavg", 0)))
-    w("   wall ms, median / p90; RSS = peak KiB of the runtime process (max over calls)\n")
-    hdr = ("runtime", "run med", "run p90", "create", "start", "delete", "c+s+d med", "c+s+d p90",
-           "RSS run", "RSS c/s/d", "stripped", "shared libraries")
+    if res.get("host_loadavg"):
+        w("   host (qemu TCG emulation) load average %.1f before, %.1f after\n" % tuple(res["host_loadavg"]))
+    w("   wall ms (median, p90); run cpu = median user+system ms of the run's process tree;\n"
+      "   RSS = peak KiB of the runtime process and what it reaped (max over calls)\n")
+    hdr = ("runtime", "run med", "run p90", "run cpu", "create", "start", "delete", "c+s+d med",
+           "c+s+d p90", "RSS run", "RSS c/s/d", "stripped", "shared libraries")
     rows = []
     for name, s in res["runtimes"].items():
         if s.get("error"):
@@ -587,13 +600,13 @@ def print_table(res, out=sys.stdout):
         b = s.get("binary", {})
         rss_csd = max([s.get(p, {}).get("rss_max_kb", 0) for p in ("create", "start", "delete")])
         rows.append((name, fmt_ms(s.get("run")), fmt_ms(s.get("run"), "p90_ms"),
-                     fmt_ms(s.get("create")), fmt_ms(s.get("start")), fmt_ms(s.get("delete")),
+                     fmt_ms(s.get("run"), "cpu_median_ms"), fmt_ms(s.get("create")), fmt_ms(s.get("start")), fmt_ms(s.get("delete")),
                      fmt_ms(s.get("csd")), fmt_ms(s.get("csd"), "p90_ms"),
                      str(s.get("run", {}).get("rss_max_kb", "-")), str(rss_csd or "-"),
                      "%dK" % (b["stripped_size"] // 1024) if "stripped_size" in b else "-",
                      libs_cell(b)))
     widths = [max(len(hdr[i]), *(len(r[i]) for r in rows if len(r) > 2)) for i in range(len(hdr))]
-    line = lambda cells: "  ".join(c.rjust(widths[i]) if 0 < i < 11 else c.ljust(widths[i])
+    line = lambda cells: "  ".join(c.rjust(widths[i]) if 0 < i < 12 else c.ljust(widths[i])
                                    for i, c in enumerate(cells)).rstrip() + "\n"
     w(line(hdr))
     for r in rows:
@@ -616,7 +629,8 @@ def print_table(res, out=sys.stdout):
         if o.get("error") or "run" not in o:
             w("   contain/%s: n/a\n" % other)
             continue
-        parts = ["run %s" % ratio(c["run"]["median_ms"], o["run"]["median_ms"])]
+        parts = ["run %s" % ratio(c["run"]["median_ms"], o["run"]["median_ms"]),
+                 "run cpu %s" % ratio(c["run"].get("cpu_median_ms"), o["run"].get("cpu_median_ms"))]
         if other != "floor":
             parts.append("c+s+d %s" % ratio(c.get("csd", {}).get("median_ms"), o.get("csd", {}).get("median_ms")))
             parts.append("RSS %s" % ratio(c["run"].get("rss_max_kb"), o["run"].get("rss_max_kb")))
@@ -653,8 +667,14 @@ def main():
     ap.add_argument("--config", help=argparse.SUPPRESS)
     ap.add_argument("--inner", choices=("nocgroup", "vm"), help=argparse.SUPPRESS)
     ap.add_argument("--host-mntns", help=argparse.SUPPRESS)
+    ap.add_argument("--from-json", metavar="FILE", help="print the tables of a saved --json run")
     args = ap.parse_args()
 
+    if args.from_json:
+        with open(args.from_json) as f:
+            for res in json.load(f):
+                print_table(res)
+        return
     if args.inner == "nocgroup":
         return inner_nocgroup(args)
     if args.inner == "vm":

@@ -5,7 +5,8 @@
  * hundred KB at most (the floor row shows that baseline).
  *
  * usage: spawn ARGV...   (stdin/stdout/stderr are passed on; fd 3 gets the result line)
- * result: "<exit code or 128+signal> <wall ns> <ru_maxrss KiB>\n" on fd 3
+ * result: "<exit code or 128+signal> <wall ns> <ru_maxrss KiB> <user+system CPU us>\n" on fd 3
+ * (CPU time and RSS cover the command and the children it waited for)
  * build: cc -O2 -static -o spawn bench/spawn.c     (bench.py does this itself) */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -54,6 +55,8 @@ int main(int argc, char **argv)
                 }
         long long t1 = now_ns();
         int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-        dprintf(3, "%d %lld %ld\n", code, t1 - t0, ru.ru_maxrss);
+        long long cpu_us = (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000LL +
+                           ru.ru_utime.tv_usec + ru.ru_stime.tv_usec;
+        dprintf(3, "%d %lld %ld %lld\n", code, t1 - t0, ru.ru_maxrss, cpu_us);
         return 0;
 }
