@@ -174,8 +174,7 @@ static int init_vanished(struct create_ctx *c, struct error **err)
 
 static int handshake(struct create_ctx *c, unsigned long clone_flags, bool time_ns, struct error **err)
 {
-        struct sync_msg *m = xmalloc(sizeof(*m));
-        cleanup_free struct sync_msg *m_owner = m;
+        cleanup_free struct sync_msg *m = xmalloc(sizeof(*m));
         for (;;) {
                 struct error *rerr = NULL;
                 if (sync_recv(c->sync_fd, m, &rerr) < 0) {

@@ -76,8 +76,7 @@ static int exec_child_setup(struct exec_child *c, struct error **err)
         sigprocmask(SIG_SETMASK, &none, NULL);
         if (fds_prepare_for_exec(c->n_preserve, err) < 0)
                 return -1;
-        struct sync_msg *m = xmalloc(sizeof(*m));
-        cleanup_free struct sync_msg *m_owner = m;
+        cleanup_free struct sync_msg *m = xmalloc(sizeof(*m));
         if (sync_expect(c->sync_fd, SYNC_SETUP_DONE, m, "wait for the runtime", err) < 0)
                 return -1;
         if (ns_join(c->ns_fds, c->ns_skip, err) < 0)
@@ -111,8 +110,7 @@ __attribute__((noreturn)) static void exec_child_main(struct exec_child *c)
 /* After SYNC_READY, EOF means exec succeeded (the socket is close-on-exec). */
 static int wait_exec_result(int sync_fd, struct error **err)
 {
-        struct sync_msg *m = xmalloc(sizeof(*m));
-        cleanup_free struct sync_msg *m_owner = m;
+        cleanup_free struct sync_msg *m = xmalloc(sizeof(*m));
         if (sync_expect(sync_fd, SYNC_READY, m, "exec", err) < 0)
                 return -1;
         struct error *e = NULL;

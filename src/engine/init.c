@@ -52,8 +52,7 @@ static int enter_namespaces(struct init_args *a, struct error **err)
 {
         if (a->unshare_time && unshare(CLONE_NEWTIME) < 0)
                 return error_make(err, errno, "create the time namespace");
-        struct sync_msg *m = xmalloc(sizeof(*m));
-        cleanup_free struct sync_msg *m_owner = m;
+        cleanup_free struct sync_msg *m = xmalloc(sizeof(*m));
         if (sync_send(a->sync_fd, SYNC_SETUP_REQUEST, NULL, 0, err) < 0 ||
             sync_expect(a->sync_fd, SYNC_SETUP_DONE, m, "wait for the runtime", err) < 0)
                 return -1;
@@ -114,8 +113,7 @@ static int init_setup(struct init_args *a, bool *ready_sent, struct error **err)
                 closep(&a->console_fd);
         }
 
-        struct sync_msg *m = xmalloc(sizeof(*m));
-        cleanup_free struct sync_msg *m_owner = m;
+        cleanup_free struct sync_msg *m = xmalloc(sizeof(*m));
         if (sync_send(a->sync_fd, SYNC_HOOKS_REQUEST, NULL, 0, err) < 0 ||
             sync_expect(a->sync_fd, SYNC_HOOKS_DONE, m, "wait for the runtime hooks", err) < 0)
                 return -1;
