@@ -232,3 +232,25 @@ status_field() {
         [ "$status" -ne 0 ]
         [[ "$output" == *"process.selinuxLabel: SELinux is not enabled on this host"* ]]
 }
+
+@test "personality, scheduler and ioPriority are applied" {
+        update_config '.linux.personality = {"domain":"LINUX32"}
+                | .process.scheduler = {"policy":"SCHED_BATCH","nice":5}
+                | .process.ioPriority = {"class":"IOPRIO_CLASS_BE","priority":6}'
+        set_args /bin/sh -c 'uname -m; cut -d" " -f19,41 /proc/self/stat; ionice'
+        run contain run -b "$BUNDLE" "$(new_id)"
+        echo "$output"
+        [ "$status" -eq 0 ]
+        [ "${lines[0]}" = "i686" ]
+        # nice 5, policy 3 (SCHED_BATCH)
+        [ "${lines[1]}" = "5 3" ]
+        [ "${lines[2]}" = "best-effort: prio 6" ]
+}
+
+@test "the container process has no runtime fd beyond 0, 1 and 2" {
+        # ls is the process itself (no shell): 3 is its own directory fd for the listing
+        set_args ls /proc/self/fd
+        run contain run -b "$BUNDLE" "$(new_id)"
+        [ "$status" -eq 0 ]
+        [ "$(echo $output)" = "0 1 2 3" ]
+}
