@@ -41,9 +41,12 @@ teardown_file() {
 		tr '\0' ' ' <"$p/cmdline" 2>/dev/null | grep -q -- "-address $CL/c.sock " && kill -9 "${p#/proc/}" 2>/dev/null
 	done
 	grep -o " $CL/[^ ]*" /proc/self/mountinfo | sort -r | while read -r m; do umount -l "$m"; done
+	local left
+	left=$(clients_runtime_cgroups_left "$NS")
 	clients_remove_cgroups "$NS"
 	clients_save_record containerd
 	local ok=0
+	[ -z "$left" ] || { echo "$left" >&2; ok=1; }
 	clients_residue_check containerd || ok=1
 	rm -rf "$CL"
 	return $ok

@@ -99,6 +99,15 @@ clients_host_objects_net() {
 	{ iptables -S; iptables -t nat -S; } 2>/dev/null | grep -F CNI | sed 's/^/iptables /'
 }
 
+# Prints the cgroup directories named $2 (a find -name pattern) below /sys/fs/cgroup/*/$1 (the
+# clients' parent, theirs to leave) that are still there: the containers' own cgroups, which the
+# runtime's delete must remove.  (podman leaves a pod's cgroup in name=systemd and unified itself.)
+clients_runtime_cgroups_left() {
+	[ -n "$1" ] || return 0
+	find /sys/fs/cgroup/*/"$1" -mindepth 1 -type d -name "${2:-*}" ! -name conmon 2>/dev/null |
+		sed 's/^/cgroup left by the runtime: /'
+}
+
 # Removes cgroup directory trees named $1 (relative to each hierarchy's root), deepest first,
 # from every v1 hierarchy and the unified one.  Only empty cgroups can go: a leftover process
 # makes rmdir fail, which the residue check then reports.

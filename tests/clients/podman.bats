@@ -37,11 +37,14 @@ teardown_file() {
 	podman rm -a -f -t 0 >/dev/null 2>&1
 	podman rmi -a -f >/dev/null 2>&1
 	umount "$CL/graph/overlay" 2>/dev/null
+	local left
+	left=$(clients_runtime_cgroups_left "$TOKEN" "libpod-*")
 	clients_remove_cgroups "$TOKEN"
 	ip link del "${TOKEN}br" 2>/dev/null
 	clients_netns_dir_restore
 	clients_save_record podman
 	local ok=0
+	[ -z "$left" ] || { echo "$left" >&2; ok=1; }
 	clients_residue_check podman || ok=1
 	rm -rf "$CL"
 	return $ok
