@@ -65,6 +65,11 @@ teardown() {
 	podman rm -a -f -t 0 >/dev/null 2>&1
 }
 
+# podman pointed at the runtime by path, as users do (containers.conf names it too)
+podman() {
+	command podman --runtime "$WRAPPER" "$@"
+}
+
 # Every container goes under a cgroup parent of this run, so teardown_file can remove them all
 # (podman's default, /libpod_parent, would stay on the host).
 prun() {
@@ -85,6 +90,13 @@ host_cgroup_dir() {
 
 status_of() {
 	podman inspect -f '{{.State.Status}}' "$1"
+}
+
+@test "podman info shows the runtime's --version" {
+	run podman info --format '{{.Host.OCIRuntime.Path}} {{.Host.OCIRuntime.Version}}'
+	[ "$status" -eq 0 ]
+	[[ "$output" == "$WRAPPER "* ]]
+	[[ "$output" == *"$("$RUNTIME" --version | head -n 1)"* ]]
 }
 
 @test "podman run --rm echo hi" {
@@ -145,7 +157,7 @@ status_of() {
 }
 
 @test "podman run -it through a real pty: prompt, commands, exit" {
-	tty_start it "podman run -it --rm --cgroup-parent=/$TOKEN bb sh"
+	tty_start it "podman --runtime '$WRAPPER' run -it --rm --cgroup-parent=/$TOKEN bb sh"
 	clients_wait 600 tty_has it '/ #'
 	tty_type it 'echo $((6*7)); tty; stty size'
 	clients_wait 100 tty_has it '^42'
@@ -159,7 +171,7 @@ status_of() {
 
 @test "podman exec -it through a real pty" {
 	prun -d --name ei bb sleep 1000
-	tty_start ei "podman exec -it ei sh"
+	tty_start ei "podman --runtime '$WRAPPER' exec -it ei sh"
 	clients_wait 600 tty_has ei '/ #'
 	tty_type ei 'echo $((7*6))-exec; tty'
 	clients_wait 100 tty_has ei '^42-exec'
