@@ -20,6 +20,7 @@ if [ -x "$dest/bin/busybox" ] && cmp -s "$bb" "$dest/bin/busybox"; then
         exit 0
 fi
 tmp=$(mktemp -d "${dest%/*}/.rootfs.XXXXXX")
+chmod 755 "$tmp"
 trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$tmp/bin" "$tmp/sbin" "$tmp/usr/bin" "$tmp/usr/sbin" "$tmp/etc" "$tmp/root" \
          "$tmp/proc" "$tmp/sys" "$tmp/dev" "$tmp/tmp" "$tmp/run" "$tmp/var/tmp" "$tmp/home"

@@ -62,6 +62,7 @@ static void log_to_file(enum log_level level, const char *msg)
         close(fd);
 }
 
+__attribute__((format(printf, 2, 0)))
 static void log_emit(enum log_level level, const char *fmt, va_list ap)
 {
         cleanup_free char *msg = NULL;
