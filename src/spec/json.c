@@ -1,4 +1,6 @@
-/* The only file that talks to libyajl: a parsed tree behind typed accessors, and a writer. */
+/* The only file that talks to libyajl: a parsed tree behind typed accessors, and a writer.
+ * The tree is built here from yajl's parse callbacks rather than with yajl_tree, whose
+ * one-element-at-a-time reallocs turn a 100000-key object quadratic. */
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
@@ -8,20 +10,27 @@
 
 #include <yajl/yajl_gen.h>
 #include <yajl/yajl_parse.h>
-#include <yajl/yajl_tree.h>
 
 #include "contain/json.h"
 #include "contain/util.h"
 
-/* yajl_tree frees recursively: refuse nesting deeper than this before handing text to it. */
+/* Freeing and building recurse per level: refuse nesting deeper than this up front. */
 #define JSON_MAX_DEPTH 200
 
 struct json {
-        struct yajl_val_s v;    /* never used directly: struct json * is a yajl_val */
+        enum json_type type;
+        union {
+                bool b;
+                char *str;              /* JSON_STRING */
+                char *num;              /* JSON_NUMBER: the literal text */
+                struct {
+                        char **keys;    /* JSON_OBJECT only */
+                        struct json **vals;
+                        size_t len;
+                        size_t cap;
+                } c;                    /* JSON_OBJECT, JSON_ARRAY */
+        } u;
 };
-
-static yajl_val V(const struct json *j) { return (yajl_val)(uintptr_t)j; }
-static const struct json *J(yajl_val v) { return (const struct json *)v; }
 
 static int check_depth(const char *text, size_t len, struct error **err)
 {
@@ -48,21 +57,118 @@ static int check_depth(const char *text, size_t len, struct error **err)
         return 0;
 }
 
-/* yajl_tree does not say where it failed: replay the text through a callback-less parser
- * (same settings) to find the byte offset, and turn it into a line and column. */
-static void error_position(const char *text, size_t len, size_t *line, size_t *col)
-{
-        yajl_handle h = yajl_alloc(NULL, NULL, NULL);
-        size_t off = len;
+/* ---- building the tree from callbacks ---- */
 
+struct builder {
+        struct json *root;
+        struct json **stack;    /* open containers, innermost last */
+        size_t depth;
+        size_t cap;
+        char *key;              /* the pending key inside an object */
+};
+
+static struct json *node_new(enum json_type t)
+{
+        struct json *j = xcalloc(1, sizeof(*j));
+        j->type = t;
+        return j;
+}
+
+/* Attaches v to the innermost open container (or makes it the root). */
+static int attach(struct builder *b, struct json *v)
+{
+        if (b->depth == 0) {
+                if (b->root) {          /* yajl refuses a second top-level value; be safe */
+                        json_free(v);
+                        return 0;
+                }
+                b->root = v;
+                return 1;
+        }
+        struct json *c = b->stack[b->depth - 1];
+        if (c->u.c.len == c->u.c.cap) {
+                c->u.c.cap = c->u.c.cap ? 2 * c->u.c.cap : 4;
+                c->u.c.vals = xrealloc(c->u.c.vals, c->u.c.cap * sizeof(*c->u.c.vals));
+                if (c->type == JSON_OBJECT)
+                        c->u.c.keys = xrealloc(c->u.c.keys, c->u.c.cap * sizeof(*c->u.c.keys));
+        }
+        if (c->type == JSON_OBJECT)
+                c->u.c.keys[c->u.c.len] = steal_pointer(&b->key);
+        c->u.c.vals[c->u.c.len++] = v;
+        return 1;
+}
+
+static int open_container(struct builder *b, enum json_type t)
+{
+        struct json *c = node_new(t);
+        attach(b, c);
+        if (b->depth == b->cap) {
+                b->cap = b->cap ? 2 * b->cap : 16;
+                b->stack = xrealloc(b->stack, b->cap * sizeof(*b->stack));
+        }
+        b->stack[b->depth++] = c;
+        return 1;
+}
+
+static int on_null(void *ctx) { return attach(ctx, node_new(JSON_NULL)); }
+
+static int on_bool(void *ctx, int v)
+{
+        struct json *j = node_new(JSON_BOOL);
+        j->u.b = v != 0;
+        return attach(ctx, j);
+}
+
+static int on_number(void *ctx, const char *s, size_t len)
+{
+        struct json *j = node_new(JSON_NUMBER);
+        j->u.num = xstrndup(s, len);
+        return attach(ctx, j);
+}
+
+static int on_string(void *ctx, const unsigned char *s, size_t len)
+{
+        struct json *j = node_new(JSON_STRING);
+        j->u.str = xstrndup((const char *)s, len);
+        return attach(ctx, j);
+}
+
+static int on_key(void *ctx, const unsigned char *s, size_t len)
+{
+        struct builder *b = ctx;
+        free(b->key);
+        b->key = xstrndup((const char *)s, len);
+        return 1;
+}
+
+static int on_start_map(void *ctx) { return open_container(ctx, JSON_OBJECT); }
+static int on_start_array(void *ctx) { return open_container(ctx, JSON_ARRAY); }
+
+static int on_end(void *ctx)
+{
+        struct builder *b = ctx;
+        if (b->depth > 0)
+                b->depth--;
+        return 1;
+}
+
+static const yajl_callbacks callbacks = {
+        .yajl_null = on_null,
+        .yajl_boolean = on_bool,
+        .yajl_number = on_number,
+        .yajl_string = on_string,
+        .yajl_start_map = on_start_map,
+        .yajl_map_key = on_key,
+        .yajl_end_map = on_end,
+        .yajl_start_array = on_start_array,
+        .yajl_end_array = on_end,
+};
+
+/* line and column (1-based) of byte offset off */
+static void position(const char *text, size_t len, size_t off, size_t *line, size_t *col)
+{
         *line = 1;
         *col = 1;
-        if (!h)
-                return;
-        yajl_config(h, yajl_allow_comments, 1);
-        if (yajl_parse(h, (const unsigned char *)text, len) != yajl_status_ok)
-                off = yajl_get_bytes_consumed(h);
-        yajl_free(h);
         for (size_t i = 0; i < off && i < len; i++) {
                 if (text[i] == '\n') {
                         (*line)++;
@@ -73,50 +179,77 @@ static void error_position(const char *text, size_t len, size_t *line, size_t *c
         }
 }
 
+static void handle_freep(yajl_handle *h)
+{
+        if (*h)
+                yajl_free(*h);
+}
+
 int json_parse(const char *text, size_t len, struct json **out, struct error **err)
 {
-        char errbuf[512] = "";
+        struct builder b = { 0 };
+        __attribute__((cleanup(handle_freep))) yajl_handle h = NULL;
 
         if (memchr(text, '\0', len))
                 return error_make(err, 0, "invalid JSON: contains a NUL byte");
         if (check_depth(text, len, err) < 0)
                 return error_wrap(err, "invalid JSON");
-        cleanup_free char *copy = xstrndup(text, len);
-        yajl_val v = yajl_tree_parse(copy, errbuf, sizeof(errbuf));
-        if (!v) {
-                /* yajl's message spans lines and quotes the text: keep its first line */
-                char *nl = strchr(errbuf, '\n');
+        h = yajl_alloc(&callbacks, NULL, &b);
+        if (!h)
+                abort();
+        yajl_config(h, yajl_allow_comments, 1);
+        yajl_status st = yajl_parse(h, (const unsigned char *)text, len);
+        /* yajl counts the offending byte as consumed: point at it */
+        size_t off = st == yajl_status_ok ? len : yajl_get_bytes_consumed(h);
+        if (st != yajl_status_ok && off > 0)
+                off--;
+        if (st == yajl_status_ok)
+                st = yajl_complete_parse(h);
+        free(b.stack);
+        free(b.key);
+        if (st != yajl_status_ok || !b.root) {
+                unsigned char *msg = yajl_get_error(h, 0, (const unsigned char *)text, len);
                 size_t line, col;
-                if (nl)
-                        *nl = '\0';
-                error_position(text, len, &line, &col);
-                return error_make(err, 0, "invalid JSON: line %zu, column %zu: %s", line, col,
-                                  *errbuf ? errbuf : "parse error");
+                /* yajl ends its message with a newline */
+                for (size_t n = msg ? strlen((char *)msg) : 0; n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '); n--)
+                        msg[n - 1] = '\0';
+                position(text, len, off, &line, &col);
+                error_make(err, 0, "invalid JSON: line %zu, column %zu: %s", line, col,
+                           msg ? (const char *)msg : "parse error");
+                if (msg)
+                        yajl_free_error(h, msg);
+                json_free(b.root);
+                return -1;
         }
-        *out = (struct json *)v;
+        *out = b.root;
         return 0;
 }
 
-void json_free(struct json *root)
+void json_free(struct json *j)
 {
-        if (root)
-                yajl_tree_free(V(root));
+        if (!j)
+                return;
+        switch (j->type) {
+        case JSON_STRING: free(j->u.str); break;
+        case JSON_NUMBER: free(j->u.num); break;
+        case JSON_OBJECT:
+        case JSON_ARRAY:
+                for (size_t i = 0; i < j->u.c.len; i++) {
+                        if (j->type == JSON_OBJECT)
+                                free(j->u.c.keys[i]);
+                        json_free(j->u.c.vals[i]);
+                }
+                free(j->u.c.keys);
+                free(j->u.c.vals);
+                break;
+        default: break;
+        }
+        free(j);
 }
 
 enum json_type json_type(const struct json *j)
 {
-        yajl_val v = V(j);
-        if (!v)
-                return JSON_NULL;
-        switch (v->type) {
-        case yajl_t_string: return JSON_STRING;
-        case yajl_t_number: return JSON_NUMBER;
-        case yajl_t_object: return JSON_OBJECT;
-        case yajl_t_array: return JSON_ARRAY;
-        case yajl_t_true:
-        case yajl_t_false: return JSON_BOOL;
-        default: return JSON_NULL;
-        }
+        return j ? j->type : JSON_NULL;
 }
 
 const char *json_type_name(enum json_type t)
@@ -134,87 +267,75 @@ const char *json_type_name(enum json_type t)
 
 const struct json *json_get(const struct json *obj, const char *key)
 {
-        yajl_val v = V(obj);
-        if (!YAJL_IS_OBJECT(v))
+        if (json_type(obj) != JSON_OBJECT)
                 return NULL;
         /* the last duplicate wins, as in Go's encoding/json which runc uses */
-        for (size_t i = v->u.object.len; i-- > 0;)
-                if (strcmp(v->u.object.keys[i], key) == 0)
-                        return J(v->u.object.values[i]);
+        for (size_t i = obj->u.c.len; i-- > 0;)
+                if (strcmp(obj->u.c.keys[i], key) == 0)
+                        return obj->u.c.vals[i];
         return NULL;
 }
 
 size_t json_object_size(const struct json *obj)
 {
-        yajl_val v = V(obj);
-        return YAJL_IS_OBJECT(v) ? v->u.object.len : 0;
+        return json_type(obj) == JSON_OBJECT ? obj->u.c.len : 0;
 }
 
 const char *json_object_key(const struct json *obj, size_t i)
 {
-        return V(obj)->u.object.keys[i];
+        return obj->u.c.keys[i];
 }
 
 const struct json *json_object_value(const struct json *obj, size_t i)
 {
-        return J(V(obj)->u.object.values[i]);
+        return obj->u.c.vals[i];
 }
 
 size_t json_array_size(const struct json *arr)
 {
-        yajl_val v = V(arr);
-        return YAJL_IS_ARRAY(v) ? v->u.array.len : 0;
+        return json_type(arr) == JSON_ARRAY ? arr->u.c.len : 0;
 }
 
 const struct json *json_array_get(const struct json *arr, size_t i)
 {
-        return J(V(arr)->u.array.values[i]);
+        return arr->u.c.vals[i];
 }
 
 const char *json_string(const struct json *j)
 {
-        yajl_val v = V(j);
-        return YAJL_IS_STRING(v) ? v->u.string : NULL;
+        return json_type(j) == JSON_STRING ? j->u.str : NULL;
 }
 
 bool json_bool(const struct json *j)
 {
-        return YAJL_IS_TRUE(V(j));
+        return json_type(j) == JSON_BOOL && j->u.b;
 }
 
 bool json_is_integer(const struct json *j)
 {
-        yajl_val v = V(j);
-        if (!YAJL_IS_NUMBER(v))
-                return false;
-        const char *r = v->u.number.r;
-        return r && !strpbrk(r, ".eE");
+        return json_type(j) == JSON_NUMBER && !strpbrk(j->u.num, ".eE");
 }
 
 bool json_int64(const struct json *j, int64_t *out)
 {
-        if (!json_is_integer(j))
-                return false;
-        yajl_val v = V(j);
-        if (!(v->u.number.flags & YAJL_NUMBER_INT_VALID))
-                return false;
-        *out = v->u.number.i;
-        return true;
+        return json_is_integer(j) && parse_int64(j->u.num, out) == 0;
 }
 
 bool json_uint64(const struct json *j, uint64_t *out)
 {
-        if (!json_is_integer(j))
-                return false;
-        return parse_uint64(V(j)->u.number.r, out) == 0;
+        return json_is_integer(j) && parse_uint64(j->u.num, out) == 0;
 }
 
 bool json_double(const struct json *j, double *out)
 {
-        yajl_val v = V(j);
-        if (!YAJL_IS_NUMBER(v) || !(v->u.number.flags & YAJL_NUMBER_DOUBLE_VALID))
+        if (json_type(j) != JSON_NUMBER)
                 return false;
-        *out = v->u.number.d;
+        char *end;
+        errno = 0;
+        double d = strtod(j->u.num, &end);
+        if (*end || errno == ERANGE)
+                return false;
+        *out = d;
         return true;
 }
 
@@ -256,12 +377,11 @@ char *json_quote(const char *s, size_t max)
 
 char *json_repr(const struct json *j)
 {
-        yajl_val v = V(j);
         switch (json_type(j)) {
         case JSON_NULL: return xstrdup("null");
-        case JSON_BOOL: return xstrdup(YAJL_IS_TRUE(v) ? "true" : "false");
-        case JSON_NUMBER: return xstrdup(v->u.number.r);
-        case JSON_STRING: return json_quote(v->u.string, 64);
+        case JSON_BOOL: return xstrdup(j->u.b ? "true" : "false");
+        case JSON_NUMBER: return xstrdup(j->u.num);
+        case JSON_STRING: return json_quote(j->u.str, 64);
         case JSON_OBJECT: return xstrdup("an object");
         case JSON_ARRAY: return xstrdup("an array");
         }
