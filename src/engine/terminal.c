@@ -171,7 +171,6 @@ int terminal_relay_start(int master, struct terminal_relay **out, struct error *
                 }
                 struct termios raw = r->saved;
                 cfmakeraw(&raw);
-                raw.c_oflag = r->saved.c_oflag;  /* keep output processing like runc */
                 if (tcsetattr(0, TCSANOW, &raw) < 0) {
                         free(r);
                         return error_make(err, errno, "set the terminal to raw mode");

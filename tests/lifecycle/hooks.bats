@@ -82,7 +82,7 @@ add_hook() {
         set_args /bin/sleep 100
         add_hook createRuntime "echo \$\$ > $HOOKS/hook.pid; exec sleep 100"
         id=$(new_id)
-        contain create --bundle "$BUNDLE" "$id" & cpid=$!
+        "$CONTAIN" --root "$ROOT" create --bundle "$BUNDLE" "$id" & cpid=$!
         for i in $(seq 100); do [ -s "$HOOKS/hook.pid" ] && break; sleep 0.1; done
         [ -s "$HOOKS/hook.pid" ]
         init=$(jq -r .pid "$ROOT/$id/state.json")
@@ -96,4 +96,21 @@ add_hook() {
         ! kill -0 "$init" 2>/dev/null
         [ -z "$(find /sys/fs/cgroup -maxdepth 4 -type d -name "$id" 2>/dev/null)" ]
         ! grep -q " $BUNDLE/rootfs" /proc/self/mountinfo
+}
+
+@test "the runtime killed during a createContainer hook: delete --force leaves nothing" {
+        set_args /bin/sleep 100
+        # createContainer runs in the container init, in its mount namespace before pivot_root
+        add_hook createContainer "echo \$\$ > $HOOKS/hook.pid; exec sleep 100"
+        id=$(new_id)
+        "$CONTAIN" --root "$ROOT" create --bundle "$BUNDLE" "$id" & cpid=$!
+        for i in $(seq 100); do [ -s "$HOOKS/hook.pid" ] && break; sleep 0.1; done
+        [ -s "$HOOKS/hook.pid" ]
+        init=$(jq -r .pid "$ROOT/$id/state.json")
+        kill -9 "$cpid"
+        wait "$cpid" || true
+        contain delete --force "$id"
+        [ ! -e "$ROOT/$id" ]
+        ! kill -0 "$init" 2>/dev/null
+        [ -z "$(find /sys/fs/cgroup -maxdepth 4 -type d -name "$id" 2>/dev/null)" ]
 }

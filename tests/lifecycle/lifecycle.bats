@@ -211,3 +211,28 @@ teardown() { common_teardown; }
         wait_for_status "$id" 5 stopped
         out=$(contain delete "$id" 2>&1)
 }
+
+@test "run forwards signals to the container process" {
+        set_args /bin/sh -c 'trap "echo got-term; exit 0" TERM; touch /ready; while :; do sleep 0.1; done'
+        id=$(new_id)
+        "$CONTAIN" --root "$ROOT" run --bundle "$BUNDLE" "$id" >"$TEST_DIR/out" 2>&1 & rpid=$!
+        for i in $(seq 100); do [ -e "$BUNDLE/rootfs/ready" ] && break; sleep 0.05; done
+        [ -e "$BUNDLE/rootfs/ready" ]
+        kill -TERM "$rpid"
+        s=0
+        wait "$rpid" || s=$?
+        [ "$s" -eq 0 ]
+        grep -q got-term "$TEST_DIR/out"
+        [ ! -e "$ROOT/$id" ]
+}
+
+@test "run --detach returns once the process runs, --keep keeps a stopped container" {
+        set_args /bin/sleep 100
+        id=$(new_id)
+        contain run --detach --bundle "$BUNDLE" "$id" >/dev/null 2>&1
+        [ "$(state_field "$id" status)" = running ]
+        set_args /bin/true
+        k=$(new_id k)
+        contain run --keep --bundle "$BUNDLE" "$k"
+        [ "$(state_field "$k" status)" = stopped ]
+}

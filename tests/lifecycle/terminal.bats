@@ -49,3 +49,29 @@ start_receiver() {
         wait "$RECV"
         grep -q "33 111" "$TEST_DIR/tty.out"
 }
+
+@test "run without a console socket relays our terminal" {
+        command -v script >/dev/null || skip "script(1) is not installed"
+        update_config '.process.terminal = true | .process.args = ["/bin/sh"]'
+        id=$(new_id)
+        # the shell's output comes back through our terminal; its exit code is run's
+        (for i in $(seq 100); do [ -d "$ROOT/$id" ] && break; sleep 0.05; done
+         echo 'echo hi-$((6*7)); tty; exit 4') |
+                script -qec "stty rows 20 cols 70; $CONTAIN --root $ROOT run --bundle $BUNDLE $id; echo rc=\$?" /dev/null >"$TEST_DIR/out"
+        cat -A "$TEST_DIR/out"
+        grep -q "^hi-42" "$TEST_DIR/out"
+        grep -q "^/dev/pts/0" "$TEST_DIR/out"
+        grep -q "^rc=4" "$TEST_DIR/out"
+}
+
+@test "exec --tty hands a pty of the container to the console socket" {
+        set_args /bin/sleep 100
+        id=$(new_id)
+        contain create --bundle "$BUNDLE" "$id"
+        contain start "$id"
+        start_receiver 'echo exec-$((1+2)); tty; exit\n'
+        contain exec --tty --console-socket "$SOCK" --detach "$id" /bin/sh
+        wait "$RECV"
+        grep -q "exec-3" "$TEST_DIR/tty.out"
+        grep -q "/dev/pts/" "$TEST_DIR/tty.out"
+}
