@@ -104,7 +104,9 @@ int cgroup_kill_all(const struct cgroup *cg, int sig, struct error **err)
                 }
         }
         int r = signal_each(cg, sig, err);
-        if (froze && cgroup_freeze(cg, false, &e) < 0) {
+        /* frozen tasks act on SIGKILL only once thawed, so a paused container is thawed for
+         * it (it dies rather than resumes); other signals leave a paused container paused */
+        if ((froze || (was_frozen && sig == SIGKILL)) && cgroup_freeze(cg, false, &e) < 0) {
                 log_debug("cgroup: %s", e->msg);
                 error_free(e);
         }
@@ -136,6 +138,12 @@ int cgroup_destroy(const struct cgroup *cg, struct error **err)
         if (cg->mgr == CGROUP_MANAGER_DISABLED)
                 return 0;
         struct error *e = NULL;
+        bool frozen = false;
+        /* a paused container's processes cannot die while frozen */
+        if (cgroup_is_frozen(cg, &frozen, &e) == 0 && frozen && cgroup_freeze(cg, false, &e) < 0)
+                log_debug("cgroup: %s", e->msg);
+        error_free(e);
+        e = NULL;
         if (cgroup_kill_all(cg, SIGKILL, &e) < 0) {
                 log_debug("cgroup: %s", e->msg);
                 error_free(e);

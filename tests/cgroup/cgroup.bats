@@ -224,3 +224,15 @@ wait_for_output() {
         [ "$(grep -c '"type":"oom"' "$TEST_DIR/events")" -eq 1 ]
         jq -e 'select(.type == "oom") | .id == "'"$ID"'"' "$TEST_DIR/events"
 }
+
+@test "kill --all KILL stops a paused container; other signals keep it paused" {
+        set_args sleep 100
+        contain run -d --bundle "$BUNDLE" "$ID" </dev/null
+        contain pause "$ID"
+        contain kill --all "$ID" TERM
+        [ "$(state_field "$ID" status)" = paused ]
+        contain kill --all "$ID" KILL
+        wait_for_status "$ID" 5 stopped
+        contain delete "$ID"
+        no_dirs_named "$ID"
+}
