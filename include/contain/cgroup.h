@@ -18,8 +18,12 @@ enum cgroup_manager {
 
 struct cgroup;  /* opaque */
 
-/* Creates the container's cgroup(s) from linux.cgroupsPath (default /contain/<id>), enables
- * controllers and writes the limits.  Nothing is left behind on failure. */
+/* Creates the container's cgroup(s) from linux.cgroupsPath (default contain/<id> below the
+ * runtime's own cgroup in each hierarchy: /contain/<id> for a runtime in the root cgroup),
+ * enables controllers and writes the limits.  Nothing is left behind on failure.
+ * CGROUP_MANAGER_DISABLED gives a handle without directories: no limits, no pids, stats all
+ * zero, kill_all/destroy succeed doing nothing (the caller signals its init itself), and
+ * freeze/update fail saying cgroups are disabled. */
 int cgroup_create(const struct spec *spec, const char *id, enum cgroup_manager mgr,
                   struct cgroup **out, struct error **err);
 /* Reopens the cgroup of an existing container from what cgroup_state_string() returned. */
@@ -28,13 +32,15 @@ int cgroup_open(const char *state_string, struct cgroup **out, struct error **er
 const char *cgroup_state_string(const struct cgroup *cg);
 /* The path shown to users (e.g. "/contain/abc"). */
 const char *cgroup_path(const struct cgroup *cg);
-/* A cgroup2 directory fd for clone3(CLONE_INTO_CGROUP), or -1 when v2 is not used. */
+/* A cgroup2 directory fd for clone3(CLONE_INTO_CGROUP), or -1 when v2 is not used (or, on a
+ * hybrid host, does not hold every controller: then cgroup_enter() places the process). */
 int cgroup_clone_fd(const struct cgroup *cg);
 /* Moves pid into every hierarchy of the cgroup (those not done by CLONE_INTO_CGROUP). */
 int cgroup_enter(const struct cgroup *cg, pid_t pid, struct error **err);
 /* Pids in the cgroup (for ps, kill --all). *pids malloc'd. */
 int cgroup_pids(const struct cgroup *cg, pid_t **pids, size_t *n, struct error **err);
-/* Sends sig to every process in the cgroup (cgroup.kill for SIGKILL on v2). */
+/* Sends sig to every process in the cgroup (cgroup.kill for SIGKILL on v2, else freeze, signal
+ * each, thaw; SIGKILL also thaws a paused container so that it dies). */
 int cgroup_kill_all(const struct cgroup *cg, int sig, struct error **err);
 int cgroup_freeze(const struct cgroup *cg, bool frozen, struct error **err);
 int cgroup_is_frozen(const struct cgroup *cg, bool *frozen, struct error **err);
