@@ -169,7 +169,7 @@ task_pid() {
 
 @test "ctr run -t: a tty, prompt, commands, exit" {
 	tty_start tt "ctr -a '$CL/c.sock' -n '$NS' run -t --rm --runc-binary '$WRAPPER' --runc-root '$CL/rr' localhost/bb:latest t7 sh"
-	clients_wait 600 tty_has tt '/ #'
+	tty_prompt tt
 	tty_type tt 'echo $((6*7)); tty'
 	clients_wait 100 tty_has tt '^42'
 	tty_has tt '^/dev/pts/0'

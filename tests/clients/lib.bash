@@ -159,6 +159,12 @@ tty_has() { tty_screen "$1" | grep -q -- "$2"; }
 tty_type() { tmux -S "$CL/tmux.sock" send-keys -t "$1" "$2" Enter; }
 tty_dead() { [ "$(tmux -S "$CL/tmux.sock" display -p -t "$1" '#{pane_dead}')" = 1 ]; }
 tty_status() { tty_screen "$1" | sed -n 's/^\[tty-exit=\([0-9]*\)\]$/\1/p'; }
+# Waits for a shell prompt on pane $1, giving up early when the pane's command ended; on failure
+# shows the screen (the client's error message is there).
+tty_prompt() {
+	clients_wait 600 eval "tty_has '$1' '/ #' || tty_dead '$1'"
+	tty_has "$1" '/ #' || { echo "no prompt on the tty; the screen:" >&2; tty_screen "$1" >&2; return 1; }
+}
 tty_stop() { [ -S "$CL/tmux.sock" ] && tmux -S "$CL/tmux.sock" kill-server 2>/dev/null; return 0; }
 
 # --- records: each test's runtime calls, collected for docs/clients.md ---

@@ -135,7 +135,8 @@ status_of() {
 
 @test "podman kill -s USR1 reaches the container's process" {
 	prun -d --name sig bb sh -c 'trap "echo got-usr1" USR1; echo ready; while :; do sleep 0.1; done'
-	clients_wait 100 sh -c 'podman logs sig | grep -q ready'
+	clients_wait 100 sh -c 'podman logs sig | grep -q ready || [ "$(podman inspect -f "{{.State.Status}}" sig)" != running ]'
+	podman logs sig | grep -q ready
 	podman kill -s USR1 sig
 	clients_wait 100 sh -c 'podman logs sig | grep -q got-usr1'
 	[ "$(status_of sig)" = running ]
@@ -158,7 +159,7 @@ status_of() {
 
 @test "podman run -it through a real pty: prompt, commands, exit" {
 	tty_start it "podman --runtime '$WRAPPER' run -it --rm --cgroup-parent=/$TOKEN bb sh"
-	clients_wait 600 tty_has it '/ #'
+	tty_prompt it
 	tty_type it 'echo $((6*7)); tty; stty size'
 	clients_wait 100 tty_has it '^42'
 	tty_has it '^/dev/pts/0'
@@ -172,7 +173,7 @@ status_of() {
 @test "podman exec -it through a real pty" {
 	prun -d --name ei bb sleep 1000
 	tty_start ei "podman --runtime '$WRAPPER' exec -it ei sh"
-	clients_wait 600 tty_has ei '/ #'
+	tty_prompt ei
 	tty_type ei 'echo $((7*6))-exec; tty'
 	clients_wait 100 tty_has ei '^42-exec'
 	tty_has ei '^/dev/pts/'

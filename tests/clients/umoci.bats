@@ -49,7 +49,7 @@ teardown() {
 	umoci unpack --image "$CL/layout:latest" "$CL/b$BATS_TEST_NUMBER" >/dev/null
 	[ "$(jq -r .process.terminal "$CL/b$BATS_TEST_NUMBER/config.json")" = true ]
 	tty_start u "'$WRAPPER' --root '$CL/root' run --bundle '$CL/b$BATS_TEST_NUMBER' $ID"
-	clients_wait 600 tty_has u '/ #'
+	tty_prompt u
 	tty_type u 'hostname; id -u; echo $((6*7))'
 	clients_wait 100 tty_has u '^42'
 	tty_has u '^umoci-default'
