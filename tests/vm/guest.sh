@@ -208,6 +208,9 @@ t_cycles() {
         bundle cyc plain <<'EOF'
 exec sleep 1000
 EOF
+        tc=$( { time -p contain --root "$ROOT" create --bundle /tmp/b/cyc cyct > /dev/null 2>&1 < /dev/null; } 2>&1 | sed -n 's/^real //p')
+        td=$( { time -p contain --root "$ROOT" delete -f cyct > /dev/null 2>&1; } 2>&1 | sed -n 's/^real //p')
+        echo "# under emulation: one create ${tc}s, one delete -f ${td}s"
         # two lanes at once: both vCPUs work, and the lanes race on the shared /contain parent
         lane() {
                 bad=0 i=0
