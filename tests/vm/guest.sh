@@ -208,8 +208,8 @@ t_cycles() {
         bundle cyc plain <<'EOF'
 exec sleep 1000
 EOF
-        tc=$( { time -p contain --root "$ROOT" create --bundle /tmp/b/cyc cyct > /dev/null 2>&1 < /dev/null; } 2>&1 | sed -n 's/^real //p')
-        td=$( { time -p contain --root "$ROOT" delete -f cyct > /dev/null 2>&1; } 2>&1 | sed -n 's/^real //p')
+        tc=$( { time -p sh -c "contain --root $ROOT create --bundle /tmp/b/cyc cyct > /dev/null 2>&1 < /dev/null"; } 2>&1 | sed -n 's/^real //p')
+        td=$( { time -p sh -c "contain --root $ROOT delete -f cyct > /dev/null 2>&1"; } 2>&1 | sed -n 's/^real //p')
         echo "# under emulation: one create ${tc}s, one delete -f ${td}s"
         # two lanes at once: both vCPUs work, and the lanes race on the shared /contain parent
         lane() {
