@@ -142,11 +142,27 @@ for p in "${VM_PKGS[@]}"; do uninstallable "$p" && run_vm=0 vm_skip="package $p 
 residue_snapshot() {
 	{
 		awk '$5 ~ /^\/run\/contain(\/|$)|^\/tmp\/[^ ]*(contain|bundle|rootfs)/ { print "mount " $5 }' /proc/self/mountinfo
-		find /sys/fs/cgroup -mindepth 1 -maxdepth 8 -type d -iname '*contain*' -prune -print 2>/dev/null | sed 's/^/cgroup /'
+		find /sys/fs/cgroup -mindepth 1 -maxdepth 8 -type d -iname '*contain*' -prune -print 2>/dev/null |
+			not_in_sibling_cgroups | sed 's/^/cgroup /'
 		find /run/contain -mindepth 1 -maxdepth 1 -type d 2>/dev/null | sed 's/^/state-dir /'
 		ip -o link show 2>/dev/null | awk -F': ' '{ sub(/@.*/, "", $2); print $2 }' | grep -i '^contain' | sed 's/^/link /'
 		ip netns list 2>/dev/null | awk '{ print $1 }' | grep -i contain | sed 's/^/netns /'
 	} | sort -u
+}
+# Drops cgroup directories inside the cgroups of our siblings: where this runner sits in a
+# hierarchy below the root (/process_api/X here: one per session), containers made by other
+# sessions on a shared machine live under /process_api/Y and are not ours to report.
+not_in_sibling_cgroups() {
+	awk -v own="$(cut -d: -f3- /proc/self/cgroup | grep -v '^/$' | sort -u | tr '\n' ' ')" '
+		BEGIN { n = split(own, o, " ") }
+		{
+			for (i = 1; i <= n; i++) {
+				parent = o[i]; sub(/\/[^\/]*$/, "", parent)
+				if (parent != "" && index($0, parent "/") && !index($0 "/", o[i] "/"))
+					next
+			}
+			print
+		}'
 }
 # check_residue LABEL BEFORE-FILE: anything new since BEFORE is one failing test.
 check_residue() {
