@@ -145,7 +145,7 @@ static int init_setup(struct init_args *a, bool *ready_sent, struct error **err)
         while (r < 0 && errno == EINTR);
         if (r != 1)
                 return error_make(err, r < 0 ? errno : EPIPE, "wait for start on the exec fifo");
-        closep(&a->fifo_fd);
+        /* the fifo stays open (close-on-exec): its closing tells `start` we exec'd */
 
         /* startContainer hooks see the state as it is now */
         if (hooks_run(spec, HOOK_START_CONTAINER, state_json, err) < 0)

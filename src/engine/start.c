@@ -2,6 +2,7 @@
  * (its absence is what makes the status "running"), and poststart hooks run. */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <time.h>
@@ -10,15 +11,41 @@
 #include "contain/util.h"
 #include "internal.h"
 
-/* Waits until the init has taken the byte (or died): poststart runs after the release. */
-static void wait_fifo_drained(int fd, const struct saved_state *s)
+/* Releases the init and waits until it has exec'd the user process (poststart must come
+ * after that): the init holds the fifo open read-write and close-on-exec, so once the byte
+ * is taken, "no writer left" (POLLHUP) means it exec'd (or exited).  The HUP is only
+ * reported to a reader that saw a writer come after it: hence our own short-lived writer. */
+static int release_init(int dirfd, const char *id, const struct saved_state *s, struct error **err)
 {
-        for (int i = 0; i < 5000; i++) {
-                int n = 0;
-                if (ioctl(fd, FIONREAD, &n) < 0 || n == 0 || !proc_matches(s->pid, s->start_time))
-                        return;
-                struct timespec ts = { 0, 1000 * 1000 };
-                nanosleep(&ts, NULL);
+        cleanup_close int r = openat(dirfd, EXEC_FIFO, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+        if (r < 0)
+                return error_make(err, errno, "open the exec fifo of \"%s\"", id);
+        cleanup_close int w = openat(dirfd, EXEC_FIFO, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+        if (w < 0)
+                return error_make(err, errno, "open the exec fifo of \"%s\"", id);
+        if (!proc_matches(s->pid, s->start_time))
+                return error_make(err, 0, "cannot start a container that has stopped");
+        if (write(w, "0", 1) != 1)
+                return error_make(err, errno, "release the init of \"%s\"", id);
+        closep(&w);
+        for (;;) {
+                struct pollfd p = { .fd = r, .events = POLLIN };
+                int n = poll(&p, 1, 50);
+                if (n < 0 && errno != EINTR)
+                        return error_make(err, errno, "wait for the init of \"%s\"", id);
+                int unread = 0;
+                if (ioctl(r, FIONREAD, &unread) < 0)
+                        return error_make(err, errno, "wait for the init of \"%s\"", id);
+                bool gone = (p.revents & POLLHUP) || !proc_matches(s->pid, s->start_time);
+                if (gone && unread > 0)
+                        return error_make(err, 0, "container \"%s\": its init exited before start", id);
+                if (gone)
+                        return 0;
+                if (unread > 0) {
+                        /* not taken yet: POLLIN returns at once, do not spin */
+                        struct timespec ts = { 0, 1000 * 1000 };
+                        nanosleep(&ts, NULL);
+                }
         }
 }
 
@@ -45,15 +72,8 @@ int container_start(const char *root, const char *id, struct error **err)
                 return error_make(err, 0, "cannot start an already running container");
         }
 
-        cleanup_close int fifo = openat(dirfd, EXEC_FIFO, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
-        if (fifo < 0) {
-                if (errno == ENXIO)     /* no reader: the init is gone */
-                        return error_make(err, 0, "cannot start a container that has stopped");
-                return error_make(err, errno, "open the exec fifo of \"%s\"", id);
-        }
-        if (write(fifo, "0", 1) != 1)
-                return error_make(err, errno, "release the init of \"%s\"", id);
-        wait_fifo_drained(fifo, s);
+        if (release_init(dirfd, id, s, err) < 0)
+                return -1;
         if (unlinkat(dirfd, EXEC_FIFO, 0) < 0 && errno != ENOENT)
                 return error_make(err, errno, "remove the exec fifo of \"%s\"", id);
 

@@ -35,6 +35,7 @@ add_hook() {
         contain start "$id"
         wait_for_status "$id" 5 stopped
         contain delete "$id"
+        cat "$HOOKS/order"
         [ "$(cat "$HOOKS/order" | tr '\n' ' ')" = "prestart createRuntime createContainer startContainer process poststart poststop " ] ||
         [ "$(cat "$HOOKS/order" | tr '\n' ' ')" = "prestart createRuntime createContainer startContainer poststart process poststop " ]
         for h in prestart createRuntime createContainer startContainer poststart poststop; do
