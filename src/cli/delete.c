@@ -1,4 +1,5 @@
-/* `contain delete [--force|-f] ID...`: removes stopped containers (any with --force). */
+/* `contain delete [--force|-f] ID...`: removes stopped (or created, like runc) containers;
+ * any with --force. */
 #include <getopt.h>
 #include <stdio.h>
 
@@ -22,7 +23,7 @@ int cmd_delete(const struct cli_globals *g, int argc, char **argv)
                 case 'f': force = true; break;
                 case 'h':
                         printf("usage: contain delete [--force] ID...\n\n"
-                               "Delete stopped containers; --force kills running ones first and\n"
+                               "Delete stopped or created containers; --force kills running ones first and\n"
                                "succeeds for ids that do not exist.\n");
                         return 0;
                 default: return cli_usage_error("delete", "unknown option '%s'", argv[optind - 1]);

@@ -57,8 +57,11 @@ int container_delete(const char *root, const char *id, bool force, struct error 
                 }
         }
         const char *status = state_status(dirfd, s, cg);
+        /* a created container never ran anything of the user's: runc deletes it without
+         * --force, and containerd's shim relies on that when a task is removed unstarted */
+        bool created = strcmp(status, "created") == 0;
         if (strcmp(status, "stopped") != 0) {
-                if (!force)
+                if (!force && !created)
                         return error_make(err, 0, "cannot delete container \"%s\" that is not stopped: %s", id, status);
                 if (cg) {
                         struct error *e = NULL;

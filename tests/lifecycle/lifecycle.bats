@@ -178,14 +178,16 @@ teardown() { common_teardown; }
         [[ "$output" == *"container \"unknown-$$\" does not exist"* ]]
 }
 
-@test "a created container can be deleted with --force" {
+@test "a created container can be deleted, with or without --force (like runc)" {
         set_args /bin/sleep 100
-        id=$(new_id)
-        contain create --bundle "$BUNDLE" "$id"
-        pid=$(state_field "$id" pid)
-        contain delete --force "$id"
-        ! kill -0 "$pid" 2>/dev/null
-        [ ! -e "$ROOT/$id" ]
+        for force in --force ""; do
+                id=$(new_id "c$force")
+                contain create --bundle "$BUNDLE" "$id"
+                pid=$(state_field "$id" pid)
+                contain delete $force "$id"
+                ! kill -0 "$pid" 2>/dev/null
+                [ ! -e "$ROOT/$id" ]
+        done
 }
 
 @test "ps lists the host pids of the container" {
