@@ -56,21 +56,12 @@ run_container() {
 }
 
 id=demo-$(od -An -N4 -tx4 /dev/urandom | tr -d ' \n')
+# the bundle's own process.args print its hostname, its id and its memory limit in bytes
 run_container "OCI bundle: $contain run --bundle bundles/busybox $id" "$id" \
 	run --bundle bundles/busybox "$id"
 
-script='echo "hostname: $(hostname)"; echo "id: $(id)"
-if [ -f /sys/fs/cgroup/memory.max ]; then
-	echo "memory.max: $(cat /sys/fs/cgroup/memory.max)"
-	echo "cpu.max: $(cat /sys/fs/cgroup/cpu.max)"
-	echo "pids.max: $(cat /sys/fs/cgroup/pids.max)"
-elif [ -f /sys/fs/cgroup/memory/memory.limit_in_bytes ]; then
-	echo "memory.limit_in_bytes: $(cat /sys/fs/cgroup/memory/memory.limit_in_bytes)"
-	echo "cpu.cfs_quota_us/cfs_period_us: $(cat /sys/fs/cgroup/cpu/cpu.cfs_quota_us)/$(cat /sys/fs/cgroup/cpu/cpu.cfs_period_us)"
-	echo "pids.max: $(cat /sys/fs/cgroup/pids/pids.max)"
-else
-	echo "no cgroup files mounted; /proc/self/cgroup:"; cat /proc/self/cgroup
-fi'
+# one line, so the quick mode's "[contain] running: ..." line stays readable
+script='echo "hostname: $(hostname)"; echo "id: $(id)"; cd /sys/fs/cgroup; if [ -f memory.max ]; then echo "memory.max: $(cat memory.max), cpu.max: $(cat cpu.max), pids.max: $(cat pids.max)"; else echo "memory limit: $(cat memory/memory.limit_in_bytes), cpu quota/period: $(cat cpu/cpu.cfs_quota_us)/$(cat cpu/cpu.cfs_period_us), pids.max: $(cat pids/pids.max)"; fi'
 run_container "quick mode, no bundle: $contain run --rootfs bundles/busybox/rootfs --memory 64M --cpu 50000 --pids 64 --hostname box -- /bin/sh -c '...'" "" \
 	run --rootfs bundles/busybox/rootfs --memory 64M --cpu 50000 --pids 64 --hostname box -- /bin/sh -c "$script"
 
