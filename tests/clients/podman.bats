@@ -45,7 +45,7 @@ teardown_file() {
 	clients_save_record podman
 	local ok=0
 	[ -z "$left" ] || { echo "$left" >&2; ok=1; }
-	clients_residue_check podman || ok=1
+	clients_residue_check podman "$CLIENTS_PODMAN_OBJECTS" || ok=1
 	rm -rf "$CL"
 	return $ok
 }
