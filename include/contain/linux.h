@@ -64,8 +64,11 @@ int process_apply(const struct spec_process *proc, struct error **err);
 int process_exec(const struct spec_process *proc, const char *path, struct error **err);
 
 /* A seccomp filter compiled before fork, installed in the init as its last act before exec.
- * Without noNewPrivileges, installing needs CAP_SYS_ADMIN: then install it BEFORE
- * process_apply drops capabilities (like runc); seccomp_install_early() says which. */
+ * Without noNewPrivileges, installing needs CAP_SYS_ADMIN: when the configured caps drop it
+ * (seccomp_install_early() is true), process_apply keeps the held caps effective and
+ * process_exec sets the configured sets after the filter, right before execve (the filter
+ * must then allow capset and prctl, as podman's and docker's profiles do).  Installing the
+ * filter before process_apply, like runc, also works. */
 struct seccomp_program;
 int seccomp_program_build(const struct spec_seccomp *sc, struct seccomp_program **out, struct error **err);
 int seccomp_program_install(const struct seccomp_program *prog, struct error **err);

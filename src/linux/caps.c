@@ -150,3 +150,22 @@ int caps_apply(const struct spec_capabilities *c, struct error **err)
                         return error_make(err, errno, "process.capabilities.ambient: raise %s", cap_names[i]);
         return 0;
 }
+
+int caps_keep_effective(struct error **err)
+{
+        cap_t caps = cap_get_proc();
+        if (!caps)
+                return error_make(err, errno, "cap_get_proc");
+        int r = 0;
+        for (unsigned i = 0; i < N_CAPS && r == 0; i++) {
+                cap_flag_value_t v = CAP_CLEAR;
+                cap_value_t c = (cap_value_t)i;
+                if (cap_get_flag(caps, c, CAP_PERMITTED, &v) == 0 && v == CAP_SET &&
+                    cap_set_flag(caps, CAP_EFFECTIVE, 1, &c, CAP_SET) < 0)
+                        r = error_make(err, errno, "cap_set_flag %s", cap_names[i]);
+        }
+        if (r == 0 && cap_set_proc(caps) < 0)
+                r = error_make(err, errno, "process.capabilities: keep the effective set until seccomp is installed");
+        cap_free(caps);
+        return r;
+}

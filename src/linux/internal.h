@@ -70,5 +70,7 @@ int lsm_apply(const struct spec_process *proc, struct error **err);
 /* ---- capabilities (caps.c) ---- */
 int caps_drop_bounding(const struct spec_capabilities *c, struct error **err);
 int caps_apply(const struct spec_capabilities *c, struct error **err);
+/* Raises the effective set to the permitted one (held until caps_apply). */
+int caps_keep_effective(struct error **err);
 
 #endif

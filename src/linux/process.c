@@ -229,8 +229,16 @@ int process_apply(const struct spec_process *proc, struct error **err)
                 return error_make(err, errno, "process.cwd: chdir %s", proc->cwd);
         if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
                 return error_make(err, errno, "prctl PR_SET_KEEPCAPS");
-        if (caps_apply(&proc->capabilities, err) < 0)
+        if (seccomp_install_early(proc)) {
+                /* Without no_new_privs a seccomp filter can only be installed with CAP_SYS_ADMIN,
+                 * which the configured set drops: keep what we hold (effective = permitted)
+                 * through seccomp_program_install, and set the configured sets in
+                 * process_exec, right before execve. */
+                if (caps_keep_effective(err) < 0)
+                        return -1;
+        } else if (caps_apply(&proc->capabilities, err) < 0) {
                 return -1;
+        }
         if (proc->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
                 return error_make(err, errno, "process.noNewPrivileges: prctl");
         return 0;
@@ -239,6 +247,9 @@ int process_apply(const struct spec_process *proc, struct error **err)
 int process_exec(const struct spec_process *proc, const char *path, struct error **err)
 {
         static char *const empty[] = { NULL };
+
+        if (seccomp_install_early(proc) && caps_apply(&proc->capabilities, err) < 0)
+                return error_wrap(err, "after installing seccomp");
         execve(path, proc->args, proc->env ? proc->env : empty);
         if (errno == ENOENT)
                 return exec_error(err, ENOENT, path, "no such file or directory");
