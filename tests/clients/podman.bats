@@ -37,15 +37,21 @@ teardown_file() {
 	podman rm -a -f -t 0 >/dev/null 2>&1
 	podman rmi -a -f >/dev/null 2>&1
 	umount "$CL/graph/overlay" 2>/dev/null
-	local left
+	local left mine n
 	left=$(clients_runtime_cgroups_left "$TOKEN" "libpod-*")
 	clients_remove_cgroups "$TOKEN"
+	# the host ends of the containers' veths hang on the suite's bridge until their netns goes
+	mine=$(ip -o link show master "${TOKEN}br" 2>/dev/null | awk -F': ' '{ sub(/@.*/, "", $2); print "link " $2 }')
 	ip link del "${TOKEN}br" 2>/dev/null
+	# the network namespaces podman made for the suite's containers (the wrapper noted them)
+	for n in $(sort -u "$CALL_LOG.netns" 2>/dev/null | grep '^/run/netns/'); do
+		[ -e "$n" ] && mine+=$'\n'"netns $n"
+	done
 	clients_netns_dir_restore
 	clients_save_record podman
 	local ok=0
 	[ -z "$left" ] || { echo "$left" >&2; ok=1; }
-	clients_residue_check podman "$CLIENTS_PODMAN_OBJECTS" || ok=1
+	clients_residue_check podman "$mine" || ok=1
 	rm -rf "$CL"
 	return $ok
 }
