@@ -9,6 +9,11 @@
 CLIENTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$CLIENTS_DIR/../.." && pwd)
 RUNTIME=${CONTAIN:-$REPO/build/contain}
+# absolute: the clients run the runtime from other directories (containerd: the bundle)
+case $RUNTIME in
+*/*) RUNTIME=$(cd "$(dirname "$RUNTIME")" 2>/dev/null && pwd)/$(basename "$RUNTIME") ;;
+*) RUNTIME=$(command -v "$RUNTIME" || echo "$RUNTIME") ;;
+esac
 RUNTIME_NAME=$(basename "$RUNTIME")
 
 # Installs $1 (apt package names...) when a needed command is missing; returns 1 (for `skip`)
