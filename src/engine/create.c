@@ -202,14 +202,8 @@ static int handshake(struct create_ctx *c, unsigned long clone_flags, bool time_
                         break;
                 case SYNC_READY:
                         return 0;
-                case SYNC_ERROR: {
-                        int32_t e = 0;
-                        if (m->len >= sizeof(e))
-                                memcpy(&e, m->payload, sizeof(e));
-                        error_make(err, 0, "container init: %s", m->len > sizeof(e) ? m->payload + sizeof(e) : "failed");
-                        (*err)->errnum = e;
-                        return -1;
-                }
+                case SYNC_ERROR:
+                        return sync_error_from_msg(m, "container init", err);
                 default:
                         return error_make(err, EPROTO, "container init: unexpected message %u", m->type);
                 }

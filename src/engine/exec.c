@@ -111,7 +111,7 @@ __attribute__((noreturn)) static void exec_child_main(struct exec_child *c)
 static int wait_exec_result(int sync_fd, struct error **err)
 {
         cleanup_free struct sync_msg *m = xmalloc(sizeof(*m));
-        if (sync_expect(sync_fd, SYNC_READY, m, "exec", err) < 0)
+        if (sync_expect(sync_fd, SYNC_READY, m, NULL, err) < 0)
                 return -1;
         struct error *e = NULL;
         if (sync_recv(sync_fd, m, &e) < 0) {
@@ -121,14 +121,8 @@ static int wait_exec_result(int sync_fd, struct error **err)
                         return 0;
                 return error_make(err, EIO, "exec: lost the process");
         }
-        if (m->type == SYNC_ERROR) {
-                int32_t n = 0;
-                if (m->len >= sizeof(n))
-                        memcpy(&n, m->payload, sizeof(n));
-                error_make(err, 0, "exec: %s", m->len > sizeof(n) ? m->payload + sizeof(n) : "failed");
-                (*err)->errnum = n;
-                return -1;
-        }
+        if (m->type == SYNC_ERROR)
+                return sync_error_from_msg(m, NULL, err);
         return 0;
 }
 

@@ -55,6 +55,9 @@ int statedir_open(const char *root, const char *id, bool lock, struct error **er
 /* Removes the state dir and its files. */
 int statedir_remove(const char *root, const char *id, int dirfd, struct error **err);
 int does_not_exist(struct error **err, const char *id);
+/* An error whose text is exactly what tools match on (no ": strerror" suffix), errno kept. */
+int error_with_errno(struct error **err, int errnum, const char *fmt, ...)
+        __attribute__((format(printf, 3, 4)));
 
 /* ---- sync.c: parent <-> init messages on a SOCK_SEQPACKET pair ---- */
 enum sync_type {
@@ -78,6 +81,8 @@ int sync_send(int fd, enum sync_type type, const void *payload, size_t len, stru
 int sync_recv(int fd, struct sync_msg *m, struct error **err);
 /* Waits for a message of type want; a SYNC_ERROR becomes *err (prefixed with ctx). */
 int sync_expect(int fd, enum sync_type want, struct sync_msg *m, const char *ctx, struct error **err);
+/* The error a SYNC_ERROR message carries, prefixed with ctx (NULL: none). */
+int sync_error_from_msg(const struct sync_msg *m, const char *ctx, struct error **err);
 /* Sends err as a SYNC_ERROR (best effort). */
 void sync_send_error(int fd, const struct error *err);
 

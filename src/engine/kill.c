@@ -107,10 +107,10 @@ int container_kill(const char *root, const char *id, int sig, bool all, struct e
                 return 0;
         }
         if (strcmp(status, "stopped") == 0)
-                return error_make(err, ESRCH, "container not running");
+                return error_with_errno(err, ESRCH, "container not running");
         if (signal_init(s, sig) < 0) {
                 if (errno == ESRCH)
-                        return error_make(err, ESRCH, "container not running");
+                        return error_with_errno(err, ESRCH, "container not running");
                 return error_make(err, errno, "kill container \"%s\"", id);
         }
         return 0;

@@ -2,6 +2,7 @@
  * locked with flock on the directory itself for every command that changes it. */
 #include <dirent.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <fcntl.h>
 #include <string.h>
 #include <sys/file.h>
@@ -10,9 +11,19 @@
 #include "contain/util.h"
 #include "internal.h"
 
+int error_with_errno(struct error **err, int errnum, const char *fmt, ...)
+{
+        va_list ap;
+        va_start(ap, fmt);
+        error_makev(err, 0, fmt, ap);
+        va_end(ap);
+        (*err)->errnum = errnum;
+        return -1;
+}
+
 int does_not_exist(struct error **err, const char *id)
 {
-        return error_make(err, ENOENT, "container \"%s\" does not exist", id);
+        return error_with_errno(err, ENOENT, "container \"%s\" does not exist", id);
 }
 
 static int lock_dir(int fd, const char *id, struct error **err)
@@ -40,7 +51,7 @@ int statedir_create(const char *root, const char *id, struct error **err)
                 return error_make(err, errno, "open %s", root);
         if (mkdirat(rootfd, id, 0700) < 0) {
                 if (errno == EEXIST)
-                        return error_make(err, EEXIST, "container \"%s\" already exists", id);
+                        return error_with_errno(err, EEXIST, "container \"%s\" already exists", id);
                 return error_make(err, errno, "create the state dir %s/%s", root, id);
         }
         int fd = openat(rootfd, id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);

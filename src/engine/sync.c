@@ -55,22 +55,27 @@ int sync_recv(int fd, struct sync_msg *m, struct error **err)
         return 0;
 }
 
+int sync_error_from_msg(const struct sync_msg *m, const char *ctx, struct error **err)
+{
+        int32_t e = 0;
+        if (m->len >= sizeof(e))
+                memcpy(&e, m->payload, sizeof(e));
+        const char *text = m->len > sizeof(e) ? m->payload + sizeof(e) : "unknown error";
+        /* the text already ends with strerror: keep the errno without repeating it */
+        if (ctx)
+                return error_with_errno(err, e, "%s: %s", ctx, text);
+        return error_with_errno(err, e, "%s", text);
+}
+
 int sync_expect(int fd, enum sync_type want, struct sync_msg *m, const char *ctx, struct error **err)
 {
         if (sync_recv(fd, m, err) < 0)
-                return error_wrap(err, "%s", ctx);
-        if (m->type == SYNC_ERROR) {
-                int32_t e = 0;
-                if (m->len >= sizeof(e))
-                        memcpy(&e, m->payload, sizeof(e));
-                const char *text = m->len > sizeof(e) ? m->payload + sizeof(e) : "unknown error";
-                /* the message already ends with strerror: keep errno without repeating it */
-                error_make(err, 0, "%s: %s", ctx, text);
-                (*err)->errnum = e;
-                return -1;
-        }
+                return ctx ? error_wrap(err, "%s", ctx) : -1;
+        if (m->type == SYNC_ERROR)
+                return sync_error_from_msg(m, ctx, err);
         if (m->type != want)
-                return error_make(err, EPROTO, "%s: unexpected message %u (wanted %d)", ctx, m->type, (int)want);
+                return error_make(err, EPROTO, "%s: unexpected message %u (wanted %d)", ctx ? ctx : "sync",
+                                  m->type, (int)want);
         return 0;
 }
 

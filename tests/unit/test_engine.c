@@ -1,0 +1,236 @@
+/* Unit tests of the engine's pure parts: container ids, signal names, state.json round trip,
+ * the state dir (exists / does not exist), parent<->init messages and hook runs. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "contain/engine.h"
+#include "contain/util.h"
+#include "src/engine/internal.h"
+#include "tap.h"
+
+static void test_ids(struct tap *t)
+{
+        static const char *const good[] = { "a", "abc-1.2_3+4", "0", "A.b" };
+        static const char *const bad[] = { "", ".", "..", "../x", "a/b", "-x", "_x", "a b", "é" };
+        for (size_t i = 0; i < ARRAY_SIZE(good); i++) {
+                struct error *e = NULL;
+                ok(t, container_id_validate(good[i], &e) == 0, good[i]);
+                error_free(e);
+        }
+        for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+                struct error *e = NULL;
+                ok(t, container_id_validate(bad[i], &e) < 0 && strstr(e->msg, "invalid container id"), bad[i]);
+                error_free(e);
+        }
+        char *longid = xmalloc(2001);
+        memset(longid, 'a', 2000);
+        longid[2000] = '\0';
+        struct error *e = NULL;
+        ok(t, container_id_validate(longid, &e) < 0, "2000 characters are refused");
+        error_free(e);
+        e = NULL;
+        longid[1024] = '\0';
+        ok(t, container_id_validate(longid, &e) == 0, "1024 characters are fine");
+        error_free(e);
+        free(longid);
+        e = NULL;
+        container_id_validate("../x", &e);
+        has_substr(t, e->msg, "invalid container id \"../x\"", "the message quotes the id");
+        error_free(e);
+}
+
+static void test_signals(struct tap *t)
+{
+        static const struct { const char *text; int sig; } cases[] = {
+                { "9", SIGKILL }, { "KILL", SIGKILL }, { "SIGKILL", SIGKILL }, { "sigterm", SIGTERM },
+                { "15", SIGTERM }, { "USR1", SIGUSR1 }, { "RTMIN+2", 0 },
+        };
+        for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+                struct error *e = NULL;
+                int sig = -1;
+                int want = cases[i].sig ? cases[i].sig : SIGRTMIN + 2;
+                ok(t, signal_parse(cases[i].text, &sig, &e) == 0 && sig == want, cases[i].text);
+                error_free(e);
+        }
+        static const char *const bad[] = { "0", "-1", "65", "NOPE", "", "SIG" };
+        for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+                struct error *e = NULL;
+                int sig;
+                ok(t, signal_parse(bad[i], &sig, &e) < 0 && strstr(e->msg, "invalid signal"), bad[i]);
+                error_free(e);
+        }
+}
+
+static void test_state(struct tap *t, const char *root)
+{
+        struct error *e = NULL;
+        int dirfd = statedir_create(root, "c1", &e);
+        ok(t, dirfd >= 0, "statedir_create makes the state dir");
+        struct stat st;
+        ok(t, fstat(dirfd, &st) == 0 && (st.st_mode & 0777) == 0700, "the state dir is 0700");
+        int again = statedir_create(root, "c1", &e);
+        ok(t, again < 0 && e && strcmp(e->msg, "container \"c1\" already exists") == 0, "a second create: already exists");
+        error_free(e);
+        e = NULL;
+
+        struct spec_kv ann[] = { { (char *)"k", (char *)"v" } };
+        struct saved_state s = {
+                .oci_version = (char *)"1.0.2-dev", .id = (char *)"c1", .status = (char *)"created",
+                .pid = 1234, .start_time = 987654321ULL, .bundle = (char *)"/b", .rootfs = (char *)"/b/rootfs",
+                .created = (char *)"2026-01-01T00:00:00Z", .owner = (char *)"root", .cgroup = (char *)"v1:/x",
+                .annotations = ann, .n_annotations = 1, .new_pid_ns = true, .created_ok = true,
+        };
+        ok(t, state_write(dirfd, &s, &e) == 0, "state_write");
+        struct saved_state *r = NULL;
+        ok(t, state_read(dirfd, &r, &e) == 0, "state_read");
+        if (r) {
+                is_str(t, r->id, "c1", "id survives");
+                is_str(t, r->status, "created", "status survives");
+                is_u64(t, (uint64_t)r->pid, 1234, "pid survives");
+                is_u64(t, r->start_time, 987654321ULL, "start time survives");
+                is_str(t, r->cgroup, "v1:/x", "cgroup survives");
+                ok(t, r->n_annotations == 1 && strcmp(r->annotations[0].value, "v") == 0, "annotations survive");
+                ok(t, r->new_pid_ns && r->created_ok, "flags survive");
+                /* pid 1234 with that start time is not alive: stopped */
+                is_str(t, state_status(dirfd, r, NULL), "stopped", "a dead pid is stopped");
+                r->pid = getpid();
+                r->start_time = proc_start_time(getpid());
+                ok(t, r->start_time > 0, "our own start time is known");
+                is_str(t, state_status(dirfd, r, NULL), "running", "a live pid without fifo is running");
+                ok(t, mkfifoat(dirfd, EXEC_FIFO, 0600) == 0, "mkfifo");
+                is_str(t, state_status(dirfd, r, NULL), "created", "with the exec fifo: created");
+                r->start_time++;
+                is_str(t, state_status(dirfd, r, NULL), "stopped", "another start time: stopped (pid reuse)");
+                char *json = state_hook_json(r, "creating");
+                has_substr(t, json, "\"status\":\"creating\"", "hook state has the status");
+                has_substr(t, json, "\"annotations\":{\"k\":\"v\"}", "hook state has the annotations");
+                free(json);
+                saved_state_free(r);
+        }
+        ok(t, statedir_remove(root, "c1", dirfd, &e) == 0, "statedir_remove");
+        close(dirfd);
+        int gone = statedir_open(root, "c1", true, &e);
+        ok(t, gone < 0 && e && strcmp(e->msg, "container \"c1\" does not exist") == 0, "removed: does not exist");
+        error_free(e);
+        e = NULL;
+        gone = statedir_open(root, "../c1", false, &e);
+        ok(t, gone < 0 && e && strstr(e->msg, "invalid container id"), "open validates the id");
+        error_free(e);
+}
+
+static void test_sync(struct tap *t)
+{
+        int sp[2];
+        if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0) {
+                ok(t, false, "socketpair");
+                return;
+        }
+        struct error *e = NULL;
+        struct sync_msg *m = xmalloc(sizeof(*m));
+        ok(t, sync_send(sp[0], SYNC_PROGRESS, "\x03rootfs", 7, &e) == 0, "send progress");
+        ok(t, sync_recv(sp[1], m, &e) == 0 && m->type == SYNC_PROGRESS && m->len == 7 &&
+                      strcmp(m->payload + 1, "rootfs") == 0, "receive it whole");
+        struct error *child = NULL;
+        error_make(&child, ENOENT, "mount /proc");
+        sync_send_error(sp[0], child);
+        error_free(child);
+        ok(t, sync_expect(sp[1], SYNC_READY, m, "container init", &e) < 0 && e && e->errnum == ENOENT &&
+                      strcmp(e->msg, "container init: mount /proc: No such file or directory") == 0,
+           "an error message travels with its errno and gets context");
+        error_free(e);
+        e = NULL;
+        close(sp[0]);
+        ok(t, sync_recv(sp[1], m, &e) < 0 && e->errnum == EPIPE, "peer gone: EPIPE");
+        error_free(e);
+        close(sp[1]);
+        free(m);
+}
+
+static struct spec *hook_spec(const char *script, int timeout)
+{
+        struct spec *s = xcalloc(1, sizeof(*s));
+        struct spec_hook *h = xcalloc(1, sizeof(*h));
+        h->path = xstrdup("/bin/sh");
+        strv_append(&h->args, "sh");
+        strv_append(&h->args, "-c");
+        strv_append(&h->args, script);
+        h->has_timeout = timeout > 0;
+        h->timeout = timeout;
+        s->hooks[HOOK_PRESTART].hooks = h;
+        s->hooks[HOOK_PRESTART].n = 1;
+        return s;
+}
+
+static void free_hook_spec(struct spec *s)
+{
+        struct spec_hook *h = s->hooks[HOOK_PRESTART].hooks;
+        free(h->path);
+        strv_free(h->args);
+        free(h);
+        free(s);
+}
+
+static void test_hooks(struct tap *t, const char *dir)
+{
+        struct error *e = NULL;
+        char *out = xasprintf("%s/stdin", dir);
+        char *script = xasprintf("cat > %s", out);
+        struct spec *s = hook_spec(script, 0);
+        ok(t, hooks_run(s, HOOK_PRESTART, "{\"id\":\"x\"}", &e) == 0, "a hook runs");
+        char *got = NULL;
+        if (read_file_at(AT_FDCWD, out, 0, &got, NULL, &e) == 0)
+                is_str(t, got, "{\"id\":\"x\"}", "it reads the state on stdin");
+        free(got);
+        free_hook_spec(s);
+        free(script);
+        free(out);
+
+        s = hook_spec("echo why-it-failed >&2; exit 3", 0);
+        ok(t, hooks_run(s, HOOK_PRESTART, "{}", &e) < 0, "a failing hook fails");
+        has_substr(t, e ? e->msg : NULL, "prestart hook #0 (/bin/sh) exited with status 3: why-it-failed", "with its stderr");
+        error_free(e);
+        e = NULL;
+        free_hook_spec(s);
+
+        s = hook_spec("exec sleep 10", 1);
+        ok(t, hooks_run(s, HOOK_PRESTART, "{}", &e) < 0 && e && strstr(e->msg, "timed out after 1 s"), "a slow hook is killed");
+        error_free(e);
+        e = NULL;
+        free_hook_spec(s);
+
+        s = hook_spec("exit 0", 0);    /* does not read stdin: no SIGPIPE for us */
+        char *big = xmalloc(1 << 20);
+        memset(big, 'x', (1 << 20) - 1);
+        big[(1 << 20) - 1] = '\0';
+        ok(t, hooks_run(s, HOOK_PRESTART, big, &e) == 0, "a hook that ignores stdin");
+        free(big);
+        free_hook_spec(s);
+}
+
+int main(void)
+{
+        struct tap t = { 0 };
+        char tmpl[] = "/tmp/contain-unit-engine.XXXXXX";
+        char *dir = mkdtemp(tmpl);
+        if (!dir) {
+                perror("mkdtemp");
+                return 1;
+        }
+        char *root = xasprintf("%s/root", dir);
+        test_ids(&t);
+        test_signals(&t);
+        test_state(&t, root);
+        test_sync(&t);
+        test_hooks(&t, dir);
+        char *rm = xasprintf("rm -rf '%s'", dir);
+        if (system(rm) != 0)
+                printf("# could not remove %s\n", dir);
+        free(rm);
+        free(root);
+        return tap_done(&t);
+}
