@@ -173,6 +173,17 @@ int mount_one(const struct spec_mount *m, int root_fd, const struct rootfs_opts 
         else if (!m->type || !*m->type || strcmp(m->type, "none") == 0)
                 return error_make(err, 0, "mounts: %s: no type and no bind option", m->destination);
 
+        /* proc and sysfs on a symlink would land wherever the rootfs points it (runc refuses
+         * too): the container could then hide /proc from maskedPaths. */
+        if (is_type(m, "proc") || is_type(m, "sysfs")) {
+                cleanup_error struct error *e = NULL;
+                cleanup_close int probe = inroot_open(root_fd, m->destination, O_PATH | O_NOFOLLOW, 0, &e);
+                struct stat st;
+                if (probe >= 0 && fstat(probe, &st) == 0 && !S_ISDIR(st.st_mode))
+                        return error_make(err, ENOTDIR, "mounts: %s: refusing to mount %s on a %s", m->destination,
+                                          m->type, S_ISLNK(st.st_mode) ? "symlink" : "non-directory");
+        }
+
         bool source_is_dir = true;
         if (bind) {
                 if (!m->source)

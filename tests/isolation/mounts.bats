@@ -109,6 +109,15 @@ mount_line() {
         [ -d "$BUNDLE/rootfs/$tag" ] && [ -d "$BUNDLE/rootfs/tmp/$tag" ] && [ -f "$BUNDLE/rootfs/etc/$tag" ]
 }
 
+@test "proc is never mounted on a symlink of the rootfs" {
+        rmdir "$BUNDLE/rootfs/proc"
+        ln -s /etc "$BUNDLE/rootfs/proc"
+        run contain run -b "$BUNDLE" "$(new_id)"
+        [ "$status" -ne 0 ]
+        [[ "$output" == *"mounts: /proc: refusing to mount proc on a symlink"* ]]
+        [ -z "$(ls "$BUNDLE/rootfs/etc" | grep -x cpuinfo)" ]
+}
+
 @test "/dev has the default devices and links" {
         set_args /bin/sh -c 'for d in null zero full random urandom tty; do stat -c "%n %F %t:%T %a" /dev/$d; done; for l in ptmx fd stdin stdout stderr; do echo "$l -> $(readlink /dev/$l)"; done; [ -d /dev/pts ] && [ -d /dev/shm ] && echo dirs-ok; echo hi > /dev/null && head -c 4 /dev/zero | wc -c'
         run contain run -b "$BUNDLE" "$(new_id)"
