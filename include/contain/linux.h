@@ -22,7 +22,8 @@ int ns_open_paths(const struct spec *spec, int fds[NS_TYPE_COUNT], struct error 
 int ns_join(int fds[NS_TYPE_COUNT], unsigned skip_mask, struct error **err);
 /* Writes uid_map/gid_map (and setgroups deny when unprivileged) for pid: run by the parent. */
 int ns_write_id_maps(pid_t pid, const struct spec *spec, struct error **err);
-/* Writes /proc/PID/timens_offsets: run by the parent before the child enters the time ns. */
+/* Writes /proc/PID/timens_offsets: run by the parent after the child unshared CLONE_NEWTIME
+ * and before it enters /proc/self/ns/time_for_children (the kernel refuses offsets later). */
 int ns_write_time_offsets(pid_t pid, const struct spec *spec, struct error **err);
 
 /* ---- rootfs (src/linux/rootfs.c, mounts.c, devices.c, inroot.c) ---- */
@@ -35,10 +36,13 @@ struct rootfs_opts {
         bool new_cgroupns;
 };
 
-/* Everything before pivot_root: rootfs propagation, the rootfs bind, spec mounts in order,
- * /dev and its devices, /dev/console.  After this, createContainer hooks may run. */
+/* Everything before pivot_root: the LSM and sysctl checks (clear errors early), rootfs
+ * propagation, the rootfs bind, spec mounts in order (targets resolved in the rootfs, mounted
+ * through /proc/self/fd), the cgroup view, /dev and its devices, /dev/console.  After this,
+ * createContainer hooks may run. */
 int rootfs_mount_all(const struct spec *spec, const struct rootfs_opts *opts, struct error **err);
-/* pivot_root (or move+chroot), masked and readonly paths, root.readonly, sysctl. */
+/* pivot_root (or move+chroot), sysctl, readonly and masked paths, root.readonly, and a
+ * shared/unbindable rootfsPropagation on the new "/". */
 int rootfs_finish(const struct spec *spec, const struct rootfs_opts *opts, struct error **err);
 
 /* Opens path inside the directory root_fd without ever leaving it (openat2 RESOLVE_IN_ROOT,
@@ -57,10 +61,12 @@ int process_set_personality(const struct spec_linux *l, struct error **err);
 /* Resolves process.args[0] against the process PATH inside the (pivoted) root:
  * exec: "/bin/nope": no such file or directory. */
 int process_resolve_exec(const struct spec_process *proc, char **path, struct error **err);
-/* rlimits, oom_score_adj, scheduler, ioprio, umask, groups/gid/uid with caps
- * kept, the five capability sets, cwd (created if missing), no_new_privs.  Not seccomp. */
+/* AppArmor/SELinux exec labels, rlimits, oom_score_adj, scheduler, ioprio, bounding set,
+ * groups/gid/uid with caps kept, umask, cwd (created if missing), the other capability sets,
+ * no_new_privs.  Not seccomp. */
 int process_apply(const struct spec_process *proc, struct error **err);
-/* Replaces the environment with proc->env and execs path (does not return on success). */
+/* Replaces the environment with proc->env and execs path (does not return on success);
+ * first sets the capability sets process_apply deferred (see seccomp below). */
 int process_exec(const struct spec_process *proc, const char *path, struct error **err);
 
 /* A seccomp filter compiled before fork, installed in the init as its last act before exec.
@@ -73,6 +79,7 @@ struct seccomp_program;
 int seccomp_program_build(const struct spec_seccomp *sc, struct seccomp_program **out, struct error **err);
 int seccomp_program_install(const struct seccomp_program *prog, struct error **err);
 void seccomp_program_free(struct seccomp_program *prog);
+/* True when installing a filter needs CAP_SYS_ADMIN that proc's capabilities drop. */
 bool seccomp_install_early(const struct spec_process *proc);
 
 /* Capability names known to this build ("CAP_CHOWN", ...), for validation and `features`. */
