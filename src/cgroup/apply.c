@@ -98,7 +98,7 @@ int cg_apply(const struct cgroup *cg, const struct spec_resources *res, bool wit
              const struct spec_device *devs, size_t n_devs, struct error **err)
 {
         if (cg->mgr == CGROUP_MANAGER_DISABLED)
-                return error_make(err, ENOTSUP, "cgroups are disabled (--cgroup-manager=disabled): "
+                return error_make(err, 0, "cgroups are disabled (--cgroup-manager=disabled): "
                                   "limits cannot be applied");
         cleanup_cg_settings struct cg_settings s2 = { 0 }, s1 = { 0 };
         if (cg_convert_v2(res, &s2, err) < 0 || cg_convert_v1(res, &s1, err) < 0)
@@ -114,12 +114,12 @@ int cg_apply(const struct cgroup *cg, const struct spec_resources *res, bool wit
                         continue;
                 }
                 if (st->verbatim || cg->pure_v2)
-                        return error_make(err, ENOTSUP, "%s: the %s controller is not available in %s",
+                        return error_make(err, 0, "%s: the %s controller is not available in %s",
                                           st->verbatim ? "linux.resources.unified" : st->file,
                                           st->controller, h2 ? h2->dir : "the cgroup2 hierarchy");
                 const char *v1 = v1_name_of(st->controller);
                 if (!cg_v1_hier(cg, v1))
-                        return error_make(err, ENOTSUP, "%s: the %s controller is not available on this "
+                        return error_make(err, 0, "%s: the %s controller is not available on this "
                                           "host (neither in cgroup2 nor as a v1 hierarchy)", st->file, v1);
                 if (!strv_has(needed, v1))
                         strv_append(&needed, v1);

@@ -14,7 +14,7 @@
 int cgroup_freeze(const struct cgroup *cg, bool frozen, struct error **err)
 {
         if (cg->mgr == CGROUP_MANAGER_DISABLED)
-                return error_make(err, ENOTSUP, "cgroups are disabled (--cgroup-manager=disabled): "
+                return error_make(err, 0, "cgroups are disabled (--cgroup-manager=disabled): "
                                   "cannot %s the container", frozen ? "freeze" : "thaw");
         const struct cg_hier *f = cg_v1_hier(cg, "freezer");
         const struct cg_hier *h2 = cg_v2_hier(cg);
@@ -24,7 +24,7 @@ int cgroup_freeze(const struct cgroup *cg, bool frozen, struct error **err)
         else if (h2)
                 r = cg_v2_freeze(h2->dir, frozen, err);
         else
-                r = error_make(err, ENOTSUP, "no freezer: neither cgroup2 nor a v1 freezer hierarchy");
+                r = error_make(err, 0, "no freezer: neither cgroup2 nor a v1 freezer hierarchy");
         if (r < 0)
                 return error_wrap(err, "%s cgroup %s", frozen ? "freeze" : "thaw", cg->path);
         return 0;

@@ -65,7 +65,7 @@ uint64_t cg_blkio_to_io_weight(uint64_t weight)
 static int check_mem(const char *field, int64_t v, struct error **err)
 {
         if (v < -1)
-                return error_make(err, EINVAL, "linux.resources.memory.%s: %" PRId64 " is not a size "
+                return error_make(err, 0, "linux.resources.memory.%s: %" PRId64 " is not a size "
                                   "(use -1 for unlimited)", field, v);
         return 0;
 }
@@ -79,10 +79,10 @@ static int swap_v2(const struct spec_memory *m, char *buf, size_t len, struct er
                 return 0;
         }
         if (limit <= 0)
-                return error_make(err, EINVAL, "linux.resources.memory.swap: %" PRId64 " needs a "
+                return error_make(err, 0, "linux.resources.memory.swap: %" PRId64 " needs a "
                                   "memory limit (swap is the memory+swap total)", m->swap);
         if (m->swap < limit)
-                return error_make(err, EINVAL, "linux.resources.memory.swap: %" PRId64 " is below "
+                return error_make(err, 0, "linux.resources.memory.swap: %" PRId64 " is below "
                                   "memory.limit %" PRId64 " (swap is the memory+swap total)",
                                   m->swap, limit);
         snprintf(buf, len, "%" PRId64, m->swap - limit);
@@ -122,7 +122,7 @@ static void throttles(struct cg_settings *s, const struct spec_blkio_throttle *t
 static int hugepage_size_ok(const char *size, struct error **err)
 {
         if (!size || !*size || strchr(size, '/') || strchr(size, '.'))
-                return error_make(err, EINVAL, "linux.resources.hugepageLimits: invalid pageSize '%s'",
+                return error_make(err, 0, "linux.resources.hugepageLimits: invalid pageSize '%s'",
                                   size ? size : "");
         return 0;
 }
@@ -146,7 +146,7 @@ static int unified_key(const char *key, char **controller, struct error **err)
         const char *dot = key ? strchr(key, '.') : NULL;
         if (!key || !*key || strchr(key, '/') || strcmp(key, ".") == 0 || strstr(key, "..") ||
             !dot || dot == key || dot[1] == '\0')
-                return error_make(err, EINVAL, "linux.resources.unified: '%s' is not a cgroup file "
+                return error_make(err, 0, "linux.resources.unified: '%s' is not a cgroup file "
                                   "name (want controller.file, no '/' or '..')", key ? key : "");
         *controller = xstrndup(key, (size_t)(dot - key));
         return 0;
@@ -256,7 +256,7 @@ int cg_convert_v1(const struct spec_resources *res, struct cg_settings *out, str
         }
         if (m->has_swap && m->swap != 0) {
                 if (m->swap != -1 && m->has_limit && m->limit > 0 && m->swap < m->limit)
-                        return error_make(err, EINVAL, "linux.resources.memory.swap: %" PRId64 " is below "
+                        return error_make(err, 0, "linux.resources.memory.swap: %" PRId64 " is below "
                                           "memory.limit %" PRId64 " (swap is the memory+swap total)",
                                           m->swap, m->limit);
                 mem_value(m->swap, buf, sizeof(buf), false);

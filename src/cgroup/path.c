@@ -15,17 +15,17 @@ static int normalise(const char *p, char **out, struct error **err)
         char *save = NULL;
 
         if (strpbrk(p, ";\n"))
-                return error_make(err, EINVAL, "linux.cgroupsPath '%s': ';' and newlines are not allowed", p);
+                return error_make(err, 0, "linux.cgroupsPath '%s': ';' and newlines are not allowed", p);
         for (char *c = strtok_r(copy, "/", &save); c; c = strtok_r(NULL, "/", &save)) {
                 if (strcmp(c, "..") == 0 || strcmp(c, ".") == 0)
-                        return error_make(err, EINVAL, "linux.cgroupsPath '%s': '%s' components are not "
+                        return error_make(err, 0, "linux.cgroupsPath '%s': '%s' components are not "
                                           "allowed (the path must stay below its hierarchy)", p, c);
                 char *n = xasprintf("%s%s%s", res, *res ? "/" : "", c);
                 free(res);
                 res = n;
         }
         if (!*res)
-                return error_make(err, EINVAL, "linux.cgroupsPath '%s' names the root cgroup", p);
+                return error_make(err, 0, "linux.cgroupsPath '%s' names the root cgroup", p);
         *out = steal_pointer(&res);
         return 0;
 }
@@ -36,19 +36,19 @@ static int systemd_path(const char *p, char **out, struct error **err)
         const char *c1 = strchr(p, ':');
         const char *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
         if (!c1 || !c2 || strchr(c2 + 1, ':'))
-                return error_make(err, EINVAL, "linux.cgroupsPath '%s': with --systemd-cgroup the form "
+                return error_make(err, 0, "linux.cgroupsPath '%s': with --systemd-cgroup the form "
                                   "is slice:prefix:name", p);
         cleanup_free char *slice = xstrndup(p, (size_t)(c1 - p));
         cleanup_free char *prefix = xstrndup(c1 + 1, (size_t)(c2 - c1 - 1));
         const char *name = c2 + 1;
         if (!*name)
-                return error_make(err, EINVAL, "linux.cgroupsPath '%s': the name part is empty", p);
+                return error_make(err, 0, "linux.cgroupsPath '%s': the name part is empty", p);
         if (!*slice) {
                 free(slice);
                 slice = xstrdup("system.slice");
         }
         if (strchr(slice, '/') || strchr(prefix, '/') || strchr(name, '/'))
-                return error_make(err, EINVAL, "linux.cgroupsPath '%s': slice, prefix and name cannot "
+                return error_make(err, 0, "linux.cgroupsPath '%s': slice, prefix and name cannot "
                                   "contain '/'", p);
         *out = xasprintf("%s/%s%s%s.scope", slice, prefix, *prefix ? "-" : "", name);
         log_debug("cgroup: systemd is not managing cgroups here; using the cgroupfs path /%s for '%s'",

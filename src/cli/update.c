@@ -52,7 +52,7 @@ static int memory_value(const char *opt, const char *text, int64_t *out, struct 
 static int int_value(const char *opt, const char *text, int64_t *out, struct error **err)
 {
         if (parse_int64(text, out) < 0)
-                return error_make(err, EINVAL, "--%s: expected an integer, got '%s'", opt, text);
+                return error_make(err, 0, "--%s: expected an integer, got '%s'", opt, text);
         return 0;
 }
 
@@ -99,13 +99,13 @@ static int apply_flag(struct spec_resources *r, int opt, const char *arg, struct
                 break;
         case OPT_PERIOD:
                 if (int_value("cpu-period", arg, &v, err) < 0 || v <= 0)
-                        return *err ? -1 : error_make(err, EINVAL, "--cpu-period: must be positive, got '%s'", arg);
+                        return *err ? -1 : error_make(err, 0, "--cpu-period: must be positive, got '%s'", arg);
                 r->cpu.has_period = true;
                 r->cpu.period = (uint64_t)v;
                 break;
         case OPT_SHARES:
                 if (int_value("cpu-share", arg, &v, err) < 0 || v <= 0)
-                        return *err ? -1 : error_make(err, EINVAL, "--cpu-share: must be positive, got '%s'", arg);
+                        return *err ? -1 : error_make(err, 0, "--cpu-share: must be positive, got '%s'", arg);
                 r->cpu.has_shares = true;
                 r->cpu.shares = (uint64_t)v;
                 break;
@@ -125,7 +125,7 @@ static int apply_flag(struct spec_resources *r, int opt, const char *arg, struct
                 break;
         case OPT_BLKIO:
                 if (int_value("blkio-weight", arg, &v, err) < 0 || v < 10 || v > 1000)
-                        return *err ? -1 : error_make(err, EINVAL, "--blkio-weight: expected 10..1000, got '%s'", arg);
+                        return *err ? -1 : error_make(err, 0, "--blkio-weight: expected 10..1000, got '%s'", arg);
                 r->blkio.has_weight = true;
                 r->blkio.weight = (uint16_t)v;
                 break;
