@@ -3,15 +3,12 @@
  * and gets the cgroup, terminal and security settings of the container's saved config. */
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 
 #include "contain/linux.h"
@@ -126,44 +123,6 @@ static int wait_exec_result(int sync_fd, struct error **err)
         return 0;
 }
 
-static int wait_process(pid_t pid, int *exit_status, struct error **err)
-{
-        static const int fwd[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2 };
-        sigset_t set, old;
-        sigemptyset(&set);
-        for (size_t i = 0; i < ARRAY_SIZE(fwd); i++)
-                sigaddset(&set, fwd[i]);
-        sigprocmask(SIG_BLOCK, &set, &old);
-        cleanup_close int sigfd = signalfd(-1, &set, SFD_CLOEXEC);
-        cleanup_close int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-        int status = 0, r = 0;
-        for (;;) {
-                struct pollfd p[2] = { { .fd = pidfd, .events = POLLIN }, { .fd = sigfd, .events = POLLIN } };
-                if (poll(p, 2, -1) < 0 && errno != EINTR) {
-                        r = error_make(err, errno, "poll");
-                        break;
-                }
-                if (p[1].revents & POLLIN) {
-                        struct signalfd_siginfo si;
-                        if (read(sigfd, &si, sizeof(si)) == sizeof(si))
-                                kill(pid, (int)si.ssi_signo);
-                }
-                if (pidfd < 0 || (p[0].revents & POLLIN)) {
-                        pid_t w;
-                        do
-                                w = waitpid(pid, &status, 0);
-                        while (w < 0 && errno == EINTR);
-                        if (w < 0)
-                                r = error_make(err, errno, "wait for the exec process");
-                        break;
-                }
-        }
-        sigprocmask(SIG_SETMASK, &old, NULL);
-        if (r == 0)
-                *exit_status = WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
-        return r;
-}
-
 int container_load_spec(const char *root, const char *id, struct spec **out, struct error **err)
 {
         cleanup_close int dirfd = statedir_open(root, id, false, err);
@@ -206,9 +165,21 @@ int container_exec(const char *root, const char *id, const struct spec_process *
                 return error_make(err, 0, "cannot exec in a stopped container");
         if (spec->linux.seccomp.present && seccomp_program_build(&spec->linux.seccomp, &c.seccomp, err) < 0)
                 return error_wrap(err, "seccomp");
-        if (proc->terminal) {
-                if (!o->console_socket)
-                        return error_make(err, EINVAL, "exec with a terminal needs --console-socket");
+        /* a terminal without a console socket: relay ours, like run */
+        bool relay_tty = proc->terminal && !o->console_socket;
+        if (relay_tty && o->detach)
+                return error_make(err, EINVAL, "exec --tty --detach needs --console-socket");
+        sigset_t set;
+        __attribute__((cleanup(sigmask_restore))) sigset_t old;
+        forward_signals_block(&set, &old);
+        cleanup_close int console_ours = -1;
+        if (relay_tty) {
+                int cp[2];
+                if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, cp) < 0)
+                        return error_make(err, errno, "socketpair");
+                console_ours = cp[0];
+                c.console_fd = cp[1];
+        } else if (proc->terminal) {
                 c.console_fd = console_socket_connect(o->console_socket, err);
                 if (c.console_fd < 0)
                         return -1;
@@ -244,11 +215,27 @@ int container_exec(const char *root, const char *id, const struct spec_process *
                 waitpid(pid, NULL, 0);
                 return -1;
         }
+        closep(&c.console_fd);
+        cleanup_close int master = -1;
+        if (relay_tty && console_recv_fd(console_ours, &master, err) < 0) {
+                kill(pid, SIGKILL);
+                waitpid(pid, NULL, 0);
+                return -1;
+        }
         if (o->pid_file && pid_file_write(o->pid_file, pid, err) < 0)
                 return -1;
         if (o->detach) {
                 *exit_status = 0;
                 return 0;
         }
-        return wait_process(pid, exit_status, err);
+        struct terminal_relay *relay = NULL;
+        if (master >= 0 && terminal_relay_start(master, &relay, err) < 0)
+                return -1;
+        int wstatus = 0;
+        int r = wait_forwarding(pid, &set, relay, &wstatus, err);
+        terminal_relay_free(relay);
+        if (r < 0)
+                return -1;
+        *exit_status = exit_code_of(wstatus);
+        return 0;
 }

@@ -3,6 +3,7 @@
 #ifndef CONTAIN_ENGINE_INTERNAL_H
 #define CONTAIN_ENGINE_INTERNAL_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -116,6 +117,16 @@ bool terminal_relay_io(struct terminal_relay *r, short stdin_revents, short mast
 void terminal_relay_resize(struct terminal_relay *r);
 /* Drains what the process wrote before exiting, restores the caller's terminal. */
 void terminal_relay_free(struct terminal_relay *r);
+
+/* ---- wait.c ---- */
+/* Blocks the signals run/exec forward (before clone: the child unblocks them for itself). */
+void forward_signals_block(sigset_t *set, sigset_t *old);
+void sigmask_restore(sigset_t *old);     /* for __attribute__((cleanup)) */
+/* Waits for our child pid, forwarding the signals of set and pumping relay (may be NULL). */
+int wait_forwarding(pid_t pid, const sigset_t *set, struct terminal_relay *relay, int *wstatus,
+                    struct error **err);
+/* 128+N for signal N, else the exit status. */
+int exit_code_of(int wstatus);
 
 /* ---- fds.c ---- */
 /* How many fds beyond 0-2 to keep: --preserve-fds plus LISTEN_FDS (socket activation). */

@@ -75,3 +75,17 @@ start_receiver() {
         grep -q "exec-3" "$TEST_DIR/tty.out"
         grep -q "/dev/pts/" "$TEST_DIR/tty.out"
 }
+
+@test "exec --tty without a console socket relays our terminal" {
+        command -v script >/dev/null || skip "script(1) is not installed"
+        set_args /bin/sleep 100
+        id=$(new_id)
+        contain create --bundle "$BUNDLE" "$id"
+        contain start "$id"
+        echo 'echo exec-$((6*7)); tty; exit 5' |
+                script -qec "$CONTAIN --root $ROOT exec --tty $id /bin/sh; echo rc=\$?" /dev/null >"$TEST_DIR/out"
+        cat -A "$TEST_DIR/out"
+        grep -q "^exec-42" "$TEST_DIR/out"
+        grep -q "^/dev/pts/" "$TEST_DIR/out"
+        grep -q "^rc=5" "$TEST_DIR/out"
+}
