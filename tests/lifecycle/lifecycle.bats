@@ -238,3 +238,16 @@ teardown() { common_teardown; }
         contain run --keep --bundle "$BUNDLE" "$k"
         [ "$(state_field "$k" status)" = stopped ]
 }
+
+@test "without a pid namespace, delete kills what the init left behind" {
+        update_config 'del(.linux.namespaces[] | select(.type == "pid"))'
+        set_args /bin/sh -c 'sleep 1000 </dev/null >/dev/null 2>&1 & echo $! > /bgpid'
+        id=$(new_id)
+        contain run --keep --bundle "$BUNDLE" "$id"
+        bg=$(cat "$BUNDLE/rootfs/bgpid")
+        kill -0 "$bg"
+        [ "$(state_field "$id" status)" = stopped ]
+        contain delete "$id"
+        for i in $(seq 50); do kill -0 "$bg" 2>/dev/null || break; sleep 0.1; done
+        ! kill -0 "$bg" 2>/dev/null
+}
