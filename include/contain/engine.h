@@ -21,7 +21,7 @@ enum container_step {
         STEP_HOSTNAME,          /* detail: the hostname (only when one is set) */
         STEP_ROOTFS,            /* rootfs and spec mounts in place; detail: rootfs path */
         STEP_PIVOT,             /* pivot_root done, masked/readonly paths applied */
-        STEP_RUNNING,           /* the user process was released; detail: host pid */
+        STEP_RUNNING,           /* the user process is being released; detail: host pid */
         STEP_EXITED,            /* it exited; detail: "exit status N" or "killed by signal N" */
 };
 const char *container_step_name(enum container_step step);

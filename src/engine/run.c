@@ -69,16 +69,17 @@ int container_run(const struct spec *spec, const struct container_opts *o, int *
                 error_free(e);
                 return -1;
         }
+        /* reported before the release, so it comes before anything the process prints */
+        if (o->progress) {
+                char buf[32];
+                snprintf(buf, sizeof(buf), "%d", (int)pid);
+                o->progress(o->progress_data, STEP_RUNNING, buf);
+        }
         if (container_start(o->root, o->id, err) < 0) {
                 struct error *e = NULL;
                 (void)container_delete(o->root, o->id, true, &e);
                 error_free(e);
                 return -1;
-        }
-        if (o->progress) {
-                char buf[32];
-                snprintf(buf, sizeof(buf), "%d", (int)pid);
-                o->progress(o->progress_data, STEP_RUNNING, buf);
         }
         if (o->detach) {
                 *exit_status = 0;
