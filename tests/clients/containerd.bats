@@ -212,3 +212,16 @@ task_pid() {
 	run crun_ --rm t12 /bin/nope2
 	[[ "$output" == *'/bin/nope2'* ]]
 }
+
+@test "a failing exec shows its own error, not an earlier one from the same log.json" {
+	crun_ -d t13 sleep 1000
+	clients_wait 50 task_is t13 RUNNING
+	run cctr task exec --exec-id e1 t13 /bin/nope-one
+	[ "$status" -ne 0 ]
+	[[ "$output" == *'/bin/nope-one'* ]]
+	run cctr task exec --exec-id e2 t13 /bin/nope-two
+	[ "$status" -ne 0 ]
+	[[ "$output" == *'/bin/nope-two'* ]]
+	[[ "$output" != *'/bin/nope-one'* ]]
+	[ "$(task_status t13)" = RUNNING ]
+}
