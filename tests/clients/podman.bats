@@ -287,6 +287,15 @@ status_of() {
 	[[ "$output" != *"unable to retrieve OCI runtime error"* ]]
 }
 
+@test "podman exec of a missing executable: 127 and a message naming it, the container runs on" {
+	prun -d --name mx bb sleep 1000
+	run -127 podman exec mx /bin/nope-exec
+	[ "$status" -eq 127 ]
+	[[ "$output" == */bin/nope-exec* ]]
+	[[ "$output" != *"unable to retrieve OCI runtime error"* ]]
+	[ "$(status_of mx)" = running ]
+}
+
 @test "podman run with a bad mount source: 126 and a clear message" {
 	: >"$CL/afile"
 	run prun --rm --mount "type=bind,src=$CL/afile,dst=/bin" bb true
