@@ -1,36 +1,8 @@
-/* `contain resume ID`: thaw a paused container (state: running), through its cgroup freezer. */
-#include <getopt.h>
-#include <stdio.h>
-
+/* `contain resume ID`: thaw a paused container (state: running); the code is pause.c's. */
 #include "contain/cli.h"
-#include "contain/engine.h"
-#include "contain/util.h"
+#include "pause.h"
 
 int cmd_resume(const struct cli_globals *g, int argc, char **argv)
 {
-        static const struct option opts[] = {
-                { "help", no_argument, NULL, 'h' },
-                { 0 },
-        };
-        int c;
-
-        optind = 0;
-        opterr = 0;
-        while ((c = getopt_long_only(argc, argv, "+h", opts, NULL)) != -1) {
-                switch (c) {
-                case 'h':
-                        printf("usage: contain resume ID\n\n%s.\n", "Thaw a paused container (state: running)");
-                        return 0;
-                default: return cli_usage_error("resume", "unknown option '%s'", argv[optind - 1]);
-                }
-        }
-        if (optind >= argc)
-                return cli_usage_error("resume", "expected a container id");
-        if (optind + 1 < argc)
-                return cli_usage_error("resume", "unexpected argument '%s'", argv[optind + 1]);
-
-        cleanup_error struct error *err = NULL;
-        if (container_pause(g->root, argv[optind], false, &err) < 0)
-                return cli_fail(err);
-        return 0;
+        return cli_freeze_cmd(g, argc, argv, false);
 }
