@@ -127,6 +127,39 @@ static int hugepage_size_ok(const char *size, struct error **err)
         return 0;
 }
 
+/* cpuset and pids files have the same names and values on both hierarchies. */
+static void cpuset(struct cg_settings *s, const struct spec_cpu *c)
+{
+        if (c->cpus)
+                cg_settings_add(s, "cpuset", "cpuset.cpus", c->cpus);
+        if (c->mems)
+                cg_settings_add(s, "cpuset", "cpuset.mems", c->mems);
+}
+
+static void pids(struct cg_settings *s, const struct spec_pids *p)
+{
+        if (!p->has_limit)
+                return;
+        if (p->limit <= 0)
+                cg_settings_add(s, "pids", "pids.max", "max");
+        else
+                add_fmt(s, "pids", "pids.max", "%" PRId64, p->limit);
+}
+
+/* hugetlb.<size>.<suffix>: "max" on v2, "limit_in_bytes" on v1. */
+static int hugepages(struct cg_settings *s, const struct spec_resources *res, const char *suffix,
+                     struct error **err)
+{
+        for (size_t i = 0; i < res->n_hugepage_limits; i++) {
+                const struct spec_hugepage_limit *h = &res->hugepage_limits[i];
+                if (hugepage_size_ok(h->page_size, err) < 0)
+                        return -1;
+                cleanup_free char *file = xasprintf("hugetlb.%s.%s", h->page_size, suffix);
+                add_fmt(s, "hugetlb", file, "%" PRIu64, h->limit);
+        }
+        return 0;
+}
+
 static void rdma(struct cg_settings *s, const struct spec_resources *res)
 {
         for (size_t i = 0; i < res->n_rdma; i++) {
@@ -160,10 +193,7 @@ int cg_convert_v2(const struct spec_resources *res, struct cg_settings *out, str
 
         if (memory_checks(m, err) < 0)
                 return -1;
-        if (c->cpus)
-                cg_settings_add(out, "cpuset", "cpuset.cpus", c->cpus);
-        if (c->mems)
-                cg_settings_add(out, "cpuset", "cpuset.mems", c->mems);
+        cpuset(out, &res->cpu);
         if (m->has_reservation && m->reservation != 0) {
                 mem_value(m->reservation, buf, sizeof(buf), true);
                 cg_settings_add(out, "memory", "memory.low", buf);
@@ -197,12 +227,7 @@ int cg_convert_v2(const struct spec_resources *res, struct cg_settings *out, str
             (c->has_realtime_period && c->realtime_period != 0))
                 /* no v2 file: the v1 cpu hierarchy (if any) is the only place for it */
                 cg_settings_add(out, "cpu_rt", "cpu.rt_runtime_us", "");
-        if (res->pids.has_limit) {
-                if (res->pids.limit <= 0)
-                        cg_settings_add(out, "pids", "pids.max", "max");
-                else
-                        add_fmt(out, "pids", "pids.max", "%" PRId64, res->pids.limit);
-        }
+        pids(out, &res->pids);
         const struct spec_blkio *b = &res->blkio;
         if (b->has_weight)
                 add_fmt(out, "io", "io.weight", "default %" PRIu64, cg_blkio_to_io_weight(b->weight));
@@ -215,13 +240,8 @@ int cg_convert_v2(const struct spec_resources *res, struct cg_settings *out, str
         throttles(out, b->throttle_write_bps, b->n_throttle_write_bps, "wbps", NULL, true);
         throttles(out, b->throttle_read_iops, b->n_throttle_read_iops, "riops", NULL, true);
         throttles(out, b->throttle_write_iops, b->n_throttle_write_iops, "wiops", NULL, true);
-        for (size_t i = 0; i < res->n_hugepage_limits; i++) {
-                const struct spec_hugepage_limit *h = &res->hugepage_limits[i];
-                if (hugepage_size_ok(h->page_size, err) < 0)
-                        return -1;
-                cleanup_free char *file = xasprintf("hugetlb.%s.max", h->page_size);
-                add_fmt(out, "hugetlb", file, "%" PRIu64, h->limit);
-        }
+        if (hugepages(out, res, "max", err) < 0)
+                return -1;
         rdma(out, res);
         /* net_cls/net_prio have no v2 files: only a v1 hierarchy can take them */
         if (res->network.has_class_id)
@@ -246,10 +266,7 @@ int cg_convert_v1(const struct spec_resources *res, struct cg_settings *out, str
 
         if (memory_checks(m, err) < 0)
                 return -1;
-        if (c->cpus)
-                cg_settings_add(out, "cpuset", "cpuset.cpus", c->cpus);
-        if (c->mems)
-                cg_settings_add(out, "cpuset", "cpuset.mems", c->mems);
+        cpuset(out, &res->cpu);
         if (m->has_limit && m->limit != 0) {
                 mem_value(m->limit, buf, sizeof(buf), false);
                 cg_settings_add(out, "memory", "memory.limit_in_bytes", buf);
@@ -285,12 +302,7 @@ int cg_convert_v1(const struct spec_resources *res, struct cg_settings *out, str
                 add_fmt(out, "cpu", "cpu.rt_runtime_us", "%" PRId64, c->realtime_runtime);
         if (c->has_idle)
                 add_fmt(out, "cpu", "cpu.idle", "%" PRId64, c->idle);
-        if (res->pids.has_limit) {
-                if (res->pids.limit <= 0)
-                        cg_settings_add(out, "pids", "pids.max", "max");
-                else
-                        add_fmt(out, "pids", "pids.max", "%" PRId64, res->pids.limit);
-        }
+        pids(out, &res->pids);
         const struct spec_blkio *b = &res->blkio;
         if (b->has_weight)
                 add_fmt(out, "blkio", "blkio.weight", "%" PRIu16, b->weight);
@@ -309,13 +321,8 @@ int cg_convert_v1(const struct spec_resources *res, struct cg_settings *out, str
         throttles(out, b->throttle_write_bps, b->n_throttle_write_bps, NULL, "blkio.throttle.write_bps_device", false);
         throttles(out, b->throttle_read_iops, b->n_throttle_read_iops, NULL, "blkio.throttle.read_iops_device", false);
         throttles(out, b->throttle_write_iops, b->n_throttle_write_iops, NULL, "blkio.throttle.write_iops_device", false);
-        for (size_t i = 0; i < res->n_hugepage_limits; i++) {
-                const struct spec_hugepage_limit *h = &res->hugepage_limits[i];
-                if (hugepage_size_ok(h->page_size, err) < 0)
-                        return -1;
-                cleanup_free char *file = xasprintf("hugetlb.%s.limit_in_bytes", h->page_size);
-                add_fmt(out, "hugetlb", file, "%" PRIu64, h->limit);
-        }
+        if (hugepages(out, res, "limit_in_bytes", err) < 0)
+                return -1;
         rdma(out, res);
         if (res->network.has_class_id)
                 add_fmt(out, "net_cls", "net_cls.classid", "%" PRIu32, res->network.class_id);
