@@ -177,25 +177,32 @@ static int nl_copy_first(const struct nlmsghdr *h, void *ctx, struct error **err
         return 0;
 }
 
-int nl_request(struct nl_sock *sk, struct nl_msg *m, void *reply, size_t reply_len, struct error **err)
+/* Sends m and feeds every message of the reply to fn until the kernel ends the exchange
+ * (an ack, an error or the end of a dump). */
+static int nl_exchange(struct nl_sock *sk, struct nl_msg *m, nl_msg_fn fn, void *ctx, struct error **err)
 {
-        struct nl_copy_ctx c = { reply, reply_len, false };
         cleanup_free char *buf = xmalloc(NL_RECV_BUF);
 
-        m->u.hdr.nlmsg_flags |= NLM_F_ACK;
         if (nl_send(sk, m, err) < 0)
                 return -1;
         for (;;) {
                 ssize_t n = nl_recv(sk, buf, NL_RECV_BUF, m->what, err);
                 if (n < 0)
                         return -1;
-                int r = nl_walk(sk, m, buf, (size_t)n, reply ? nl_copy_first : NULL, &c, err);
-                if (r < 0)
-                        return -1;
-                /* a GET answers with the object, then the ack we asked for */
-                if (r > 0)
-                        break;
+                int r = nl_walk(sk, m, buf, (size_t)n, fn, ctx, err);
+                if (r != 0)
+                        return r < 0 ? -1 : 0;
         }
+}
+
+int nl_request(struct nl_sock *sk, struct nl_msg *m, void *reply, size_t reply_len, struct error **err)
+{
+        struct nl_copy_ctx c = { reply, reply_len, false };
+
+        /* a GET answers with the object, then the ack we asked for */
+        m->u.hdr.nlmsg_flags |= NLM_F_ACK;
+        if (nl_exchange(sk, m, reply ? nl_copy_first : NULL, &c, err) < 0)
+                return -1;
         if (reply && !c.got)
                 return error_make(err, ENOENT, "%s: no reply", m->what);
         return 0;
@@ -205,21 +212,8 @@ int nl_dump(struct nl_sock *sk, struct nl_msg *m,
             int (*fn)(const struct nlmsghdr *h, void *ctx, struct error **err), void *ctx,
             struct error **err)
 {
-        cleanup_free char *buf = xmalloc(NL_RECV_BUF);
-
         m->u.hdr.nlmsg_flags |= NLM_F_DUMP;
-        if (nl_send(sk, m, err) < 0)
-                return -1;
-        for (;;) {
-                ssize_t n = nl_recv(sk, buf, NL_RECV_BUF, m->what, err);
-                if (n < 0)
-                        return -1;
-                int r = nl_walk(sk, m, buf, (size_t)n, fn, ctx, err);
-                if (r < 0)
-                        return -1;
-                if (r > 0)
-                        return 0;
-        }
+        return nl_exchange(sk, m, fn, ctx, err);
 }
 
 int nl_link_index(struct nl_sock *sk, const char *name, int *index, struct error **err)
