@@ -108,7 +108,13 @@ int cg_apply(const struct cgroup *cg, const struct spec_resources *res, bool wit
         cleanup_strv char **needed = NULL;
         for (size_t i = 0; i < s2.n; i++) {
                 const struct cg_setting *st = &s2.v[i];
-                if (h2 && cg_v2_has_controller(h2->dir, st->controller)) {
+                bool in_v2 = h2 && cg_v2_has_controller(h2->dir, st->controller);
+                if (st->v1_only && (in_v2 || cg->pure_v2)) {
+                        /* as runc: cgroup v2 has no such knob, the rest of the limits still hold */
+                        log_debug("cgroup: %s: cgroup v2 has no %s file; not applied", st->value, st->file);
+                        continue;
+                }
+                if (in_v2) {
                         if (cg_write(h2->dir, st->file, st->value, err) < 0)
                                 return error_wrap(err, "apply %s", st->file);
                         continue;

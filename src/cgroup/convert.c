@@ -43,6 +43,14 @@ static void add_fmt(struct cg_settings *s, const char *controller, const char *f
         cg_settings_add(s, controller, file, v);
 }
 
+/* A placeholder in the v2 list for a v1 file, so that cg_apply() routes the controller to
+ * its v1 hierarchy, or says the field is not applied when v2 holds the controller. */
+static void v1_only(struct cg_settings *s, const char *controller, const char *file, const char *field)
+{
+        cg_settings_add(s, controller, file, field);
+        s->v[s->n - 1].v1_only = true;
+}
+
 uint64_t cg_shares_to_weight(uint64_t shares)
 {
         if (shares < 2)
@@ -207,6 +215,11 @@ int cg_convert_v2(const struct spec_resources *res, struct cg_settings *out, str
                         return -1;
                 cg_settings_add(out, "memory", "memory.swap.max", buf);
         }
+        /* no v2 files: a v1 memory hierarchy (hybrid hosts) is the only place for them */
+        if (m->has_swappiness)
+                v1_only(out, "memory", "memory.swappiness", "linux.resources.memory.swappiness");
+        if (m->has_disable_oom_killer && m->disable_oom_killer)
+                v1_only(out, "memory", "memory.oom_control", "linux.resources.memory.disableOOMKiller");
         if (c->has_shares && c->shares != 0)
                 add_fmt(out, "cpu", "cpu.weight", "%" PRIu64, cg_shares_to_weight(c->shares));
         if ((c->has_quota && c->quota != 0) || (c->has_period && c->period != 0)) {

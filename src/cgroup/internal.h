@@ -15,6 +15,8 @@ struct cg_setting {
         char *file;
         char *value;
         bool verbatim;          /* from linux.resources.unified: v2 only, no v1 fallback */
+        bool v1_only;           /* no v2 file exists: only a v1 hierarchy can take it; value
+                                 * then names the OCI field, for the message when none can */
 };
 
 struct cg_settings {

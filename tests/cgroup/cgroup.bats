@@ -62,6 +62,15 @@ wait_for_output() {
         [[ "$(sed -n 's/^0:://p' /proc/"$pid"/cgroup)" == */contain/"$ID" ]]
 }
 
+@test "memory.swappiness and disableOOMKiller alone reach the v1 memory hierarchy" {
+        set_args sleep 100
+        update_config '.linux.resources.memory = {"swappiness": 17, "disableOOMKiller": true}'
+        contain run -d --bundle "$BUNDLE" "$ID" </dev/null
+        pid=$(state_field "$ID" pid)
+        [ "$(cat "$(v1dir memory "$pid")/memory.swappiness")" = 17 ]
+        grep -qx 'oom_kill_disable 1' "$(v1dir memory "$pid")/memory.oom_control"
+}
+
 @test "a 200M allocation under a 64M limit is OOM-killed, and events --stats counts it" {
         limits sh -c 'dd if=/dev/zero of=/dev/null bs=200M count=1; echo "dd_rc=$?"; exec sleep 100'
         contain run -d --bundle "$BUNDLE" "$ID" >"$TEST_DIR/out" 2>&1 </dev/null
