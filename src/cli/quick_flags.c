@@ -277,6 +277,61 @@ static int positive_int(const char *flag, const char *v, int64_t *out, struct er
         return 0;
 }
 
+static int apply_memory(struct spec_resources *res, const char *v, struct error **err)
+{
+        uint64_t size;
+        if (parse_size(v, &size, err) < 0)
+                return error_wrap(err, "--memory");
+        if (size == 0 || size > INT64_MAX)
+                return error_make(err, 0, "--memory: expected a size like 64M, got '%s'", v);
+        res->present = true;
+        res->memory.has_limit = true;
+        res->memory.limit = (int64_t)size;
+        /* memory+swap equal to memory: the limit is not dodged by swapping */
+        res->memory.has_swap = true;
+        res->memory.swap = (int64_t)size;
+        return 0;
+}
+
+/* --cpu N (whole CPUs) or --cpus 0.5: a CFS quota per CPU_PERIOD. */
+static int apply_cpu(struct spec_resources *res, const struct flag *f, const char *v, struct error **err)
+{
+        int64_t n;
+        if (f->id == F_CPU) {
+                if (positive_int("cpu", v, &n, err) < 0)
+                        return -1;
+        } else {
+                char *end;
+                errno = 0;
+                double cpus = strtod(v, &end);
+                if (errno || end == v || *end || !(cpus > 0) || cpus > 1e6)
+                        return error_make(err, 0, "--cpus: expected a number of CPUs like 0.5, got '%s'", v);
+                n = (int64_t)(cpus * CPU_PERIOD + 0.5);
+        }
+        if (n < 1000)
+                return error_make(err, 0, "--%s '%s': the kernel's smallest quota is 1000 per 100000 period",
+                                  f->name, v);
+        res->present = true;
+        res->cpu.has_quota = true;
+        res->cpu.quota = n;
+        res->cpu.has_period = true;
+        res->cpu.period = CPU_PERIOD;
+        return 0;
+}
+
+static int apply_net(struct quick_opts *o, const char *v, struct error **err)
+{
+        if (strcmp(v, "none") == 0)
+                o->net = QUICK_NET_NONE;
+        else if (strcmp(v, "host") == 0)
+                o->net = QUICK_NET_HOST;
+        else if (strcmp(v, "veth") == 0)
+                o->net = QUICK_NET_VETH;
+        else
+                return error_make(err, 0, "--net: expected none, host or veth, got '%s'", v);
+        return 0;
+}
+
 /* What the flags say that is applied only once all are read. */
 struct parse_state {
         bool cpu_set;
@@ -288,10 +343,7 @@ static int apply_flag(struct spec *s, struct quick_opts *o, const struct flag *f
                       struct parse_state *ps, struct error **err)
 {
         struct spec_resources *res = &s->linux.resources;
-        uint64_t size;
         int64_t n;
-        double cpus;
-        char *end;
 
         switch (f->id) {
         case F_ROOTFS:
@@ -302,41 +354,13 @@ static int apply_flag(struct spec *s, struct quick_opts *o, const struct flag *f
                 set_str(&s->hostname, v);
                 return 0;
         case F_MEMORY:
-                if (parse_size(v, &size, err) < 0)
-                        return error_wrap(err, "--memory");
-                if (size == 0 || size > INT64_MAX)
-                        return error_make(err, 0, "--memory: expected a size like 64M, got '%s'", v);
-                res->present = true;
-                res->memory.has_limit = true;
-                res->memory.limit = (int64_t)size;
-                /* memory+swap equal to memory: the limit is not dodged by swapping */
-                res->memory.has_swap = true;
-                res->memory.swap = (int64_t)size;
-                return 0;
+                return apply_memory(res, v, err);
         case F_CPU:
         case F_CPUS:
                 if (ps->cpu_set)
                         return error_make(err, 0, "--cpu and --cpus: give only one");
                 ps->cpu_set = true;
-                if (f->id == F_CPU) {
-                        if (positive_int("cpu", v, &n, err) < 0)
-                                return -1;
-                } else {
-                        errno = 0;
-                        cpus = strtod(v, &end);
-                        if (errno || end == v || *end || !(cpus > 0) || cpus > 1e6)
-                                return error_make(err, 0, "--cpus: expected a number of CPUs like 0.5, got '%s'", v);
-                        n = (int64_t)(cpus * CPU_PERIOD + 0.5);
-                }
-                if (n < 1000)
-                        return error_make(err, 0, "--%s '%s': the kernel's smallest quota is 1000 per 100000 period",
-                                          f->name, v);
-                res->present = true;
-                res->cpu.has_quota = true;
-                res->cpu.quota = n;
-                res->cpu.has_period = true;
-                res->cpu.period = CPU_PERIOD;
-                return 0;
+                return apply_cpu(res, f, v, err);
         case F_PIDS:
                 if (positive_int("pids", v, &n, err) < 0)
                         return -1;
@@ -355,15 +379,7 @@ static int apply_flag(struct spec *s, struct quick_opts *o, const struct flag *f
                 s->root_readonly = true;
                 return 0;
         case F_NET:
-                if (strcmp(v, "none") == 0)
-                        o->net = QUICK_NET_NONE;
-                else if (strcmp(v, "host") == 0)
-                        o->net = QUICK_NET_HOST;
-                else if (strcmp(v, "veth") == 0)
-                        o->net = QUICK_NET_VETH;
-                else
-                        return error_make(err, 0, "--net: expected none, host or veth, got '%s'", v);
-                return 0;
+                return apply_net(o, v, err);
         case F_USER:
                 ps->user = v;
                 return 0;
