@@ -7,6 +7,9 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
+
+#include <linux/magic.h>
 
 #include "contain/log.h"
 #include "contain/util.h"
@@ -201,6 +204,11 @@ int cgroupfs_mount(const struct spec_mount *m, int root_fd, const struct rootfs_
                                 hybrid = true;
                 }
         }
+        /* v1 hierarchies may exist elsewhere while the runtime sees only cgroup2 at
+         * /sys/fs/cgroup (e.g. a private mount namespace): what is mounted there decides. */
+        struct statfs sfs;
+        if (hybrid && statfs("/sys/fs/cgroup", &sfs) == 0 && sfs.f_type == CGROUP2_SUPER_MAGIC)
+                hybrid = false;
 
         /* Mount at parent/name so each step can reach the mount it just made by name. */
         cleanup_close int target = inroot_mkpath(root_fd, m->destination, false, 0755, err);
