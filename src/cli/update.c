@@ -56,6 +56,17 @@ static int int_value(const char *opt, const char *text, int64_t *out, struct err
         return 0;
 }
 
+/* An integer in [min, max]; want says the range in the message. */
+static int ranged_value(const char *opt, const char *text, int64_t min, int64_t max, const char *want,
+                        int64_t *out, struct error **err)
+{
+        if (int_value(opt, text, out, err) < 0)
+                return -1;
+        if (*out < min || *out > max)
+                return error_make(err, 0, "--%s: %s, got '%s'", opt, want, text);
+        return 0;
+}
+
 /* The resources document is a config's linux.resources: parse it as one, so the same
  * validation and messages apply. */
 static int load_resources(const char *file, struct spec **out, struct error **err)
@@ -98,14 +109,14 @@ static int apply_flag(struct spec_resources *r, int opt, const char *arg, struct
                 r->cpu.quota = v;
                 break;
         case OPT_PERIOD:
-                if (int_value("cpu-period", arg, &v, err) < 0 || v <= 0)
-                        return *err ? -1 : error_make(err, 0, "--cpu-period: must be positive, got '%s'", arg);
+                if (ranged_value("cpu-period", arg, 1, INT64_MAX, "must be positive", &v, err) < 0)
+                        return -1;
                 r->cpu.has_period = true;
                 r->cpu.period = (uint64_t)v;
                 break;
         case OPT_SHARES:
-                if (int_value("cpu-share", arg, &v, err) < 0 || v <= 0)
-                        return *err ? -1 : error_make(err, 0, "--cpu-share: must be positive, got '%s'", arg);
+                if (ranged_value("cpu-share", arg, 1, INT64_MAX, "must be positive", &v, err) < 0)
+                        return -1;
                 r->cpu.has_shares = true;
                 r->cpu.shares = (uint64_t)v;
                 break;
@@ -124,8 +135,8 @@ static int apply_flag(struct spec_resources *r, int opt, const char *arg, struct
                 r->pids.limit = v;
                 break;
         case OPT_BLKIO:
-                if (int_value("blkio-weight", arg, &v, err) < 0 || v < 10 || v > 1000)
-                        return *err ? -1 : error_make(err, 0, "--blkio-weight: expected 10..1000, got '%s'", arg);
+                if (ranged_value("blkio-weight", arg, 10, 1000, "expected 10..1000", &v, err) < 0)
+                        return -1;
                 r->blkio.has_weight = true;
                 r->blkio.weight = (uint16_t)v;
                 break;
