@@ -12,6 +12,7 @@
 #include "contain/cli.h"
 #include "contain/engine.h"
 #include "contain/json.h"
+#include "contain/log.h"
 #include "contain/util.h"
 
 #define POLL_MS 100
@@ -112,29 +113,40 @@ static bool stopped(const struct cli_globals *g, const char *id)
         return strcmp(info->status, "stopped") == 0;
 }
 
+/* v2 counts OOM situations ("oom") and the kills they made ("oom_kill"), v1 only kills:
+ * one event per step of the larger counter, whichever the kernel bumps first */
+static uint64_t oom_count(const struct cgroup_stats *st)
+{
+        return st->memory_oom > st->memory_oom_kill ? st->memory_oom : st->memory_oom_kill;
+}
+
+/* A stream outlives a passing read failure (the cgroup may be going away as the container
+ * stops): the reason goes to the debug log, the next poll tries again. */
+static bool read_stats(const struct cgroup *cg, struct cgroup_stats *st)
+{
+        struct error *e = NULL;
+        if (cgroup_stats(cg, st, &e) == 0)
+                return true;
+        log_debug("events: %s", e->msg);
+        error_free(e);
+        return false;
+}
+
 static int stream(const struct cli_globals *g, const char *id, const struct cgroup *cg, long interval_ms)
 {
         struct cgroup_stats st;
-        struct error *e = NULL;
-        /* v2 counts OOM situations ("oom") and the kills they made ("oom_kill"), v1 only kills:
-         * one event per step of the larger counter, whichever the kernel bumps first */
-        uint64_t seen = 0;
-        if (cgroup_stats(cg, &st, &e) == 0)
-                seen = st.memory_oom > st.memory_oom_kill ? st.memory_oom : st.memory_oom_kill;
-        error_free(e);
+        uint64_t seen = read_stats(cg, &st) ? oom_count(&st) : 0;
+
         for (long since = 0;; since += POLL_MS) {
-                e = NULL;
                 bool done = stopped(g, id);
-                if (cgroup_stats(cg, &st, &e) == 0) {
-                        uint64_t now = st.memory_oom > st.memory_oom_kill ? st.memory_oom : st.memory_oom_kill;
-                        for (; seen < now; seen++)
+                if (read_stats(cg, &st)) {
+                        for (uint64_t now = oom_count(&st); seen < now; seen++)
                                 print_oom(id);
                         if (since >= interval_ms) {
                                 print_stats(id, &st);
                                 since = 0;
                         }
                 }
-                error_free(e);
                 if (done)
                         return 0;
                 struct timespec ts = { 0, POLL_MS * 1000000L };
