@@ -8,6 +8,8 @@ load lib
 bats_require_minimum_version 1.5.0
 
 setup_file() {
+	# the tests of a file share one client setup and clean all of it between tests
+	export BATS_NO_PARALLELIZE_WITHIN_FILE=true
 	if ! clients_need containerd containerd || ! clients_need ctr containerd || ! clients_need tmux tmux; then
 		export CLIENTS_SKIP="containerd/ctr/tmux cannot be installed"
 		return 0

@@ -8,6 +8,8 @@ load lib
 bats_require_minimum_version 1.5.0
 
 setup_file() {
+	# the tests of a file share one client setup and clean all of it between tests
+	export BATS_NO_PARALLELIZE_WITHIN_FILE=true
 	if ! clients_need podman podman conmon catatonit containernetworking-plugins ||
 		! clients_need conmon conmon || ! clients_need tmux tmux; then
 		export CLIENTS_SKIP="podman/conmon/tmux cannot be installed"
