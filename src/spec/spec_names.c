@@ -28,6 +28,15 @@ static int lookup(const struct name_value *t, size_t n, const char *name, int *o
         return -1;
 }
 
+/* The index of name in a list of names, or -1. */
+static int name_index(const char *const *t, size_t n, const char *name)
+{
+        for (size_t i = 0; i < n; i++)
+                if (strcmp(t[i], name) == 0)
+                        return (int)i;
+        return -1;
+}
+
 static const char *const hook_names[HOOK_KIND_COUNT] = {
         [HOOK_PRESTART] = "prestart",
         [HOOK_CREATE_RUNTIME] = "createRuntime",
@@ -127,10 +136,7 @@ bool sched_flag_known(const char *name)
                 "SCHED_FLAG_KEEP_POLICY", "SCHED_FLAG_KEEP_PARAMS", "SCHED_FLAG_UTIL_CLAMP_MIN",
                 "SCHED_FLAG_UTIL_CLAMP_MAX",
         };
-        for (size_t i = 0; i < ARRAY_SIZE(t); i++)
-                if (strcmp(t[i], name) == 0)
-                        return true;
-        return false;
+        return name_index(t, ARRAY_SIZE(t), name) >= 0;
 }
 
 static const char *const action_names[] = {
@@ -152,12 +158,10 @@ const char *spec_seccomp_action_name(enum seccomp_action a)
 
 int spec_seccomp_action_from_name(const char *name, enum seccomp_action *out)
 {
-        for (size_t i = 0; i < ARRAY_SIZE(action_names); i++)
-                if (strcmp(action_names[i], name) == 0) {
-                        *out = (enum seccomp_action)i;
-                        return 0;
-                }
-        return -1;
+        int i = name_index(action_names, ARRAY_SIZE(action_names), name);
+        if (i >= 0)
+                *out = (enum seccomp_action)i;
+        return i >= 0 ? 0 : -1;
 }
 
 static const char *const op_names[] = {
@@ -177,12 +181,10 @@ const char *spec_seccomp_op_name(enum seccomp_op op)
 
 int spec_seccomp_op_from_name(const char *name, enum seccomp_op *out)
 {
-        for (size_t i = 0; i < ARRAY_SIZE(op_names); i++)
-                if (strcmp(op_names[i], name) == 0) {
-                        *out = (enum seccomp_op)i;
-                        return 0;
-                }
-        return -1;
+        int i = name_index(op_names, ARRAY_SIZE(op_names), name);
+        if (i >= 0)
+                *out = (enum seccomp_op)i;
+        return i >= 0 ? 0 : -1;
 }
 
 /* The runtime-spec's list; whether libseccomp knows one is the seccomp module's question. */
@@ -202,10 +204,7 @@ const char *spec_seccomp_arch_name(size_t i)
 
 bool spec_seccomp_arch_known(const char *name)
 {
-        for (size_t i = 0; i < ARRAY_SIZE(arch_names); i++)
-                if (strcmp(arch_names[i], name) == 0)
-                        return true;
-        return false;
+        return name_index(arch_names, ARRAY_SIZE(arch_names), name) >= 0;
 }
 
 static const char *const seccomp_flags[] = {
@@ -222,10 +221,7 @@ const char *spec_seccomp_flag_name(size_t i)
 
 bool spec_seccomp_flag_known(const char *name)
 {
-        for (size_t i = 0; i < ARRAY_SIZE(seccomp_flags); i++)
-                if (strcmp(seccomp_flags[i], name) == 0)
-                        return true;
-        return false;
+        return name_index(seccomp_flags, ARRAY_SIZE(seccomp_flags), name) >= 0;
 }
 
 bool propagation_known(const char *name)
@@ -234,10 +230,7 @@ bool propagation_known(const char *name)
                 "private", "rprivate", "shared", "rshared",
                 "slave", "rslave", "unbindable", "runbindable",
         };
-        for (size_t i = 0; i < ARRAY_SIZE(t); i++)
-                if (strcmp(t[i], name) == 0)
-                        return true;
-        return false;
+        return name_index(t, ARRAY_SIZE(t), name) >= 0;
 }
 
 bool capability_known(const char *name)
