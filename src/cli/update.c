@@ -208,8 +208,9 @@ int cmd_update(const struct cli_globals *g, int argc, char **argv)
                 return cli_fail(err);
         }
         cleanup_cgroup struct cgroup *cg = NULL;
+        /* cgroup_update() already says "update cgroup PATH" */
         if (container_cgroup(g->root, id, &cg, &err) < 0 || cgroup_update(cg, r, &err) < 0) {
-                error_wrap(&err, "update container \"%s\"", id);
+                error_wrap(&err, "container \"%s\"", id);
                 return cli_fail(err);
         }
         return 0;
