@@ -311,7 +311,7 @@ int create_container(const struct spec *spec, const struct container_opts *o, in
         }
 
         if (spec->linux.seccomp.present && seccomp_program_build(&spec->linux.seccomp, &c.seccomp, err) < 0)
-                return error_wrap(err, "seccomp");
+                return -1;
         if (ns_open_paths(spec, c.ns_fds, err) < 0)
                 return -1;
         if (make_exec_fifo(&c, err) < 0)

@@ -89,7 +89,7 @@ static int exec_child_setup(struct exec_child *c, struct error **err)
         if (sync_send(c->sync_fd, SYNC_READY, NULL, 0, err) < 0)
                 return -1;
         if (c->seccomp && seccomp_program_install(c->seccomp, err) < 0)
-                return error_wrap(err, "seccomp");
+                return -1;
         process_exec(c->proc, path, err);
         return -1;
 }
@@ -164,7 +164,7 @@ int container_exec(const char *root, const char *id, const struct spec_process *
         if (!proc_matches(s->pid, s->start_time))
                 return error_make(err, 0, "cannot exec in a stopped container");
         if (spec->linux.seccomp.present && seccomp_program_build(&spec->linux.seccomp, &c.seccomp, err) < 0)
-                return error_wrap(err, "seccomp");
+                return -1;
         /* a terminal without a console socket: relay ours, like run */
         bool relay_tty = proc->terminal && !o->console_socket;
         if (relay_tty && o->detach)

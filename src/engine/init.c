@@ -157,7 +157,7 @@ static int init_setup(struct init_args *a, bool *ready_sent, struct error **err)
                 strv_append(&env, *e);
         proc.env = env;
         if (a->seccomp && seccomp_program_install(a->seccomp, err) < 0)
-                return error_wrap(err, "seccomp");
+                return -1;
         process_exec(&proc, path, err);
         return -1;
 }

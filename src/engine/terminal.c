@@ -19,7 +19,7 @@ int console_socket_connect(const char *path, struct error **err)
 {
         struct sockaddr_un addr = { .sun_family = AF_UNIX };
         if (strlen(path) >= sizeof(addr.sun_path))
-                return error_make(err, ENAMETOOLONG, "console socket %s", path);
+                return error_make(err, 0, "console socket %s: path too long for a unix socket", path);
         strcpy(addr.sun_path, path);
         cleanup_close int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
         if (fd < 0)
@@ -69,7 +69,7 @@ int console_recv_fd(int sock, int *fd, struct error **err)
                 return error_make(err, errno, "receive the terminal");
         struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
         if (r == 0 || !c || c->cmsg_type != SCM_RIGHTS)
-                return error_make(err, EPROTO, "receive the terminal: no fd sent");
+                return error_make(err, 0, "receive the terminal: no fd was sent");
         memcpy(fd, CMSG_DATA(c), sizeof(int));
         return 0;
 }
@@ -120,14 +120,14 @@ int terminal_setup_container(const struct spec *spec, int sock, struct error **e
                 error_free(first);
                 master = inroot_open(root, "/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC, 0, err);
                 if (master < 0)
-                        return error_wrap(err, "terminal: open the container's ptmx");
+                        return error_wrap(err, "terminal");
         }
         cleanup_close int slave = -1;
         if (open_pty_pair(master, &slave, err) < 0)
                 return error_wrap(err, "terminal");
         cleanup_close int console = inroot_mkpath(root, "/dev/console", true, 0666, err);
         if (console < 0)
-                return error_wrap(err, "terminal: create /dev/console");
+                return error_wrap(err, "terminal");
         char src[64], dst[64];
         snprintf(src, sizeof(src), "/proc/self/fd/%d", slave);
         snprintf(dst, sizeof(dst), "/proc/self/fd/%d", console);

@@ -180,7 +180,7 @@ int mount_one(const struct spec_mount *m, int root_fd, const struct rootfs_opts 
                 cleanup_close int probe = inroot_open(root_fd, m->destination, O_PATH | O_NOFOLLOW, 0, &e);
                 struct stat st;
                 if (probe >= 0 && fstat(probe, &st) == 0 && !S_ISDIR(st.st_mode))
-                        return error_make(err, ENOTDIR, "mounts: %s: refusing to mount %s on a %s", m->destination,
+                        return error_make(err, 0, "mounts: %s: refusing to mount %s on a %s", m->destination,
                                           m->type, S_ISLNK(st.st_mode) ? "symlink" : "non-directory");
         }
 
@@ -226,7 +226,7 @@ int mount_one(const struct spec_mount *m, int root_fd, const struct rootfs_opts 
         if (target < 0)
                 return error_wrap(err, "mounts: %s: after mounting", m->destination);
         if (remount && mount_remount_fd(target, o.flags, m->destination, err) < 0)
-                return error_wrap(err, "mounts: %s", m->destination);
+                return error_wrap(err, "mounts"); /* the inner message names the destination */
         for (size_t i = 0; i < o.n_propagation; i++)
                 if (mount(NULL, proc_fd_path(target, p), NULL, o.propagation[i], NULL) < 0)
                         return error_make(err, errno, "mounts: %s: set propagation", m->destination);

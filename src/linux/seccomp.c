@@ -39,9 +39,9 @@ static int action_of(enum seccomp_action a, bool has_errno, uint32_t errno_ret, 
         case SECCOMP_ACT_ALLOW: *out = SCMP_ACT_ALLOW; return 0;
         case SECCOMP_ACT_LOG: *out = SCMP_ACT_LOG; return 0;
         case SECCOMP_ACT_NOTIFY:
-                return error_make(err, ENOTSUP, "%s: SCMP_ACT_NOTIFY is not supported by this runtime", field);
+                return error_make(err, 0, "%s: SCMP_ACT_NOTIFY is not supported by this runtime", field);
         }
-        return error_make(err, EINVAL, "%s: unknown action", field);
+        return error_make(err, 0, "%s: unknown action", field);
 }
 
 static enum scmp_compare op_of(enum seccomp_op op)
@@ -86,7 +86,7 @@ static int add_rule(scmp_filter_ctx ctx, const struct spec_seccomp_syscall *sc, 
         for (size_t i = 0; i < n; i++) {
                 const struct spec_seccomp_arg *a = &sc->args[i];
                 if (a->index > 5)
-                        return error_make(err, EINVAL, "linux.seccomp.syscalls[%zu]: args index %u out of range", idx, a->index);
+                        return error_make(err, 0, "linux.seccomp.syscalls[%zu]: args index %u out of range", idx, a->index);
                 conds[i] = (struct scmp_arg_cmp){ .arg = a->index, .op = op_of(a->op), .datum_a = a->value,
                                                   .datum_b = a->value_two };
                 if (++count[a->index] > 1)
@@ -118,12 +118,12 @@ int seccomp_program_build(const struct spec_seccomp *sc, struct seccomp_program 
                 return -1;
         __attribute__((cleanup(ctx_release))) scmp_filter_ctx ctx = seccomp_init(def);
         if (!ctx)
-                return error_make(err, EINVAL, "linux.seccomp: seccomp_init");
+                return error_make(err, 0, "linux.seccomp: libseccomp refused to create a filter (seccomp_init)");
 
         for (size_t i = 0; sc->architectures && sc->architectures[i]; i++) {
                 uint32_t arch = arch_of(sc->architectures[i]);
                 if (!arch)
-                        return error_make(err, EINVAL, "linux.seccomp.architectures: unknown \"%s\"", sc->architectures[i]);
+                        return error_make(err, 0, "linux.seccomp.architectures: unknown \"%s\"", sc->architectures[i]);
                 int r = seccomp_arch_add(ctx, arch);
                 if (r < 0 && r != -EEXIST)
                         return error_make(err, -r, "linux.seccomp.architectures: add %s", sc->architectures[i]);
@@ -135,7 +135,7 @@ int seccomp_program_build(const struct spec_seccomp *sc, struct seccomp_program 
                 while (k < ARRAY_SIZE(filter_flags) && strcmp(sc->flags[i], filter_flags[k].name) != 0)
                         k++;
                 if (k == ARRAY_SIZE(filter_flags))
-                        return error_make(err, EINVAL, "linux.seccomp.flags: unknown or unsupported \"%s\"", sc->flags[i]);
+                        return error_make(err, 0, "linux.seccomp.flags: unknown or unsupported \"%s\"", sc->flags[i]);
                 flags |= filter_flags[k].flag;
         }
 
@@ -169,7 +169,7 @@ int seccomp_program_build(const struct spec_seccomp *sc, struct seccomp_program 
                 return error_make(err, -r, "linux.seccomp: export the filter");
         off_t size = lseek(mfd, 0, SEEK_END);
         if (size <= 0 || size % (off_t)sizeof(struct sock_filter) != 0)
-                return error_make(err, EINVAL, "linux.seccomp: exported filter has a bad size %lld", (long long)size);
+                return error_make(err, 0, "linux.seccomp: exported filter has a bad size %lld", (long long)size);
         struct seccomp_program *p = xcalloc(1, sizeof(*p));
         p->insns = xmalloc((size_t)size);
         p->n_insns = (size_t)size / sizeof(struct sock_filter);
