@@ -93,6 +93,27 @@ static void memory(struct tap *t)
         v1_is(t, &r, "memory.soft_limit_in_bytes", "33554432", "reservation -> soft_limit_in_bytes (v1)");
 }
 
+/* swappiness and disableOOMKiller have no v2 file: the v2 list holds a v1-only placeholder
+ * naming the field, so cg_apply() can route memory to a v1 hierarchy or say it is ignored. */
+static void memory_v1_only(struct tap *t)
+{
+        struct spec_resources r = { 0 };
+        r.memory.has_swappiness = true;
+        r.memory.swappiness = 17;
+        r.memory.has_disable_oom_killer = true;
+        r.memory.disable_oom_killer = true;
+        v1_is(t, &r, "memory.swappiness", "17", "swappiness 17 -> memory.swappiness (v1)");
+        v1_is(t, &r, "memory.oom_control", "1", "disableOOMKiller -> memory.oom_control 1 (v1)");
+
+        cleanup_cg_settings struct cg_settings s = { 0 };
+        cleanup_error struct error *err = NULL;
+        ok(t, cg_convert_v2(&r, &s, &err) == 0 && s.n == 2, "v2: swappiness and disableOOMKiller give two placeholders");
+        for (size_t i = 0; i < s.n; i++) {
+                ok(t, s.v[i].v1_only && strcmp(s.v[i].controller, "memory") == 0, "  v1-only, memory controller");
+                has_substr(t, s.v[i].value, "linux.resources.memory.", "  and it names the OCI field");
+        }
+}
+
 static void cpu(struct tap *t)
 {
         struct spec_resources r = { 0 };
@@ -287,6 +308,7 @@ int main(void)
 {
         struct tap t = { 0 };
         memory(&t);
+        memory_v1_only(&t);
         cpu(&t);
         pids_io_hugetlb(&t);
         unified(&t);
