@@ -184,6 +184,12 @@ EOF
         expect "update -r resources.json: memory.max" "$(cat "$d/memory.max")" 100663296
         expect "update -r resources.json: pids limit 0 is max" "$(cat "$d/pids.max")" max
         expect "events --stats memory limit follows" "$(c events --stats upd | sed -n 's/.*"memory":{"usage":{[^}]*"limit":\([0-9]*\).*/\1/p')" 100663296
+        # cgroup v2 has no memory.swappiness: like runc the limit beside it still applies and
+        # the debug log names the field that was not
+        echo '{"memory": {"limit": 67108864, "swappiness": 10}}' > /tmp/res.json
+        expect "update swappiness on v2: a debug line names it" \
+                "$(c --debug update -r /tmp/res.json upd 2>&1 | grep -c 'linux.resources.memory.swappiness')" 1
+        expect "update swappiness on v2: memory.max still applied" "$(cat "$d/memory.max")" 67108864
         c delete -f upd
 }
 
