@@ -40,14 +40,11 @@ int container_delete(const char *root, const char *id, bool force, struct error 
                 return -1;
         }
         cleanup_saved_state struct saved_state *s = NULL;
-        if (state_read(dirfd, &s, err) < 0) {
-                if ((*err)->errnum != ENOENT)
-                        return -1;
-                /* create died before writing anything (we hold the lock, so it is not running) */
-                error_free(*err);
-                *err = NULL;
+        int r = state_read_or_creating(dirfd, &s, err);
+        if (r < 0)
+                return -1;
+        if (r == 1) /* create died before writing anything (we hold the lock, so it is not running) */
                 return statedir_remove(root, id, dirfd, err);
-        }
         cleanup_cgroup struct cgroup *cg = NULL;
         if (s->cgroup) {
                 struct error *e = NULL;

@@ -134,15 +134,11 @@ int container_load_spec(const char *root, const char *id, struct spec **out, str
 int container_exec(const char *root, const char *id, const struct spec_process *proc,
                    const struct exec_opts *o, int *exit_status, struct error **err)
 {
-        cleanup_close int dirfd = statedir_open(root, id, false, err);
-        if (dirfd < 0)
-                return -1;
+        cleanup_close int dirfd = -1;
         cleanup_saved_state struct saved_state *s = NULL;
-        if (state_read(dirfd, &s, err) < 0)
-                return -1;
         cleanup_cgroup struct cgroup *cg = NULL;
-        if (s->cgroup && cgroup_open(s->cgroup, &cg, err) < 0)
-                return error_wrap(err, "container \"%s\"", id);
+        if (container_open_state(root, id, false, &dirfd, &s, &cg, err) < 0)
+                return -1;
         const char *status = state_status(dirfd, s, cg);
         if (strcmp(status, "stopped") == 0)
                 return error_make(err, 0, "cannot exec in a stopped container");

@@ -51,15 +51,8 @@ static int load_info(const char *root, const char *id, struct container_info **o
         if (dirfd < 0)
                 return -1;
         cleanup_saved_state struct saved_state *s = NULL;
-        if (state_read(dirfd, &s, err) < 0) {
-                if ((*err)->errnum != ENOENT)
-                        return -1;
-                /* the dir exists but create has not written anything yet */
-                error_free(*err);
-                *err = NULL;
-                s = xcalloc(1, sizeof(*s));
-                s->status = xstrdup("creating");
-        }
+        if (state_read_or_creating(dirfd, &s, err) < 0)
+                return -1;
         cleanup_cgroup struct cgroup *cg = NULL;
         if (s->cgroup) {
                 struct error *e = NULL;

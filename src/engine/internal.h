@@ -38,6 +38,13 @@ static inline void saved_state_freep(struct saved_state **s) { if (*s) saved_sta
 int state_write(int dirfd, const struct saved_state *s, struct error **err);
 /* ENOENT when state.json is missing. */
 int state_read(int dirfd, struct saved_state **out, struct error **err);
+/* state_read, except that a missing state.json (create has made the dir but not written yet,
+ * or died before) gives a placeholder whose status is "creating" and returns 1. */
+int state_read_or_creating(int dirfd, struct saved_state **out, struct error **err);
+/* The state dir (locked when lock), its state (state_read_or_creating) and, when cg is not
+ * NULL, its cgroup (*cg stays NULL for a container without one).  The caller frees all three. */
+int container_open_state(const char *root, const char *id, bool lock, int *dirfd, struct saved_state **s,
+                         struct cgroup **cg, struct error **err);
 /* Computed status: "stopped" when the process is gone (or is another one now). */
 const char *state_status(int dirfd, const struct saved_state *s, struct cgroup *cg);
 /* The state JSON given to hooks and printed by `state`. */

@@ -70,33 +70,12 @@ static int signal_init(const struct saved_state *s, int sig)
         return r;
 }
 
-static int open_container(const char *root, const char *id, int *dirfd, struct saved_state **s,
-                          struct cgroup **cg, struct error **err)
-{
-        *dirfd = statedir_open(root, id, false, err);
-        if (*dirfd < 0)
-                return -1;
-        if (state_read(*dirfd, s, err) < 0) {
-                if ((*err)->errnum == ENOENT) {
-                        *s = xcalloc(1, sizeof(**s));
-                        (*s)->status = xstrdup("creating");
-                        error_free(*err);
-                        *err = NULL;
-                } else {
-                        return -1;
-                }
-        }
-        if (cg && (*s)->cgroup && cgroup_open((*s)->cgroup, cg, err) < 0)
-                return error_wrap(err, "container \"%s\"", id);
-        return 0;
-}
-
 int container_kill(const char *root, const char *id, int sig, bool all, struct error **err)
 {
         cleanup_close int dirfd = -1;
         cleanup_saved_state struct saved_state *s = NULL;
         cleanup_cgroup struct cgroup *cg = NULL;
-        if (open_container(root, id, &dirfd, &s, &cg, err) < 0)
+        if (container_open_state(root, id, false, &dirfd, &s, &cg, err) < 0)
                 return -1;
         const char *status = state_status(dirfd, s, cg);
         if (all) {
@@ -121,7 +100,7 @@ int container_pids(const char *root, const char *id, pid_t **pids, size_t *n, st
         cleanup_close int dirfd = -1;
         cleanup_saved_state struct saved_state *s = NULL;
         cleanup_cgroup struct cgroup *cg = NULL;
-        if (open_container(root, id, &dirfd, &s, &cg, err) < 0)
+        if (container_open_state(root, id, false, &dirfd, &s, &cg, err) < 0)
                 return -1;
         if (!cg) {
                 /* no cgroup (--cgroup-manager=disabled): the init is all we know of */
@@ -138,7 +117,7 @@ int container_cgroup(const char *root, const char *id, struct cgroup **out, stru
 {
         cleanup_close int dirfd = -1;
         cleanup_saved_state struct saved_state *s = NULL;
-        if (open_container(root, id, &dirfd, &s, out, err) < 0)
+        if (container_open_state(root, id, false, &dirfd, &s, out, err) < 0)
                 return -1;
         if (!*out)
                 return error_make(err, ENOENT, "container \"%s\" has no cgroup", id);
@@ -147,17 +126,13 @@ int container_cgroup(const char *root, const char *id, struct cgroup **out, stru
 
 int container_pause(const char *root, const char *id, bool pause, struct error **err)
 {
-        cleanup_close int dirfd = statedir_open(root, id, true, err);
-        if (dirfd < 0)
-                return -1;
+        cleanup_close int dirfd = -1;
         cleanup_saved_state struct saved_state *s = NULL;
-        if (state_read(dirfd, &s, err) < 0)
-                return -1;
         cleanup_cgroup struct cgroup *cg = NULL;
-        if (!s->cgroup)
-                return error_make(err, EINVAL, "container \"%s\" has no cgroup to freeze", id);
-        if (cgroup_open(s->cgroup, &cg, err) < 0)
+        if (container_open_state(root, id, true, &dirfd, &s, &cg, err) < 0)
                 return -1;
+        if (!cg)
+                return error_make(err, EINVAL, "container \"%s\" has no cgroup to freeze", id);
         const char *status = state_status(dirfd, s, cg);
         if (pause && strcmp(status, "running") != 0 && strcmp(status, "created") != 0)
                 return error_make(err, 0, "container not running");

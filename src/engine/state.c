@@ -116,6 +116,32 @@ int state_read(int dirfd, struct saved_state **out, struct error **err)
         return 0;
 }
 
+int state_read_or_creating(int dirfd, struct saved_state **out, struct error **err)
+{
+        if (state_read(dirfd, out, err) == 0)
+                return 0;
+        if ((*err)->errnum != ENOENT)
+                return -1;
+        error_free(*err);
+        *err = NULL;
+        *out = xcalloc(1, sizeof(**out));
+        (*out)->status = xstrdup("creating");
+        return 1;
+}
+
+int container_open_state(const char *root, const char *id, bool lock, int *dirfd, struct saved_state **s,
+                         struct cgroup **cg, struct error **err)
+{
+        *dirfd = statedir_open(root, id, lock, err);
+        if (*dirfd < 0)
+                return -1;
+        if (state_read_or_creating(*dirfd, s, err) < 0)
+                return -1;
+        if (cg && (*s)->cgroup && cgroup_open((*s)->cgroup, cg, err) < 0)
+                return error_wrap(err, "container \"%s\"", id);
+        return 0;
+}
+
 uint64_t proc_start_time(pid_t pid)
 {
         char path[64];
