@@ -87,9 +87,10 @@ int statedir_open(const char *root, const char *id, bool lock, struct error **er
 
 int statedir_remove(const char *root, const char *id, int dirfd, struct error **err)
 {
-        int dup_fd = dup(dirfd);
+        /* fdopendir takes the fd over: give it a copy, dirfd stays the caller's */
+        int dup_fd = fcntl(dirfd, F_DUPFD_CLOEXEC, 0);
         if (dup_fd < 0)
-                return error_make(err, errno, "dup");
+                return error_make(err, errno, "read the state dir of \"%s\"", id);
         cleanup_dir DIR *d = fdopendir(dup_fd);
         if (!d) {
                 close(dup_fd);
