@@ -117,7 +117,7 @@ static int save_spec(int dirfd, const struct spec *spec, struct error **err)
 {
         cleanup_free char *text = spec_to_json(spec);
         if (!text)
-                return error_make(err, EINVAL, "serialise the container's config");
+                return error_make(err, 0, "serialise the container's config");
         if (write_file_atomic_at(dirfd, CONFIG_FILE, text, strlen(text), 0600, false, err) < 0)
                 return error_wrap(err, "save the container's config");
         return 0;
@@ -281,9 +281,9 @@ int create_container(const struct spec *spec, const struct container_opts *o, in
                      pid_t *pid_out, struct error **err)
 {
         if (!spec->process.present || !spec->process.args || !spec->process.args[0])
-                return error_make(err, EINVAL, "config.json: process.args: required to create a container");
+                return error_make(err, 0, "config.json: process.args: required to create a container");
         if (spec->process.terminal && console_fd < 0 && !o->console_socket)
-                return error_make(err, EINVAL, "process.terminal is true: --console-socket is required");
+                return error_make(err, 0, "process.terminal is true: --console-socket is required");
 
         __attribute__((cleanup(ctx_cleanup))) struct create_ctx c = {
                 .spec = spec, .o = o, .dirfd = -1, .sync_fd = -1, .fifo_fd = -1,

@@ -116,7 +116,7 @@ static int wait_exec_result(int sync_fd, struct error **err)
                 error_free(e);
                 if (eof)
                         return 0;
-                return error_make(err, EIO, "exec: lost the process");
+                return error_make(err, 0, "exec: lost the process");
         }
         if (m->type == SYNC_ERROR)
                 return sync_error_from_msg(m, NULL, err);
@@ -164,7 +164,7 @@ int container_exec(const char *root, const char *id, const struct spec_process *
         /* a terminal without a console socket: relay ours, like run */
         bool relay_tty = proc->terminal && !o->console_socket;
         if (relay_tty && o->detach)
-                return error_make(err, EINVAL, "exec --tty --detach needs --console-socket");
+                return error_make(err, 0, "exec --tty --detach needs --console-socket");
         sigset_t set;
         __attribute__((cleanup(sigmask_restore))) sigset_t old;
         forward_signals_block(&set, &old);

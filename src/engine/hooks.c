@@ -130,7 +130,7 @@ static int hook_run_one(const struct spec_hook *h, const char *kind, size_t idx,
         output[len] = '\0';
         const char *sep = len ? ": " : "";
         if (!in_time)
-                return error_make(err, ETIMEDOUT, "%s hook #%zu (%s) timed out after %d s%s%s",
+                return error_make(err, 0, "%s hook #%zu (%s) timed out after %d s%s%s",
                                   kind, idx, h->path, h->timeout, sep, output);
         if (WIFSIGNALED(status))
                 return error_make(err, 0, "%s hook #%zu (%s) killed by signal %d%s%s", kind, idx,

@@ -17,14 +17,14 @@ int container_id_validate(const char *id, struct error **err)
         size_t n = id ? strlen(id) : 0;
 
         if (n == 0)
-                return error_make(err, EINVAL, "invalid container id \"\": it is empty");
+                return error_make(err, 0, "invalid container id \"\": it is empty");
         if (n > 1024)
-                return error_make(err, EINVAL, "invalid container id \"%.32s...\": longer than 1024 characters", id);
+                return error_make(err, 0, "invalid container id \"%.32s...\": longer than 1024 characters", id);
         if (strcmp(id, ".") == 0 || strcmp(id, "..") == 0)
-                return error_make(err, EINVAL, "invalid container id \"%s\"", id);
+                return error_make(err, 0, "invalid container id \"%s\"", id);
         for (size_t i = 0; i < n; i++)
                 if (!id_char_ok(id[i], i == 0))
-                        return error_make(err, EINVAL, "invalid container id \"%s\": only letters, digits and _.+- are allowed, starting with a letter or digit", id);
+                        return error_make(err, 0, "invalid container id \"%s\": only letters, digits and _.+- are allowed, starting with a letter or digit", id);
         return 0;
 }
 

@@ -30,7 +30,7 @@ int signal_parse(const char *text, int *sig, struct error **err)
         int64_t n;
         if (parse_int64(text, &n) == 0) {
                 if (n <= 0 || n >= NSIG)
-                        return error_make(err, EINVAL, "invalid signal \"%s\"", text);
+                        return error_make(err, 0, "invalid signal \"%s\"", text);
                 *sig = (int)n;
                 return 0;
         }
@@ -43,14 +43,14 @@ int signal_parse(const char *text, int *sig, struct error **err)
         if (strncasecmp(name, "RTMIN", 5) == 0 || strncasecmp(name, "RTMAX", 5) == 0) {
                 int64_t off = 0;
                 if (name[5] && parse_int64(name + 5, &off) < 0)
-                        return error_make(err, EINVAL, "invalid signal \"%s\"", text);
+                        return error_make(err, 0, "invalid signal \"%s\"", text);
                 int s = (strncasecmp(name, "RTMIN", 5) == 0 ? SIGRTMIN : SIGRTMAX) + (int)off;
                 if (s < SIGRTMIN || s > SIGRTMAX)
-                        return error_make(err, EINVAL, "invalid signal \"%s\"", text);
+                        return error_make(err, 0, "invalid signal \"%s\"", text);
                 *sig = s;
                 return 0;
         }
-        return error_make(err, EINVAL, "invalid signal \"%s\"", text);
+        return error_make(err, 0, "invalid signal \"%s\"", text);
 }
 
 /* Signals the init if it still is the process create started; ESRCH when it is gone. */
@@ -120,7 +120,7 @@ int container_cgroup(const char *root, const char *id, struct cgroup **out, stru
         if (container_open_state(root, id, false, &dirfd, &s, out, err) < 0)
                 return -1;
         if (!*out)
-                return error_make(err, ENOENT, "container \"%s\" has no cgroup", id);
+                return error_with_errno(err, ENOENT, "container \"%s\" has no cgroup", id);
         return 0;
 }
 
@@ -132,7 +132,7 @@ int container_pause(const char *root, const char *id, bool pause, struct error *
         if (container_open_state(root, id, true, &dirfd, &s, &cg, err) < 0)
                 return -1;
         if (!cg)
-                return error_make(err, EINVAL, "container \"%s\" has no cgroup to freeze", id);
+                return error_make(err, 0, "container \"%s\" has no cgroup to freeze", id);
         const char *status = state_status(dirfd, s, cg);
         if (pause && strcmp(status, "running") != 0 && strcmp(status, "created") != 0)
                 return error_make(err, 0, "container not running");

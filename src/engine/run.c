@@ -42,7 +42,7 @@ int container_run(const struct spec *spec, const struct container_opts *o, int *
 {
         bool relay_tty = spec->process.terminal && !o->console_socket;
         if (relay_tty && o->detach)
-                return error_make(err, EINVAL, "cannot allocate a terminal for a detached container without --console-socket");
+                return error_make(err, 0, "cannot allocate a terminal for a detached container without --console-socket");
 
         /* the forwarded signals are blocked before clone: the init unblocks them for itself */
         sigset_t set;

@@ -84,7 +84,7 @@ int state_read(int dirfd, struct saved_state **out, struct error **err)
         if (json_parse(text, len, &doc, err) < 0)
                 return error_wrap(err, "parse %s", STATE_FILE);
         if (json_type(doc) != JSON_OBJECT)
-                return error_make(err, EINVAL, "parse %s: not an object", STATE_FILE);
+                return error_make(err, 0, "parse %s: not an object", STATE_FILE);
 
         struct saved_state *s = xcalloc(1, sizeof(*s));
         s->oci_version = dup_field(doc, "ociVersion");

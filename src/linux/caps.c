@@ -48,7 +48,7 @@ static int cap_list(char **list, const char *field, bool set[N_CAPS], struct err
                 while (k < N_CAPS && strcasecmp(list[i], cap_names[k]) != 0)
                         k++;
                 if (k == N_CAPS)
-                        return error_make(err, EINVAL, "process.capabilities.%s: unknown capability \"%s\"", field,
+                        return error_make(err, 0, "process.capabilities.%s: unknown capability \"%s\"", field,
                                           list[i]);
                 set[k] = true;
         }
@@ -106,9 +106,9 @@ int caps_apply(const struct spec_capabilities *c, struct error **err)
         unsigned last = kernel_last_cap();
         for (unsigned i = 0; i < N_CAPS && i <= last; i++) {
                 if (eff[i] && !perm[i])
-                        return error_make(err, EINVAL, "process.capabilities.effective: %s is not in permitted", cap_names[i]);
+                        return error_make(err, 0, "process.capabilities.effective: %s is not in permitted", cap_names[i]);
                 if (amb[i] && !perm[i])
-                        return error_make(err, EINVAL, "process.capabilities.ambient: %s is not in permitted", cap_names[i]);
+                        return error_make(err, 0, "process.capabilities.ambient: %s is not in permitted", cap_names[i]);
                 /* The kernel only keeps ambient caps that are also inheritable. */
                 if (amb[i])
                         inh[i] = true;

@@ -220,12 +220,12 @@ int cgroupfs_mount(const struct spec_mount *m, int root_fd, const struct rootfs_
         const char *name = strrchr(m->destination, '/');
         name = name && name[1] ? name + 1 : NULL;
         if (!name || strcmp(name, "..") == 0 || strcmp(name, ".") == 0)
-                return error_make(err, EINVAL, "mounts: %s: not a usable cgroup mount point", m->destination);
+                return error_make(err, 0, "mounts: %s: not a usable cgroup mount point", m->destination);
         /* The parent we reached must be the parent of the target we resolved. */
         cleanup_close int check = openat(parent, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
         struct stat a, b;
         if (check < 0 || fstat(check, &a) < 0 || fstat(target, &b) < 0 || a.st_dev != b.st_dev || a.st_ino != b.st_ino)
-                return error_make(err, EXDEV, "mounts: %s: the mount point moved while mounting", m->destination);
+                return error_make(err, 0, "mounts: %s: the mount point moved while mounting", m->destination);
 
         int r;
         if (!hybrid || (m->type && strcmp(m->type, "cgroup2") == 0)) {

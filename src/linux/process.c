@@ -59,7 +59,7 @@ int process_resolve_exec(const struct spec_process *proc, char **path, struct er
 {
         const char *name = proc->args && proc->args[0] ? proc->args[0] : NULL;
         if (!name || !*name)
-                return error_make(err, EINVAL, "process.args: empty");
+                return error_make(err, 0, "process.args: empty");
 
         if (strchr(name, '/')) {
                 int e = check_exec(name);
@@ -127,9 +127,9 @@ int process_set_personality(const struct spec_linux *l, struct error **err)
         else if (strcmp(l->personality.domain, "LINUX32") == 0)
                 p = PER_LINUX32;
         else
-                return error_make(err, EINVAL, "linux.personality.domain: unknown \"%s\"", l->personality.domain);
+                return error_make(err, 0, "linux.personality.domain: unknown \"%s\"", l->personality.domain);
         if (l->personality.flags && l->personality.flags[0])
-                return error_make(err, EINVAL, "linux.personality.flags: \"%s\" is not supported",
+                return error_make(err, 0, "linux.personality.flags: \"%s\" is not supported",
                                   l->personality.flags[0]);
         if (personality(p) < 0)
                 return error_make(err, errno, "linux.personality: %s", l->personality.domain);
@@ -174,7 +174,7 @@ static int apply_scheduler(const struct spec_process *proc, struct error **err)
                 while (k < ARRAY_SIZE(sched_flag_names) && strcmp(s->flags[i], sched_flag_names[k].name) != 0)
                         k++;
                 if (k == ARRAY_SIZE(sched_flag_names))
-                        return error_make(err, EINVAL, "process.scheduler.flags: unknown \"%s\"", s->flags[i]);
+                        return error_make(err, 0, "process.scheduler.flags: unknown \"%s\"", s->flags[i]);
                 attr.sched_flags |= sched_flag_names[k].value;
         }
         if (syscall(SYS_sched_setattr, 0, &attr, 0) < 0)
