@@ -123,6 +123,54 @@ static int wait_exec_result(int sync_fd, struct error **err)
         return 0;
 }
 
+/* For a process we cloned but cannot hand over: it must not outlive the failed exec. */
+static void kill_and_reap(pid_t pid)
+{
+        kill(pid, SIGKILL);
+        while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+                ;
+}
+
+/* Clones c's process into the init's pid namespace and the container's cgroup and waits until
+ * it has exec'd; returns its pid.  The child closes the state dir fd before it joins the
+ * container's namespaces. */
+static pid_t spawn_in_container(struct exec_child *c, const char *id, struct cgroup *cg, int dirfd,
+                                struct error **err)
+{
+        int sp[2];
+        if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0)
+                return error_make(err, errno, "exec in \"%s\": socketpair", id);
+        cleanup_close int sync_fd = sp[0];
+        c->sync_fd = sp[1];
+
+        /* setns(CLONE_NEWPID) only moves our children: the clone below is born inside */
+        cleanup_close int own_pidns = -1;
+        if (c->ns_fds[NS_PID] >= 0) {
+                own_pidns = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
+                if (own_pidns < 0 || setns(c->ns_fds[NS_PID], CLONE_NEWPID) < 0)
+                        return error_make(err, errno, "join the pid namespace of container \"%s\"", id);
+                c->ns_skip |= 1u << NS_PID;
+        }
+        pid_t pid = clone_child(0, cg ? cgroup_clone_fd(cg) : -1, NULL, err);
+        if (pid == 0) {
+                close(sync_fd);
+                close(dirfd);
+                exec_child_main(c);
+        }
+        if (own_pidns >= 0)
+                (void)setns(own_pidns, CLONE_NEWPID);
+        closep(&c->sync_fd);
+        if (pid < 0)
+                return -1;
+        if ((cg && cgroup_enter(cg, pid, err) < 0) ||
+            sync_send(sync_fd, SYNC_SETUP_DONE, NULL, 0, err) < 0 ||
+            wait_exec_result(sync_fd, err) < 0) {
+                kill_and_reap(pid);
+                return -1;
+        }
+        return pid;
+}
+
 int container_load_spec(const char *root, const char *id, struct spec **out, struct error **err)
 {
         cleanup_close int dirfd = statedir_open(root, id, false, err);
@@ -180,46 +228,17 @@ int container_exec(const char *root, const char *id, const struct spec_process *
                 if (c.console_fd < 0)
                         return -1;
         }
-        int sp[2];
-        if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0)
-                return error_make(err, errno, "socketpair");
-        cleanup_close int sync_fd = sp[0];
-        c.sync_fd = sp[1];
-
-        cleanup_close int own_pidns = -1;
-        if (c.ns_fds[NS_PID] >= 0) {
-                own_pidns = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
-                if (own_pidns < 0 || setns(c.ns_fds[NS_PID], CLONE_NEWPID) < 0)
-                        return error_make(err, errno, "join the pid namespace of container \"%s\"", id);
-                c.ns_skip |= 1u << NS_PID;
-        }
-        pid_t pid = clone_child(0, cg ? cgroup_clone_fd(cg) : -1, NULL, err);
-        if (pid == 0) {
-                closep(&sync_fd);
-                closep(&dirfd);
-                exec_child_main(&c);
-        }
-        if (own_pidns >= 0)
-                (void)setns(own_pidns, CLONE_NEWPID);
-        closep(&c.sync_fd);
+        pid_t pid = spawn_in_container(&c, id, cg, dirfd, err);
         if (pid < 0)
                 return -1;
-        if ((cg && cgroup_enter(cg, pid, err) < 0) ||
-            sync_send(sync_fd, SYNC_SETUP_DONE, NULL, 0, err) < 0 ||
-            wait_exec_result(sync_fd, err) < 0) {
-                kill(pid, SIGKILL);
-                waitpid(pid, NULL, 0);
-                return -1;
-        }
         closep(&c.console_fd);
         cleanup_close int master = -1;
-        if (relay_tty && console_recv_fd(console_ours, &master, err) < 0) {
-                kill(pid, SIGKILL);
-                waitpid(pid, NULL, 0);
+        /* the caller is told about a process only once it is fully handed over */
+        if ((relay_tty && console_recv_fd(console_ours, &master, err) < 0) ||
+            (o->pid_file && pid_file_write(o->pid_file, pid, err) < 0)) {
+                kill_and_reap(pid);
                 return -1;
         }
-        if (o->pid_file && pid_file_write(o->pid_file, pid, err) < 0)
-                return -1;
         if (o->detach) {
                 *exit_status = 0;
                 return 0;
