@@ -19,7 +19,7 @@ static void usage(FILE *f)
                    "Run a process in a running container.\n\n"
                    "Options:\n"
                    "  -p, --process FILE        the process as JSON (config.json's \"process\")\n"
-                   "  -t, --tty                 allocate a terminal (needs --console-socket)\n"
+                   "  -t, --tty                 allocate a terminal (with --detach it needs --console-socket)\n"
                    "  -d, --detach              return once the process runs\n"
                    "  --pid-file FILE           write the process's pid to FILE\n"
                    "  --console-socket SOCK     send the terminal's master to this unix socket\n"
@@ -67,12 +67,12 @@ static int apply_flags(struct spec_process *p, const struct exec_flags *f, char 
         p->terminal = f->tty;
         for (char **e = f->env; e && *e; e++) {
                 if (!strchr(*e, '='))
-                        return error_make(err, EINVAL, "--env: expected K=V, got \"%s\"", *e);
+                        return error_make(err, 0, "--env: expected K=V, got \"%s\"", *e);
                 set_env(&p->env, *e);
         }
         if (f->cwd) {
                 if (f->cwd[0] != '/')
-                        return error_make(err, EINVAL, "--cwd: expected an absolute path, got \"%s\"", f->cwd);
+                        return error_make(err, 0, "--cwd: expected an absolute path, got \"%s\"", f->cwd);
                 free(p->cwd);
                 p->cwd = xstrdup(f->cwd);
         }
@@ -84,7 +84,7 @@ static int apply_flags(struct spec_process *p, const struct exec_flags *f, char 
                         *colon = '\0';
                 if (parse_uint64(u, &uid) < 0 || uid > UINT32_MAX ||
                     (colon && (parse_uint64(colon + 1, &gid) < 0 || gid > UINT32_MAX)))
-                        return error_make(err, EINVAL, "--user: expected UID[:GID], got \"%s\"", f->user);
+                        return error_make(err, 0, "--user: expected UID[:GID], got \"%s\"", f->user);
                 p->user.uid = (uint32_t)uid;
                 if (colon)
                         p->user.gid = (uint32_t)gid;
@@ -119,7 +119,7 @@ static int run_exec(const struct cli_globals *g, const char *id, const struct ex
                 return r;
         }
         if (!args || !args[0])
-                return error_make(err, EINVAL, "exec: expected a command or --process");
+                return error_make(err, 0, "exec: expected a command or --process");
         cleanup_spec struct spec *spec = NULL;
         if (container_load_spec(g->root, id, &spec, err) < 0)
                 return -1;
