@@ -1,6 +1,5 @@
 /* `contain exec [--process FILE | options] ID [ARGS...]`: a new process in a running
  * container.  Failures to start it exit 255, like runc; otherwise the process's status. */
-#include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
