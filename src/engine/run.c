@@ -37,6 +37,15 @@ static void report_exit(const struct container_opts *o, int status)
         }
 }
 
+/* Removes (killing if needed) the container of a run that failed: the original error is
+ * what the caller reports, so this one is dropped. */
+static void discard(const struct container_opts *o)
+{
+        struct error *e = NULL;
+        (void)container_delete(o->root, o->id, true, &e);
+        error_free(e);
+}
+
 int container_run(const struct spec *spec, const struct container_opts *o, int *exit_status,
                   struct error **err)
 {
@@ -64,9 +73,7 @@ int container_run(const struct spec *spec, const struct container_opts *o, int *
 
         cleanup_close int master = -1;
         if (relay_tty && console_recv_fd(console_ours, &master, err) < 0) {
-                struct error *e = NULL;
-                (void)container_delete(o->root, o->id, true, &e);
-                error_free(e);
+                discard(o);
                 return -1;
         }
         /* reported before the release, so it comes before anything the process prints */
@@ -76,9 +83,7 @@ int container_run(const struct spec *spec, const struct container_opts *o, int *
                 o->progress(o->progress_data, STEP_RUNNING, buf);
         }
         if (container_start(o->root, o->id, err) < 0) {
-                struct error *e = NULL;
-                (void)container_delete(o->root, o->id, true, &e);
-                error_free(e);
+                discard(o);
                 return -1;
         }
         if (o->detach) {
@@ -86,14 +91,21 @@ int container_run(const struct spec *spec, const struct container_opts *o, int *
                 return 0;
         }
 
+        /* nobody would wait for the process after a failure here: it goes too, unless kept */
         struct terminal_relay *relay = NULL;
-        if (master >= 0 && terminal_relay_start(master, &relay, err) < 0)
+        if (master >= 0 && terminal_relay_start(master, &relay, err) < 0) {
+                if (!o->keep)
+                        discard(o);
                 return -1;
+        }
         int status = 0;
         int r = wait_forwarding(pid, &set, relay, &status, err);
         terminal_relay_free(relay);
-        if (r < 0)
+        if (r < 0) {
+                if (!o->keep)
+                        discard(o);
                 return -1;
+        }
         *exit_status = exit_code_of(status);
         report_exit(o, status);
         if (!o->keep && container_delete(o->root, o->id, true, err) < 0)
