@@ -72,14 +72,14 @@ static void ctx_rollback(struct create_ctx *c)
         if (c->cg) {
                 struct error *e = NULL;
                 if (cgroup_destroy(c->cg, &e) < 0) {
-                        log_warning("rollback: %s", e->msg);
+                        log_warning("create \"%s\": rollback: %s", c->o->id, e->msg);
                         error_free(e);
                 }
         }
         if (c->dirfd >= 0) {
                 struct error *e = NULL;
                 if (statedir_remove(c->o->root, c->o->id, c->dirfd, &e) < 0) {
-                        log_warning("rollback: %s", e->msg);
+                        log_warning("create \"%s\": rollback: %s", c->o->id, e->msg);
                         error_free(e);
                 }
         }

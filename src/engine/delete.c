@@ -79,7 +79,7 @@ int container_delete(const char *root, const char *id, bool force, struct error 
                 cleanup_spec struct spec *spec = NULL;
                 struct error *e = NULL;
                 if (state_load_spec(dirfd, &spec, &e) < 0) {
-                        log_warning("poststop hooks: %s", e->msg);
+                        log_warning("delete \"%s\": poststop hooks: %s", id, e->msg);
                         error_free(e);
                 } else if (spec->hooks[HOOK_POSTSTOP].n) {
                         cleanup_free char *json = state_hook_json(s, "stopped");

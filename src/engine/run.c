@@ -30,7 +30,7 @@ static void report_exit(const struct container_opts *o, int status)
                 if (container_cgroup(o->root, o->id, &cg, &e) == 0 && cgroup_stats(cg, &st, &e) == 0) {
                         o->exited(o->exited_data, exit_code_of(status), &st);
                 } else {
-                        log_warning("read the container's usage: %s", e ? e->msg : "no cgroup");
+                        log_warning("run \"%s\": read the container's usage: %s", o->id, e ? e->msg : "no cgroup");
                         o->exited(o->exited_data, exit_code_of(status), NULL);
                 }
                 error_free(e);

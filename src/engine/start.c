@@ -86,7 +86,7 @@ int container_start(const char *root, const char *id, struct error **err)
         cleanup_spec struct spec *spec = NULL;
         struct error *e = NULL;
         if (state_load_spec(dirfd, &spec, &e) < 0) {
-                log_warning("poststart hooks: %s", e->msg);
+                log_warning("start \"%s\": poststart hooks: %s", id, e->msg);
                 error_free(e);
                 return 0;
         }
