@@ -175,8 +175,6 @@ static int make_dirs_once(struct cg_hier *h, const char *base, const char *rel, 
                 if (mkdir(path, 0755) == 0) {
                         if (h->created == 0)
                                 h->created = total - depth + 1;
-                        if (cpuset && cpuset_inherit(path, err) < 0)
-                                return error_wrap(err, "prepare cpuset cgroup");
                 } else if (errno == ENOENT && depth > 1 && h->created == 0) {
                         *vanished = true;
                         return error_make(err, errno, "create cgroup %s", path);
@@ -187,8 +185,13 @@ static int make_dirs_once(struct cg_hier *h, const char *base, const char *rel, 
                         if (has_procs(path))
                                 return error_make(err, EBUSY, "cgroup %s already exists and has processes", path);
                         h->created = 1;
-                        if (cpuset && cpuset_inherit(path, err) < 0)
-                                return error_wrap(err, "prepare cpuset cgroup");
+                }
+                /* Every level, also one another create just made: it may not have copied
+                 * cpus/mems yet, and an empty parent would leave ours empty too. */
+                if (cpuset && cpuset_inherit(path, err) < 0) {
+                        if ((*err)->errnum == ENOENT && depth > 1 && h->created == 0)
+                                *vanished = true;
+                        return error_wrap(err, "prepare cpuset cgroup");
                 }
         }
         return 0;
