@@ -437,6 +437,9 @@ char *spec_to_json(const struct spec *spec);
 
 /* ociVersion accepted: 1.0.0 through 1.3.x, with any pre-release suffix ("1.0.2-dev"). */
 bool spec_version_supported(const char *version);
+/* True when version (an ociVersion string) is MAJOR.MINOR.x or later; false for NULL or a
+ * malformed one.  Pre-releases count as their release ("1.3.0-rc.1" is at least 1.3). */
+bool spec_version_at_least(const char *version, unsigned long major, unsigned long minor);
 
 /* A lone process object (`exec --process FILE`), validated like config.json's "process";
  * errors read "<source>: args: ...". */

@@ -149,8 +149,8 @@ static int handle_setup(struct create_ctx *c, unsigned long clone_flags, bool ti
 static int handle_hooks(struct create_ctx *c, struct error **err)
 {
         cleanup_free char *json = state_hook_json(c->state, "creating");
-        if (hooks_run(c->spec, HOOK_PRESTART, json, err) < 0 ||
-            hooks_run(c->spec, HOOK_CREATE_RUNTIME, json, err) < 0)
+        if (hooks_run(c->spec, HOOK_PRESTART, c->spec->bundle, json, err) < 0 ||
+            hooks_run(c->spec, HOOK_CREATE_RUNTIME, c->spec->bundle, json, err) < 0)
                 return -1;
         return sync_send(c->sync_fd, SYNC_HOOKS_DONE, json, strlen(json), err);
 }

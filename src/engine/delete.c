@@ -83,7 +83,7 @@ int container_delete(const char *root, const char *id, bool force, struct error 
                         error_free(e);
                 } else if (spec->hooks[HOOK_POSTSTOP].n) {
                         cleanup_free char *json = state_hook_json(s, "stopped");
-                        hooks_run_warn(spec, HOOK_POSTSTOP, json);
+                        hooks_run_warn(spec, HOOK_POSTSTOP, s->bundle, json);
                 }
         }
         /* processes outside a pid ns of its own may outlive the init: cgroup_destroy kills them */

@@ -8,6 +8,7 @@
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "contain/log.h"
 #include "contain/util.h"
@@ -22,16 +23,31 @@ static int64_t now_ms(void)
         return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-__attribute__((noreturn)) static void hook_child(const struct spec_hook *h, int in_fd, int out_fd)
+/* Where a hook runs and what it gets when its own "env" is absent (runtime-spec config.md,
+ * "POSIX-platform Hooks"; the spec is silent, so we do what runc and crun both do): hooks of the
+ * runtime namespace run in the bundle directory with the runtime's environment, hooks run inside
+ * the container (createContainer, startContainer) with the process's environment. */
+struct hook_where {
+        const char *dir;        /* NULL: stay in the current directory */
+        char *const *env;       /* used when the hook has no "env" */
+};
+
+__attribute__((noreturn)) static void hook_child(const struct spec_hook *h, const struct hook_where *w,
+                                                 int in_fd, int out_fd)
 {
         /* a runtime killed mid-create must not leave its hooks running */
         prctl(PR_SET_PDEATHSIG, SIGKILL);
         signal(SIGPIPE, SIG_DFL);
         if (dup2(in_fd, 0) < 0 || dup2(out_fd, 1) < 0 || dup2(out_fd, 2) < 0)
                 _exit(126);
+        if (w->dir && chdir(w->dir) < 0) {
+                dprintf(2, "chdir to the bundle %s: %s", w->dir, strerror(errno));
+                _exit(127);
+        }
         char *fallback_argv[] = { h->path, NULL };
         char *empty_env[] = { NULL };
-        execve(h->path, h->args ? h->args : fallback_argv, h->env ? h->env : empty_env);
+        char *const *env = h->env ? h->env : w->env ? w->env : empty_env;
+        execve(h->path, h->args ? h->args : fallback_argv, env);
         dprintf(2, "exec %s: %s", h->path, strerror(errno));
         _exit(127);
 }
@@ -67,8 +83,8 @@ static bool collect_output(int fd, int64_t deadline, char *buf, size_t *len)
         }
 }
 
-static int hook_run_one(const struct spec_hook *h, const char *kind, size_t idx,
-                        const char *state_json, struct error **err)
+static int hook_run_one(const struct spec_hook *h, const struct hook_where *where, const char *kind,
+                        size_t idx, const char *state_json, struct error **err)
 {
         int in[2], out[2];
         if (pipe2(in, O_CLOEXEC) < 0)
@@ -88,7 +104,7 @@ static int hook_run_one(const struct spec_hook *h, const char *kind, size_t idx,
                 return error_make(err, e, "%s hook #%zu (%s): fork", kind, idx, h->path);
         }
         if (pid == 0)
-                hook_child(h, in[0], out[1]);
+                hook_child(h, where, in[0], out[1]);
         close(in[0]);
         close(out[1]);
 
@@ -141,21 +157,31 @@ static int hook_run_one(const struct spec_hook *h, const char *kind, size_t idx,
         return 0;
 }
 
-int hooks_run(const struct spec *spec, enum hook_kind kind, const char *state_json, struct error **err)
+static struct hook_where hook_where_for(const struct spec *spec, enum hook_kind kind, const char *bundle)
+{
+        if (kind == HOOK_CREATE_CONTAINER || kind == HOOK_START_CONTAINER)
+                return (struct hook_where){ .dir = NULL, .env = spec->process.env };
+        return (struct hook_where){ .dir = bundle && *bundle ? bundle : NULL, .env = environ };
+}
+
+int hooks_run(const struct spec *spec, enum hook_kind kind, const char *bundle, const char *state_json,
+              struct error **err)
 {
         const struct spec_hook_list *l = &spec->hooks[kind];
+        struct hook_where w = hook_where_for(spec, kind, bundle);
         for (size_t i = 0; i < l->n; i++)
-                if (hook_run_one(&l->hooks[i], hook_kind_name(kind), i, state_json, err) < 0)
+                if (hook_run_one(&l->hooks[i], &w, hook_kind_name(kind), i, state_json, err) < 0)
                         return -1;
         return 0;
 }
 
-void hooks_run_warn(const struct spec *spec, enum hook_kind kind, const char *state_json)
+void hooks_run_warn(const struct spec *spec, enum hook_kind kind, const char *bundle, const char *state_json)
 {
         const struct spec_hook_list *l = &spec->hooks[kind];
+        struct hook_where w = hook_where_for(spec, kind, bundle);
         for (size_t i = 0; i < l->n; i++) {
                 struct error *e = NULL;
-                if (hook_run_one(&l->hooks[i], hook_kind_name(kind), i, state_json, &e) < 0) {
+                if (hook_run_one(&l->hooks[i], &w, hook_kind_name(kind), i, state_json, &e) < 0) {
                         log_warning("%s", e->msg);
                         error_free(e);
                 }

@@ -118,7 +118,7 @@ static int init_setup(struct init_args *a, bool *ready_sent, struct error **err)
             sync_expect(a->sync_fd, SYNC_HOOKS_DONE, m, "wait for the runtime hooks", err) < 0)
                 return -1;
         cleanup_free char *state_json = xstrdup(m->payload);
-        if (hooks_run(spec, HOOK_CREATE_CONTAINER, state_json, err) < 0)
+        if (hooks_run(spec, HOOK_CREATE_CONTAINER, NULL, state_json, err) < 0)
                 return -1;
 
         if (rootfs_finish(spec, &ro, err) < 0)
@@ -148,7 +148,7 @@ static int init_setup(struct init_args *a, bool *ready_sent, struct error **err)
         /* the fifo stays open (close-on-exec): its closing tells `start` we exec'd */
 
         /* startContainer hooks see the state as it is now */
-        if (hooks_run(spec, HOOK_START_CONTAINER, state_json, err) < 0)
+        if (hooks_run(spec, HOOK_START_CONTAINER, NULL, state_json, err) < 0)
                 return -1;
 
         struct spec_process proc = spec->process;

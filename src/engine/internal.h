@@ -96,10 +96,13 @@ void sync_send_error(int fd, const struct error *err);
 
 /* ---- hooks.c ---- */
 /* Runs the hooks of one kind in order with state_json on stdin; the first failure stops
- * (timeout kills the hook).  Errors carry the hook's stderr. */
-int hooks_run(const struct spec *spec, enum hook_kind kind, const char *state_json, struct error **err);
-/* Same, but failures are warnings (poststart, poststop). */
-void hooks_run_warn(const struct spec *spec, enum hook_kind kind, const char *state_json);
+ * (timeout kills the hook).  Errors carry the hook's stderr.  Hooks of the runtime namespace run
+ * in bundle (absolute; NULL or "": the current directory) with the runtime's environment unless
+ * the hook has "env"; createContainer/startContainer hooks get process.env instead. */
+int hooks_run(const struct spec *spec, enum hook_kind kind, const char *bundle, const char *state_json,
+              struct error **err);
+/* Same, but failures are warnings (poststop; poststart of configs older than 1.3.0). */
+void hooks_run_warn(const struct spec *spec, enum hook_kind kind, const char *bundle, const char *state_json);
 
 /* ---- terminal.c ---- */
 /* Connects to the console socket (before clone, so a bad path fails early). */

@@ -50,6 +50,27 @@ static int release_init(int dirfd, const char *id, const struct saved_state *s, 
         }
 }
 
+/* Poststart hooks: a failure is a warning for configs before runtime-spec 1.3.0 and an error
+ * (-1, *err) from 1.3.0 on. */
+static int run_poststart_hooks(int dirfd, const char *id, const struct saved_state *s, struct error **err)
+{
+        cleanup_spec struct spec *spec = NULL;
+        struct error *e = NULL;
+        if (state_load_spec(dirfd, &spec, &e) < 0) {
+                log_warning("start \"%s\": poststart hooks: %s", id, e->msg);
+                error_free(e);
+                return 0;
+        }
+        if (!spec->hooks[HOOK_POSTSTART].n)
+                return 0;
+        cleanup_free char *json = state_hook_json(s, "running");
+        if (!spec_version_at_least(spec->oci_version, 1, 3)) {
+                hooks_run_warn(spec, HOOK_POSTSTART, s->bundle, json);
+                return 0;
+        }
+        return hooks_run(spec, HOOK_POSTSTART, s->bundle, json, err);
+}
+
 int container_start(const char *root, const char *id, struct error **err)
 {
         cleanup_close int dirfd = statedir_open(root, id, true, err);
@@ -83,18 +104,17 @@ int container_start(const char *root, const char *id, struct error **err)
         if (state_write(dirfd, s, err) < 0)
                 return -1;
 
-        cleanup_spec struct spec *spec = NULL;
-        struct error *e = NULL;
-        if (state_load_spec(dirfd, &spec, &e) < 0) {
-                log_warning("start \"%s\": poststart hooks: %s", id, e->msg);
-                error_free(e);
+        if (run_poststart_hooks(dirfd, id, s, err) == 0)
                 return 0;
+        /* runtime-spec 1.3 (runtime.md, lifecycle step 6): a failed poststart hook stops the
+         * container, and it is destroyed as delete would; the lock is ours until dirfd closes */
+        closep(&dirfd);
+        struct error *e = NULL;
+        if (container_delete(root, id, true, &e) < 0) {
+                log_warning("start \"%s\": remove after the failed poststart hook: %s", id, e->msg);
+                error_free(e);
         }
-        if (spec->hooks[HOOK_POSTSTART].n) {
-                cleanup_free char *json = state_hook_json(s, "running");
-                hooks_run_warn(spec, HOOK_POSTSTART, json);
-        }
-        return 0;
+        return error_wrap(err, "container \"%s\" was stopped and removed", id);
 }
 
 int state_load_spec(int dirfd, struct spec **out, struct error **err)

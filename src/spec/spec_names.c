@@ -249,11 +249,9 @@ bool capability_known(const char *name)
 }
 
 /* MAJOR.MINOR.PATCH with MAJOR 1 and MINOR 0..3, optionally followed by -pre or +build. */
-bool spec_version_supported(const char *version)
+/* Splits "MAJOR.MINOR.PATCH[-pre|+build]" into part[3]; false when it is not that shape. */
+static bool version_parse(const char *s, unsigned long part[3])
 {
-        unsigned long part[3];
-        const char *s = version;
-
         if (!s)
                 return false;
         for (int i = 0; i < 3; i++) {
@@ -268,7 +266,19 @@ bool spec_version_supported(const char *version)
                         s++;
                 }
         }
-        if (*s && *s != '-' && *s != '+')
+        return !*s || *s == '-' || *s == '+';
+}
+
+bool spec_version_supported(const char *version)
+{
+        unsigned long part[3];
+        return version_parse(version, part) && part[0] == 1 && part[1] <= 3;
+}
+
+bool spec_version_at_least(const char *version, unsigned long major, unsigned long minor)
+{
+        unsigned long part[3];
+        if (!version_parse(version, part))
                 return false;
-        return part[0] == 1 && part[1] <= 3;
+        return part[0] > major || (part[0] == major && part[1] >= minor);
 }

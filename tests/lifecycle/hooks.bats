@@ -79,6 +79,47 @@ add_hook() {
         [ "$(state_field "$id" status)" = running ]
 }
 
+@test "a failing poststart hook of a 1.3.0 config stops and removes the container" {
+        set_args /bin/sleep 100
+        update_config '.ociVersion = "1.3.0"'
+        add_hook poststart 'echo poststart-says-no >&2; exit 1'
+        id=$(new_id)
+        contain create --bundle "$BUNDLE" "$id"
+        pid=$(state_field "$id" pid)
+        run contain start "$id"
+        [ "$status" -eq 1 ]
+        [[ "$output" == *"poststart hook #0"*poststart-says-no* ]]
+        [[ "$output" == *"was stopped and removed"* ]]
+        ! kill -0 "$pid" 2>/dev/null
+        run contain state "$id"
+        [ "$status" -eq 1 ]
+        [[ "$output" == *"does not exist"* ]]
+        [ -z "$(find /sys/fs/cgroup -maxdepth 4 -type d -name "$id" 2>/dev/null)" ]
+}
+
+@test "runtime-namespace hooks run in the bundle directory with the runtime's environment" {
+        for h in prestart createRuntime poststart poststop; do
+                update_config ".hooks.$h = [{path: \"/bin/sh\", args: [\"sh\", \"-c\", \"echo \\\"\$(pwd) \$HOOK_PROBE\\\" > $HOOKS/$h\"]}]"
+        done
+        id=$(new_id)
+        cd /
+        HOOK_PROBE=from-the-runtime contain run --bundle "$BUNDLE" "$id"
+        for h in prestart createRuntime poststart poststop; do
+                [ "$(cat "$HOOKS/$h")" = "$BUNDLE from-the-runtime" ]
+        done
+}
+
+@test "container-namespace hooks without env get process.env" {
+        update_config '.mounts += [{"destination": "/hooks", "type": "bind", "source": "'"$HOOKS"'", "options": ["rbind", "rw"]}]'
+        update_config '.process.env += ["PROCESS_PROBE=from-the-config"]'
+        update_config '.hooks.startContainer = [{path: "/bin/sh", args: ["sh", "-c", "echo \"startContainer $PROCESS_PROBE $HOOK_PROBE\" > /hooks/start"]}]'
+        update_config '.hooks.createContainer = [{path: "/bin/sh", args: ["sh", "-c", "echo \"createContainer $PROCESS_PROBE $HOOK_PROBE\" > '"$HOOKS"'/create"]}]'
+        id=$(new_id)
+        HOOK_PROBE=leaked contain run --bundle "$BUNDLE" "$id"
+        [ "$(cat "$HOOKS/start")" = "startContainer from-the-config " ]
+        [ "$(cat "$HOOKS/create")" = "createContainer from-the-config " ]
+}
+
 @test "the runtime killed during a createRuntime hook: delete --force leaves nothing" {
         set_args /bin/sleep 100
         add_hook createRuntime "echo \$\$ > $HOOKS/hook.pid; exec sleep 100"

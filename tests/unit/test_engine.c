@@ -181,7 +181,7 @@ static void test_hooks(struct tap *t, const char *dir)
         char *out = xasprintf("%s/stdin", dir);
         char *script = xasprintf("cat > %s", out);
         struct spec *s = hook_spec(script, 0);
-        ok(t, hooks_run(s, HOOK_PRESTART, "{\"id\":\"x\"}", &e) == 0, "a hook runs");
+        ok(t, hooks_run(s, HOOK_PRESTART, NULL, "{\"id\":\"x\"}", &e) == 0, "a hook runs");
         char *got = NULL;
         if (read_file_at(AT_FDCWD, out, 0, &got, NULL, &e) == 0)
                 is_str(t, got, "{\"id\":\"x\"}", "it reads the state on stdin");
@@ -191,14 +191,14 @@ static void test_hooks(struct tap *t, const char *dir)
         free(out);
 
         s = hook_spec("echo why-it-failed >&2; exit 3", 0);
-        ok(t, hooks_run(s, HOOK_PRESTART, "{}", &e) < 0, "a failing hook fails");
+        ok(t, hooks_run(s, HOOK_PRESTART, NULL, "{}", &e) < 0, "a failing hook fails");
         has_substr(t, e ? e->msg : NULL, "prestart hook #0 (/bin/sh) exited with status 3: why-it-failed", "with its stderr");
         error_free(e);
         e = NULL;
         free_hook_spec(s);
 
         s = hook_spec("exec sleep 10", 1);
-        ok(t, hooks_run(s, HOOK_PRESTART, "{}", &e) < 0 && e && strstr(e->msg, "timed out after 1 s"), "a slow hook is killed");
+        ok(t, hooks_run(s, HOOK_PRESTART, NULL, "{}", &e) < 0 && e && strstr(e->msg, "timed out after 1 s"), "a slow hook is killed");
         error_free(e);
         e = NULL;
         free_hook_spec(s);
@@ -207,9 +207,26 @@ static void test_hooks(struct tap *t, const char *dir)
         char *big = xmalloc(1 << 20);
         memset(big, 'x', (1 << 20) - 1);
         big[(1 << 20) - 1] = '\0';
-        ok(t, hooks_run(s, HOOK_PRESTART, big, &e) == 0, "a hook that ignores stdin");
+        ok(t, hooks_run(s, HOOK_PRESTART, NULL, big, &e) == 0, "a hook that ignores stdin");
         free(big);
         free_hook_spec(s);
+
+        /* runc and crun: the bundle is the cwd, the runtime's environment is the default */
+        out = xasprintf("%s/where", dir);
+        script = xasprintf("echo \"$(pwd) $CONTAIN_UNIT_HOOK\" > %s", out);
+        s = hook_spec(script, 0);
+        setenv("CONTAIN_UNIT_HOOK", "inherited", 1);
+        ok(t, hooks_run(s, HOOK_PRESTART, dir, "{}", &e) == 0, "a hook without env runs");
+        unsetenv("CONTAIN_UNIT_HOOK");
+        char *want = xasprintf("%s inherited\n", dir);
+        got = NULL;
+        if (read_file_at(AT_FDCWD, out, 0, &got, NULL, &e) == 0)
+                is_str(t, got, want, "in the bundle directory, with the runtime's environment");
+        free(got);
+        free(want);
+        free_hook_spec(s);
+        free(script);
+        free(out);
 }
 
 int main(void)
