@@ -49,7 +49,8 @@ int net_veth_setup(int netns_fd, const char *id, struct net_veth *out, struct er
 /* Deletes the host end (which takes eth0 with it); succeeds when it is already gone. */
 int net_veth_remove(struct net_veth *veth, struct error **err);
 
-/* Brings lo up inside the network namespace netns_fd refers to (a new one has lo down). */
+/* Brings lo up inside the network namespace netns_fd refers to (a new one has lo down);
+ * netns_fd < 0: the caller's own network namespace.  -1 with err (rtnetlink's errno). */
 int net_lo_up(int netns_fd, struct error **err);
 
 #endif

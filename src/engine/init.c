@@ -11,6 +11,7 @@
 
 #include "contain/linux.h"
 #include "contain/log.h"
+#include "contain/net.h"
 #include "contain/util.h"
 #include "internal.h"
 
@@ -90,6 +91,10 @@ static int init_setup(struct init_args *a, bool *ready_sent, struct error **err)
         if (fds_prepare_for_exec(a->n_preserve, err) < 0)
                 return -1;
         if (enter_namespaces(a, err) < 0)
+                return -1;
+        /* a new network namespace starts with lo down; runc and crun bring it up */
+        const struct spec_namespace *net = spec_namespace(spec, NS_NETWORK);
+        if (net && !net->path && net_lo_up(-1, err) < 0)
                 return -1;
 
         if (process_set_hostname(spec, err) < 0)

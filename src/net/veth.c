@@ -210,8 +210,8 @@ int net_lo_up(int netns_fd, struct error **err)
         cleanup_nl_sock struct nl_sock sk = { .fd = -1 };
         int lo;
 
-        if (nl_open_in_netns(netns_fd, &sk, err) < 0 ||
-            nl_link_index(&sk, "lo", &lo, err) < 0 || nl_link_up(&sk, lo, "lo", err) < 0)
+        int r = netns_fd < 0 ? nl_open(&sk, err) : nl_open_in_netns(netns_fd, &sk, err);
+        if (r < 0 || nl_link_index(&sk, "lo", &lo, err) < 0 || nl_link_up(&sk, lo, "lo", err) < 0)
                 return error_wrap(err, "bring up lo in the container");
         return 0;
 }

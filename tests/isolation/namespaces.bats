@@ -65,6 +65,15 @@ teardown() {
         [ "$output" = "lo" ]
 }
 
+@test "a new network namespace has lo up and reachable" {
+        set_args /bin/sh -c 'cat /sys/class/net/lo/flags; wget -q -O- http://127.0.0.1:1/ 2>&1'
+        run contain run -b "$BUNDLE" "$(new_id)"
+        # IFF_UP|IFF_LOOPBACK; a fresh netns has it down (0x8), as runc and crun never leave it
+        [ "${lines[0]}" = "0x9" ]
+        # with lo down the connect fails with "Network is unreachable"
+        [[ "${lines[1]}" == *"Connection refused"* ]]
+}
+
 @test "user namespace 0->100000: root inside, files appear as 100000 outside" {
         update_config '.linux.namespaces += [{"type":"user"}]
                 | .linux.uidMappings = [{"containerID":0,"hostID":100000,"size":65536}]
