@@ -62,9 +62,16 @@ int process_set_personality(const struct spec_linux *l, struct error **err);
  * exec: "/bin/nope": no such file or directory. */
 int process_resolve_exec(const struct spec_process *proc, char **path, struct error **err);
 /* AppArmor/SELinux exec labels, rlimits, oom_score_adj, scheduler, ioprio, bounding set,
- * groups/gid/uid with caps kept, umask, cwd (created if missing), the other capability sets,
+ * a session of its own without a terminal, stdio pipes chowned to the user, groups/gid/uid
+ * with caps kept, umask, cwd (entered as root, else as the user), the other capability sets,
  * no_new_privs.  Not seccomp. */
 int process_apply(const struct spec_process *proc, struct error **err);
+/* When the NULL-terminated, malloc'd *env has no HOME or an empty one, appends "HOME=<dir>":
+ * the home of uid in the /etc/passwd of the root we are in (call it inside the container's
+ * root, before seccomp), "/" when there is no entry or file, as runc does. */
+void process_default_home(char ***env, uid_t uid);
+/* The home field of uid's entry in the passwd text, malloc'd; NULL when there is none. */
+char *passwd_home_for_uid(const char *text, uid_t uid);
 /* Replaces the environment with proc->env and execs path (does not return on success);
  * first sets the capability sets process_apply deferred (see seccomp below). */
 int process_exec(const struct spec_process *proc, const char *path, struct error **err);

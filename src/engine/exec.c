@@ -83,14 +83,18 @@ static int exec_child_setup(struct exec_child *c, struct error **err)
                         return -1;
                 closep(&c->console_fd);
         }
+        struct spec_process proc = *c->proc;
+        cleanup_strv char **env = strv_dup(c->proc->env);
+        process_default_home(&env, proc.user.uid);
+        proc.env = env;
         cleanup_free char *path = NULL;
-        if (process_resolve_exec(c->proc, &path, err) < 0 || process_apply(c->proc, err) < 0)
+        if (process_resolve_exec(&proc, &path, err) < 0 || process_apply(&proc, err) < 0)
                 return -1;
         if (sync_send(c->sync_fd, SYNC_READY, NULL, 0, err) < 0)
                 return -1;
         if (c->seccomp && seccomp_program_install(c->seccomp, err) < 0)
                 return -1;
-        process_exec(c->proc, path, err);
+        process_exec(&proc, path, err);
         return -1;
 }
 

@@ -160,6 +160,7 @@ static int init_setup(struct init_args *a, bool *ready_sent, struct error **err)
         cleanup_strv char **env = strv_dup(spec->process.env);
         for (char **e = a->extra_env; e && *e; e++)
                 strv_append(&env, *e);
+        process_default_home(&env, proc.user.uid);
         proc.env = env;
         if (a->seccomp && seccomp_program_install(a->seccomp, err) < 0)
                 return -1;

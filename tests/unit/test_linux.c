@@ -174,9 +174,32 @@ static void test_inroot(struct tap *t)
                 ok(t, false, "cleanup");
 }
 
+static void test_passwd(struct tap *t)
+{
+        const char *pw = "# comment:x:0:0::/nope:/bin/sh\n"
+                         "root:x:0:0:root:/root:/bin/sh\n"
+                         "short:x:7:7\n"
+                         "nohome:x:8:8:gecos::/bin/sh\n"
+                         "noshell:x:9:9:gecos:/srv/nine\n"
+                         "user:x:1000:1000:A User:/home/user:/bin/sh";
+        char *h;
+        is_str(t, h = passwd_home_for_uid(pw, 0), "/root", "uid 0: /root, not the commented line");
+        free(h);
+        is_str(t, h = passwd_home_for_uid(pw, 1000), "/home/user", "last line without a newline");
+        free(h);
+        is_str(t, h = passwd_home_for_uid(pw, 9), "/srv/nine", "an entry without the shell field");
+        free(h);
+        is_str(t, h = passwd_home_for_uid(pw, 8), "", "an empty home is empty (the caller uses /)");
+        free(h);
+        ok(t, passwd_home_for_uid(pw, 7) == NULL, "a line with too few fields is no entry");
+        ok(t, passwd_home_for_uid(pw, 42) == NULL, "no entry: NULL");
+        ok(t, passwd_home_for_uid("", 0) == NULL, "empty file: NULL");
+}
+
 int main(void)
 {
         struct tap t = { 0 };
+        test_passwd(&t);
         test_mountopts(&t);
         test_sysctl(&t);
         test_caps(&t);
