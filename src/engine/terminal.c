@@ -97,6 +97,10 @@ static int become_tty_owner(const struct spec_process *proc, int master, int sla
                 if (ioctl(slave, TIOCSWINSZ, &ws) < 0)
                         return error_make(err, errno, "set the terminal size");
         }
+        /* the pty belongs to the process's user (its group stays devpts' tty group), as with
+         * runc and crun; a uid the user namespace does not map is left to root */
+        if (fchown(slave, proc->user.uid, (gid_t)-1) < 0 && errno != EINVAL && errno != EPERM)
+                return error_make(err, errno, "chown the pty to uid %u", proc->user.uid);
         if (send_fd(sock, master, err) < 0)
                 return -1;
         if (setsid() < 0 && errno != EPERM)

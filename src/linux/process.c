@@ -209,6 +209,24 @@ static int apply_user(const struct spec_user *u, struct error **err)
         return 0;
 }
 
+/* stdio that is a pipe or socket (podman's and containerd's, made by root) goes to the process
+ * user, so it can reopen /dev/stdout as runc allows; ttys and files are the caller's and keep
+ * their owner.  A uid the namespace cannot map (EINVAL) or may not chown to (EPERM) is left. */
+static int stdio_chown(const struct spec_user *u, struct error **err)
+{
+        for (int fd = 0; fd <= 2; fd++) {
+                struct stat st;
+                if (fstat(fd, &st) < 0 || !(S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode)))
+                        continue;
+                if (st.st_uid == u->uid && st.st_gid == u->gid)
+                        continue;
+                if (fchown(fd, u->uid, u->gid) < 0 && errno != EINVAL && errno != EPERM)
+                        return error_make(err, errno, "process.user: chown stdio fd %d to %u:%u", fd,
+                                          u->uid, u->gid);
+        }
+        return 0;
+}
+
 int process_apply(const struct spec_process *proc, struct error **err)
 {
         if (lsm_apply(proc, err) < 0 || apply_rlimits(proc, err) < 0 || apply_oom_score_adj(proc, err) < 0 ||
@@ -216,16 +234,24 @@ int process_apply(const struct spec_process *proc, struct error **err)
                 return -1;
         if (caps_drop_bounding(&proc->capabilities, err) < 0)
                 return -1;
-        /* cwd is created as root, like runc, before the user may lose the right to. */
-        if (proc->cwd && mkdir_p(proc->cwd, 0755, err) < 0)
-                return error_wrap(err, "process.cwd");
+        /* a process without a terminal still gets a session of its own (a terminal's owner
+         * got one in terminal.c), so it cannot reach the caller's job control */
+        if (!proc->terminal && setsid() < 0 && errno != EPERM)
+                return error_make(err, errno, "setsid");
+        if (stdio_chown(&proc->user, err) < 0)
+                return -1;
+        /* cwd is entered as root first, like runc, so a directory only root may search (/root
+         * with uid 42) works; it is tried again as the user when root could not.  The init
+         * created a missing one before the root became read-only (rootfs_finish); exec creates
+         * none. */
+        bool in_cwd = proc->cwd && chdir(proc->cwd) == 0;
         /* Keep the permitted set across the uid change; caps_apply sets the rest. */
         if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
                 return error_make(err, errno, "prctl PR_SET_KEEPCAPS");
         if (apply_user(&proc->user, err) < 0)
                 return -1;
         umask(proc->user.has_umask ? (mode_t)proc->user.umask : 022);
-        if (proc->cwd && chdir(proc->cwd) < 0)
+        if (proc->cwd && !in_cwd && chdir(proc->cwd) < 0)
                 return error_make(err, errno, "process.cwd: chdir %s", proc->cwd);
         if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
                 return error_make(err, errno, "prctl PR_SET_KEEPCAPS");

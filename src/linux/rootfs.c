@@ -128,6 +128,9 @@ int rootfs_finish(const struct spec *spec, const struct rootfs_opts *opts, struc
 {
         if ((opts->no_pivot ? move_root : pivot)(spec->root_path, err) < 0)
                 return error_wrap(err, "root.path");
+        /* a missing cwd is made now, as root and before the root may turn read-only */
+        if (spec->process.cwd && mkdir_p(spec->process.cwd, 0755, err) < 0)
+                return error_wrap(err, "process.cwd");
         /* sysctls before readonlyPaths, which usually include /proc/sys. */
         if (sysctl_apply(spec, err) < 0 ||
             readonly_paths_apply(spec->linux.readonly_paths, err) < 0 ||

@@ -182,9 +182,93 @@ status_field() {
         [ "${lines[2]}" = "1001 5 6" ]
         [ "${lines[3]}" = "0077" ]
         [ "${lines[4]}" = "/work/here" ]
-        [ "${lines[5]}" = "ONLY=this" ]
-        [ "${lines[6]}" = "PATH=/bin:/usr/bin" ]
-        [ "${#lines[@]}" -eq 7 ]
+        # HOME comes from the image's /etc/passwd when the config has none (runc does the same)
+        [ "${lines[5]}" = "HOME=/home" ]
+        [ "${lines[6]}" = "ONLY=this" ]
+        [ "${lines[7]}" = "PATH=/bin:/usr/bin" ]
+        [ "${#lines[@]}" -eq 8 ]
+}
+
+@test "HOME is set from the container's /etc/passwd when env has none or an empty one" {
+        update_config '.process.env = ["PATH=/bin"]'
+        set_args /bin/sh -c 'echo "$HOME"'
+        run contain run -b "$BUNDLE" "$(new_id)"
+        [ "$status" -eq 0 ]
+        [ "$output" = /root ]
+        # an empty HOME counts as none; a uid without an entry gets /
+        update_config '.process.env = ["PATH=/bin", "HOME="] | .process.user = {"uid": 4242, "gid": 4242}'
+        chmod 755 "$BUNDLE/rootfs"
+        run contain run -b "$BUNDLE" "$(new_id)"
+        [ "$status" -eq 0 ]
+        [ "$output" = / ]
+        # a HOME given in the config wins
+        update_config '.process.env = ["PATH=/bin", "HOME=/mine"]'
+        run contain run -b "$BUNDLE" "$(new_id)"
+        [ "$output" = /mine ]
+}
+
+@test "HOME of an exec'd process comes from /etc/passwd too" {
+        chmod 755 "$BUNDLE/rootfs"
+        update_config '.process.env = ["PATH=/bin"]'
+        set_args /bin/sleep 100
+        id=$(new_id)
+        contain create --bundle "$BUNDLE" "$id"
+        contain start "$id"
+        run contain exec "$id" /bin/sh -c 'echo "$HOME"'
+        [ "$output" = /root ]
+        run contain exec --user 1000:1000 "$id" /bin/sh -c 'echo "$HOME"'
+        [ "$output" = /home ]
+}
+
+@test "a process without a terminal leads a session of its own, init and exec alike" {
+        set_args /bin/cat /proc/self/stat
+        run contain run -b "$BUNDLE" "$(new_id)"
+        [ "$status" -eq 0 ]
+        # pid (1) pgrp session: the init is pid 1 of its namespace and leads its session
+        [ "$(echo "$output" | awk '{print $1, $5, $6}')" = "1 1 1" ]
+        set_args /bin/sleep 100
+        id=$(new_id)
+        contain create --bundle "$BUNDLE" "$id"
+        contain start "$id"
+        run contain exec "$id" /bin/cat /proc/self/stat
+        [ "$status" -eq 0 ]
+        set -- $output
+        [ "$1" != 1 ]
+        [ "$5" = "$1" ]
+        [ "$6" = "$1" ]
+}
+
+@test "stdio pipes are handed to a non-root process user, so it can reopen /dev/stdout" {
+        chmod 755 "$BUNDLE/rootfs"
+        update_config '.process.user = {"uid": 1000, "gid": 1000}'
+        set_args /bin/sh -c 'echo via-dev-stdout > /dev/stdout && stat -c %u:%g /proc/self/fd/1'
+        run sh -c "'$CONTAIN' --root '$ROOT' run -b '$BUNDLE' '$(new_id)' | cat"
+        echo "$output"
+        [ "${lines[0]}" = via-dev-stdout ]
+        [ "${lines[1]}" = 1000:1000 ]
+}
+
+@test "cwd only root may enter (0700 /root) works for uid 42, as with runc" {
+        chmod 755 "$BUNDLE/rootfs"
+        chmod 700 "$BUNDLE/rootfs/root"
+        update_config '.process.user = {"uid": 42, "gid": 42} | .process.cwd = "/root"'
+        set_args /bin/sh -c 'pwd; id -u'
+        run contain run -b "$BUNDLE" "$(new_id)"
+        echo "$output"
+        [ "$status" -eq 0 ]
+        [ "${lines[0]}" = /root ]
+        [ "${lines[1]}" = 42 ]
+}
+
+@test "a missing cwd is created before the root turns read-only" {
+        update_config '.root.readonly = true | .process.cwd = "/made/for/me"'
+        set_args /bin/sh -c 'pwd; touch /x 2>&1 || true'
+        run contain run -b "$BUNDLE" "$(new_id)"
+        echo "$output"
+        [ "$status" -eq 0 ]
+        [ "${lines[0]}" = /made/for/me ]
+        [[ "${lines[1]}" == *"Read-only file system"* ]]
+        [ -d "$BUNDLE/rootfs/made/for/me" ]
 }
 
 @test "a missing or non-executable command fails at create with Go's wording" {

@@ -36,6 +36,16 @@ start_container() {
         [ "$output" = "bar /tmp 1000:1000" ]
 }
 
+@test "exec --cwd of a missing directory fails naming it and creates nothing" {
+        start_container
+        run contain exec --cwd /no/such/dir "$ID" /bin/true
+        [ "$status" -ne 0 ]
+        [[ "$output" == *"chdir /no/such/dir"*"No such file or directory"* ]]
+        [ ! -e "$BUNDLE/rootfs/no" ]
+        run contain exec "$ID" /bin/ls /no
+        [ "$status" -ne 0 ]
+}
+
 @test "exec --process FILE --detach writes the pid file and returns" {
         start_container
         jq -n '{args: ["/bin/sleep", "50"], cwd: "/", env: ["PATH=/bin"], user: {uid: 0, gid: 0}}' > "$TEST_DIR/process.json"

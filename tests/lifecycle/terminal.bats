@@ -32,6 +32,19 @@ start_receiver() {
         wait_for_status "$id" 5 stopped
 }
 
+@test "the pty belongs to the process user, group tty" {
+        chmod 755 "$BUNDLE/rootfs"
+        update_config '.process.terminal = true | .process.args = ["/bin/sh"] | .process.user = {"uid": 1000, "gid": 1000}'
+        start_receiver 'stat -c owner=%u:%g $(tty); exit\n'
+        id=$(new_id)
+        contain create --bundle "$BUNDLE" --console-socket "$SOCK" "$id"
+        contain start "$id"
+        wait "$RECV"
+        cat "$TEST_DIR/tty.out"
+        grep -q "owner=1000:5" "$TEST_DIR/tty.out"
+        wait_for_status "$id" 5 stopped
+}
+
 @test "terminal without a console socket fails create clearly" {
         update_config '.process.terminal = true'
         run contain create --bundle "$BUNDLE" "$(new_id)"
