@@ -2,6 +2,7 @@
  * cgroup resources, seccomp, intelRdt and the rest, checked like the top level. */
 #include <inttypes.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "spec_internal.h"
 
@@ -77,6 +78,24 @@ static int parse_time_offsets(struct pctx *p, const struct json *v, struct spec_
         return 0;
 }
 
+/* podman and runc's specconv pass a device's whole st_mode (8630 = S_IFCHR|0666), runc and
+ * crun use only its permission bits: keep those, and refuse type bits that name another kind
+ * of node than "type" does. */
+static int device_file_mode(struct pctx *p, struct spec_device *d)
+{
+        uint32_t fmt = d->file_mode & S_IFMT;
+        bool ok = fmt == 0 || (fmt == S_IFCHR && (d->type == 'c' || d->type == 'u')) ||
+                  (fmt == S_IFBLK && d->type == 'b') || (fmt == S_IFIFO && d->type == 'p');
+
+        if (!ok || (d->file_mode & ~(uint32_t)(S_IFMT | 07777))) {
+                pc_key(p, "fileMode");
+                return pc_fail(p, "%u (0%o) is not a permission mode (0..07777) or the st_mode "
+                               "of a \"%c\" device", d->file_mode, d->file_mode, d->type);
+        }
+        d->file_mode &= 07777;
+        return 0;
+}
+
 static int parse_device(struct pctx *p, const struct json *v, void *elem)
 {
         struct spec_device *d = elem;
@@ -99,10 +118,8 @@ static int parse_device(struct pctx *p, const struct json *v, void *elem)
             pc_uint32(p, v, "uid", 0, &d->has_uid, &d->uid) < 0 ||
             pc_uint32(p, v, "gid", 0, &d->has_gid, &d->gid) < 0)
                 return -1;
-        if (d->has_file_mode && d->file_mode > 07777) {
-                pc_key(p, "fileMode");
-                return pc_fail(p, "%u is not a permission mode (0..07777)", d->file_mode);
-        }
+        if (d->has_file_mode)
+                return device_file_mode(p, d);
         return 0;
 }
 
@@ -178,8 +195,17 @@ static int parse_blkio_weight(struct pctx *p, const struct json *v, const char *
 {
         int64_t w;
 
-        if (pc_int64(p, v, key, 0, has, &w, 10, 1000) < 0)
+        /* Docker writes 0 for "not set" (runc and crun skip a 0 weight) */
+        if (pc_int64(p, v, key, 0, has, &w, 0, 1000) < 0)
                 return -1;
+        if (*has && w == 0) {
+                *has = false;
+                return 0;
+        }
+        if (*has && w < 10) {
+                pc_key(p, key);
+                return pc_fail(p, "%" PRId64 " is out of range (10..1000), 0 means not set", w);
+        }
         if (*has)
                 *out = (uint16_t)w;
         return 0;

@@ -276,6 +276,59 @@ static void broken(struct tap *t)
         bad(t, MIN_HEAD "'annotations':{'k\\nx':1}}", "annotations[\"k\\nx\"]");
 }
 
+/* Parses a config a real client wrote; NULL (and a failed check) when it is refused. */
+static struct spec *client(struct tap *t, const char *doc, const char *name)
+{
+        cleanup_error struct error *err = NULL;
+        struct spec *s = NULL;
+
+        if (!ok(t, parse(doc, "/b", &s, &err) == 0, name))
+                printf("#   error: %s\n", err ? err->msg : "(none)");
+        return s;
+}
+
+#define DOCKER_RES(x) MIN_HEAD MIN_PROC ",'linux':{'resources':" x "}}"
+#define DEVICE(x) MIN_HEAD MIN_PROC ",'linux':{'devices':[" x "]}}"
+
+/* Values Docker, podman, containerd and buildah write that mean "not set" or "unlimited":
+ * accepted as runc and crun accept them (docs/validation.md has the table). */
+static void client_values(struct tap *t)
+{
+        struct spec *s;
+
+        /* moby's daemon/oci_linux.go: BlkioWeight is a uint16 always copied, 0 when unset */
+        s = client(t, DOCKER_RES("{'blockIO':{'weight':0,'leafWeight':0,'weightDevice':[{'major':8,'minor':0,'weight':0}]}}"),
+                   "docker: blockIO.weight 0 accepted");
+        ok(t, s && !s->linux.resources.blkio.has_weight && !s->linux.resources.blkio.has_leaf_weight &&
+              !s->linux.resources.blkio.weight_devices[0].has_weight, "  weight 0 is not set");
+        spec_free(s);
+        bad(t, DOCKER_RES("{'blockIO':{'weight':9}}"), "linux.resources.blockIO.weight: 9 is out of range (10..1000)");
+        bad(t, DOCKER_RES("{'blockIO':{'weight':-1}}"), "linux.resources.blockIO.weight: -1 is out of range");
+
+        /* podman --device /dev/null:/dev/xnull and --privileged: fileMode is st_mode, 8630 = 0o20666 */
+        s = client(t, DEVICE("{'path':'/dev/xnull','type':'c','major':1,'minor':3,'fileMode':8630,'uid':0,'gid':0}"),
+                   "podman: fileMode 8630 (S_IFCHR|0666) accepted");
+        ok(t, s && s->linux.devices[0].has_file_mode && s->linux.devices[0].file_mode == 0666, "  masked to 0666");
+        spec_free(s);
+        s = client(t, DEVICE("{'path':'/dev/loop0','type':'b','major':7,'minor':0,'fileMode':25008}"),
+                   "podman: fileMode 25008 (S_IFBLK|0660) on a block device accepted");
+        ok(t, s && s->linux.devices[0].file_mode == 0660, "  masked to 0660");
+        spec_free(s);
+        s = client(t, DEVICE("{'path':'/dev/f','type':'p','fileMode':4516}"), "fileMode 4516 (S_IFIFO|0644) on a fifo accepted");
+        ok(t, s && s->linux.devices[0].file_mode == 0644, "  masked to 0644");
+        spec_free(s);
+        s = client(t, DEVICE("{'path':'/dev/u','type':'u','major':1,'minor':3,'fileMode':8630}"), "S_IFCHR on an unbuffered (u) device accepted");
+        spec_free(s);
+        bad(t, DEVICE("{'path':'/dev/x','type':'c','major':1,'minor':3,'fileMode':25008}"),
+            "linux.devices[0].fileMode: 25008 (060660) is not a permission mode");
+        bad(t, DEVICE("{'path':'/dev/x','type':'b','major':7,'minor':0,'fileMode':8630}"),
+            "linux.devices[0].fileMode: 8630 (020666)");
+        bad(t, DEVICE("{'path':'/dev/x','type':'c','major':1,'minor':3,'fileMode':33188}"),
+            "linux.devices[0].fileMode: 33188 (0100644)");
+        bad(t, DEVICE("{'path':'/dev/x','type':'c','major':1,'minor':3,'fileMode':4294967295}"),
+            "linux.devices[0].fileMode: 4294967295");
+}
+
 static void unknown_and_null(struct tap *t)
 {
         good(t, MIN_HEAD MIN_PROC ",'futureField':{'x':[1,2]},'linux':{'newThing':1,'resources':{'memory':{'future':true}}}}",
@@ -382,6 +435,7 @@ int main(int argc, char **argv)
         versions(&t);
         broken(&t);
         unknown_and_null(&t);
+        client_values(&t);
         process_file(&t);
         big_and_deep(&t);
         roundtrip(&t, argc > 1 ? argv[1] : "tests/spec/good");
