@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 
 #include "config.h"
 #include "contain/json.h"
@@ -45,6 +46,20 @@ static struct container_info *info_from_state(struct saved_state *s, const char 
         return i;
 }
 
+/* state_status for a reader that does not hold the lock: a state still "creating" whose init is
+ * not known yet is "creating" while its create holds the lock (never "stopped" before create has
+ * finished), and "stopped" once that create has died. */
+static const char *status_unlocked(int dirfd, const struct saved_state *s, struct cgroup *cg)
+{
+        const char *status = state_status(dirfd, s, cg);
+        if (strcmp(status, "stopped") != 0 || strcmp(s->status, "creating") != 0)
+                return status;
+        if (flock(dirfd, LOCK_SH | LOCK_NB) < 0)
+                return errno == EWOULDBLOCK ? "creating" : status;
+        (void)flock(dirfd, LOCK_UN);
+        return status;
+}
+
 static int load_info(const char *root, const char *id, struct container_info **out, struct error **err)
 {
         cleanup_close int dirfd = statedir_open(root, id, false, err);
@@ -61,7 +76,7 @@ static int load_info(const char *root, const char *id, struct container_info **o
         }
         if (!s->id)
                 s->id = xstrdup(id);
-        *out = info_from_state(s, state_status(dirfd, s, cg));
+        *out = info_from_state(s, status_unlocked(dirfd, s, cg));
         return 0;
 }
 

@@ -251,3 +251,20 @@ teardown() { common_teardown; }
         for i in $(seq 50); do kill -0 "$bg" 2>/dev/null || break; sleep 0.1; done
         ! kill -0 "$bg" 2>/dev/null
 }
+
+@test "state never says stopped while create is still running" {
+        set_args /bin/sleep 100
+        update_config '.hooks.createRuntime = [{path: "/bin/sh", args: ["sh", "-c", "sleep 1"]}]'
+        id=$(new_id)
+        contain create --bundle "$BUNDLE" "$id" & creator=$!
+        seen=" "
+        while kill -0 "$creator" 2>/dev/null; do
+                s=$(contain state "$id" 2>/dev/null | jq -r .status)
+                seen+="${s:-none} "
+        done
+        wait "$creator"
+        echo "statuses seen: $seen"
+        [[ "$seen" == *" creating "* ]]
+        [[ "$seen" != *" stopped "* ]]
+        [ "$(state_field "$id" status)" = created ]
+}
