@@ -18,6 +18,7 @@
 
 struct exec_child {
         const struct spec_process *proc;
+        bool relayed;           /* the pty goes to our own relay, not a --console-socket */
         int sync_fd;
         int console_fd;
         int ns_fds[NS_TYPE_COUNT];
@@ -79,7 +80,7 @@ static int exec_child_setup(struct exec_child *c, struct error **err)
         if (ns_join(c->ns_fds, c->ns_skip, err) < 0)
                 return -1;
         if (c->console_fd >= 0) {
-                if (terminal_setup_exec(c->proc, c->console_fd, err) < 0)
+                if (terminal_setup_exec(c->proc, c->console_fd, c->relayed, err) < 0)
                         return -1;
                 closep(&c->console_fd);
         }
@@ -227,6 +228,7 @@ int container_exec(const char *root, const char *id, const struct spec_process *
                         return error_make(err, errno, "socketpair");
                 console_ours = cp[0];
                 c.console_fd = cp[1];
+                c.relayed = true;
         } else if (proc->terminal) {
                 c.console_fd = console_socket_connect(o->console_socket, err);
                 if (c.console_fd < 0)

@@ -113,7 +113,7 @@ static int init_setup(struct init_args *a, bool *ready_sent, struct error **err)
                 return -1;
         send_progress(a->sync_fd, STEP_ROOTFS, spec->root_path);
         if (a->console_fd >= 0) {
-                if (terminal_setup_container(spec, a->console_fd, err) < 0)
+                if (terminal_setup_container(spec, a->console_fd, !a->o->console_socket, err) < 0)
                         return -1;
                 closep(&a->console_fd);
         }

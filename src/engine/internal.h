@@ -109,10 +109,11 @@ void hooks_run_warn(const struct spec *spec, enum hook_kind kind, const char *bu
 int console_socket_connect(const char *path, struct error **err);
 /* In the init, after rootfs_mount_all: opens a pty of the container's devpts, binds the peer
  * on <rootfs>/dev/console, sends the master over sock, makes the peer the controlling
- * terminal and fds 0-2. */
-int terminal_setup_container(const struct spec *spec, int sock, struct error **err);
+ * terminal and fds 0-2.  relayed: the master goes to our own relay (run/exec without a console
+ * socket), so ONLCR is cleared and the process's bytes pass unchanged, as with runc. */
+int terminal_setup_container(const struct spec *spec, int sock, bool relayed, struct error **err);
 /* For exec: a pty from the container's /dev/ptmx (we are in its mount ns). */
-int terminal_setup_exec(const struct spec_process *proc, int sock, struct error **err);
+int terminal_setup_exec(const struct spec_process *proc, int sock, bool relayed, struct error **err);
 /* Receives a pty master sent with SCM_RIGHTS. */
 int console_recv_fd(int sock, int *fd, struct error **err);
 /* Relays the caller's terminal to a pty master (raw mode, window size): run.c's wait loop

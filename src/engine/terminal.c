@@ -88,9 +88,20 @@ static int open_pty_pair(int master_fd, int *slave, struct error **err)
         return 0;
 }
 
-static int become_tty_owner(const struct spec_process *proc, int master, int slave, int sock,
+static int become_tty_owner(const struct spec_process *proc, int master, int slave, int sock, bool relayed,
                             struct error **err)
 {
+        /* our relay passes the process's bytes on as they are, as runc's does: ONLCR (a pty's
+         * default) would turn its "\n" into "\r\n".  A console-socket receiver (conmon,
+         * containerd) gets the pty as the kernel made it and chooses for itself. */
+        if (relayed) {
+                struct termios tio;
+                if (tcgetattr(slave, &tio) < 0)
+                        return error_make(err, errno, "read the pty's settings");
+                tio.c_oflag &= ~(tcflag_t)ONLCR;
+                if (tcsetattr(slave, TCSANOW, &tio) < 0)
+                        return error_make(err, errno, "clear ONLCR on the pty");
+        }
         if (proc->has_console_size) {
                 struct winsize ws = { .ws_row = (unsigned short)proc->console_height,
                                       .ws_col = (unsigned short)proc->console_width };
@@ -113,7 +124,7 @@ static int become_tty_owner(const struct spec_process *proc, int master, int sla
         return 0;
 }
 
-int terminal_setup_container(const struct spec *spec, int sock, struct error **err)
+int terminal_setup_container(const struct spec *spec, int sock, bool relayed, struct error **err)
 {
         cleanup_close int root = open(spec->root_path, O_PATH | O_DIRECTORY | O_CLOEXEC);
         if (root < 0)
@@ -137,12 +148,12 @@ int terminal_setup_container(const struct spec *spec, int sock, struct error **e
         snprintf(dst, sizeof(dst), "/proc/self/fd/%d", console);
         if (mount(src, dst, NULL, MS_BIND, NULL) < 0)
                 return error_make(err, errno, "terminal: bind the pty on /dev/console");
-        if (become_tty_owner(&spec->process, master, slave, sock, err) < 0)
+        if (become_tty_owner(&spec->process, master, slave, sock, relayed, err) < 0)
                 return error_wrap(err, "terminal");
         return 0;
 }
 
-int terminal_setup_exec(const struct spec_process *proc, int sock, struct error **err)
+int terminal_setup_exec(const struct spec_process *proc, int sock, bool relayed, struct error **err)
 {
         cleanup_close int master = open("/dev/pts/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
         if (master < 0)
@@ -151,7 +162,7 @@ int terminal_setup_exec(const struct spec_process *proc, int sock, struct error 
                 return error_make(err, errno, "terminal: open the container's /dev/ptmx");
         cleanup_close int slave = -1;
         if (open_pty_pair(master, &slave, err) < 0 ||
-            become_tty_owner(proc, master, slave, sock, err) < 0)
+            become_tty_owner(proc, master, slave, sock, relayed, err) < 0)
                 return error_wrap(err, "terminal");
         return 0;
 }

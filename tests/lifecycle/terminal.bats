@@ -77,6 +77,22 @@ start_receiver() {
         grep -q "^rc=4" "$TEST_DIR/out"
 }
 
+@test "the relay passes the process's newlines on untouched (no added \\r), run and exec" {
+        update_config '.process.terminal = true'
+        set_args /bin/echo hi
+        contain run --bundle "$BUNDLE" "$(new_id)" </dev/null >"$TEST_DIR/run.out"
+        od -c "$TEST_DIR/run.out"
+        [ "$(od -An -c "$TEST_DIR/run.out" | tr -d ' ')" = 'hi\n' ]
+        update_config '.process.terminal = false'
+        set_args /bin/sleep 100
+        id=$(new_id)
+        contain create --bundle "$BUNDLE" "$id"
+        contain start "$id"
+        contain exec --tty "$id" /bin/echo hi </dev/null >"$TEST_DIR/exec.out"
+        od -c "$TEST_DIR/exec.out"
+        [ "$(od -An -c "$TEST_DIR/exec.out" | tr -d ' ')" = 'hi\n' ]
+}
+
 @test "exec --tty hands a pty of the container to the console socket" {
         set_args /bin/sleep 100
         id=$(new_id)
