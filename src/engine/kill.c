@@ -70,6 +70,22 @@ static int signal_init(const struct saved_state *s, int sig)
         return r;
 }
 
+/* Whether the container has a pid namespace of its own (runtime-spec config-linux.md,
+ * namespaces: a "pid" entry without a path).  Without one its processes do not die with the
+ * init, so kill signals them all, as runc does since 1.2.  A config that cannot be read
+ * counts as "own": only the init is signalled, as before. */
+static bool has_own_pid_ns(int dirfd)
+{
+        cleanup_spec struct spec *spec = NULL;
+        struct error *e = NULL;
+        if (state_load_spec(dirfd, &spec, &e) < 0) {
+                error_free(e);
+                return true;
+        }
+        const struct spec_namespace *ns = spec_namespace(spec, NS_PID);
+        return ns && !ns->path;
+}
+
 int container_kill(const char *root, const char *id, int sig, bool all, struct error **err)
 {
         cleanup_close int dirfd = -1;
@@ -87,6 +103,11 @@ int container_kill(const char *root, const char *id, int sig, bool all, struct e
         }
         if (strcmp(status, "stopped") == 0)
                 return error_with_errno(err, ESRCH, "container not running");
+        if (cg && !has_own_pid_ns(dirfd)) {
+                if (cgroup_kill_all(cg, sig, err) < 0)
+                        return error_wrap(err, "kill container \"%s\" (no pid namespace of its own)", id);
+                return 0;
+        }
         if (signal_init(s, sig) < 0) {
                 if (errno == ESRCH)
                         return error_with_errno(err, ESRCH, "container not running");

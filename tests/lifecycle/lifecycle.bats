@@ -252,6 +252,21 @@ teardown() { common_teardown; }
         ! kill -0 "$bg" 2>/dev/null
 }
 
+@test "without a pid namespace, kill signals every process of the container" {
+        update_config 'del(.linux.namespaces[] | select(.type == "pid"))'
+        set_args /bin/sh -c 'sleep 1000 </dev/null >/dev/null 2>&1 & echo $! > /bgpid; exec sleep 1001'
+        id=$(new_id)
+        contain create --bundle "$BUNDLE" "$id"
+        contain start "$id"
+        for i in $(seq 50); do [ -s "$BUNDLE/rootfs/bgpid" ] && break; sleep 0.1; done
+        bg=$(cat "$BUNDLE/rootfs/bgpid")
+        kill -0 "$bg"
+        contain kill "$id" TERM
+        for i in $(seq 50); do kill -0 "$bg" 2>/dev/null || break; sleep 0.1; done
+        ! kill -0 "$bg" 2>/dev/null
+        wait_for_status "$id" 5 stopped
+}
+
 @test "state never says stopped while create is still running" {
         set_args /bin/sleep 100
         update_config '.hooks.createRuntime = [{path: "/bin/sh", args: ["sh", "-c", "sleep 1"]}]'
