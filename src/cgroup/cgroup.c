@@ -259,6 +259,25 @@ static int create_dirs(struct cgroup *cg, const struct cg_mount *m, size_t n, co
         return 0;
 }
 
+/* A cgroupsPath naming a cgroup someone froze would hold the init forever, deaf even to
+ * SIGTERM of the runtime waiting for it: refuse it at once, as runc does. */
+static int refuse_frozen(const struct cgroup *cg, struct error **err)
+{
+        bool frozen = false;
+        if (cgroup_is_frozen(cg, &frozen, err) < 0)
+                return -1;
+        /* on cgroup2 a frozen ancestor shows only in the effective state */
+        const struct cg_hier *h2 = cg_v2_hier(cg);
+        cleanup_free char *events = NULL;
+        struct error *e = NULL;
+        if (!frozen && h2 && cg_read(h2->dir, "cgroup.events", &events, &e) == 0)
+                frozen = strstr(events, "frozen 1") != NULL;
+        error_free(e);
+        if (frozen)
+                return error_make(err, 0, "linux.cgroupsPath: the cgroup is frozen; thaw it first");
+        return 0;
+}
+
 int cgroup_create(const struct spec *spec, const char *id, enum cgroup_manager mgr,
                   struct cgroup **out, struct error **err)
 {
@@ -293,6 +312,8 @@ int cgroup_create(const struct spec *spec, const char *id, enum cgroup_manager m
                         cg->h[i].created = 2;
         build_state(cg);
         cg_mounts_free(m, n);
+        if (r == 0)
+                r = refuse_frozen(cg, err);
         if (r == 0)
                 r = cg_apply(cg, res, true, spec->linux.devices, spec->linux.n_devices, err);
         if (r == 0) {

@@ -201,6 +201,24 @@ wait_for_output() {
         [[ "$output" == *"linux.cgroupsPath"* ]]
 }
 
+@test "a cgroupsPath below a frozen cgroup fails at once, and the frozen one stays as it was" {
+        top=contain-bats-frozen-$$
+        mkdir /sys/fs/cgroup/freezer/$top
+        echo FROZEN > /sys/fs/cgroup/freezer/$top/freezer.state
+        update_config ".linux.cgroupsPath = \"/$top/$ID\" | .process.args = [\"true\"]"
+        run timeout 20 "$CONTAIN" --root "$ROOT" run -d --bundle "$BUNDLE" "$ID" </dev/null
+        echo "$output"
+        state=$(cat /sys/fs/cgroup/freezer/$top/freezer.state)
+        echo THAWED > /sys/fs/cgroup/freezer/$top/freezer.state
+        rmdir /sys/fs/cgroup/freezer/$top/$ID 2>/dev/null || true
+        rmdir /sys/fs/cgroup/freezer/$top
+        [ "$status" -ne 0 ] && [ "$status" -ne 124 ]
+        [[ "$output" == *"linux.cgroupsPath: the cgroup is frozen"* ]]
+        [ "$state" = FROZEN ]
+        [ -z "$(ls -A "$ROOT")" ]
+        [ -z "$(find /sys/fs/cgroup -maxdepth 2 -name "$top")" ]
+}
+
 @test "--systemd-cgroup maps slice:prefix:name to slice/prefix-name.scope (no systemd here)" {
         update_config ".linux.cgroupsPath = \"contain-bats-$$.slice:cb:$ID\" | .process.args = [\"sleep\", \"100\"]"
         # output to a file: the detached container inherits it, and bats' run would wait for it
