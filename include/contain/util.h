@@ -60,6 +60,9 @@ void strv_append(char ***v, const char *s);
 
 bool str_has_prefix(const char *s, const char *prefix);
 
+/* Reads fd to its end into *out (malloc'd, NUL-terminated; *len without the NUL when len is
+ * not NULL); more than max bytes (0: no limit) is EFBIG.  name is for the error message. */
+int read_fd_all(int fd, const char *name, size_t max, char **out, size_t *len, struct error **err);
 /* Reads a whole file (at most max bytes, 0 = no limit) into a NUL-terminated buffer. */
 int read_file_at(int dirfd, const char *path, size_t max, char **out, size_t *len, struct error **err);
 /* Writes data to dirfd/path through a temp file + fsync + rename. */

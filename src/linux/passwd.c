@@ -46,14 +46,11 @@ static char *read_passwd(void)
         struct stat st;
         if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > PASSWD_MAX)
                 return NULL;
-        size_t n = 0, cap = (size_t)st.st_size + 1;
-        char *buf = xmalloc(cap + 1);
-        ssize_t r;
-        while (n < cap && ((r = read(fd, buf + n, cap - n)) > 0 || (r < 0 && errno == EINTR)))
-                if (r > 0)
-                        n += (size_t)r;
-        buf[n] = '\0';
-        return buf;
+        char *text = NULL;
+        struct error *ignored = NULL;
+        if (read_fd_all(fd, "/etc/passwd", PASSWD_MAX, &text, NULL, &ignored) < 0)
+                error_free(ignored);
+        return text;
 }
 
 void process_default_home(char ***env, uid_t uid)

@@ -24,12 +24,8 @@ int write_all(int fd, const void *buf, size_t len)
         return 0;
 }
 
-int read_file_at(int dirfd, const char *path, size_t max, char **out, size_t *len, struct error **err)
+int read_fd_all(int fd, const char *name, size_t max, char **out, size_t *len, struct error **err)
 {
-        cleanup_close int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
-        if (fd < 0)
-                return error_make(err, errno, "open %s", path);
-
         size_t cap = 4096, n = 0;
         cleanup_free char *buf = xmalloc(cap + 1);
         for (;;) {
@@ -41,19 +37,27 @@ int read_file_at(int dirfd, const char *path, size_t max, char **out, size_t *le
                 if (r < 0) {
                         if (errno == EINTR)
                                 continue;
-                        return error_make(err, errno, "read %s", path);
+                        return error_make(err, errno, "read %s", name);
                 }
                 if (r == 0)
                         break;
                 n += (size_t)r;
                 if (max && n > max)
-                        return error_make(err, EFBIG, "read %s: larger than %zu bytes", path, max);
+                        return error_make(err, EFBIG, "read %s: larger than %zu bytes", name, max);
         }
         buf[n] = '\0';
         if (len)
                 *len = n;
         *out = steal_pointer(&buf);
         return 0;
+}
+
+int read_file_at(int dirfd, const char *path, size_t max, char **out, size_t *len, struct error **err)
+{
+        cleanup_close int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+                return error_make(err, errno, "open %s", path);
+        return read_fd_all(fd, path, max, out, len, err);
 }
 
 int write_file_atomic_at(int dirfd, const char *path, const void *data, size_t len, mode_t mode,

@@ -201,6 +201,40 @@ teardown() { common_teardown; }
         echo "$output" | jq -e --argjson p "$pid" 'index($p) != null'
 }
 
+@test "ps ID [ps options] runs ps(1) over the container's processes only, as runc" {
+        set_args /bin/sleep 100
+        id=$(new_id)
+        contain create --bundle "$BUNDLE" "$id"
+        contain start "$id"
+        pid=$(state_field "$id" pid)
+        run contain ps "$id"
+        [ "$status" -eq 0 ]
+        [[ "${lines[0]}" == UID*PID*PPID*CMD ]]
+        [ "${#lines[@]}" -eq 2 ]
+        [ "$(echo "${lines[1]}" | awk '{print $2}')" = "$pid" ]
+        [[ "${lines[1]}" == *"sleep 100" ]]
+        run contain ps "$id" -o pid,comm
+        [ "$status" -eq 0 ]
+        [ "$(echo "${lines[0]}" | awk '{print $1, $2}')" = "PID COMMAND" ]
+        [ "$(echo "${lines[1]}" | awk '{print $1, $2}')" = "$pid sleep" ]
+        run contain ps --format json "$id" -ef
+        [ "$status" -ne 0 ]
+        [[ "$output" == *"cannot be used with --format json"* ]]
+        run contain ps "$id" -o comm
+        [ "$status" -ne 0 ]
+        [[ "$output" == *"no PID column"* ]]
+}
+
+@test "list on a --root that does not exist prints an empty list" {
+        run "$CONTAIN" --root "$TEST_DIR/nowhere" list
+        [ "$status" -eq 0 ]
+        [ "${#lines[@]}" -eq 1 ]
+        [[ "${lines[0]}" == ID*STATUS* ]]
+        run "$CONTAIN" --root "$TEST_DIR/nowhere" list --format json
+        [ "$output" = "[]" ]
+        [ ! -e "$TEST_DIR/nowhere" ]
+}
+
 @test "the commands that return at once leave nobody holding their stdout" {
         set_args /bin/sleep 100
         id=$(new_id)
