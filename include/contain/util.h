@@ -54,6 +54,8 @@ char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 size_t strv_len(char *const *v);
+/* True when the NULL-terminated v (may be NULL) holds a string equal to s. */
+bool strv_contains(char *const *v, const char *s);
 char **strv_dup(char *const *v);
 /* Appends a copy of s to the NULL-terminated vector *v (which may be NULL). */
 void strv_append(char ***v, const char *s);

@@ -18,64 +18,6 @@ static const char *v1_name_of(const char *v2)
         return v2;
 }
 
-static bool strv_has(char *const *v, const char *s)
-{
-        for (; v && *v; v++)
-                if (strcmp(*v, s) == 0)
-                        return true;
-        return false;
-}
-
-static const struct cg_setting *find(const struct cg_settings *s, size_t from, const char *file)
-{
-        for (size_t i = from; i < s->n; i++)
-                if (strcmp(s->v[i].file, file) == 0)
-                        return &s->v[i];
-        return NULL;
-}
-
-/* v1 memory: limit_in_bytes may not exceed memsw.limit_in_bytes, so when raising both the
- * memsw file goes first; try the given order, and on EINVAL the other one. */
-static int write_v1(const char *dir, const struct cg_settings *s, size_t i, bool *skip_memsw,
-                    struct error **err)
-{
-        const struct cg_setting *st = &s->v[i];
-        if (strcmp(st->file, "memory.memsw.limit_in_bytes") == 0) {
-                if (*skip_memsw)
-                        return 0;
-                if (!cg_file_exists(dir, st->file)) {
-                        log_debug("cgroup: %s: no swap accounting on this host; memory.swap not applied", dir);
-                        return 0;
-                }
-        }
-        if (cg_write(dir, st->file, st->value, err) == 0)
-                return 0;
-        const struct cg_setting *memsw = find(s, i + 1, "memory.memsw.limit_in_bytes");
-        if (strcmp(st->file, "memory.limit_in_bytes") != 0 || (*err)->errnum != EINVAL || !memsw ||
-            !cg_file_exists(dir, memsw->file))
-                return -1;
-        error_freep(err);
-        *skip_memsw = true;
-        if (cg_write(dir, memsw->file, memsw->value, err) < 0)
-                return -1;
-        return cg_write(dir, st->file, st->value, err);
-}
-
-static int apply_v1(const struct cgroup *cg, const struct cg_settings *s1, char *const *needed,
-                    struct error **err)
-{
-        bool skip_memsw = false;
-        for (size_t i = 0; i < s1->n; i++) {
-                const struct cg_setting *st = &s1->v[i];
-                if (!strv_has(needed, st->controller))
-                        continue;
-                const struct cg_hier *h = cg_v1_hier(cg, st->controller);
-                if (write_v1(h->dir, s1, i, &skip_memsw, err) < 0)
-                        return -1;
-        }
-        return 0;
-}
-
 static int apply_devices(const struct cgroup *cg, const struct spec_resources *res,
                          const struct spec_device *devs, size_t n_devs, struct error **err)
 {
@@ -115,7 +57,7 @@ int cg_apply(const struct cgroup *cg, const struct spec_resources *res, bool wit
                         continue;
                 }
                 if (in_v2) {
-                        if (cg_write(h2->dir, st->file, st->value, err) < 0)
+                        if (cg_write_weight(h2->dir, st->file, st->value, err) < 0)
                                 return error_wrap(err, "apply %s", st->file);
                         continue;
                 }
@@ -127,10 +69,10 @@ int cg_apply(const struct cgroup *cg, const struct spec_resources *res, bool wit
                 if (!cg_v1_hier(cg, v1))
                         return error_make(err, 0, "%s: the %s controller is not available on this "
                                           "host (neither in cgroup2 nor as a v1 hierarchy)", st->file, v1);
-                if (!strv_has(needed, v1))
+                if (!strv_contains(needed, v1))
                         strv_append(&needed, v1);
         }
-        if (apply_v1(cg, &s1, needed, err) < 0)
+        if (cg_write_v1_settings(cg, &s1, needed, err) < 0)
                 return error_wrap(err, "apply limits");
         if (with_devices && apply_devices(cg, res, devs, n_devs, err) < 0)
                 return -1;

@@ -93,6 +93,14 @@ bool cg_keyed(const char *text, const char *key, uint64_t *out);
 /* A single number or "max" (UINT64_MAX). */
 bool cg_number(const char *text, uint64_t *out);
 
+/* v1_write.c: writes the settings of s whose controller is in controllers to their v1
+ * hierarchies, in the order the kernel takes them (see the file's comment). */
+int cg_write_v1_settings(const struct cgroup *cg, const struct cg_settings *s, char *const *controllers,
+                         struct error **err);
+/* cg_write, with the BFQ weight file standing in for a missing CFQ-era one (blkio.weight,
+ * blkio.weight_device, io.weight on cgroup2, converted to BFQ's scale). */
+int cg_write_weight(const char *dir, const char *file, const char *value, struct error **err);
+
 /* v2.c / v1.c */
 int cg_v2_enable(const char *mountpoint, const char *dir, char *const *controllers, struct error **err);
 int cg_v2_freeze(const char *dir, bool frozen, struct error **err);

@@ -69,6 +69,14 @@ void strv_free(char **v)
         free(v);
 }
 
+bool strv_contains(char *const *v, const char *s)
+{
+        for (; v && *v; v++)
+                if (strcmp(*v, s) == 0)
+                        return true;
+        return false;
+}
+
 size_t strv_len(char *const *v)
 {
         size_t n = 0;

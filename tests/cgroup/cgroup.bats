@@ -134,6 +134,62 @@ wait_for_output() {
         [[ "$output" == *"--memory"* ]]
 }
 
+@test "blockIO.weight lands in blkio.bfq.weight where BFQ replaced CFQ, on create and update" {
+        set_args sleep 100
+        update_config '.linux.resources.blockIO = {"weight": 500}'
+        contain run -d --bundle "$BUNDLE" "$ID" </dev/null
+        dir=$(v1dir blkio "$(state_field "$ID" pid)")
+        [ -e "$dir/blkio.weight" ] && skip "this host's scheduler has blkio.weight"
+        [ "$(cat "$dir/blkio.bfq.weight")" = 500 ]
+        contain update --blkio-weight 300 "$ID"
+        [ "$(cat "$dir/blkio.bfq.weight")" = 300 ]
+}
+
+@test "update --memory -1 under a swap limit lifts both, in the order the kernel takes" {
+        set_args sleep 100
+        update_config '.linux.resources.memory = {"limit": 67108864, "swap": 134217728}'
+        contain run -d --bundle "$BUNDLE" "$ID" </dev/null
+        dir=$(v1dir memory "$(state_field "$ID" pid)")
+        [ -e "$dir/memory.memsw.limit_in_bytes" ] || skip "no swap accounting on this host"
+        [ "$(cat "$dir/memory.memsw.limit_in_bytes")" = 134217728 ]
+        contain update --memory -1 "$ID"
+        [ "$(cat "$dir/memory.limit_in_bytes")" = "$(cat /sys/fs/cgroup/memory/memory.limit_in_bytes)" ]
+        [ "$(cat "$dir/memory.memsw.limit_in_bytes")" = "$(cat /sys/fs/cgroup/memory/memory.memsw.limit_in_bytes)" ]
+}
+
+@test "cfs quota and period under a parent with a quota are written in the order that fits" {
+        top=contain-bats-cfs-$$
+        mkdir /sys/fs/cgroup/cpu/$top
+        echo 100000 > /sys/fs/cgroup/cpu/$top/cpu.cfs_period_us
+        echo 50000 > /sys/fs/cgroup/cpu/$top/cpu.cfs_quota_us
+        update_config ".linux.cgroupsPath = \"/$top/$ID\" | .process.args = [\"sleep\", \"100\"] |
+                       .linux.resources.cpu = {\"quota\": 40000, \"period\": 100000}"
+        contain run -d --bundle "$BUNDLE" "$ID" </dev/null
+        # period first would ask for 40000/50000 of a parent that has 1/2: EINVAL
+        run contain update --cpu-quota 20000 --cpu-period 50000 "$ID"
+        got="$(cat /sys/fs/cgroup/cpu/$top/$ID/cpu.cfs_quota_us) $(cat /sys/fs/cgroup/cpu/$top/$ID/cpu.cfs_period_us)"
+        contain delete --force "$ID"
+        rmdir /sys/fs/cgroup/cpu/$top 2>/dev/null || true
+        echo "$output"
+        [ "$status" -eq 0 ]
+        [ "$got" = "20000 50000" ]
+}
+
+@test "cpu.realtimeRuntime works below a parent without a realtime budget" {
+        [ -e /sys/fs/cgroup/cpu/cpu.rt_runtime_us ] || skip "no RT group scheduling in this kernel"
+        top=contain-bats-rt-$$
+        set_args /bin/cat /sys/fs/cgroup/cpu/cpu.rt_runtime_us /sys/fs/cgroup/cpu/cpu.rt_period_us
+        # a new parent has no budget (0): the kernel refuses any child's runtime until it has one
+        update_config ".linux.cgroupsPath = \"/$top/$ID\" |
+                       .linux.resources.cpu = {\"realtimeRuntime\": 10000, \"realtimePeriod\": 1000000}"
+        run contain run --bundle "$BUNDLE" "$ID"
+        echo "$output"
+        [ "$status" -eq 0 ]
+        [ "${lines[0]}" = 10000 ]
+        [ "${lines[1]}" = 1000000 ]
+        [ ! -e /sys/fs/cgroup/cpu/$top ]
+}
+
 @test "ps lists the container's pids and kill --all empties its cgroup" {
         set_args sh -c 'sleep 100 & sleep 100 & echo ready; wait'
         contain run -d --bundle "$BUNDLE" "$ID" >"$TEST_DIR/out" 2>&1 </dev/null

@@ -1,0 +1,148 @@
+/* Writing a list of v1 settings the way the kernel accepts them: files whose values are checked
+ * against each other (memory against memory+swap, the cfs and rt quota against their period)
+ * are retried in the other order, the BFQ scheduler's weight files stand in for the CFQ ones it
+ * replaced, and a realtime budget is first granted to the ancestors that have none. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "contain/log.h"
+#include "contain/util.h"
+#include "internal.h"
+
+/* Files the kernel checks against a partner: the first may need the partner written first. */
+static const struct {
+        const char *file, *partner;
+} v1_pairs[] = {
+        { "memory.limit_in_bytes", "memory.memsw.limit_in_bytes" },
+        { "cpu.cfs_period_us", "cpu.cfs_quota_us" },
+        { "cpu.rt_period_us", "cpu.rt_runtime_us" },
+};
+
+static const char *partner_of(const char *file)
+{
+        for (size_t i = 0; i < ARRAY_SIZE(v1_pairs); i++)
+                if (strcmp(v1_pairs[i].file, file) == 0)
+                        return v1_pairs[i].partner;
+        return NULL;
+}
+
+/* The weight files of the BFQ I/O scheduler (the only one with weights since Linux 5.0):
+ * the CFQ-era names are missing where BFQ is in use, as runc falls back too */
+static const char *bfq_file_of(const char *file)
+{
+        if (strcmp(file, "blkio.weight") == 0)
+                return "blkio.bfq.weight";
+        if (strcmp(file, "blkio.weight_device") == 0)
+                return "blkio.bfq.weight_device";
+        if (strcmp(file, "io.weight") == 0)
+                return "io.bfq.weight";
+        return NULL;
+}
+
+/* io.weight (1..10000) back to the BFQ scale (blkio's 10..1000, rounded so a weight that went
+ * through cg_blkio_to_io_weight comes back as it was), keeping a "default " or "MAJ:MIN " head. */
+static char *io_weight_to_bfq(const char *value)
+{
+        const char *num = strrchr(value, ' ');
+        num = num ? num + 1 : value;
+        uint64_t w = strtoull(num, NULL, 10);
+        uint64_t bfq = w <= 1 ? 10 : 10 + ((w - 1) * 990 + 4999) / 9999;
+        return xasprintf("%.*s%" PRIu64, (int)(num - value), value, bfq > 1000 ? 1000 : bfq);
+}
+
+int cg_write_weight(const char *dir, const char *file, const char *value, struct error **err)
+{
+        if (cg_write(dir, file, value, err) == 0)
+                return 0;
+        const char *bfq = (*err)->errnum == ENOENT ? bfq_file_of(file) : NULL;
+        if (!bfq || !cg_file_exists(dir, bfq))
+                return -1;
+        error_freep(err);
+        cleanup_free char *v = strcmp(file, "io.weight") == 0 ? io_weight_to_bfq(value) : xstrdup(value);
+        return cg_write(dir, bfq, v, err);
+}
+
+/* The children's cpu.rt_runtime_us may not add up to more than their parent's (0 for a new
+ * cgroup): every ancestor below the hierarchy's root gets runtime more, top down.  The budget
+ * stays with them after delete, as with runc. */
+static int grant_rt_budget(const char *dir, int64_t runtime, struct error **err)
+{
+        cleanup_strv char **up = NULL;
+        cleanup_free char *p = xstrdup(dir);
+        for (char *slash; (slash = strrchr(p, '/')) && slash != p;) {
+                *slash = '\0';
+                /* the root: its budget is the system's, never ours to change */
+                if (cg_file_exists(p, "cgroup.sane_behavior") || !cg_file_exists(p, "cpu.rt_runtime_us"))
+                        break;
+                strv_append(&up, p);
+        }
+        for (size_t i = strv_len(up); i-- > 0;) {
+                cleanup_free char *cur = NULL;
+                if (cg_read(up[i], "cpu.rt_runtime_us", &cur, err) < 0)
+                        return -1;
+                /* on top of what it has: its other children may hold a share already */
+                char buf[32];
+                snprintf(buf, sizeof(buf), "%lld", strtoll(cur, NULL, 10) + (long long)runtime);
+                if (cg_write(up[i], "cpu.rt_runtime_us", buf, err) < 0)
+                        return error_wrap(err, "give the parent cgroup its realtime budget");
+        }
+        return 0;
+}
+
+/* One retry after EINVAL: what the kernel needs first, then the setting again. */
+static int retry_after_einval(const char *dir, const struct cg_settings *s, size_t i, bool *done,
+                              struct error **err)
+{
+        const struct cg_setting *st = &s->v[i];
+        const char *partner = partner_of(st->file);
+        size_t k = i + 1;
+        while (partner && k < s->n && strcmp(s->v[k].file, partner) != 0)
+                k++;
+        if (partner && k < s->n && cg_file_exists(dir, partner)) {
+                /* the partner of this update first: e.g. a quota that fits the old period */
+                error_freep(err);
+                if (cg_write(dir, partner, s->v[k].value, err) < 0)
+                        return -1;
+                done[k] = true;
+                return cg_write(dir, st->file, st->value, err);
+        }
+        if (strcmp(st->file, "memory.limit_in_bytes") == 0 && strcmp(st->value, "-1") == 0 &&
+            cg_file_exists(dir, "memory.memsw.limit_in_bytes")) {
+                /* unlimited memory under a swap limit: memory+swap may not be below memory */
+                error_freep(err);
+                if (cg_write(dir, "memory.memsw.limit_in_bytes", "-1", err) < 0)
+                        return -1;
+                return cg_write(dir, st->file, st->value, err);
+        }
+        if (strcmp(st->file, "cpu.rt_runtime_us") == 0) {
+                int64_t runtime = strtoll(st->value, NULL, 10);
+                error_freep(err);
+                if (grant_rt_budget(dir, runtime, err) < 0)
+                        return -1;
+                return cg_write(dir, st->file, st->value, err);
+        }
+        return -1;
+}
+
+int cg_write_v1_settings(const struct cgroup *cg, const struct cg_settings *s, char *const *controllers,
+                         struct error **err)
+{
+        cleanup_free bool *done = xcalloc(s->n + 1, sizeof(bool));
+        for (size_t i = 0; i < s->n; i++) {
+                const struct cg_setting *st = &s->v[i];
+                if (done[i] || !strv_contains(controllers, st->controller))
+                        continue;
+                const char *dir = cg_v1_hier(cg, st->controller)->dir;
+                if (strcmp(st->file, "memory.memsw.limit_in_bytes") == 0 && !cg_file_exists(dir, st->file)) {
+                        log_debug("cgroup: %s: no swap accounting on this host; memory.swap not applied", dir);
+                        continue;
+                }
+                if (cg_write_weight(dir, st->file, st->value, err) == 0)
+                        continue;
+                if ((*err)->errnum != EINVAL || retry_after_einval(dir, s, i, done, err) < 0)
+                        return -1;
+        }
+        return 0;
+}
