@@ -85,7 +85,7 @@ int cgroup_update(const struct cgroup *cg, const struct spec_resources *res, str
         const struct cg_hier *h2 = cg_v2_hier(cg);
 
         /* cpu.max holds quota and period together: a period alone keeps the current quota */
-        if (h2 && r.cpu.has_period && !r.cpu.has_quota && cg_v2_has_controller(h2->dir, "cpu")) {
+        if (h2 && r.cpu.has_period && r.cpu.period && !r.cpu.has_quota && cg_v2_has_controller(h2->dir, "cpu")) {
                 cleanup_free char *cur = NULL;
                 if (cg_read(h2->dir, "cpu.max", &cur, err) < 0)
                         return error_wrap(err, "update cgroup %s", cg->path);

@@ -135,20 +135,22 @@ static int hugepage_size_ok(const char *size, struct error **err)
         return 0;
 }
 
-/* cpuset and pids files have the same names and values on both hierarchies. */
+/* cpuset and pids files have the same names and values on both hierarchies.  "" is not set
+ * (runc): written, it would empty the cpuset. */
 static void cpuset(struct cg_settings *s, const struct spec_cpu *c)
 {
-        if (c->cpus)
+        if (c->cpus && *c->cpus)
                 cg_settings_add(s, "cpuset", "cpuset.cpus", c->cpus);
-        if (c->mems)
+        if (c->mems && *c->mems)
                 cg_settings_add(s, "cpuset", "cpuset.mems", c->mems);
 }
 
+/* The parser already turned a pre-1.3.0 limit of 0 into -1: here 0 is a limit of 0 tasks. */
 static void pids(struct cg_settings *s, const struct spec_pids *p)
 {
         if (!p->has_limit)
                 return;
-        if (p->limit <= 0)
+        if (p->limit < 0)
                 cg_settings_add(s, "pids", "pids.max", "max");
         else
                 add_fmt(s, "pids", "pids.max", "%" PRId64, p->limit);
@@ -242,10 +244,11 @@ int cg_convert_v2(const struct spec_resources *res, struct cg_settings *out, str
                 cg_settings_add(out, "cpu_rt", "cpu.rt_runtime_us", "");
         pids(out, &res->pids);
         const struct spec_blkio *b = &res->blkio;
-        if (b->has_weight)
+        /* a weight of 0 is "not set" (Docker writes it; runc and crun skip it) */
+        if (b->has_weight && b->weight)
                 add_fmt(out, "io", "io.weight", "default %" PRIu64, cg_blkio_to_io_weight(b->weight));
         for (size_t i = 0; i < b->n_weight_devices; i++)
-                if (b->weight_devices[i].has_weight)
+                if (b->weight_devices[i].has_weight && b->weight_devices[i].weight)
                         add_fmt(out, "io", "io.weight", "%" PRId64 ":%" PRId64 " %" PRIu64,
                                 b->weight_devices[i].major, b->weight_devices[i].minor,
                                 cg_blkio_to_io_weight(b->weight_devices[i].weight));
@@ -256,8 +259,9 @@ int cg_convert_v2(const struct spec_resources *res, struct cg_settings *out, str
         if (hugepages(out, res, "max", err) < 0)
                 return -1;
         rdma(out, res);
-        /* net_cls/net_prio have no v2 files: only a v1 hierarchy can take them */
-        if (res->network.has_class_id)
+        /* net_cls/net_prio have no v2 files: only a v1 hierarchy can take them; classID 0 is
+         * not set (runc) */
+        if (res->network.has_class_id && res->network.class_id)
                 cg_settings_add(out, "net_cls", "net_cls.classid", "");
         if (res->network.n_priorities)
                 cg_settings_add(out, "net_prio", "net_prio.ifpriomap", "");
@@ -317,16 +321,16 @@ int cg_convert_v1(const struct spec_resources *res, struct cg_settings *out, str
                 add_fmt(out, "cpu", "cpu.idle", "%" PRId64, c->idle);
         pids(out, &res->pids);
         const struct spec_blkio *b = &res->blkio;
-        if (b->has_weight)
+        if (b->has_weight && b->weight)
                 add_fmt(out, "blkio", "blkio.weight", "%" PRIu16, b->weight);
-        if (b->has_leaf_weight)
+        if (b->has_leaf_weight && b->leaf_weight)
                 add_fmt(out, "blkio", "blkio.leaf_weight", "%" PRIu16, b->leaf_weight);
         for (size_t i = 0; i < b->n_weight_devices; i++) {
                 const struct spec_blkio_weight_device *d = &b->weight_devices[i];
-                if (d->has_weight)
+                if (d->has_weight && d->weight)
                         add_fmt(out, "blkio", "blkio.weight_device", "%" PRId64 ":%" PRId64 " %" PRIu16,
                                 d->major, d->minor, d->weight);
-                if (d->has_leaf_weight)
+                if (d->has_leaf_weight && d->leaf_weight)
                         add_fmt(out, "blkio", "blkio.leaf_weight_device", "%" PRId64 ":%" PRId64 " %" PRIu16,
                                 d->major, d->minor, d->leaf_weight);
         }
@@ -337,7 +341,7 @@ int cg_convert_v1(const struct spec_resources *res, struct cg_settings *out, str
         if (hugepages(out, res, "limit_in_bytes", err) < 0)
                 return -1;
         rdma(out, res);
-        if (res->network.has_class_id)
+        if (res->network.has_class_id && res->network.class_id)
                 add_fmt(out, "net_cls", "net_cls.classid", "%" PRIu32, res->network.class_id);
         for (size_t i = 0; i < res->network.n_priorities; i++)
                 add_fmt(out, "net_prio", "net_prio.ifpriomap", "%s %" PRIu32,

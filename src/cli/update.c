@@ -27,12 +27,12 @@ static void usage(void)
                "  --memory-swap N          memory+swap limit (-1 unlimited)\n"
                "  --memory-reservation N   soft limit\n"
                "  --cpu-quota N            CFS quota in microseconds (-1 unlimited)\n"
-               "  --cpu-period N           CFS period in microseconds\n"
-               "  --cpu-share N            relative cpu weight (shares)\n"
+               "  --cpu-period N           CFS period in microseconds (0 leaves it)\n"
+               "  --cpu-share N            relative cpu weight (shares; 0 leaves it)\n"
                "  --cpuset-cpus S          cpus allowed (\"0-1\")\n"
                "  --cpuset-mems S          memory nodes allowed\n"
                "  --pids-limit N           maximum number of processes (<= 0 unlimited)\n"
-               "  --blkio-weight N         block io weight (10..1000)\n");
+               "  --blkio-weight N         block io weight (10..1000; 0 leaves it)\n");
 }
 
 /* "-1", "67108864" or "64M" */
@@ -109,13 +109,14 @@ static int apply_flag(struct spec_resources *r, int opt, const char *arg, struct
                 r->cpu.quota = v;
                 break;
         case OPT_PERIOD:
-                if (ranged_value("cpu-period", arg, 1, INT64_MAX, "must be positive", &v, err) < 0)
+                /* 0 is "not set" here as in a resources document (runc) */
+                if (ranged_value("cpu-period", arg, 0, INT64_MAX, "must not be negative", &v, err) < 0)
                         return -1;
                 r->cpu.has_period = true;
                 r->cpu.period = (uint64_t)v;
                 break;
         case OPT_SHARES:
-                if (ranged_value("cpu-share", arg, 1, INT64_MAX, "must be positive", &v, err) < 0)
+                if (ranged_value("cpu-share", arg, 0, INT64_MAX, "must not be negative", &v, err) < 0)
                         return -1;
                 r->cpu.has_shares = true;
                 r->cpu.shares = (uint64_t)v;
@@ -132,12 +133,14 @@ static int apply_flag(struct spec_resources *r, int opt, const char *arg, struct
                 if (int_value("pids-limit", arg, &v, err) < 0)
                         return -1;
                 r->pids.has_limit = true;
-                r->pids.limit = v;
+                r->pids.limit = v <= 0 ? -1 : v;    /* as documented: <= 0 is unlimited */
                 break;
         case OPT_BLKIO:
-                if (ranged_value("blkio-weight", arg, 10, 1000, "expected 10..1000", &v, err) < 0)
+                if (ranged_value("blkio-weight", arg, 0, 1000, "expected 10..1000 (0: not set)", &v, err) < 0)
                         return -1;
-                r->blkio.has_weight = true;
+                if (v > 0 && v < 10)
+                        return error_make(err, 0, "--blkio-weight: expected 10..1000 (0: not set), got '%s'", arg);
+                r->blkio.has_weight = v != 0;
                 r->blkio.weight = (uint16_t)v;
                 break;
         }

@@ -20,6 +20,7 @@ struct pctx {
         size_t len;
         size_t cap;
         struct error **err;
+        const char *oci_version; /* the config's ociVersion once read: some values mean more from 1.3.0 */
 };
 
 /* Field flags. */

@@ -315,6 +315,7 @@ static int parse_top(struct pctx *p, const struct json *top, struct spec *s)
                 pc_key(p, "ociVersion");
                 return pc_fail(p, "unsupported version %s (contain supports 1.0.0 to 1.3.x)", q);
         }
+        p->oci_version = s->oci_version;
         if (parse_root(p, top, s) < 0 ||
             PC_OBJECT_ARRAY(p, top, "mounts", 0, s->mounts, s->n_mounts, parse_mount) < 0)
                 return -1;

@@ -6,6 +6,25 @@
 
 #include "spec_internal.h"
 
+/* Go's tools write "" for a string that is not set (omitempty is not everywhere), and runc and
+ * crun read "" as absent. */
+static void empty_is_unset(char **s)
+{
+        if (*s && !**s) {
+                free(*s);
+                *s = NULL;
+        }
+}
+
+/* An optional absolute path where "" means not set. */
+static int optional_path(struct pctx *p, const struct json *v, const char *key, char **out)
+{
+        const struct json *s = pc_field(v, key);
+        if (s && json_string(s) && !*json_string(s))
+                return 0;
+        return pc_string(p, v, key, F_ABSOLUTE, out);
+}
+
 static int parse_namespace(struct pctx *p, const struct json *v, void *elem)
 {
         struct spec_namespace *ns = elem;
@@ -16,7 +35,7 @@ static int parse_namespace(struct pctx *p, const struct json *v, void *elem)
         for (int t = 0; t < NS_TYPE_COUNT; t++)
                 if (strcmp(ns_type_name(t), type) == 0) {
                         ns->type = t;
-                        return pc_string(p, v, "path", F_ABSOLUTE | F_NONEMPTY, &ns->path);
+                        return optional_path(p, v, "path", &ns->path);
                 }
         cleanup_free char *q = json_quote(type, 64);
         pc_key(p, "type");
@@ -132,6 +151,7 @@ static int parse_device_rule(struct pctx *p, const struct json *v, void *elem)
             pc_string(p, v, "type", 0, &type) < 0)
                 return -1;
         r->type = 'a';
+        empty_is_unset(&type);  /* runc: "" is every type */
         if (type) {
                 if (strlen(type) != 1 || !strchr("acb", type[0])) {
                         cleanup_free char *q = json_quote(type, 64);
@@ -157,6 +177,22 @@ static int parse_device_rule(struct pctx *p, const struct json *v, void *elem)
         return 0;
 }
 
+/* Docker (API < 1.40 clients) sends MemorySwappiness -1 as the uint64 18446744073709551615:
+ * runc and crun leave swappiness alone for it; above 100 is an error there too. */
+static int parse_swappiness(struct pctx *p, const struct json *v, struct spec_memory *m)
+{
+        if (pc_uint64(p, v, "swappiness", 0, &m->has_swappiness, &m->swappiness, UINT64_MAX) < 0)
+                return -1;
+        if (!m->has_swappiness || m->swappiness <= 100)
+                return 0;
+        if (m->swappiness == UINT64_MAX) {
+                m->has_swappiness = false;
+                return 0;
+        }
+        pc_key(p, "swappiness");
+        return pc_fail(p, "%" PRIu64 " is out of range (0..100)", m->swappiness);
+}
+
 static int parse_memory(struct pctx *p, const struct json *v, struct spec_memory *m)
 {
         return pc_int64(p, v, "limit", 0, &m->has_limit, &m->limit, -1, INT64_MAX) < 0 ||
@@ -164,7 +200,7 @@ static int parse_memory(struct pctx *p, const struct json *v, struct spec_memory
                pc_int64(p, v, "swap", 0, &m->has_swap, &m->swap, -1, INT64_MAX) < 0 ||
                pc_int64(p, v, "kernel", 0, &m->has_kernel, &m->kernel, -1, INT64_MAX) < 0 ||
                pc_int64(p, v, "kernelTCP", 0, &m->has_kernel_tcp, &m->kernel_tcp, -1, INT64_MAX) < 0 ||
-               pc_uint64(p, v, "swappiness", 0, &m->has_swappiness, &m->swappiness, 100) < 0 ||
+               parse_swappiness(p, v, m) < 0 ||
                pc_bool(p, v, "disableOOMKiller", 0, &m->has_disable_oom_killer, &m->disable_oom_killer) < 0 ||
                pc_bool(p, v, "useHierarchy", 0, &m->has_use_hierarchy, &m->use_hierarchy) < 0 ||
                pc_bool(p, v, "checkBeforeUpdate", 0, &m->has_check_before_update, &m->check_before_update) < 0
@@ -173,7 +209,7 @@ static int parse_memory(struct pctx *p, const struct json *v, struct spec_memory
 
 static int parse_cpu(struct pctx *p, const struct json *v, struct spec_cpu *c)
 {
-        return pc_uint64(p, v, "shares", 0, &c->has_shares, &c->shares, UINT64_MAX) < 0 ||
+        int r = pc_uint64(p, v, "shares", 0, &c->has_shares, &c->shares, UINT64_MAX) < 0 ||
                pc_int64(p, v, "quota", 0, &c->has_quota, &c->quota, INT64_MIN, INT64_MAX) < 0 ||
                pc_uint64(p, v, "burst", 0, &c->has_burst, &c->burst, UINT64_MAX) < 0 ||
                pc_uint64(p, v, "period", 0, &c->has_period, &c->period, UINT64_MAX) < 0 ||
@@ -183,11 +219,21 @@ static int parse_cpu(struct pctx *p, const struct json *v, struct spec_cpu *c)
                pc_string(p, v, "mems", 0, &c->mems) < 0 ||
                pc_int64(p, v, "idle", 0, &c->has_idle, &c->idle, INT64_MIN, INT64_MAX) < 0
                ? -1 : 0;
+        empty_is_unset(&c->cpus);
+        empty_is_unset(&c->mems);
+        return r;
 }
 
+/* Negative is unlimited.  0 was "no limit" (runc skips it) until runtime-spec 1.3.0, which
+ * made it a real limit of 0 tasks: the struct keeps only the meaning, -1 for unlimited. */
 static int parse_pids(struct pctx *p, const struct json *v, struct spec_pids *pids)
 {
-        return pc_int64(p, v, "limit", 0, &pids->has_limit, &pids->limit, INT64_MIN, INT64_MAX);
+        if (pc_int64(p, v, "limit", 0, &pids->has_limit, &pids->limit, INT64_MIN, INT64_MAX) < 0)
+                return -1;
+        if (pids->has_limit && (pids->limit < 0 ||
+                                (pids->limit == 0 && !spec_version_at_least(p->oci_version, 1, 3))))
+                pids->limit = -1;
+        return 0;
 }
 
 static int parse_blkio_weight(struct pctx *p, const struct json *v, const char *key, bool *has,
@@ -394,8 +440,20 @@ static int check_names(struct pctx *p, const char *key, char **names, bool (*kno
         return 0;
 }
 
+/* runc and crun read a seccomp object with neither defaultAction nor syscalls as "no
+ * filter" ({} or Go's zero LinuxSeccomp). */
+static bool seccomp_empty(const struct json *v)
+{
+        const struct json *action = pc_field(v, "defaultAction");
+        const struct json *calls = pc_field(v, "syscalls");
+        return (!action || (json_string(action) && !*json_string(action))) &&
+               (!calls || (json_type(calls) == JSON_ARRAY && json_array_size(calls) == 0));
+}
+
 static int parse_seccomp(struct pctx *p, const struct json *v, struct spec_seccomp *sc)
 {
+        if (seccomp_empty(v))
+                return 0;
         sc->present = true;
         return parse_action(p, v, "defaultAction", &sc->default_action) < 0 ||
                pc_uint32(p, v, "defaultErrnoRet", 0, &sc->has_default_errno_ret, &sc->default_errno_ret) < 0 ||
@@ -403,7 +461,7 @@ static int parse_seccomp(struct pctx *p, const struct json *v, struct spec_secco
                check_names(p, "architectures", sc->architectures, spec_seccomp_arch_known, "seccomp architecture") < 0 ||
                pc_strv(p, v, "flags", 0, 0, &sc->flags) < 0 ||
                check_names(p, "flags", sc->flags, spec_seccomp_flag_known, "seccomp flag") < 0 ||
-               pc_string(p, v, "listenerPath", F_ABSOLUTE, &sc->listener_path) < 0 ||
+               optional_path(p, v, "listenerPath", &sc->listener_path) < 0 ||
                pc_string(p, v, "listenerMetadata", 0, &sc->listener_metadata) < 0 ||
                PC_OBJECT_ARRAY(p, v, "syscalls", 0, sc->syscalls, sc->n_syscalls, parse_seccomp_syscall) < 0
                ? -1 : 0;

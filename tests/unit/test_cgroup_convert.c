@@ -1,5 +1,6 @@
 /* Unit tests of src/cgroup/convert.c and path.c: OCI linux.resources → cgroup v2 and v1 files,
  * and linux.cgroupsPath → a checked path. */
+#include "contain/spec.h"
 #include "contain/util.h"
 #include "src/cgroup/internal.h"
 #include "tap.h"
@@ -180,7 +181,8 @@ static void pids_io_hugetlb(struct tap *t)
         v2_is(t, &r, "pids.max", "16", "pids.limit 16 -> pids.max 16");
         v1_is(t, &r, "pids.max", "16", "pids.limit 16 -> pids.max 16 (v1)");
         r.pids.limit = 0;
-        v2_is(t, &r, "pids.max", "max", "pids.limit 0 -> pids.max max");
+        v2_is(t, &r, "pids.max", "0", "pids.limit 0 (a 1.3.0 config; the parser makes older 0s -1) -> pids.max 0");
+        v1_is(t, &r, "pids.max", "0", "pids.limit 0 -> pids.max 0 (v1)");
         r.pids.limit = -1;
         v2_is(t, &r, "pids.max", "max", "pids.limit -1 -> pids.max max");
 
@@ -304,6 +306,46 @@ static void paths(struct tap *t)
         path_fails(t, "a.slice:p:../x", CGROUP_MANAGER_SYSTEMD, "'/'");
 }
 
+/* linux.resources as Docker 20.10 writes it when no limit is asked for (moby's oci_linux.go:
+ * every field a Go zero value), plus the other zeros that mean "not set" in runc's fs and fs2:
+ * neither hierarchy gets a single file written. */
+static void docker_zeros(struct tap *t)
+{
+        static const char doc[] =
+                "{\"ociVersion\":\"1.0.2-dev\",\"root\":{\"path\":\"/\"},\"linux\":{\"resources\":{"
+                "\"memory\":{\"limit\":0,\"reservation\":0,\"swap\":0,\"kernel\":0,\"kernelTCP\":0,"
+                "\"swappiness\":18446744073709551615,\"disableOOMKiller\":false},"
+                "\"cpu\":{\"shares\":0,\"quota\":0,\"period\":0,\"realtimeRuntime\":0,\"realtimePeriod\":0,"
+                "\"cpus\":\"\",\"mems\":\"\"},"
+                "\"blockIO\":{\"weight\":0,\"leafWeight\":0,\"weightDevice\":[{\"major\":8,\"minor\":0,\"weight\":0}]},"
+                "\"network\":{\"classID\":0}}}}";
+        cleanup_spec struct spec *s = NULL;
+        cleanup_error struct error *err = NULL;
+
+        if (!ok(t, spec_parse(doc, strlen(doc), "config.json", NULL, &s, &err) == 0, "docker zeros: config parses")) {
+                printf("#   error: %s\n", err->msg);
+                return;
+        }
+        cleanup_cg_settings struct cg_settings v2 = { 0 };
+        cleanup_cg_settings struct cg_settings v1 = { 0 };
+        ok(t, cg_convert_v2(&s->linux.resources, &v2, &err) == 0 && v2.n == 0, "docker zeros: no v2 file written");
+        for (size_t i = 0; i < v2.n; i++)
+                printf("#   v2 %s = '%s'\n", v2.v[i].file, v2.v[i].value);
+        ok(t, cg_convert_v1(&s->linux.resources, &v1, &err) == 0 && v1.n == 0, "docker zeros: no v1 file written");
+        for (size_t i = 0; i < v1.n; i++)
+                printf("#   v1 %s = '%s'\n", v1.v[i].file, v1.v[i].value);
+
+        /* structs built by hand (update's flags): a 0 weight or classID is skipped there too */
+        struct spec_resources r = { 0 };
+        r.blkio.has_weight = true;
+        r.network.has_class_id = true;
+        r.cpu.cpus = "";
+        v2_is(t, &r, "io.weight", NULL, "blkio weight 0 -> no io.weight");
+        v1_is(t, &r, "blkio.weight", NULL, "blkio weight 0 -> no blkio.weight (v1)");
+        v1_is(t, &r, "net_cls.classid", NULL, "classID 0 -> no net_cls.classid (v1)");
+        v1_is(t, &r, "cpuset.cpus", NULL, "cpus \"\" -> no cpuset.cpus (v1)");
+}
+
 int main(void)
 {
         struct tap t = { 0 };
@@ -311,6 +353,7 @@ int main(void)
         memory_v1_only(&t);
         cpu(&t);
         pids_io_hugetlb(&t);
+        docker_zeros(&t);
         unified(&t);
         devices(&t);
         paths(&t);

@@ -258,7 +258,7 @@ static void broken(struct tap *t)
         bad(t, MIN_HEAD "'linux':{'resources':{'rdma':{'mlx':{'hcaHandles':-1}}}}}", "linux.resources.rdma[\"mlx\"].hcaHandles: expected a non-negative integer");
         bad(t, MIN_HEAD "'linux':{'resources':{'network':{'priorities':[{'name':'eth0'}]}}}}", "linux.resources.network.priorities[0].priority: required field is missing");
         bad(t, MIN_HEAD "'linux':{'sysctl':{'kernel.x':1}}}", "linux.sysctl[\"kernel.x\"]: expected a string, got 1");
-        bad(t, MIN_HEAD "'linux':{'seccomp':{}}}", "linux.seccomp.defaultAction: required field is missing");
+        bad(t, MIN_HEAD "'linux':{'seccomp':{'syscalls':[{'names':['read'],'action':'SCMP_ACT_ERRNO'}]}}}", "linux.seccomp.defaultAction: required field is missing");
         bad(t, MIN_HEAD "'linux':{'seccomp':{'defaultAction':'SCMP_ACT_NOPE'}}}", "linux.seccomp.defaultAction: unknown seccomp action \"SCMP_ACT_NOPE\"");
         bad(t, MIN_HEAD "'linux':{'seccomp':{'defaultAction':'SCMP_ACT_ALLOW','architectures':['SCMP_ARCH_Z80']}}}", "linux.seccomp.architectures[0]: unknown seccomp architecture \"SCMP_ARCH_Z80\"");
         bad(t, MIN_HEAD "'linux':{'seccomp':{'defaultAction':'SCMP_ACT_ALLOW','flags':['SECCOMP_FILTER_FLAG_X']}}}", "linux.seccomp.flags[0]: unknown seccomp flag");
@@ -327,6 +327,80 @@ static void client_values(struct tap *t)
             "linux.devices[0].fileMode: 33188 (0100644)");
         bad(t, DEVICE("{'path':'/dev/x','type':'c','major':1,'minor':3,'fileMode':4294967295}"),
             "linux.devices[0].fileMode: 4294967295");
+
+        /* Docker API < 1.40: MemorySwappiness -1 sent as a uint64 */
+        s = client(t, DOCKER_RES("{'memory':{'swappiness':18446744073709551615,'disableOOMKiller':false}}"),
+                   "docker: memory.swappiness 18446744073709551615 (-1) accepted");
+        ok(t, s && !s->linux.resources.memory.has_swappiness, "  is not set");
+        spec_free(s);
+        bad(t, DOCKER_RES("{'memory':{'swappiness':101}}"), "linux.resources.memory.swappiness: 101 is out of range (0..100)");
+
+        /* Docker's getCPUResources always sends shares; 0 when not given (the converter skips 0) */
+        s = client(t, DOCKER_RES("{'cpu':{'shares':0,'quota':0,'period':0,'realtimeRuntime':0,'realtimePeriod':0,'cpus':'','mems':''}}"),
+                   "docker: cpu shares/quota/period/realtime 0 and cpus/mems \"\" accepted");
+        ok(t, s && !s->linux.resources.cpu.cpus && !s->linux.resources.cpu.mems, "  empty cpus and mems are not set");
+        spec_free(s);
+        s = client(t, DOCKER_RES("{'memory':{'limit':0,'reservation':0,'swap':0,'kernel':0,'kernelTCP':0}}"),
+                   "memory fields 0 accepted (not set)");
+        spec_free(s);
+        s = client(t, DOCKER_RES("{'memory':{'limit':-1,'reservation':-1,'swap':-1}}"), "memory -1 (unlimited) accepted");
+        spec_free(s);
+
+        /* pids: Docker and podman send -1 for unlimited; 0 is unlimited before 1.3.0 only */
+        s = client(t, DOCKER_RES("{'pids':{'limit':-1}}"), "docker: pids.limit -1 accepted");
+        ok(t, s && s->linux.resources.pids.has_limit && s->linux.resources.pids.limit == -1, "  unlimited");
+        spec_free(s);
+        s = client(t, DOCKER_RES("{'pids':{'limit':0}}"), "pids.limit 0 in a 1.0.2 config accepted");
+        ok(t, s && s->linux.resources.pids.has_limit && s->linux.resources.pids.limit == -1, "  unlimited before 1.3.0");
+        spec_free(s);
+        s = client(t, "{'ociVersion':'1.2.1','root':{'path':'r'},'linux':{'resources':{'pids':{'limit':0}}}}", "pids.limit 0 in a 1.2.1 config");
+        ok(t, s && s->linux.resources.pids.limit == -1, "  unlimited");
+        spec_free(s);
+        s = client(t, "{'ociVersion':'1.3.0','root':{'path':'r'},'linux':{'resources':{'pids':{'limit':0}}}}", "pids.limit 0 in a 1.3.0 config");
+        ok(t, s && s->linux.resources.pids.has_limit && s->linux.resources.pids.limit == 0, "  a limit of 0 tasks from 1.3.0");
+        spec_free(s);
+        s = client(t, DOCKER_RES("{'pids':{'limit':-7}}"), "pids.limit -7 accepted");
+        ok(t, s && s->linux.resources.pids.limit == -1, "  any negative is unlimited");
+        spec_free(s);
+
+        /* classID 0, and present but empty objects */
+        s = client(t, DOCKER_RES("{'network':{'classID':0},'memory':{},'cpu':{},'blockIO':{},'pids':null,'hugepageLimits':[],'devices':null}"),
+                   "empty and null resource objects accepted");
+        spec_free(s);
+
+        /* resources.devices type "" is every type (runc) */
+        s = client(t, DOCKER_RES("{'devices':[{'allow':false,'type':'','access':'rwm'}]}"), "device rule type \"\" accepted");
+        ok(t, s && s->linux.resources.devices[0].type == 'a', "  means all");
+        spec_free(s);
+
+        /* namespace path "" is "create one" */
+        s = client(t, MIN_HEAD MIN_PROC ",'linux':{'namespaces':[{'type':'pid','path':''}]}}", "namespace path \"\" accepted");
+        ok(t, s && !s->linux.namespaces[0].path, "  is not set");
+        spec_free(s);
+
+        /* seccomp {} (and Go's zero LinuxSeccomp) is no filter, as in runc */
+        s = client(t, MIN_HEAD MIN_PROC ",'linux':{'seccomp':{}}}", "seccomp {} accepted");
+        ok(t, s && !s->linux.seccomp.present, "  no filter");
+        spec_free(s);
+        s = client(t, MIN_HEAD MIN_PROC ",'linux':{'seccomp':{'defaultAction':'','syscalls':null,'listenerPath':''}}}",
+                   "seccomp with defaultAction \"\" and no syscalls accepted");
+        ok(t, s && !s->linux.seccomp.present, "  no filter");
+        spec_free(s);
+        s = client(t, MIN_HEAD MIN_PROC ",'linux':{'seccomp':{'defaultAction':'SCMP_ACT_ALLOW','listenerPath':''}}}",
+                   "seccomp listenerPath \"\" accepted");
+        ok(t, s && s->linux.seccomp.present && !s->linux.seccomp.listener_path, "  is not set");
+        spec_free(s);
+        bad(t, MIN_HEAD MIN_PROC ",'linux':{'seccomp':{'defaultAction':'','syscalls':[{'names':['read'],'action':'SCMP_ACT_ALLOW'}]}}}",
+            "linux.seccomp.defaultAction: unknown seccomp action \"\"");
+        bad(t, MIN_HEAD MIN_PROC ",'linux':{'seccomp':{'defaultAction':'SCMP_ACT_ALLOW','listenerPath':'x.sock'}}}",
+            "linux.seccomp.listenerPath: must be an absolute path");
+
+        /* fields Go writes as null */
+        good(t, MIN_HEAD "'process':{'args':['sh'],'cwd':'/','capabilities':null,'rlimits':null,'env':null,"
+                "'user':{'uid':0,'gid':0,'additionalGids':null}},'hooks':null,'annotations':null,'mounts':null,"
+                "'linux':{'resources':{'memory':null,'cpu':null,'blockIO':null,'devices':null},'seccomp':null,"
+                "'uidMappings':null,'maskedPaths':null,'readonlyPaths':null,'sysctl':null,'devices':null,'namespaces':null}}",
+             "null fields are absent");
 }
 
 static void unknown_and_null(struct tap *t)
