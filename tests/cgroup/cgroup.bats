@@ -5,6 +5,7 @@
 # tests/vm/.
 
 load ../helpers
+load v1
 
 setup() {
         common_setup
@@ -21,12 +22,6 @@ limits() {
                        .linux.resources.cpu = {"quota": 50000, "period": 100000, "shares": 512}'
 }
 
-# v1dir CONTROLLER PID: the cgroup directory of PID in a v1 hierarchy
-v1dir() {
-        local path
-        path=$(awk -F: -v c="$1" '{ n = split($2, a, ","); for (i = 1; i <= n; i++) if (a[i] == c) print $3 }' /proc/"$2"/cgroup)
-        echo "/sys/fs/cgroup/$1$path"
-}
 # every directory the container has: v1 hierarchies and the unified one
 all_dirs() {
         local c
@@ -38,11 +33,6 @@ no_dirs_named() {
         local left
         left=$(find /sys/fs/cgroup -mindepth 1 -maxdepth 6 -type d -name "$1" 2>/dev/null)
         [ -z "$left" ] || { echo "left behind: $left" >&2; return 1; }
-}
-wait_for_output() {
-        local i
-        for i in $(seq 1 100); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done
-        echo "no '$2' in $1: $(cat "$1")" >&2; return 1
 }
 
 @test "v1 files hold the configured limits (memory, pids, cpu quota/period/shares, cpuset)" {

@@ -5,6 +5,7 @@
 # node, and Docker's update document changes nothing it does not set.
 
 load ../helpers
+load v1
 
 setup() {
         common_setup
@@ -12,18 +13,6 @@ setup() {
         ID=$(new_id cv)
 }
 teardown() { common_teardown; }
-
-# v1dir CONTROLLER PID: the cgroup directory of PID in a v1 hierarchy
-v1dir() {
-        local path
-        path=$(awk -F: -v c="$1" '{ n = split($2, a, ","); for (i = 1; i <= n; i++) if (a[i] == c) print $3 }' /proc/"$2"/cgroup)
-        echo "/sys/fs/cgroup/$1$path"
-}
-wait_for_output() {
-        local i
-        for i in $(seq 1 100); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done
-        echo "no '$2' in $1: $(cat "$1")" >&2; return 1
-}
 
 # docker_shaped: linux.resources and a device as Docker 20.10 / podman write them with no
 # limit asked for (moby's oci_linux.go fills every field with Go's zero value).
