@@ -15,12 +15,12 @@
 
 enum {
         OPT_MEMORY = 256, OPT_SWAP, OPT_RESERVATION, OPT_QUOTA, OPT_PERIOD, OPT_SHARES,
-        OPT_CPUS, OPT_MEMS, OPT_PIDS, OPT_BLKIO,
+        OPT_CPUS, OPT_MEMS, OPT_PIDS, OPT_BLKIO, OPT_RT_PERIOD, OPT_RT_RUNTIME, OPT_IDLE, OPT_BURST,
 };
 
 static void usage(void)
 {
-        printf("usage: contain update [options] ID\n\n"
+        printf("usage: contain update [options] ID [options]\n\n"
                "Change the resource limits of a created, running or paused container.\n\n"
                "  -r, --resources FILE     linux.resources JSON ('-' reads stdin)\n"
                "  --memory N               memory limit (bytes or 64M; -1 unlimited)\n"
@@ -29,6 +29,10 @@ static void usage(void)
                "  --cpu-quota N            CFS quota in microseconds (-1 unlimited)\n"
                "  --cpu-period N           CFS period in microseconds (0 leaves it)\n"
                "  --cpu-share N            relative cpu weight (shares; 0 leaves it)\n"
+               "  --cpu-burst N            CFS burst in microseconds\n"
+               "  --cpu-idle N             1: the SCHED_IDLE policy for the cgroup, 0: normal\n"
+               "  --cpu-rt-period N        realtime period in microseconds\n"
+               "  --cpu-rt-runtime N       realtime runtime in microseconds (-1 unlimited)\n"
                "  --cpuset-cpus S          cpus allowed (\"0-1\")\n"
                "  --cpuset-mems S          memory nodes allowed\n"
                "  --pids-limit N           maximum number of processes (<= 0 unlimited)\n"
@@ -121,6 +125,30 @@ static int apply_flag(struct spec_resources *r, int opt, const char *arg, struct
                 r->cpu.has_shares = true;
                 r->cpu.shares = (uint64_t)v;
                 break;
+        case OPT_BURST:
+                if (ranged_value("cpu-burst", arg, 0, INT64_MAX, "must not be negative", &v, err) < 0)
+                        return -1;
+                r->cpu.has_burst = true;
+                r->cpu.burst = (uint64_t)v;
+                break;
+        case OPT_IDLE:
+                if (ranged_value("cpu-idle", arg, 0, 1, "expected 0 or 1", &v, err) < 0)
+                        return -1;
+                r->cpu.has_idle = true;
+                r->cpu.idle = v;
+                break;
+        case OPT_RT_PERIOD:
+                if (ranged_value("cpu-rt-period", arg, 1, INT64_MAX, "must be positive", &v, err) < 0)
+                        return -1;
+                r->cpu.has_realtime_period = true;
+                r->cpu.realtime_period = (uint64_t)v;
+                break;
+        case OPT_RT_RUNTIME:
+                if (ranged_value("cpu-rt-runtime", arg, -1, INT64_MAX, "expected -1 or more", &v, err) < 0)
+                        return -1;
+                r->cpu.has_realtime_runtime = true;
+                r->cpu.realtime_runtime = v;
+                break;
         case OPT_CPUS:
                 free(r->cpu.cpus);
                 r->cpu.cpus = xstrdup(arg);
@@ -161,6 +189,10 @@ int cmd_update(const struct cli_globals *g, int argc, char **argv)
                 { "cpuset-mems", required_argument, NULL, OPT_MEMS },
                 { "pids-limit", required_argument, NULL, OPT_PIDS },
                 { "blkio-weight", required_argument, NULL, OPT_BLKIO },
+                { "cpu-burst", required_argument, NULL, OPT_BURST },
+                { "cpu-idle", required_argument, NULL, OPT_IDLE },
+                { "cpu-rt-period", required_argument, NULL, OPT_RT_PERIOD },
+                { "cpu-rt-runtime", required_argument, NULL, OPT_RT_RUNTIME },
                 { "help", no_argument, NULL, 'h' },
                 { 0 },
         };
@@ -171,7 +203,8 @@ int cmd_update(const struct cli_globals *g, int argc, char **argv)
 
         optind = 0;
         opterr = 0;
-        while ((c = getopt_long_only(argc, argv, "+:r:h", opts, NULL)) != -1) {
+        /* no '+': options may follow the container id, as runc (urfave/cli) takes them */
+        while ((c = getopt_long_only(argc, argv, ":r:h", opts, NULL)) != -1) {
                 switch (c) {
                 case 'r': resources = optarg; break;
                 case 'h': usage(); return 0;

@@ -180,6 +180,24 @@ no_dirs_named() {
         [ ! -e /sys/fs/cgroup/cpu/$top ]
 }
 
+@test "update takes runc's cpu flags (burst, idle, rt period/runtime), also after the id" {
+        set_args sleep 100
+        contain run -d --bundle "$BUNDLE" "$ID" </dev/null
+        dir=$(v1dir cpu "$(state_field "$ID" pid)")
+        contain update "$ID" --cpu-quota 50000 --cpu-burst 10000 --cpu-idle 1
+        [ "$(cat "$dir/cpu.cfs_quota_us")" = 50000 ]
+        [ "$(cat "$dir/cpu.cfs_burst_us")" = 10000 ]
+        [ "$(cat "$dir/cpu.idle")" = 1 ]
+        if [ -e "$dir/cpu.rt_runtime_us" ]; then
+                contain update --cpu-rt-period 500000 --cpu-rt-runtime 5000 "$ID"
+                [ "$(cat "$dir/cpu.rt_period_us")" = 500000 ]
+                [ "$(cat "$dir/cpu.rt_runtime_us")" = 5000 ]
+        fi
+        run contain update "$ID" --cpu-idle 2
+        [ "$status" -ne 0 ]
+        [[ "$output" == *"--cpu-idle: expected 0 or 1"* ]]
+}
+
 @test "ps lists the container's pids and kill --all empties its cgroup" {
         set_args sh -c 'sleep 100 & sleep 100 & echo ready; wait'
         contain run -d --bundle "$BUNDLE" "$ID" >"$TEST_DIR/out" 2>&1 </dev/null
