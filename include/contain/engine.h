@@ -104,6 +104,7 @@ struct exec_opts {
         const char *console_socket;
         int preserve_fds;
         bool detach;
+        bool ignore_paused;     /* exec into a paused container (runc --ignore-paused) */
 };
 /* Runs proc inside the running container id, with its namespaces, cgroup and the security
  * settings of its config.  Without detach waits and sets *exit_status; a failure to start

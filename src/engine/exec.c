@@ -195,8 +195,8 @@ int container_exec(const char *root, const char *id, const struct spec_process *
         const char *status = state_status(dirfd, s, cg);
         if (strcmp(status, "stopped") == 0)
                 return error_make(err, 0, "cannot exec in a stopped container");
-        if (strcmp(status, "paused") == 0)
-                return error_make(err, 0, "cannot exec in a paused container");
+        if (strcmp(status, "paused") == 0 && !o->ignore_paused)
+                return error_make(err, 0, "cannot exec in a paused container (use --ignore-paused to force)");
         if (strcmp(status, "creating") == 0)
                 return error_make(err, 0, "cannot exec in a container that is being created");
         cleanup_spec struct spec *spec = NULL;

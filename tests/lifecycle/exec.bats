@@ -46,6 +46,39 @@ start_container() {
         [ "$status" -ne 0 ]
 }
 
+@test "exec takes runc's -g/--additional-gids, --no-new-privs and -c, on top of --process too" {
+        start_container
+        run contain exec -g 10,11 --additional-gids 12 --no-new-privs "$ID" /bin/sh -c 'id -G; grep NoNewPrivs /proc/self/status'
+        [ "$status" -eq 0 ]
+        [ "${lines[0]}" = "0 10 11 12" ]
+        [[ "${lines[1]}" == *"1" ]]
+        jq -n '{args: ["/bin/sh", "-c", "echo $FROM; pwd; id -G"], cwd: "/", env: ["PATH=/bin", "FROM=file"], user: {uid: 0, gid: 0}}' > "$TEST_DIR/p.json"
+        run contain exec --process "$TEST_DIR/p.json" --cwd /tmp -e FROM=flag -g 7 "$ID"
+        [ "$status" -eq 0 ]
+        [ "${lines[0]}" = flag ]
+        [ "${lines[1]}" = /tmp ]
+        [ "${lines[2]}" = "0 7" ]
+        run contain exec -g x "$ID" /bin/true
+        [ "$status" -ne 0 ]
+        [[ "$output" == *"--additional-gids"* ]]
+}
+
+@test "exec into a paused container needs --ignore-paused" {
+        start_container
+        contain pause "$ID"
+        run contain exec "$ID" /bin/true
+        [ "$status" -ne 0 ]
+        [[ "$output" == *"paused"*"--ignore-paused"* ]]
+        # the new process joins the frozen cgroup: like runc's, the exec completes on resume
+        contain exec --ignore-paused "$ID" /bin/sh -c 'echo ran > /ran' & execer=$!
+        sleep 0.5
+        [ "$(state_field "$ID" status)" = paused ]
+        [ ! -e "$BUNDLE/rootfs/ran" ]
+        contain resume "$ID"
+        wait "$execer"
+        [ "$(cat "$BUNDLE/rootfs/ran")" = ran ]
+}
+
 @test "exec --process FILE --detach writes the pid file and returns" {
         start_container
         jq -n '{args: ["/bin/sleep", "50"], cwd: "/", env: ["PATH=/bin"], user: {uid: 0, gid: 0}}' > "$TEST_DIR/process.json"
