@@ -110,7 +110,8 @@ int console_socket_connect(const char *path, struct error **err);
 /* In the init, after rootfs_mount_all: opens a pty of the container's devpts, binds the peer
  * on <rootfs>/dev/console, sends the master over sock, makes the peer the controlling
  * terminal and fds 0-2.  relayed: the master goes to our own relay (run/exec without a console
- * socket), so ONLCR is cleared and the process's bytes pass unchanged, as with runc. */
+ * socket); when the caller's stdout is no terminal, ONLCR is cleared so the process's bytes
+ * reach it unchanged. */
 int terminal_setup_container(const struct spec *spec, int sock, bool relayed, struct error **err);
 /* For exec: a pty from the container's /dev/ptmx (we are in its mount ns). */
 int terminal_setup_exec(const struct spec_process *proc, int sock, bool relayed, struct error **err);

@@ -91,10 +91,12 @@ static int open_pty_pair(int master_fd, int *slave, struct error **err)
 static int become_tty_owner(const struct spec_process *proc, int master, int slave, int sock, bool relayed,
                             struct error **err)
 {
-        /* our relay passes the process's bytes on as they are, as runc's does: ONLCR (a pty's
-         * default) would turn its "\n" into "\r\n".  A console-socket receiver (conmon,
-         * containerd) gets the pty as the kernel made it and chooses for itself. */
-        if (relayed) {
+        /* our relay copies the pty to the caller's stdout.  A terminal there is put in raw
+         * mode, so the pty's ONLCR must stay to end lines with "\r\n"; a pipe or file gets
+         * the process's bytes as they are (no "\r" it did not write).  fd 1 is still the
+         * caller's here.  A console-socket receiver (conmon, containerd) gets the pty as the
+         * kernel made it and chooses for itself. */
+        if (relayed && !isatty(STDOUT_FILENO)) {
                 struct termios tio;
                 if (tcgetattr(slave, &tio) < 0)
                         return error_make(err, errno, "read the pty's settings");
