@@ -447,6 +447,12 @@ int spec_parse_process(const char *text, size_t len, const char *source,
                        struct spec_process **out, struct error **err);
 void spec_process_free(struct spec_process *proc);
 
+/* Why KEY may not be a linux.resources.unified key (runtime-spec config-linux.md "Unified"):
+ * not a plain CONTROLLER.FILE name of the container's own cgroup, or a core interface file
+ * the runtime manages (cgroup.procs, cgroup.subtree_control, cgroup.freeze, cgroup.kill...).
+ * Returns a static reason, or NULL when the key may be written. */
+const char *spec_unified_key_problem(const char *key);
+
 /* Names as config.json spells them ("SCMP_ACT_ERRNO", "SCMP_CMP_EQ"); NULL when out of range. */
 const char *spec_seccomp_action_name(enum seccomp_action a);
 const char *spec_seccomp_op_name(enum seccomp_op op);

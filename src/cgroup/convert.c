@@ -183,15 +183,14 @@ static void rdma(struct cg_settings *s, const struct spec_resources *res)
         }
 }
 
-/* linux.resources.unified keys: a plain file name whose prefix names its controller. */
+/* linux.resources.unified keys: a plain file name whose prefix names its controller.  The
+ * parser refuses bad keys already; checked again for resources built some other way. */
 static int unified_key(const char *key, char **controller, struct error **err)
 {
-        const char *dot = key ? strchr(key, '.') : NULL;
-        if (!key || !*key || strchr(key, '/') || strcmp(key, ".") == 0 || strstr(key, "..") ||
-            !dot || dot == key || dot[1] == '\0')
-                return error_make(err, 0, "linux.resources.unified: '%s' is not a cgroup file "
-                                  "name (want controller.file, no '/' or '..')", key ? key : "");
-        *controller = xstrndup(key, (size_t)(dot - key));
+        const char *why = spec_unified_key_problem(key);
+        if (why)
+                return error_make(err, 0, "linux.resources.unified[\"%s\"]: %s", key ? key : "", why);
+        *controller = xstrndup(key, (size_t)(strchr(key, '.') - key));
         return 0;
 }
 

@@ -114,6 +114,8 @@ bool capability_known(const char *name);
 /* ---- parts of the parser (spec_parse_linux.c) and the freeing (spec_free.c) ---- */
 int parse_linux(struct pctx *p, const struct json *v, struct spec_linux *l);
 int parse_id_mapping(struct pctx *p, const struct json *v, void *elem);
+/* linux.resources.unified, each key checked by spec_unified_key_problem (unified.c). */
+int parse_unified(struct pctx *p, const struct json *resources, struct spec_resources *r);
 void spec_process_clear(struct spec_process *proc);
 void spec_linux_clear(struct spec_linux *l);
 void spec_kv_free(struct spec_kv *kv, size_t n);

@@ -366,7 +366,7 @@ static int parse_resources(struct pctx *p, const struct json *v, struct spec_res
                PC_OBJECT_ARRAY(p, v, "hugepageLimits", 0, r->hugepage_limits, r->n_hugepage_limits, parse_hugepage_limit) < 0 ||
                PC_SUB(p, v, "network", parse_network, &r->network) < 0 ||
                parse_rdma(p, v, r) < 0 ||
-               pc_string_map(p, v, "unified", &r->unified, &r->n_unified) < 0
+               parse_unified(p, v, r) < 0
                ? -1 : 0;
 }
 
