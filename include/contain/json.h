@@ -32,6 +32,9 @@ size_t json_array_size(const struct json *arr);
 const struct json *json_array_get(const struct json *arr, size_t i);
 
 const char *json_string(const struct json *j);  /* NULL unless a string */
+/* True when a string's JSON text held \u0000: json_string() then stops at it, so every
+ * reader of a config refuses such a value instead of taking the truncated prefix. */
+bool json_string_has_nul(const struct json *j);
 bool json_bool(const struct json *j);
 /* Numbers: false when not a number or not an integer in range. */
 bool json_is_integer(const struct json *j);

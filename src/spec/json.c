@@ -19,6 +19,7 @@
 
 struct json {
         enum json_type type;
+        bool nul;               /* JSON_STRING: the text held a \u0000 (str stops there) */
         union {
                 bool b;
                 char *str;              /* JSON_STRING */
@@ -65,6 +66,7 @@ struct builder {
         size_t depth;
         size_t cap;
         char *key;              /* the pending key inside an object */
+        bool nul_key;           /* parse stopped: a key held a \u0000 */
 };
 
 static struct json *node_new(enum json_type t)
@@ -130,6 +132,8 @@ static int on_string(void *ctx, const unsigned char *s, size_t len)
 {
         struct json *j = node_new(JSON_STRING);
         j->u.str = xstrndup((const char *)s, len);
+        /* C strings end at the first NUL: the getters refuse such a value, naming its field */
+        j->nul = memchr(s, '\0', len) != NULL;
         return attach(ctx, j);
 }
 
@@ -138,6 +142,11 @@ static int on_key(void *ctx, const unsigned char *s, size_t len)
         struct builder *b = ctx;
         free(b->key);
         b->key = xstrndup((const char *)s, len);
+        /* cut at the NUL, "hostname\u0000x" would alias "hostname": stop the parse */
+        if (memchr(s, '\0', len)) {
+                b->nul_key = true;
+                return 0;
+        }
         return 1;
 }
 
@@ -206,6 +215,15 @@ int json_parse(const char *text, size_t len, struct json **out, struct error **e
         if (st == yajl_status_ok)
                 st = yajl_complete_parse(h);
         free(b.stack);
+        if (b.nul_key) {
+                size_t line, col;
+                cleanup_free char *q = json_quote(b.key, 64);
+                position(text, len, off, &line, &col);
+                free(b.key);
+                json_free(b.root);
+                return error_make(err, 0, "invalid JSON: line %zu, column %zu: the key starting %s "
+                                  "holds a NUL byte (\\u0000)", line, col, q);
+        }
         free(b.key);
         if (st != yajl_status_ok || !b.root) {
                 unsigned char *msg = yajl_get_error(h, 0, (const unsigned char *)text, len);
@@ -304,6 +322,11 @@ const struct json *json_array_get(const struct json *arr, size_t i)
 const char *json_string(const struct json *j)
 {
         return json_type(j) == JSON_STRING ? j->u.str : NULL;
+}
+
+bool json_string_has_nul(const struct json *j)
+{
+        return json_type(j) == JSON_STRING && j->nul;
 }
 
 bool json_bool(const struct json *j)

@@ -100,6 +100,13 @@ static int missing(struct pctx *p, int flags)
         return 0;
 }
 
+/* A string cut short by \u0000 ("co\u0000evil" reads "co"): refused, never truncated. */
+static int nul_error(struct pctx *p, const char *prefix)
+{
+        cleanup_free char *q = json_quote(prefix, 64);
+        return pc_fail(p, "must not contain a NUL byte (\\u0000), found after %s", q);
+}
+
 int pv_string(struct pctx *p, const struct json *v, int flags, char **out)
 {
         if (!v || json_type(v) == JSON_NULL)
@@ -107,6 +114,8 @@ int pv_string(struct pctx *p, const struct json *v, int flags, char **out)
         const char *s = json_string(v);
         if (!s)
                 return pc_type_error(p, v, "a string");
+        if (json_string_has_nul(v))
+                return nul_error(p, s);
         if ((flags & F_NONEMPTY) && !*s)
                 return pc_fail(p, "must not be empty");
         if ((flags & F_ABSOLUTE) && s[0] != '/') {
@@ -366,6 +375,8 @@ int pc_string_map(struct pctx *p, const struct json *obj, const char *key, struc
                         return pc_fail(p, "keys must not be empty");
                 if (!json_string(v))
                         return pc_type_error(p, v, "a string");
+                if (json_string_has_nul(v))
+                        return nul_error(p, json_string(v));
                 (*out)[i].key = xstrdup(k);
                 (*out)[i].value = xstrdup(json_string(v));
                 pc_pop(p, mk);
