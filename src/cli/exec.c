@@ -138,13 +138,14 @@ static int apply_flags(struct spec_process *p, const struct exec_flags *f, char 
         }
         if (apply_gids(p, f->gids, err) < 0)
                 return -1;
+        /* like runc: --cap grants bounding, effective and permitted; inheritable and ambient
+         * stay as configured, so the cap does not pass on across execve (CVE-2022-29162) */
         for (char **c = f->caps; c && *c; c++) {
                 cleanup_free char *name = strncmp(*c, "CAP_", 4) == 0 ? xstrdup(*c) : xasprintf("CAP_%s", *c);
                 p->capabilities.present = true;
                 add_cap(&p->capabilities.bounding, name);
                 add_cap(&p->capabilities.effective, name);
                 add_cap(&p->capabilities.permitted, name);
-                add_cap(&p->capabilities.ambient, name);
         }
         return 0;
 }

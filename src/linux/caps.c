@@ -1,6 +1,7 @@
 /* The five capability sets with libcap: the bounding set by PR_CAPBSET_DROP, effective,
  * permitted and inheritable in one cap_set_proc, ambient by PR_CAP_AMBIENT_RAISE; the names
- * this build knows, for validation and `features`. */
+ * this build knows, for validation and `features`.  Each set gets exactly what the config
+ * lists: nothing is added to one set to make another work. */
 #include <errno.h>
 #include <string.h>
 #include <sys/capability.h>
@@ -107,11 +108,14 @@ int caps_apply(const struct spec_capabilities *c, struct error **err)
         for (unsigned i = 0; i < N_CAPS && i <= last; i++) {
                 if (eff[i] && !perm[i])
                         return error_make(err, 0, "process.capabilities.effective: %s is not in permitted", cap_names[i]);
-                if (amb[i] && !perm[i])
-                        return error_make(err, 0, "process.capabilities.ambient: %s is not in permitted", cap_names[i]);
-                /* The kernel only keeps ambient caps that are also inheritable. */
-                if (amb[i])
-                        inh[i] = true;
+                /* The kernel raises an ambient cap only when it is both permitted and
+                 * inheritable.  Never widen inheritable to make it so (CVE-2022-29162): like
+                 * runc and crun, an ambient cap the other sets do not allow stays unraised. */
+                if (amb[i] && !(perm[i] && inh[i])) {
+                        log_debug("process.capabilities.ambient: %s is not in both permitted and inheritable: not raised",
+                                  cap_names[i]);
+                        amb[i] = false;
+                }
         }
 
         cap_t caps = cap_init();

@@ -69,6 +69,9 @@ int lsm_apply(const struct spec_process *proc, struct error **err);
 
 /* ---- capabilities (caps.c) ---- */
 int caps_drop_bounding(const struct spec_capabilities *c, struct error **err);
+/* Sets effective, permitted and inheritable to exactly the configured lists and raises the
+ * ambient caps that are in both permitted and inheritable (others are skipped, as runc and
+ * crun do; config-linux.md "capabilities").  -1 with *err when a set cannot be had. */
 int caps_apply(const struct spec_capabilities *c, struct error **err);
 /* Raises the effective set to the permitted one (held until caps_apply). */
 int caps_keep_effective(struct error **err);

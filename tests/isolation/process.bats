@@ -33,7 +33,7 @@ status_field() {
         echo "$output" | awk -v f="$1:" '$1 == f {print $2}'
 }
 
-@test "capabilities of the default spec: CapEff, CapBnd, CapAmb as configured" {
+@test "capabilities of the default spec: each set as configured, ambient only where also inheritable" {
         set_args cat /proc/self/status
         run contain run -b "$BUNDLE" "$(new_id)"
         [ "$status" -eq 0 ]
@@ -41,18 +41,21 @@ status_field() {
         [ "$(status_field CapEff)" = "$(cap_mask "$(echo "$caps" | jq -c .effective)")" ]
         [ "$(status_field CapPrm)" = "$(cap_mask "$(echo "$caps" | jq -c .permitted)")" ]
         [ "$(status_field CapBnd)" = "$(cap_mask "$(echo "$caps" | jq -c .bounding)")" ]
-        [ "$(status_field CapAmb)" = "$(cap_mask "$(echo "$caps" | jq -c '.ambient // []')")" ]
+        [ "$(status_field CapInh)" = "$(cap_mask "$(echo "$caps" | jq -c '.inheritable // []')")" ]
+        # the kernel keeps an ambient cap only if it is also inheritable (and permitted)
+        [ "$(status_field CapAmb)" = "$(cap_mask "$(echo "$caps" | jq -c '[(.ambient // [])[] as $c | select((.inheritable // []) | index($c)) | $c]')")" ]
         [ "$(status_field CapEff)" = "0000000020000420" ]
 }
 
 @test "capabilities: a reduced set, and podman's set" {
-        update_config '.process.capabilities = {"bounding":["CAP_KILL","CAP_CHOWN"],"effective":["CAP_KILL","CAP_CHOWN"],"permitted":["CAP_KILL","CAP_CHOWN"],"inheritable":[],"ambient":["CAP_KILL"]}'
+        update_config '.process.capabilities = {"bounding":["CAP_KILL","CAP_CHOWN"],"effective":["CAP_KILL","CAP_CHOWN"],"permitted":["CAP_KILL","CAP_CHOWN"],"inheritable":["CAP_KILL"],"ambient":["CAP_KILL"]}'
         set_args cat /proc/self/status
         run contain run -b "$BUNDLE" "$(new_id)"
         [ "$status" -eq 0 ]
         [ "$(status_field CapEff)" = "0000000000000021" ]
         [ "$(status_field CapPrm)" = "0000000000000021" ]
         [ "$(status_field CapBnd)" = "0000000000000021" ]
+        [ "$(status_field CapInh)" = "0000000000000020" ]
         [ "$(status_field CapAmb)" = "0000000000000020" ]
 
         # a non-root user keeps exactly its ambient caps across exec
