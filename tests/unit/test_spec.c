@@ -424,6 +424,61 @@ static void process_file(struct tap *t)
                 is_str(t, err->msg, "process.json: cwd: must be an absolute path, got \"x\"", "  path has no process. prefix");
 }
 
+/* "co\u0000evil" would read "co" in C: every string field refuses it, naming the field. */
+static void nul_strings(struct tap *t)
+{
+        static const struct { const char *doc, *want; } cases[] = {
+                { MIN_HEAD MIN_PROC ",'hostname':'co\\u0000evil'}", "config.json: hostname: must not contain a NUL byte (\\u0000), found after \"co\"" },
+                { MIN_HEAD "'process':{'args':['sh'],'cwd':'/','env':['A=1','P=x\\u0000y']}}", "process.env[1]: must not contain a NUL byte" },
+                { MIN_HEAD "'process':{'args':['s\\u0000h'],'cwd':'/'}}", "process.args[0]: must not contain a NUL byte" },
+                { MIN_HEAD "'process':{'args':['sh'],'cwd':'/tmp\\u0000/x'}}", "process.cwd: must not contain a NUL byte" },
+                { MIN_HEAD MIN_PROC ",'mounts':[{'destination':'/proc\\u0000x','type':'proc','source':'proc'}]}", "mounts[0].destination: must not contain a NUL byte" },
+                { MIN_HEAD MIN_PROC ",'mounts':[{'destination':'/x','type':'bind','source':'/etc\\u0000x','options':['bind']}]}", "mounts[0].source: must not contain a NUL byte" },
+                { MIN_HEAD MIN_PROC ",'linux':{'cgroupsPath':'/a\\u0000b'}}", "linux.cgroupsPath: must not contain a NUL byte" },
+                { MIN_HEAD MIN_PROC ",'linux':{'maskedPaths':['/proc/kcore\\u0000']}}", "linux.maskedPaths[0]: must not contain a NUL byte" },
+                { MIN_HEAD MIN_PROC ",'linux':{'sysctl':{'net.ipv4.ip_forward':'1\\u00000'}}}", "linux.sysctl[\"net.ipv4.ip_forward\"]: must not contain a NUL byte" },
+                { MIN_HEAD MIN_PROC ",'annotations':{'a':'b\\u0000c'}}", "annotations[\"a\"]: must not contain a NUL byte" },
+                { MIN_HEAD MIN_PROC ",'linux':{'seccomp':{'defaultAction':'SCMP_ACT_ALLOW','syscalls':[{'names':['read\\u0000x'],'action':'SCMP_ACT_ERRNO'}]}}}", "linux.seccomp.syscalls[0].names[0]: must not contain a NUL byte" },
+                { MIN_HEAD MIN_PROC ",'linux':{'resources':{'unified':{'memory.high':'1\\u0000'}}}}", "linux.resources.unified[\"memory.high\"]: must not contain a NUL byte" },
+                /* a key cut at its NUL would alias another ("hostname\u0000x" = "hostname") */
+                { MIN_HEAD MIN_PROC ",'annotations':{'a\\u0000b':'c'}}", "the key starting \"a\" holds a NUL byte" },
+                { MIN_HEAD MIN_PROC ",'hostname\\u0000x':'evil'}", "the key starting \"hostname\" holds a NUL byte" },
+        };
+        for (size_t i = 0; i < ARRAY_SIZE(cases); i++)
+                bad(t, cases[i].doc, cases[i].want);
+
+        cleanup_error struct error *err = NULL;
+        struct spec_process *p = NULL;
+        cleanup_free char *doc = dq("{'args':['ls'],'cwd':'/','env':['X=a\\u0000b']}");
+        ok(t, spec_parse_process(doc, strlen(doc), "process.json", &p, &err) == -1 && !p, "process file: NUL in env rejected");
+        if (err)
+                has_substr(t, err->msg, "process.json: env[0]: must not contain a NUL byte", "  naming the field");
+}
+
+/* linux.resources.unified writes files of the container's cgroup: never its core files. */
+static void unified_keys(struct tap *t)
+{
+        static const char *const refused[] = {
+                "cgroup.procs", "cgroup.threads", "cgroup.subtree_control", "cgroup.kill", "cgroup.freeze",
+                "cgroup.type", "cgroup.controllers", "cgroup.events", "cgroup.future_file",
+                "../cgroup.procs", "memory/../../cgroup.procs", "/sys/fs/cgroup/cgroup.procs", "..",
+                "memory", ".max", "memory.", "memory.max\\n", "memory max",
+        };
+        for (size_t i = 0; i < ARRAY_SIZE(refused); i++) {
+                cleanup_free char *doc = xasprintf(MIN_HEAD MIN_PROC ",'linux':{'resources':{'unified':{'%s':'1'}}}}", refused[i]);
+                bad(t, doc, "linux.resources.unified[");
+        }
+        bad(t, MIN_HEAD MIN_PROC ",'linux':{'resources':{'unified':{'cgroup.procs':'1'}}}}",
+            "linux.resources.unified[\"cgroup.procs\"]: a core interface file of the cgroup, which the runtime manages: refused");
+        bad(t, MIN_HEAD MIN_PROC ",'linux':{'resources':{'unified':{'../cgroup.procs':'1'}}}}",
+            "linux.resources.unified[\"../cgroup.procs\"]: not a file of the container's own cgroup");
+        good(t, MIN_HEAD MIN_PROC ",'linux':{'resources':{'unified':{'memory.high':'max','cgroup.max.depth':'3',"
+                "'cgroup.max.descendants':'10','hugetlb.2MB.max':'0','io.bfq.weight':'100'}}}}",
+             "unified: controller files and the cgroup.max.* limits are accepted");
+        ok(t, spec_unified_key_problem("cgroup.procs") && !spec_unified_key_problem("memory.max"),
+           "spec_unified_key_problem");
+}
+
 static void big_and_deep(struct tap *t)
 {
         /* 10 MB of env entries parses; 10000 nested arrays are refused before yajl recurses */
@@ -511,6 +566,8 @@ int main(int argc, char **argv)
         unknown_and_null(&t);
         client_values(&t);
         process_file(&t);
+        nul_strings(&t);
+        unified_keys(&t);
         big_and_deep(&t);
         roundtrip(&t, argc > 1 ? argv[1] : "tests/spec/good");
         ok(&t, strcmp(ns_type_proc_name(NS_NETWORK), "net") == 0 && strcmp(hook_kind_name(HOOK_CREATE_RUNTIME), "createRuntime") == 0,
