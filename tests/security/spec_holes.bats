@@ -53,8 +53,32 @@ try_create() {
         return $rc
 }
 
+# update_refused ID DOC WANT: `update -r` with the resources document DOC fails with WANT.
+update_refused() {
+        printf '%s\n' "$2" > "$TEST_DIR/res.json"
+        run contain update -r "$TEST_DIR/res.json" "$1"
+        [ "$status" -ne 0 ] && [[ "$output" == *"$3"* ]] || { echo "update $2: $status $output"; return 1; }
+}
+
 have_runc() {
         command -v runc >/dev/null && RUNC_ROOT=$TEST_DIR/runc
+}
+
+# Runs the bundle with contain: its capability lines in $mine.
+contain_caps() {
+        run contain run -b "$BUNDLE" "$(new_id)"
+        [ "$status" -eq 0 ] || { echo "$output"; return 1; }
+        mine=$(caps_of "$output")
+        echo "contain: $mine"
+}
+
+# When have_runc found runc: runc gives the same sets in the same bundle.
+same_as_runc() {
+        [ -n "${RUNC_ROOT:-}" ] || return 0
+        run runc --root "$RUNC_ROOT" run -b "$BUNDLE" "$(new_id runc)" </dev/null
+        [ "$status" -eq 0 ] || { echo "$output"; return 1; }
+        echo "runc: $(caps_of "$output")"
+        [ "$mine" = "$(caps_of "$output")" ]
 }
 
 @test "unified cgroup.procs with a host pid: create refused naming the key; the host process stays put and survives delete --force" {
@@ -86,14 +110,10 @@ have_runc() {
         update_config '.process.args = ["sleep", "100"] | del(.linux.resources.unified)'
         id=$(new_id)
         contain run -d -b "$BUNDLE" "$id" </dev/null
-        echo "{\"unified\": {\"cgroup.procs\": \"$HOST_PID\"}}" > "$TEST_DIR/res.json"
-        run contain update -r "$TEST_DIR/res.json" "$id"
-        [ "$status" -ne 0 ]
-        [[ "$output" == *'unified["cgroup.procs"]: a core interface file of the cgroup'* ]]
-        echo '{"unified": {"../../cgroup.procs": "1"}}' > "$TEST_DIR/res.json"
-        run contain update -r "$TEST_DIR/res.json" "$id"
-        [ "$status" -ne 0 ]
-        [[ "$output" == *'unified["../../cgroup.procs"]: not a file of the container'* ]]
+        update_refused "$id" "{\"unified\": {\"cgroup.procs\": \"$HOST_PID\"}}" \
+                'unified["cgroup.procs"]: a core interface file of the cgroup'
+        update_refused "$id" '{"unified": {"../../cgroup.procs": "1"}}' \
+                'unified["../../cgroup.procs"]: not a file of the container'
         host_process_untouched
         contain delete --force "$id"
         sleep 0.2
@@ -121,21 +141,13 @@ have_runc() {
                 contain spec --bundle "$BUNDLE"
         fi
         update_config '.process.terminal = false | .process.args = ["cat", "/proc/self/status"]'
-        run contain run -b "$BUNDLE" "$(new_id)"
-        [ "$status" -eq 0 ]
-        mine=$(caps_of "$output")
-        echo "contain: $mine"
+        contain_caps
         [[ "$mine" == *"CapInh:	0000000000000000"* ]]
         [[ "$mine" == *"CapPrm:	0000000020000420"* ]]
         [[ "$mine" == *"CapEff:	0000000020000420"* ]]
         [[ "$mine" == *"CapBnd:	0000000020000420"* ]]
         [[ "$mine" == *"CapAmb:	0000000000000000"* ]]
-        if [ -n "${RUNC_ROOT:-}" ]; then
-                run runc --root "$RUNC_ROOT" run -b "$BUNDLE" "$(new_id runc)" </dev/null
-                [ "$status" -eq 0 ]
-                echo "runc: $(caps_of "$output")"
-                [ "$mine" = "$(caps_of "$output")" ]
-        fi
+        same_as_runc
 }
 
 @test "capabilities: explicit ambient caps are raised only where also inheritable, for root and non-root, as runc" {
@@ -146,10 +158,8 @@ have_runc() {
         have_runc || true
         for user in '{"uid":0,"gid":0}' '{"uid":1000,"gid":1000}'; do
                 update_config ".process.user = $user"
-                run contain run -b "$BUNDLE" "$(new_id)"
-                [ "$status" -eq 0 ]
-                mine=$(caps_of "$output")
-                echo "$user contain: $mine"
+                echo "user $user"
+                contain_caps
                 [[ "$mine" == *"CapInh:	0000000000000020"* ]]
                 [[ "$mine" == *"CapBnd:	0000000000002021"* ]]
                 [[ "$mine" == *"CapAmb:	0000000000000020"* ]]
@@ -161,12 +171,7 @@ have_runc() {
                         [[ "$mine" == *"CapPrm:	0000000000000020"* ]]
                         [[ "$mine" == *"CapEff:	0000000000000020"* ]]
                 fi
-                if [ -n "${RUNC_ROOT:-}" ]; then
-                        run runc --root "$RUNC_ROOT" run -b "$BUNDLE" "$(new_id runc)" </dev/null
-                        [ "$status" -eq 0 ]
-                        echo "$user runc: $(caps_of "$output")"
-                        [ "$mine" = "$(caps_of "$output")" ]
-                fi
+                same_as_runc
         done
 }
 
@@ -242,8 +247,6 @@ os.setxattr(sys.argv[1], "security.capability", struct.pack("<IIIII", 0x02000001
         run contain exec --process "$TEST_DIR/proc.json" "$id"
         [ "$status" -ne 0 ]
         [[ "$output" == *"args[1]: must not contain a NUL byte"* ]]
-        echo '{"unified": {"pids.max": "10\u000099"}}' > "$TEST_DIR/res.json"
-        run contain update -r "$TEST_DIR/res.json" "$id"
-        [ "$status" -ne 0 ]
-        [[ "$output" == *'unified["pids.max"]: must not contain a NUL byte'* ]]
+        update_refused "$id" '{"unified": {"pids.max": "10\u000099"}}' \
+                'unified["pids.max"]: must not contain a NUL byte'
 }
