@@ -61,7 +61,21 @@ int process_set_personality(const struct spec_linux *l, struct error **err);
 /* Resolves process.args[0] against the process PATH inside the (pivoted) root:
  * exec: "/bin/nope": no such file or directory. */
 int process_resolve_exec(const struct spec_process *proc, char **path, struct error **err);
-/* AppArmor/SELinux exec labels, rlimits, oom_score_adj, scheduler, ioprio, bounding set,
+/* Makes this process non-dumpable: the CVE-2019-5736 class.  The init and exec children are
+ * clones of the runtime and map its binary until execve, so /proc/PID/exe (and root, cwd, fd,
+ * mem, map_files, environ) would lead a container process to the host's binary and to the
+ * runtime's fds.  A non-dumpable mm makes ptrace_may_access refuse that (EACCES) to anyone
+ * without CAP_SYS_PTRACE in the host's user namespace (the binary's mm belongs to it).  clone
+ * copies the flag, execve of the container's program resets it.  The runtime calls it before
+ * its first clone; the child again after each credential change (setresuid, setns of a user
+ * namespace), which resets the flag to fs.suid_dumpable.  Errors: prctl's errno. */
+int process_undumpable(struct error **err);
+/* process.oomScoreAdj written by the runtime into /proc/PID/oom_score_adj (nothing when
+ * unset): a non-dumpable process's own /proc files belong to the host's root, which its user
+ * namespace does not map.  Errors name process.oomScoreAdj (EPERM: lowering it needs
+ * CAP_SYS_RESOURCE). */
+int process_set_oom_score_adj(pid_t pid, const struct spec_process *proc, struct error **err);
+/* AppArmor/SELinux exec labels, rlimits, scheduler, ioprio, bounding set,
  * a session of its own without a terminal, stdio pipes chowned to the user, groups/gid/uid
  * with caps kept, umask, cwd (entered as root, else as the user), the other capability sets,
  * no_new_privs.  Not seccomp. */

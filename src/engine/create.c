@@ -143,6 +143,8 @@ static int handle_setup(struct create_ctx *c, unsigned long clone_flags, bool ti
                 return error_wrap(err, "container init");
         if (c->cg && cgroup_enter(c->cg, c->pid, err) < 0)
                 return error_wrap(err, "move the container init into its cgroup");
+        if (process_set_oom_score_adj(c->pid, &c->spec->process, err) < 0)
+                return error_wrap(err, "container init");
         return sync_send(c->sync_fd, SYNC_SETUP_DONE, NULL, 0, err);
 }
 
@@ -284,6 +286,9 @@ int create_container(const struct spec *spec, const struct container_opts *o, in
                 return error_make(err, 0, "config.json: process.args: required to create a container");
         if (spec->process.terminal && console_fd < 0 && !o->console_socket)
                 return error_make(err, 0, "process.terminal is true: --console-socket is required");
+
+        if (process_undumpable(err) < 0)
+                return -1;
 
         __attribute__((cleanup(ctx_cleanup))) struct create_ctx c = {
                 .spec = spec, .o = o, .dirfd = -1, .sync_fd = -1, .fifo_fd = -1,

@@ -168,6 +168,7 @@ static pid_t spawn_in_container(struct exec_child *c, const char *id, struct cgr
         if (pid < 0)
                 return -1;
         if ((cg && cgroup_enter(cg, pid, err) < 0) ||
+            process_set_oom_score_adj(pid, c->proc, err) < 0 ||
             sync_send(sync_fd, SYNC_SETUP_DONE, NULL, 0, err) < 0 ||
             wait_exec_result(sync_fd, err) < 0) {
                 kill_and_reap(pid);
@@ -191,6 +192,8 @@ int container_exec(const char *root, const char *id, const struct spec_process *
         cleanup_saved_state struct saved_state *s = NULL;
         cleanup_cgroup struct cgroup *cg = NULL;
         if (container_open_state(root, id, false, &dirfd, &s, &cg, err) < 0)
+                return -1;
+        if (process_undumpable(err) < 0)
                 return -1;
         const char *status = state_status(dirfd, s, cg);
         if (strcmp(status, "stopped") == 0)

@@ -61,6 +61,8 @@ static int enter_namespaces(struct init_args *a, struct error **err)
                 /* become root of the new user namespace now that the maps exist */
                 if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
                         return error_make(err, errno, "become root in the user namespace (is uid/gid 0 mapped?)");
+                if (process_undumpable(err) < 0)        /* the uid change reset it */
+                        return -1;
         }
         if (ns_join(a->ns_fds, a->ns_skip, err) < 0)
                 return -1;

@@ -54,6 +54,8 @@ int ns_join(int fds[NS_TYPE_COUNT], unsigned skip_mask, struct error **err)
                         continue;
                 if (!(skip_mask & (1u << t)) && ret == 0 && setns(fds[t], ns_type_clone_flag(t)) < 0)
                         ret = error_make(err, errno, "linux.namespaces: join the %s namespace", ns_type_name(t));
+                else if (t == NS_USER && ret == 0)
+                        ret = process_undumpable(err);  /* the new credentials reset it */
                 closep(&fds[t]);
         }
         return ret;

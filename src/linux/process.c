@@ -106,13 +106,21 @@ static int apply_rlimits(const struct spec_process *proc, struct error **err)
         return 0;
 }
 
-static int apply_oom_score_adj(const struct spec_process *proc, struct error **err)
+int process_undumpable(struct error **err)
+{
+        if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+                return error_make(err, errno, "prctl PR_SET_DUMPABLE 0");
+        return 0;
+}
+
+int process_set_oom_score_adj(pid_t pid, const struct spec_process *proc, struct error **err)
 {
         if (!proc->has_oom_score_adj)
                 return 0;
-        char buf[16];
+        char buf[16], path[48];
         snprintf(buf, sizeof(buf), "%d", proc->oom_score_adj);
-        if (write_file_at(AT_FDCWD, "/proc/self/oom_score_adj", buf, err) < 0)
+        snprintf(path, sizeof(path), "/proc/%d/oom_score_adj", (int)pid);
+        if (write_file_at(AT_FDCWD, path, buf, err) < 0)
                 return error_wrap(err, "process.oomScoreAdj");
         return 0;
 }
@@ -229,7 +237,7 @@ static int stdio_chown(const struct spec_user *u, struct error **err)
 
 int process_apply(const struct spec_process *proc, struct error **err)
 {
-        if (lsm_apply(proc, err) < 0 || apply_rlimits(proc, err) < 0 || apply_oom_score_adj(proc, err) < 0 ||
+        if (lsm_apply(proc, err) < 0 || apply_rlimits(proc, err) < 0 ||
             apply_scheduler(proc, err) < 0 || apply_ioprio(proc, err) < 0)
                 return -1;
         if (caps_drop_bounding(&proc->capabilities, err) < 0)
@@ -249,6 +257,8 @@ int process_apply(const struct spec_process *proc, struct error **err)
         if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
                 return error_make(err, errno, "prctl PR_SET_KEEPCAPS");
         if (apply_user(&proc->user, err) < 0)
+                return -1;
+        if (process_undumpable(err) < 0)        /* the uid change reset it */
                 return -1;
         umask(proc->user.has_umask ? (mode_t)proc->user.umask : 022);
         if (proc->cwd && !in_cwd && chdir(proc->cwd) < 0)
