@@ -1,0 +1,158 @@
+#!/usr/bin/env bats
+# The CVE-2019-5736 class: a container process must not reach the runtime's binary (nor the
+# root, cwd, fds, memory, environment) of a runtime-side process it can see: the init while
+# "created", an `exec` child before it execs, a `run` init joining a shared pid namespace.
+# Each test runs a disposable copy of the binary, attacks it from inside with exe_attack.c
+# (opens /proc/PID/exe and, holding it, reopens it for writing once the runtime is gone), and
+# checks that the attacker saw the runtime's process, was refused, and the copy is unchanged.
+
+load ../helpers
+
+setup_file() {
+        export ATTACK=$BATS_FILE_TMPDIR/exe_attack
+        cc -static -O2 -Wall -Werror -o "$ATTACK" "$BATS_TEST_DIRNAME/exe_attack.c"
+}
+
+setup() {
+        REAL_CONTAIN=$CONTAIN
+        common_setup
+        # the copy is named contain: its clones show comm "contain", which the attacker looks for
+        mkdir "$TEST_DIR/bin"
+        cp "$REAL_CONTAIN" "$TEST_DIR/bin/contain"
+        CONTAIN=$TEST_DIR/bin/contain
+        SHA_BEFORE=$(sha256sum < "$CONTAIN")
+        cp "$ATTACK" "$BUNDLE/rootfs/exe_attack"
+}
+
+teardown() {
+        # the copy may be the attacker's payload now: clean up with the real binary
+        CONTAIN=$REAL_CONTAIN
+        common_teardown
+}
+
+# The copy's sha256 is what it was before the attack.
+binary_unchanged() {
+        [ "$(sha256sum < "$CONTAIN")" = "$SHA_BEFORE" ] || {
+                echo "the runtime binary was overwritten from inside the container" >&2
+                return 1
+        }
+}
+
+# field NAME of the attacker's last summary line in file $1
+summary_field() {
+        grep '^summary ' "$1" | tail -n 1 | tr ' ' '\n' | sed -n "s/^$2=//p"
+}
+
+# The attacker in file $1 saw a runtime-side process, was refused (EACCES), got nothing.
+attack_refused() {
+        local log=$1
+        cat "$log"
+        grep -q '^summary ' "$log"
+        [ "$(summary_field "$log" seen)" -ge 1 ]
+        [ "$(summary_field "$log" denied)" -ge 1 ]
+        [ "$(summary_field "$log" got)" -eq 0 ]
+        [ "$(summary_field "$log" wrote)" -eq 0 ]
+        grep -q ' exe O_PATH: EACCES$' "$log"
+}
+
+# Starts a container whose process scans /proc for the runtime's processes until the file
+# /stop exists in its rootfs; its output goes to $TEST_DIR/scan.log.  Prints the id.
+start_scanner() {
+        local id=$1
+        set_args /exe_attack scan /stop "$(stat -c %i "$CONTAIN")"
+        contain create -b "$BUNDLE" "$id" > "$TEST_DIR/scan.log" 2>&1 < /dev/null
+        contain start "$id"
+}
+
+# Tells the scanner to stop, waits for its summary (its write attempts last up to 10 s),
+# checks the binary (before the copy runs again), waits for the container to stop.
+stop_scanner() {
+        local id=$1 i
+        touch "$BUNDLE/rootfs/stop"
+        for i in $(seq 1 300); do
+                grep -q '^summary ' "$TEST_DIR/scan.log" && break
+                sleep 0.1
+        done
+        binary_unchanged
+        wait_for_status "$id" 5 stopped
+}
+
+@test "CVE-2019-5736 via the init: a created container's /proc/1/exe is refused (20 containers)" {
+        set_args /bin/sleep 100
+        local i id log
+        for i in $(seq 1 20); do
+                id=$(new_id "init$i")
+                log=$TEST_DIR/init$i.log
+                contain create -b "$BUNDLE" "$id" > /dev/null 2>&1 < /dev/null
+                [ "$(state_field "$id" status)" = created ]
+                # 3 rounds of every target against pid 1, the "created" init
+                contain exec "$id" /exe_attack init 3 "$(stat -c %i "$CONTAIN")" > "$log" 2>&1 < /dev/null
+                contain start "$id"
+                binary_unchanged
+                # a writer that got an fd reopens it once the init has exec'd: give it time
+                if grep -q 'writer waits' "$log"; then
+                        for _ in $(seq 1 100); do
+                                [ "$(grep -c '^summary ' "$log")" -ge 2 ] && break
+                                sleep 0.1
+                        done
+                fi
+                binary_unchanged
+                attack_refused "$log"
+                [ "$(summary_field "$log" seen)" -eq 3 ]
+                contain delete --force "$id"
+        done
+}
+
+@test "CVE-2019-5736 via exec: children of 25 exec calls are refused to a scanning container" {
+        local id i
+        id=$(new_id scan)
+        start_scanner "$id"
+        for i in $(seq 1 25); do
+                contain exec "$id" /bin/true
+        done
+        stop_scanner "$id"
+        attack_refused "$TEST_DIR/scan.log"
+}
+
+@test "CVE-2019-5736 via run: 20 run inits joining a scanning container's pid namespace are refused" {
+        local id pid i b=$TEST_DIR/bundle-b
+        id=$(new_id scan)
+        start_scanner "$id"
+        pid=$(state_field "$id" pid)
+        mkdir "$b"
+        cp -a "$BUSYBOX_ROOTFS" "$b/rootfs"
+        cp "$BUNDLE/config.json" "$b/config.json"
+        update_config '.process.args = ["/bin/true"]
+                | .linux.namespaces = [.linux.namespaces[] | if .type == "pid" then .path = "/proc/'"$pid"'/ns/pid" else . end]' "$b"
+        for i in $(seq 1 20); do
+                contain run -b "$b" "$(new_id "run$i")" < /dev/null
+        done
+        stop_scanner "$id"
+        attack_refused "$TEST_DIR/scan.log"
+}
+
+@test "non-dumpable runtime: oomScoreAdj still reaches run and exec processes in a user namespace" {
+        update_config '.linux.namespaces += [{"type":"user"}]
+                | .linux.uidMappings = [{"containerID":0,"hostID":100000,"size":65536}]
+                | .linux.gidMappings = [{"containerID":0,"hostID":100000,"size":65536}]
+                | .process.oomScoreAdj = 500'
+        chmod 755 "$TEST_DIR" "$BUNDLE"
+        chown -R 100000:100000 "$BUNDLE/rootfs"
+        set_args cat /proc/self/oom_score_adj
+        run contain run -b "$BUNDLE" "$(new_id run)"
+        echo "$output"
+        [ "$status" -eq 0 ]
+        [ "$output" = "500" ]
+
+        local id
+        id=$(new_id exec)
+        set_args /bin/sleep 100
+        contain create -b "$BUNDLE" "$id" > /dev/null 2>&1 < /dev/null
+        run contain exec "$id" cat /proc/self/oom_score_adj
+        echo "$output"
+        [ "$status" -eq 0 ]
+        [ "$output" = "500" ]
+        # the created init has it too (written by the runtime, not through its own /proc)
+        [ "$(cat /proc/"$(state_field "$id" pid)"/oom_score_adj)" = "500" ]
+        contain delete --force "$id"
+}
