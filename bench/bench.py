@@ -8,6 +8,7 @@ runtime's peak RSS, its stripped binary size and shared libraries, and ratios.
 
 Run by hand as root (never part of the test suite):
     bench/bench.py [--runs N] [--mode native|nocgroup|vm|all] [--json] [--contain PATH]
+                   [--baseline PATH]   (another contain build, e.g. main's: before/after)
 
 Modes
   native    this host's cgroups (hybrid here: crun refuses it and is shown n/a with its error)
@@ -87,6 +88,12 @@ def find_runtimes(args, mode):
         rt = Runtime("contain", contain)
         rt.error = "no binary at %s (build it, or pass --contain)" % contain
         found.append(rt)
+    if args.baseline:
+        # another build of contain (e.g. main's) measured in the same alternation
+        base = os.path.abspath(args.baseline)
+        found.append(Runtime("contain-base", base, disabled))
+        if not os.access(base, os.X_OK):
+            found[-1].error = "no binary at %s" % base
     for name in ("crun", "runc"):
         path = shutil.which(name)
         if not path:
@@ -475,6 +482,8 @@ def passthrough(args):
             out += ["--" + opt, os.path.abspath(v)]
     if args.no_limits:
         out.append("--no-limits")
+    if args.baseline:
+        out += ["--baseline", os.path.abspath(args.baseline)]
     return out
 
 
@@ -622,7 +631,9 @@ def print_table(res, out=sys.stdout):
     c = rts.get("contain", {})
     if c.get("error") or "run" not in c:
         w("   ratios: contain did not run\n")
-    for other in ("crun", "runc", "floor"):
+    for other in ("contain-base", "crun", "runc", "floor"):
+        if other == "contain-base" and other not in rts:
+            continue
         o = rts.get(other, {})
         if not c.get("run"):
             break
@@ -655,6 +666,8 @@ def main():
     ap.add_argument("--json", action="store_true", help="print JSON instead of the table")
     ap.add_argument("--contain", default=os.path.join(REPO, "build", "contain"),
                     help="contain binary (default build/contain)")
+    ap.add_argument("--baseline", metavar="PATH",
+                    help="a second contain binary, shown as contain-base (a change's cost: before/after)")
     ap.add_argument("--no-limits", action="store_true",
                     help="drop linux.resources in native/vm too (nocgroup always drops them)")
     ap.add_argument("--vm-runs", type=int, default=10, help="runs inside the VM (default 10)")
