@@ -278,12 +278,14 @@ static int attack_scan(const char *stop)
                                 continue;
                         /* again and again while it runs the runtime's code: its credentials
                          * and capabilities change on the way to execve */
-                        int first = !attacked[pid];
-                        if (first) {
+                        if (!attacked[pid]) {
                                 attacked[pid] = 1;
                                 seen++;
                         }
-                        attack_pid(pid, first);
+                        /* the first round that gets to run is printed in full */
+                        int verbose = attacked[pid] == 1;
+                        if (attack_pid(pid, verbose) && verbose)
+                                attacked[pid] = 2;
                 }
                 closedir(d);
         }
