@@ -72,7 +72,12 @@ static int exec_child_setup(struct exec_child *c, struct error **err)
         sigset_t none;
         sigemptyset(&none);
         sigprocmask(SIG_SETMASK, &none, NULL);
-        if (fds_prepare_for_exec(c->n_preserve, err) < 0)
+        /* before joining the container: no fd of the caller or the runtime (the state dir,
+         * cgroup dirs, a host directory) may be seen by it or resolve --cwd or args[0] */
+        int *keep[2 + NS_TYPE_COUNT] = { &c->sync_fd, &c->console_fd };
+        for (int t = 0; t < NS_TYPE_COUNT; t++)
+                keep[2 + t] = &c->ns_fds[t];
+        if (fds_close_for_container(c->n_preserve, keep, ARRAY_SIZE(keep), err) < 0)
                 return -1;
         cleanup_free struct sync_msg *m = xmalloc(sizeof(*m));
         if (sync_expect(c->sync_fd, SYNC_SETUP_DONE, m, "wait for the runtime", err) < 0)
@@ -137,10 +142,9 @@ static void kill_and_reap(pid_t pid)
 }
 
 /* Clones c's process into the init's pid namespace and the container's cgroup and waits until
- * it has exec'd; returns its pid.  The child closes the state dir fd before it joins the
- * container's namespaces. */
-static pid_t spawn_in_container(struct exec_child *c, const char *id, struct cgroup *cg, int dirfd,
-                                struct error **err)
+ * it has exec'd; returns its pid.  The child closes every fd it does not need (the state dir,
+ * our end of the socket) before it joins the container's namespaces. */
+static pid_t spawn_in_container(struct exec_child *c, const char *id, struct cgroup *cg, struct error **err)
 {
         int sp[2];
         if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0)
@@ -157,11 +161,8 @@ static pid_t spawn_in_container(struct exec_child *c, const char *id, struct cgr
                 c->ns_skip |= 1u << NS_PID;
         }
         pid_t pid = clone_child(0, cg ? cgroup_clone_fd(cg) : -1, NULL, err);
-        if (pid == 0) {
-                close(sync_fd);
-                close(dirfd);
+        if (pid == 0)
                 exec_child_main(c);
-        }
         if (own_pidns >= 0)
                 (void)setns(own_pidns, CLONE_NEWPID);
         closep(&c->sync_fd);
@@ -237,7 +238,7 @@ int container_exec(const char *root, const char *id, const struct spec_process *
                 if (c.console_fd < 0)
                         return -1;
         }
-        pid_t pid = spawn_in_container(&c, id, cg, dirfd, err);
+        pid_t pid = spawn_in_container(&c, id, cg, err);
         if (pid < 0)
                 return -1;
         closep(&c.console_fd);

@@ -1,10 +1,12 @@
-/* What fds reach the container process: 0-2, --preserve-fds, LISTEN_FDS; never one of the
- * runtime's own nor one the caller leaked to us (containerd's shim leaves fd 3 open). */
+/* What fds reach the container: 0-2, --preserve-fds, LISTEN_FDS; never one of the runtime's own
+ * nor one the caller leaked (containerd's shim leaves fd 3 open; a host directory fd is the
+ * CVE-2024-21626 escape), not even in the init while the container is "created". */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/close_range.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 
 #include "contain/util.h"
@@ -20,25 +22,81 @@ int fds_to_preserve(int preserve_fds)
         return n;
 }
 
-int fds_prepare_for_exec(int n, struct error **err)
+void fds_close_listed(unsigned lo, unsigned hi)
 {
-        unsigned first = 3 + (unsigned)n;
-        if (syscall(SYS_close_range, first, ~0U, CLOSE_RANGE_CLOEXEC) < 0) {
-                /* old kernel: walk the fds one by one */
-                for (int fd = (int)first; fd < 65536; fd++) {
-                        int fl = fcntl(fd, F_GETFD);
-                        if (fl >= 0 && !(fl & FD_CLOEXEC))
-                                fcntl(fd, F_SETFD, fl | FD_CLOEXEC);
+        int own = open("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        DIR *d = own >= 0 ? fdopendir(own) : NULL;
+        if (!d) {
+                if (own >= 0)
+                        close(own);
+                /* no /proc: every number the fd limit allows */
+                struct rlimit rl;
+                unsigned max = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_max < 1U << 20 ? (unsigned)rl.rlim_max : 1U << 20;
+                for (unsigned fd = lo; fd <= hi && fd < max; fd++)
+                        close((int)fd);
+                return;
+        }
+        /* closing while reading the listing may skip entries: read it again until it is clean */
+        bool closed_some;
+        do {
+                closed_some = false;
+                rewinddir(d);
+                for (struct dirent *e; (e = readdir(d));) {
+                        int64_t fd;
+                        if (parse_int64(e->d_name, &fd) < 0 || fd == dirfd(d) || fd < lo || fd > hi)
+                                continue;
+                        close((int)fd);
+                        closed_some = true;
                 }
+        } while (closed_some);
+        closedir(d);
+}
+
+/* close_range(2) when the kernel has it (5.9+). */
+static void close_between(unsigned lo, unsigned hi)
+{
+        if (lo > hi)
+                return;
+        if (syscall(SYS_close_range, lo, hi, 0) == 0)
+                return;
+        fds_close_listed(lo, hi);
+}
+
+int fds_close_for_container(int n, int *const keep[], size_t n_keep, struct error **err)
+{
+        unsigned first = 3 + (unsigned)(n > 0 ? n : 0);
+        /* Below first, an fd the caller gave us came through execve, so it is never close-on-exec;
+         * one that is was opened by the runtime in a slot the caller left free: move it up when
+         * the child needs it, close it there in any case. */
+        for (unsigned fd = 0; fd < first; fd++) {
+                int fl = fcntl((int)fd, F_GETFD);
+                if (fl < 0 || !(fl & FD_CLOEXEC))
+                        continue;
+                for (size_t i = 0; i < n_keep; i++) {
+                        if (*keep[i] != (int)fd)
+                                continue;
+                        int moved = fcntl((int)fd, F_DUPFD_CLOEXEC, (int)first);
+                        if (moved < 0)
+                                return error_make(err, errno, "move fd %u above the preserved fds", fd);
+                        *keep[i] = moved;
+                }
+                close((int)fd);
         }
-        for (int fd = 3; fd < (int)first; fd++) {
-                int fl = fcntl(fd, F_GETFD);
-                if (fl < 0)
-                        continue;       /* asked to preserve an fd that is not open: nothing to do */
-                if (fcntl(fd, F_SETFD, fl & ~FD_CLOEXEC) < 0)
-                        return error_make(err, errno, "keep fd %d open", fd);
+        /* Above: only the kept fds, in whatever order they come. */
+        unsigned lo = first;
+        for (;;) {
+                unsigned next = ~0U;
+                for (size_t i = 0; i < n_keep; i++)
+                        if (*keep[i] >= (int)lo && (unsigned)*keep[i] < next)
+                                next = (unsigned)*keep[i];
+                if (next == ~0U) {
+                        close_between(lo, ~0U);
+                        return 0;
+                }
+                if (next > lo)
+                        close_between(lo, next - 1);
+                lo = next + 1;
         }
-        return 0;
 }
 
 int pid_file_write(const char *path, pid_t pid, struct error **err)

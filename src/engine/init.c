@@ -89,9 +89,15 @@ static int init_setup(struct init_args *a, bool *ready_sent, struct error **err)
         closep(&a->lock_fd);
         /* until "ready", the init must not outlive a runtime killed mid-create */
         prctl(PR_SET_PDEATHSIG, SIGKILL);
-        reset_signals();
-        if (fds_prepare_for_exec(a->n_preserve, err) < 0)
+        /* before any path of the config is resolved, and for the whole "created" phase, in
+         * which the container can look at /proc/1/fd: only what the init needs, no fd of the
+         * runtime or the caller (cgroup dirs, the state dir, a host directory) */
+        int *keep[3 + NS_TYPE_COUNT] = { &a->sync_fd, &a->console_fd, &a->fifo_fd };
+        for (int t = 0; t < NS_TYPE_COUNT; t++)
+                keep[3 + t] = &a->ns_fds[t];
+        if (fds_close_for_container(a->n_preserve, keep, ARRAY_SIZE(keep), err) < 0)
                 return -1;
+        reset_signals();
         if (enter_namespaces(a, err) < 0)
                 return -1;
         /* a new network namespace starts with lo down; runc and crun bring it up */

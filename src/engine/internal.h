@@ -143,8 +143,16 @@ int exit_code_of(int wstatus);
 /* ---- fds.c ---- */
 /* How many fds beyond 0-2 to keep: --preserve-fds plus LISTEN_FDS (socket activation). */
 int fds_to_preserve(int preserve_fds);
-/* In the child: every fd >= 3 + n becomes close-on-exec, fds 3..3+n-1 lose it. */
-int fds_prepare_for_exec(int n, struct error **err);
+/* The first thing a child the runtime cloned for the container does (init, exec): closes every
+ * fd but 0-2, the n fds 3..3+n-1 the caller passes on (--preserve-fds, LISTEN_FDS) and the
+ * child's own fds *keep[0..n_keep-1] (-1 entries ignored), so that no path the config controls
+ * (process.cwd, args[0], mounts) can reach a host file through /proc/self/fd.  An fd of the
+ * runtime's (all are close-on-exec; an inherited one never is) found below 3+n is closed there,
+ * moved above when kept (*keep[i] updated).  Errors: EMFILE moving a kept fd. */
+int fds_close_for_container(int n, int *const keep[], size_t n_keep, struct error **err);
+/* The fallback of fds_close_for_container without close_range(2): closes the open fds in
+ * lo..hi found in /proc/self/fd (without /proc, every number up to the fd limit). */
+void fds_close_listed(unsigned lo, unsigned hi);
 /* Writes a pid file atomically, without a trailing newline. */
 int pid_file_write(const char *path, pid_t pid, struct error **err);
 

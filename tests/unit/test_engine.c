@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "contain/engine.h"
@@ -229,6 +230,77 @@ static void test_hooks(struct tap *t, const char *dir)
         free(out);
 }
 
+/* The fds >= 3 open in this process, as "3 5 11 " (the listing's own fd left out). */
+static void list_fds(char *buf, size_t size)
+{
+        buf[0] = '\0';
+        DIR *d = opendir("/proc/self/fd");
+        if (!d)
+                return;
+        for (int fd = 3; fd < 64; fd++) {
+                if (fd != dirfd(d) && fcntl(fd, F_GETFD) >= 0) {
+                        size_t len = strlen(buf);
+                        snprintf(buf + len, size - len, "%d ", fd);
+                }
+        }
+        closedir(d);
+}
+
+/* In a child (the closing must not hit this process's fds): a runtime-like fd table, closed the
+ * way the init and exec children do; the listing comes back through a kept pipe. */
+static void test_fds(struct tap *t)
+{
+        int p[2];
+        if (pipe2(p, O_CLOEXEC) < 0) {
+                ok(t, false, "pipe");
+                return;
+        }
+        pid_t pid = fork();
+        if (pid == 0) {
+                close(p[0]);
+                int out = fcntl(p[1], F_DUPFD_CLOEXEC, 30);
+                close(p[1]);
+                closefrom(31);
+                for (int fd = 3; fd < 30; fd++)
+                        close(fd);
+                int caller = open("/", O_RDONLY);                       /* 3: passed on */
+                int own_low = open("/", O_RDONLY | O_CLOEXEC);           /* 4: ours, kept */
+                int leaked = dup2(caller, 10);                           /* a caller's leak */
+                int own_kept = dup3(own_low, 11, O_CLOEXEC);
+                int own = dup3(own_low, 12, O_CLOEXEC);                  /* ours, not needed */
+                int none = -1;
+                int *keep[] = { &own_low, &none, &own_kept, &out };
+                struct error *e = NULL;
+                char buf[256] = "";
+                if (caller != 3 || own_low != 4 || leaked != 10 || own != 12 ||
+                    fds_close_for_container(2, keep, ARRAY_SIZE(keep), &e) < 0)
+                        snprintf(buf, sizeof(buf), "setup failed");
+                else
+                        list_fds(buf, sizeof(buf));
+                size_t len = strlen(buf);
+                snprintf(buf + len, sizeof(buf) - len, "| kept %d %d %d", own_low, own_kept, out);
+                _exit(write_all(out, buf, strlen(buf)) < 0);
+        }
+        close(p[1]);
+        char got[256] = "";
+        ssize_t n = read(p[0], got, sizeof(got) - 1);
+        got[n > 0 ? n : 0] = '\0';
+        close(p[0]);
+        waitpid(pid, NULL, 0);
+        is_str(t, got, "3 5 11 30 | kept 5 11 30",
+               "only 0-2, the preserved fds and the kept ones stay; ours below 3+N move up");
+
+        int base = fcntl(0, F_DUPFD_CLOEXEC, 40);
+        for (int fd = base + 1; fd < base + 5; fd++)
+                dup3(base, fd, O_CLOEXEC);
+        fds_close_listed((unsigned)base + 1, (unsigned)base + 3);
+        ok(t, fcntl(base, F_GETFD) >= 0 && fcntl(base + 1, F_GETFD) < 0 && fcntl(base + 3, F_GETFD) < 0 &&
+                      fcntl(base + 4, F_GETFD) >= 0,
+           "the fallback without close_range closes exactly the range");
+        close(base);
+        close(base + 4);
+}
+
 int main(void)
 {
         struct tap t = { 0 };
@@ -244,6 +316,7 @@ int main(void)
         test_state(&t, root);
         test_sync(&t);
         test_hooks(&t, dir);
+        test_fds(&t);
         char *rm = xasprintf("rm -rf '%s'", dir);
         if (system(rm) != 0)
                 printf("# could not remove %s\n", dir);
