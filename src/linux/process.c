@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <limits.h>
 #include <string.h>
 #include <sys/personality.h>
 #include <sys/prctl.h>
@@ -235,6 +236,22 @@ static int stdio_chown(const struct spec_user *u, struct error **err)
         return 0;
 }
 
+/* A cwd reached through a magic link (/proc/self/fd/N, /proc/PID/cwd) can lie outside the
+ * root, which would hand the process the host's tree (CVE-2024-21626).  The kernel then answers
+ * getcwd with "(unreachable)/...", which glibc turns into ENOENT. */
+static int check_cwd_inside_root(const char *cwd, struct error **err)
+{
+        char buf[PATH_MAX];
+        if (!getcwd(buf, sizeof(buf))) {
+                if (errno != ENOENT)
+                        return error_make(err, errno, "process.cwd: getcwd after chdir %s", cwd);
+                buf[0] = '\0';
+        }
+        if (buf[0] != '/')
+                return error_make(err, 0, "process.cwd: %s is outside the container's root", cwd);
+        return 0;
+}
+
 int process_apply(const struct spec_process *proc, struct error **err)
 {
         if (lsm_apply(proc, err) < 0 || apply_rlimits(proc, err) < 0 ||
@@ -263,6 +280,8 @@ int process_apply(const struct spec_process *proc, struct error **err)
         umask(proc->user.has_umask ? (mode_t)proc->user.umask : 022);
         if (proc->cwd && !in_cwd && chdir(proc->cwd) < 0)
                 return error_make(err, errno, "process.cwd: chdir %s", proc->cwd);
+        if (proc->cwd && check_cwd_inside_root(proc->cwd, err) < 0)
+                return -1;
         if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
                 return error_make(err, errno, "prctl PR_SET_KEEPCAPS");
         if (seccomp_install_early(proc)) {
