@@ -44,8 +44,15 @@ int cgroup_pids(const struct cgroup *cg, pid_t **pids, size_t *n, struct error *
 int cgroup_kill_all(const struct cgroup *cg, int sig, struct error **err);
 int cgroup_freeze(const struct cgroup *cg, bool frozen, struct error **err);
 int cgroup_is_frozen(const struct cgroup *cg, bool *frozen, struct error **err);
-/* Rewrites limits from resources (update). */
+/* Rewrites limits from resources (update); device rules too when res has any. */
 int cgroup_update(const struct cgroup *cg, const struct spec_resources *res, struct error **err);
+/* Restricts device access (runtime-spec config-linux "Device allowed list") to
+ * res->devices plus the default nodes (null zero full random urandom tty ptmx pts/<n>);
+ * linux.devices nodes get no rule of their own.  v1 devices hierarchy: devices.deny "a",
+ * then each rule; cgroup v2: an eBPF program attached with BPF_F_ALLOW_MULTI that replaces the
+ * one a previous call attached.  Called once the init has made /dev (its mknods of
+ * linux.devices must pass), and again by update. */
+int cgroup_apply_devices(const struct cgroup *cg, const struct spec_resources *res, struct error **err);
 
 struct cgroup_stats {
         uint64_t memory_usage, memory_peak, memory_limit;       /* limit UINT64_MAX = none */

@@ -18,26 +18,7 @@ static const char *v1_name_of(const char *v2)
         return v2;
 }
 
-static int apply_devices(const struct cgroup *cg, const struct spec_resources *res,
-                         const struct spec_device *devs, size_t n_devs, struct error **err)
-{
-        const struct cg_hier *h = cg_v1_hier(cg, "devices");
-        if (!h) {
-                if (res->n_devices)
-                        log_debug("cgroup: device rules on cgroup v2 need an eBPF program; not applied "
-                                  "(the container's /dev holds only the nodes it is given)");
-                return 0;
-        }
-        cleanup_cg_settings struct cg_settings d = { 0 };
-        cg_convert_v1_devices(res, devs, n_devs, &d);
-        for (size_t i = 0; i < d.n; i++)
-                if (cg_write(h->dir, d.v[i].file, d.v[i].value, err) < 0)
-                        return error_wrap(err, "apply device rules");
-        return 0;
-}
-
-int cg_apply(const struct cgroup *cg, const struct spec_resources *res, bool with_devices,
-             const struct spec_device *devs, size_t n_devs, struct error **err)
+int cg_apply(const struct cgroup *cg, const struct spec_resources *res, struct error **err)
 {
         if (cg->mgr == CGROUP_MANAGER_DISABLED)
                 return error_make(err, 0, "cgroups are disabled (--cgroup-manager=disabled): "
@@ -74,8 +55,6 @@ int cg_apply(const struct cgroup *cg, const struct spec_resources *res, bool wit
         }
         if (cg_write_v1_settings(cg, &s1, needed, err) < 0)
                 return error_wrap(err, "apply limits");
-        if (with_devices && apply_devices(cg, res, devs, n_devs, err) < 0)
-                return -1;
         return 0;
 }
 
@@ -95,7 +74,10 @@ int cgroup_update(const struct cgroup *cg, const struct spec_resources *res, str
                 r.cpu.has_quota = true;
                 r.cpu.quota = q;
         }
-        if (cg_apply(cg, &r, false, NULL, 0, err) < 0)
+        if (cg_apply(cg, &r, err) < 0)
+                return error_wrap(err, "update cgroup %s", cg->path);
+        /* an update without device rules leaves the current ones */
+        if (r.n_devices && cgroup_apply_devices(cg, &r, err) < 0)
                 return error_wrap(err, "update cgroup %s", cg->path);
         return 0;
 }

@@ -315,7 +315,7 @@ int cgroup_create(const struct spec *spec, const char *id, enum cgroup_manager m
         if (r == 0)
                 r = refuse_frozen(cg, err);
         if (r == 0)
-                r = cg_apply(cg, res, true, spec->linux.devices, spec->linux.n_devices, err);
+                r = cg_apply(cg, res, err);
         if (r == 0) {
                 open_v2_fd(cg);
                 if (cg->pure_v2 && cg->v2_fd < 0)

@@ -149,6 +149,8 @@ int cgroup_destroy(const struct cgroup *cg, struct error **err)
                 error_free(e);
                 e = NULL;
         }
+        /* a cgroup we did not create stays: our device program must not */
+        cg_detach_devices(cg);
         for (size_t i = 0; i < cg->n_h; i++) {
                 const struct cg_hier *h = &cg->h[i];
                 if (h->created <= 0)

@@ -32,10 +32,6 @@ void cg_settings_add(struct cg_settings *s, const char *controller, const char *
 /* convert.c: pure translations of linux.resources; errors name the field. */
 int cg_convert_v2(const struct spec_resources *res, struct cg_settings *out, struct error **err);
 int cg_convert_v1(const struct spec_resources *res, struct cg_settings *out, struct error **err);
-/* v1 devices cgroup rules: the config's rules, then the devices every container needs,
- * then the config's linux.devices nodes.  Each setting is devices.allow or devices.deny. */
-void cg_convert_v1_devices(const struct spec_resources *res, const struct spec_device *devs,
-                           size_t n_devs, struct cg_settings *out);
 /* cpu.shares (2..262144) -> cpu.weight (1..10000), as runc and crun do. */
 uint64_t cg_shares_to_weight(uint64_t shares);
 /* blkio.weight (10..1000) -> io.weight (1..10000). */
@@ -105,8 +101,9 @@ int cg_write_weight(const char *dir, const char *file, const char *value, struct
 int cg_v2_enable(const char *mountpoint, const char *dir, char *const *controllers, struct error **err);
 int cg_v2_freeze(const char *dir, bool frozen, struct error **err);
 int cg_v1_freeze(const char *dir, bool frozen, struct error **err);
-/* Applies resources to every hierarchy of cg (create and update). */
-int cg_apply(const struct cgroup *cg, const struct spec_resources *res, bool with_devices,
-             const struct spec_device *devs, size_t n_devs, struct error **err);
+/* Applies resources but the device rules to every hierarchy of cg (create and update). */
+int cg_apply(const struct cgroup *cg, const struct spec_resources *res, struct error **err);
+/* devices.c: detaches our device programs from a v2 cgroup (destroy); failures only logged. */
+void cg_detach_devices(const struct cgroup *cg);
 
 #endif

@@ -150,6 +150,10 @@ static int handle_setup(struct create_ctx *c, unsigned long clone_flags, bool ti
 
 static int handle_hooks(struct create_ctx *c, struct error **err)
 {
+        /* now, as runc does: the init's mknods of linux.devices are done, and the prestart
+         * hooks see the container's final rules */
+        if (c->cg && cgroup_apply_devices(c->cg, &c->spec->linux.resources, err) < 0)
+                return -1;
         cleanup_free char *json = state_hook_json(c->state, "creating");
         if (hooks_run(c->spec, HOOK_PRESTART, c->spec->bundle, json, err) < 0 ||
             hooks_run(c->spec, HOOK_CREATE_RUNTIME, c->spec->bundle, json, err) < 0)

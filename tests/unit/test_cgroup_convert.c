@@ -238,28 +238,6 @@ static void unified(struct tap *t)
         }
 }
 
-static void devices(struct tap *t)
-{
-        struct spec_device_rule rules[] = {
-                { .allow = false, .type = 'a', .access = "rwm" },
-                { .allow = true, .type = 'c', .has_major = true, .major = 10, .has_minor = true, .minor = 229, .access = "rw" },
-                { .allow = true, .type = 'b', .has_major = true, .major = 8 },
-        };
-        struct spec_device dev = { .path = "/dev/fuse2", .type = 'c', .major = 10, .minor = 229 };
-        struct spec_resources r = { .devices = rules, .n_devices = 3 };
-        cleanup_cg_settings struct cg_settings s = { 0 };
-        cg_convert_v1_devices(&r, &dev, 1, &s);
-        ok(t, s.n > 4, "v1 device rules are produced");
-        if (s.n > 4) {
-                is_str(t, s.v[0].file, "devices.deny", "deny-all first ...");
-                is_str(t, s.v[0].value, "a", "  ... as 'a'");
-                is_str(t, s.v[1].value, "c 10:229 rw", "allow c 10:229 rw");
-                is_str(t, s.v[2].value, "b 8:* rwm", "a missing minor is a wildcard, missing access rwm");
-                is_str(t, s.v[3].value, "c 1:3 rwm", "then the default devices (/dev/null first)");
-                is_str(t, s.v[s.n - 1].value, "c 10:229 rwm", "then the config's device nodes");
-        }
-}
-
 static void path_is(struct tap *t, const char *in, enum cgroup_manager mgr, const char *want, bool want_abs)
 {
         cleanup_free char *rel = NULL;
@@ -355,7 +333,6 @@ int main(void)
         pids_io_hugetlb(&t);
         docker_zeros(&t);
         unified(&t);
-        devices(&t);
         paths(&t);
         return tap_done(&t);
 }
