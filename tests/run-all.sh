@@ -97,7 +97,7 @@ run_asan=1 run_vm=$have_vm run_clang=1
 selected vm || run_vm=0
 
 # ---------------------------------------------------------------------------- dependencies
-BUILD_PKGS=(meson ninja-build gcc libc6-dev pkg-config libyajl-dev libseccomp-dev libcap-dev busybox-static jq)
+BUILD_PKGS=(meson ninja-build gcc libc6-dev pkg-config libyajl-dev libseccomp-dev libcap-dev libbpf-dev busybox-static jq)
 TEST_PKGS=(bats python3-jsonschema clang libclang-rt-14-dev iproute2)
 VM_PKGS=(qemu-system-x86 xz-utils)
 CLIENT_PKGS=(podman conmon containerd catatonit crun runc umoci skopeo)

@@ -19,12 +19,17 @@ expect_ge() {
         if [ -n "$2" ] && [ "$2" -ge "$3" ] 2>/dev/null; then pass "$1 = $2 (>= $3)"
         else fail "$1" "got: '$2'" "want: >= $3"; fi
 }
-# bundle NAME CONF < script: /tmp/b/NAME runs "sh /t/NAME.sh" with conf plain|limits
+# bundle NAME CONF < script: /tmp/b/NAME runs "sh /t/NAME.sh" with conf plain|limits|dev*
+# (device rules naming "@BMAJ@":"@BMIN@" get the block device t_devices chose)
+BMAJ=7 BMIN=0
 bundle() {
         mkdir -p /tmp/b/$1
         cat > /tmp/rootfs/t/$1.sh
-        sed "s|@SCRIPT@|$1.sh|" /tests/conf/$2.json > /tmp/b/$1/config.json
+        sed -e "s|@SCRIPT@|$1.sh|" -e "s|\"@BMAJ@\"|$BMAJ|" -e "s|\"@BMIN@\"|$BMIN|" \
+                /tests/conf/$2.json > /tmp/b/$1/config.json
 }
+# count_eperm FILE: lines saying "Operation not permitted"
+count_eperm() { grep -c 'Operation not permitted' "$1"; }
 # wait_for FILE REGEX [TENTHS]: until a line of FILE matches
 wait_for() {
         i=0
@@ -236,9 +241,96 @@ EOF
         expect "50 create/delete cycles: cgroups left" "$(ls -d $CG/contain/cyc* 2>/dev/null | wc -l)" 0
 }
 
+# Device access through the cgroup v2 eBPF program (issue 11 part 3): the attacks of
+# tests/security/devices.bats.  The container has CAP_MKNOD, so only the rules can refuse; the
+# image "ships" nodes for a block device of the guest and for /dev/kmsg.
+t_devices() {
+        blk=$(ls /sys/dev/block 2>/dev/null | head -1)
+        [ -n "$blk" ] && BMAJ=${blk%:*} BMIN=${blk#*:}
+        echo "# block device for the device checks: $BMAJ:$BMIN ${blk:+$(basename "$(readlink /sys/dev/block/$blk)")}"
+        rm -rf /tmp/rootfs/shipped && mkdir -p /tmp/rootfs/shipped
+        mknod /tmp/rootfs/shipped/blk b $BMAJ $BMIN
+        mknod /tmp/rootfs/shipped/kmsg c 1 11
+        mark=contain-vm-devices-$$
+
+        bundle devdeny dev <<EOF
+mknod /tmp/l0 b 7 0; mknod /tmp/k c 1 11; head -c 1 /shipped/blk > /dev/null
+echo $mark-deny > /shipped/kmsg; echo end
+EOF
+        c run --bundle /tmp/b/devdeny devdeny > /tmp/o.devdeny 2>&1 < /dev/null
+        sed 's/^/#   /' /tmp/o.devdeny
+        expect "default config: mknod b 7 0 and c 1 11, open of shipped block and char nodes: EPERMs" \
+                "$(count_eperm /tmp/o.devdeny)" 4
+        expect "default config: the denied write did not reach the kernel log" "$(dmesg | grep -c "$mark-deny")" 0
+
+        bundle devallow devallow <<EOF
+head -c 1 /shipped/blk > /dev/null && echo read-blk
+echo $mark-allow > /shipped/kmsg && echo wrote-kmsg
+echo x > /shipped/blk; head -c 1 /shipped/kmsg; mknod /tmp/b1 b $BMAJ $BMIN; echo end
+EOF
+        c run --bundle /tmp/b/devallow devallow > /tmp/o.devallow 2>&1 < /dev/null
+        sed 's/^/#   /' /tmp/o.devallow
+        if [ -n "$blk" ]; then
+                expect "allow b $BMAJ:$BMIN r: the container reads the block device" "$(grep -c read-blk /tmp/o.devallow)" 1
+        else
+                expect "allow b 7:0 r: past the rules, only the missing driver refuses" \
+                        "$(grep -c '/shipped/blk: No such device or address' /tmp/o.devallow)" 1
+        fi
+        expect "allow c 1:11 w: the container writes /dev/kmsg" "$(grep -c wrote-kmsg /tmp/o.devallow)" 1
+        expect "allow c 1:11 w: the line is in the kernel log" "$(dmesg | grep -c "$mark-allow")" 1
+        expect "what the allow rules do not name (write, read, mknod): EPERMs" "$(count_eperm /tmp/o.devallow)" 3
+
+        bundle devkmsg devkmsg <<EOF
+ls -l /dev/kmsg; echo $mark-kmsg > /dev/kmsg; head -c 1 /dev/kmsg; echo end
+EOF
+        c run --bundle /tmp/b/devkmsg devkmsg > /tmp/o.devkmsg 2>&1 < /dev/null
+        sed 's/^/#   /' /tmp/o.devkmsg
+        expect "linux.devices /dev/kmsg under deny-all: the node is made" "$(grep -c '1, *11 .*/dev/kmsg' /tmp/o.devkmsg)" 1
+        expect "linux.devices /dev/kmsg under deny-all: write and read are EPERM (as runc)" \
+                "$(grep -c '/dev/kmsg: Operation not permitted' /tmp/o.devkmsg)" 2
+
+        # podman's shape: one deny-all rule, no linux.devices
+        bundle devdefault dev <<'EOF'
+for d in null zero full random urandom; do head -c 1 /dev/$d > /dev/null && echo "read $d"; done
+echo x > /dev/null && echo "wrote null"
+exec 3<>/dev/ptmx && echo "opened ptmx"
+(: < /dev/pts/0); (: < /dev/tty)
+echo end
+EOF
+        c run --bundle /tmp/b/devdefault devdefault > /tmp/o.devdefault 2>&1 < /dev/null
+        sed 's/^/#   /' /tmp/o.devdefault
+        expect "podman's shape: null zero full random urandom read, null written, ptmx opened" \
+                "$(grep -c -e '^read ' -e '^wrote null' -e '^opened ptmx' /tmp/o.devdefault)" 7
+        expect "podman's shape: pts/0 and tty refused by their drivers, not the rules (EPERMs/ends)" \
+                "$(count_eperm /tmp/o.devdefault)/$(grep -c '^end' /tmp/o.devdefault)" 0/1
+
+        bundle devupd dev <<'EOF'
+echo ready
+exec sleep 1000
+EOF
+        start_detached devupd
+        wait_for /tmp/o.devupd ready
+        expect "before update: the shipped block node is EPERM" \
+                "$(c exec devupd head -c 1 /shipped/blk 2>&1 | grep -c 'Operation not permitted')" 1
+        echo "{\"devices\": [{\"allow\": false, \"access\": \"rwm\"},
+                {\"allow\": true, \"type\": \"b\", \"major\": $BMAJ, \"minor\": $BMIN, \"access\": \"r\"}]}" > /tmp/res.json
+        c update -r /tmp/res.json devupd
+        expect "update allowing b $BMAJ:$BMIN r: the old program is gone, the new one allows" \
+                "$(c exec devupd head -c 1 /shipped/blk 2>&1 | grep -c 'Operation not permitted')" 0
+        expect "after update: /dev/zero still readable" "$(c exec devupd head -c 1 /dev/zero | wc -c)" 1
+        echo '{"devices": [{"allow": false, "access": "rwm"}]}' > /tmp/res.json
+        c update -r /tmp/res.json devupd
+        expect "update back to deny-all: EPERM again" \
+                "$(c exec devupd head -c 1 /shipped/blk 2>&1 | grep -c 'Operation not permitted')" 1
+        d=$(cgdir devupd)
+        c delete -f devupd
+        expect "after delete the cgroup (and its program) is gone" "$(gone "$d")" gone
+        rm -rf /tmp/rootfs/shipped
+}
+
 setup
 start=$(date +%s)
-for t in t_limits t_oom t_pids t_cpu t_pause t_update t_kill_all t_cycles; do
+for t in t_limits t_oom t_pids t_cpu t_pause t_update t_kill_all t_devices t_cycles; do
         s=$(date +%s)
         $t
         echo "# $t: $(( $(date +%s) - s )) s"

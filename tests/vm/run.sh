@@ -100,6 +100,19 @@ jq "$base" "$REPO/bundles/busybox/config.json" > "$R/tests/conf/plain.json" || d
 jq "$base | .linux.resources.memory = {\"limit\": 33554432} | .linux.resources.pids = {\"limit\": 16} |
     .linux.resources.cpu = {\"quota\": 50000, \"period\": 100000}" \
         "$REPO/bundles/busybox/config.json" > "$R/tests/conf/limits.json" || die "jq failed"
+# device access: CAP_MKNOD, so that only the device rules can refuse; the guest puts the numbers
+# of a block device it has in place of "@BMAJ@"/"@BMIN@"
+mknod='.process.capabilities.bounding += ["CAP_MKNOD"] | .process.capabilities.effective += ["CAP_MKNOD"] |
+       .process.capabilities.permitted += ["CAP_MKNOD"]'
+deny='{"allow": false, "access": "rwm"}'
+jq "$base | $mknod" "$REPO/bundles/busybox/config.json" > "$R/tests/conf/dev.json" || die "jq failed"
+jq "$base | $mknod | .linux.resources.devices = [$deny,
+        {\"allow\": true, \"type\": \"b\", \"major\": \"@BMAJ@\", \"minor\": \"@BMIN@\", \"access\": \"r\"},
+        {\"allow\": true, \"type\": \"c\", \"major\": 1, \"minor\": 11, \"access\": \"w\"}]" \
+        "$REPO/bundles/busybox/config.json" > "$R/tests/conf/devallow.json" || die "jq failed"
+jq "$base | $mknod | .linux.resources.devices = [$deny] |
+    .linux.devices = [{\"path\": \"/dev/kmsg\", \"type\": \"c\", \"major\": 1, \"minor\": 11}]" \
+        "$REPO/bundles/busybox/config.json" > "$R/tests/conf/devkmsg.json" || die "jq failed"
 
 cat > "$R/init" <<'EOF'
 #!/bin/busybox sh
