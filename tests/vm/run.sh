@@ -7,8 +7,9 @@
 # env:   KVER (guest kernel ABI, default: what linux-image-amd64 depends on),
 #        CONTAIN_VM_CACHE (default tests/vm/cache), CONTAIN_VM_TIMEOUT (qemu limit, 600 s),
 #        CONTAIN_VM_KEEP=1 keeps the staging directory, CONTAIN_VM_CONSOLE=1 shows the kernel log
-# The guest kernel comes from `apt-get download` into the cache; qemu-system-x86, busybox-static
-# and xz-utils are installed with apt-get when missing.  No KVM needed.
+# The guest kernel (and the modules in GUEST_MODULES, loaded at boot) comes from `apt-get
+# download` into the cache; qemu-system-x86, busybox-static and xz-utils are installed with
+# apt-get when missing.  No KVM needed.
 set -uo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -44,6 +45,8 @@ KVER=${KVER:-$(apt-cache depends linux-image-amd64 2>/dev/null |
 [ -n "$KVER" ] || skip "cannot tell which linux-image package to download (apt-cache)"
 KD=$CACHE/$KVER
 
+GUEST_MODULES="loop"
+have_modules() { local m; for m in $GUEST_MODULES; do [ -f "$KD/modules/$m.ko" ] || return 1; done; }
 is_elf() { [ "$(head -c4 "$1" 2>/dev/null | od -An -c | tr -d ' ')" = '177ELF' ]; }
 fetch_kernel() {
         local tmp=$KD.tmp.$$
@@ -59,11 +62,17 @@ fetch_kernel() {
                 is_elf vmlinux && break
         done
         is_elf vmlinux || return 1
+        # modules the guest loads: loop gives the device checks a real block device
+        mkdir -p modules && for m in $GUEST_MODULES; do
+                f=$(find x/lib/modules -name "$m.ko*" | head -1)
+                [ -n "$f" ] || return 1
+                case $f in *.xz) xzcat "$f" > "modules/$m.ko" ;; *) cp "$f" "modules/$m.ko" ;; esac || return 1
+        done
         rm -rf x && cd "$CACHE" && rm -rf "$KD" && mv "$tmp" "$KD"
 }
 (
         flock 9
-        is_elf "$KD/vmlinux" && exit 0
+        is_elf "$KD/vmlinux" && have_modules && exit 0
         fetch_kernel || { rm -rf "$KD.tmp.$$"; exit 1; }
 ) 9>"$CACHE/.lock" || skip "cannot download linux-image-$KVER with apt-get"
 
@@ -87,6 +96,7 @@ for f in "$BIN" $(ldd "$BIN" 2>/dev/null | awk '/=> \//{print $3} /^\t\//{print 
 done
 mv "$R$BIN" "$R/usr/local/bin/contain"
 cp "$HERE/guest.sh" "$R/tests/guest.sh"
+mkdir -p "$R/lib/modules" && cp "$KD"/modules/*.ko "$R/lib/modules/"
 printf 'root:x:0:0:root:/root:/bin/sh\n' > "$R/etc/passwd"
 printf 'root:x:0:\n' > "$R/etc/group"
 
@@ -136,6 +146,7 @@ ln -s /proc/self/fd /dev/fd
 mount -t tmpfs -o mode=1777 tmpfs /tmp
 mount -t tmpfs -o mode=0755 tmpfs /run
 mount -t cgroup2 -o nsdelegate cgroup2 /sys/fs/cgroup
+for m in /lib/modules/*.ko; do insmod "$m" || echo "# insmod $m failed" >&2; done
 hostname contain-vm
 exec 3>/dev/ttyS1
 stty raw -echo <&3
