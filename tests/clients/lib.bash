@@ -2,13 +2,18 @@
 # clients drive, the argv-logging wrapper in front of it, the busybox image, and the before/after
 # residue check of mounts, cgroups, netns and veths.
 #
-# The runtime is a variable: CONTAIN=/path/to/contain (the default: the project's build/contain),
-# or CONTAIN=$(command -v runc) to check the suites themselves against runc.
+# The runtime is a variable: CLIENT_RUNTIME=contain (the default) drives CONTAIN=/path/to/contain
+# (the default: the project's build/contain); CLIENT_RUNTIME=runc (or any other name on PATH, or a
+# path) runs the very same scenarios against that runtime, for the contain/runc comparison.
+# (CONTAIN=$(command -v runc) still works too.)
 # CLIENT_RUNTIME_FLAGS (optional) are global flags put before every call, e.g. "--debug".
 
 CLIENTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$CLIENTS_DIR/../.." && pwd)
-RUNTIME=${CONTAIN:-$REPO/build/contain}
+case ${CLIENT_RUNTIME:-contain} in
+contain) RUNTIME=${CONTAIN:-$REPO/build/contain} ;;
+*) RUNTIME=$CLIENT_RUNTIME ;;
+esac
 # absolute: the clients run the runtime from other directories (containerd: the bundle)
 case $RUNTIME in
 */*) RUNTIME=$(cd "$(dirname "$RUNTIME")" 2>/dev/null && pwd)/$(basename "$RUNTIME") ;;
