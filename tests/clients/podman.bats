@@ -18,6 +18,9 @@ setup_file() {
 	clients_init podman
 	clients_residue_snapshot
 	clients_netns_dir_snapshot
+	# play kube has no --cgroup-parent: its pods go under podman's default /libpod_parent
+	if [ -d /sys/fs/cgroup/memory/libpod_parent ]; then LIBPOD_PARENT_EXISTED=1; else LIBPOD_PARENT_EXISTED=0; fi
+	export LIBPOD_PARENT_EXISTED
 	clients_rootfs_tar
 	NET=$TOKEN
 	SUBNET=10.231.$(($$ % 200 + 20))
@@ -42,6 +45,7 @@ teardown_file() {
 	local left mine n
 	left=$(clients_runtime_cgroups_left "$TOKEN" "libpod-*")
 	clients_remove_cgroups "$TOKEN"
+	[ "$LIBPOD_PARENT_EXISTED" = 1 ] || rmdir /sys/fs/cgroup/*/libpod_parent 2>/dev/null
 	# the host ends of the containers' veths hang on the suite's bridge until their netns goes
 	mine=$(ip -o link show master "${TOKEN}br" 2>/dev/null | awk -F': ' '{ sub(/@.*/, "", $2); print "link " $2 }')
 	ip link del "${TOKEN}br" 2>/dev/null
@@ -69,8 +73,13 @@ teardown() {
 	echo "runtime calls of this test:" >&2
 	clients_calls_since "$N0" >&2
 	tty_stop
+	# a play kube pod's cgroup under /libpod_parent (podman leaves it in name=systemd and
+	# unified), also when the test failed midway
+	local kube
+	kube=$(podman pod inspect -f '{{.Id}}' kp 2>/dev/null) || kube=${KUBE_POD:-}
 	podman pod rm -a -f -t 0 >/dev/null 2>&1
 	podman rm -a -f -t 0 >/dev/null 2>&1
+	[ -z "$kube" ] || clients_remove_cgroups "libpod_parent/$kube"
 }
 
 # podman pointed at the runtime by path, as users do (containers.conf names it too)
@@ -304,4 +313,143 @@ status_of() {
 	[ "$status" -eq 126 ]
 	[[ "$output" == *"$CL/afile"* ]]
 	[[ "$output" != *"unable to retrieve OCI runtime error"* ]]
+}
+
+# --- round 2 (issue 12): devices, privileged, tmpfs mode, init, top, cp, commit, health, kube ---
+
+@test "podman run --device /dev/null:/dev/xnull: the node is there and usable" {
+	run prun --rm --device /dev/null:/dev/xnull bb sh -c 'stat -c "%F %t:%T %a" /dev/xnull; echo x > /dev/xnull && echo wrote'
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf 'character special file 1:3 666\nwrote')" ]
+}
+
+@test "podman run --privileged: every capability podman holds, host devices, no seccomp, mount works" {
+	# podman grants the capabilities of its own bounding set; this sandbox has no
+	# CAP_SYS_RESOURCE, so the container gets all others, not "all"
+	local bnd
+	bnd=$(awk '/^CapBnd:/ { print $2 }' /proc/self/status)
+	run prun --rm --privileged bb sh -c 'grep -E "^Cap(Eff|Bnd):|^Seccomp:" /proc/self/status
+		ls /dev/loop-control >/dev/null && echo has-host-dev
+		mkdir /m && mount -t tmpfs none /m && echo mounted'
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"CapEff:"?"$bnd"* ]]
+	[[ "$output" == *"CapBnd:"?"$bnd"* ]]
+	[[ "$output" == *"Seccomp:"?0* ]]
+	[[ "$output" == *has-host-dev* ]]
+	[[ "$output" == *mounted* ]]
+}
+
+@test "podman run --tmpfs /t:mode=1770,size=1m: the tmpfs has that mode and size" {
+	run prun --rm --tmpfs /t:mode=1770,size=1m bb sh -c 'stat -c %a /t; df -k /t | tail -n 1'
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = 1770 ]
+	[[ "${lines[1]}" == tmpfs*" 1024 "* ]]
+}
+
+@test "podman run --init: catatonit is pid 1 and forwards SIGTERM, so stop needs no SIGKILL" {
+	prun -d --name in --init bb sleep 1000
+	run podman exec in sh -c 'tr "\0" " " < /proc/1/cmdline'
+	[ "$status" -eq 0 ]
+	[[ "$output" == "/run/podman-init -- sleep 1000"* ]]
+	podman stop -t 30 in
+	[ "$(status_of in)" = exited ]
+	clients_calls_since "$N0" | grep -E -q " kill [0-9a-f]{64} 15$"
+	! clients_calls_since "$N0" | grep -E -q " kill [0-9a-f]{64} 9$"
+}
+
+@test "podman top: the container's processes, with host pids" {
+	prun -d --name tp bb sleep 1000
+	run podman top tp pid args
+	[ "$status" -eq 0 ]
+	[[ "${lines[1]}" =~ ^1\ +sleep\ 1000 ]]
+	run podman top tp hpid
+	[ "$status" -eq 0 ]
+	[ "${lines[1]}" = "$(ctr_pid tp)" ]
+}
+
+@test "podman cp: host to container and back" {
+	prun -d --name cp bb sleep 1000
+	echo to-ctr >"$CL/data/f"
+	podman cp "$CL/data/f" cp:/f-in
+	[ "$(podman exec cp cat /f-in)" = to-ctr ]
+	podman exec cp sh -c 'echo to-host > /f-out'
+	podman cp cp:/f-out "$CL/data/f-out"
+	[ "$(cat "$CL/data/f-out")" = to-host ]
+}
+
+@test "podman commit: a running container's change is in the new image" {
+	prun -d --name cm bb sleep 1000
+	podman exec cm sh -c 'echo committed > /c'
+	podman commit -q --pause cm localhost/committed >/dev/null
+	# --pause: the container is frozen while its layer is copied
+	clients_calls_since "$N0" | grep -E -q " pause [0-9a-f]{64}$"
+	clients_calls_since "$N0" | grep -E -q " resume [0-9a-f]{64}$"
+	[ "$(status_of cm)" = running ]
+	run prun --rm localhost/committed cat /c
+	[ "$status" -eq 0 ]
+	[ "$output" = committed ]
+	podman rmi -f localhost/committed >/dev/null
+}
+
+@test "podman healthcheck run: unhealthy, then healthy (no systemd timer)" {
+	# --health-interval disable: no systemd-run timer (there is no systemd here); runs by hand
+	prun -d --name hc --health-cmd 'test -f /ok' --health-interval disable bb sleep 1000
+	run podman healthcheck run hc
+	[ "$status" -eq 1 ]
+	[ "$output" = unhealthy ]
+	podman exec hc touch /ok
+	run podman healthcheck run hc
+	[ "$status" -eq 0 ]
+	[ "$(podman inspect -f '{{.State.Health.Status}}' hc)" = healthy ]
+	# each check is an exec of the runtime
+	[ "$(clients_calls_since "$N0" | grep -c ' exec --pid-file ')" -ge 3 ]
+}
+
+@test "podman play kube: a two-container pod with a locally built infra image" {
+	cat >"$CL/kube.yaml" <<-'EOF'
+		apiVersion: v1
+		kind: Pod
+		metadata:
+		  name: kp
+		spec:
+		  containers:
+		  - name: web
+		    image: localhost/bb:latest
+		    imagePullPolicy: Never
+		    command: ["/bin/sh", "-c", "touch /dev/mqueue/from-web; sleep 1000"]
+		  - name: side
+		    image: localhost/bb:latest
+		    imagePullPolicy: Never
+		    command: ["/bin/sleep", "1000"]
+		    env:
+		    - name: GREETING
+		      value: hello-kube
+	EOF
+	# (absolute paths: the imported image has no PATH and play kube adds none; runc then finds
+	# no "sh", contain searches execvp's default path)
+	# no registry: podman builds its pause image (catatonit) locally as localhost/podman-pause
+	run podman play kube --network none "$CL/kube.yaml"
+	[ "$status" -eq 0 ]
+	KUBE_POD=$(podman pod inspect -f '{{.Id}}' kp)
+	[ "$(podman pod inspect -f '{{.State}}' kp)" = Running ]
+	[ "$(status_of kp-web)" = running ]
+	[ "$(status_of kp-side)" = running ]
+	[ "$(podman exec kp-side /bin/sh -c 'echo $GREETING')" = hello-kube ]
+	[ "$(podman exec kp-side /bin/hostname)" = kp ]
+	# the members share ipc (and net, uts) with the infra container
+	clients_wait 100 sh -c "podman --runtime '$WRAPPER' exec kp-side /bin/ls /dev/mqueue | grep -q from-web"
+	local infra a b ns
+	infra=$(podman pod inspect -f '{{.InfraContainerID}}' kp)
+	a=$(ctr_pid kp-web)
+	b=$(ctr_pid kp-side)
+	for ns in net ipc uts; do
+		[ "$(readlink "/proc/$a/ns/$ns")" = "$(readlink "/proc/$(ctr_pid "$infra")/ns/$ns")" ]
+		[ "$(readlink "/proc/$b/ns/$ns")" = "$(readlink "/proc/$(ctr_pid "$infra")/ns/$ns")" ]
+	done
+	run podman play kube --down "$CL/kube.yaml"
+	[ "$status" -eq 0 ]
+	run podman pod inspect kp
+	[ "$status" -ne 0 ]
+	# the runtime deleted the members' cgroups under podman's pod cgroup
+	[ -z "$(clients_runtime_cgroups_left "libpod_parent/$KUBE_POD" "libpod-*")" ]
 }
