@@ -2,14 +2,16 @@
 # Condenses a suite's call record (CLIENTS_RECORD=DIR bats tests/clients/ writes DIR/<suite>.md)
 # into the form docs/clients.md shows: one "argv -> exit" line per runtime call, with the long
 # paths and ids replaced by short names:
-#   <id>  a 64-hex container id      <x>  a 64-hex exec id
-#   B     the bundle / userdata dir  R    the runtime root
+#   <id>  a 64-hex container id, or buildah's buildah-buildah<N>      <x>  a 64-hex exec id
+#   B     the bundle / userdata dir (buildah: $CL/tmp/buildah<N>)  R    the runtime root
 #   cwd is shown only when it is not the caller's directory (containerd: always the bundle).
 # usage: record-md.sh RECORD.md
 set -eu
 sed -E \
 	-e 's#\$CL/state/io\.containerd\.runtime\.v2\.task/[^/ ]+/([^/ :]+)#B#g' \
 	-e 's#\$CL/rr/[^ ]+#R#g' \
+	-e 's#\$CL/tmp/buildah[0-9]+#B#g' \
+	-e 's#buildah-buildah[0-9]+#<id>#g' \
 	-e 's#\$CL/(graph|run)/overlay-containers/[0-9a-f]{64}/userdata#B#g' \
 	-e 's#B/[0-9a-f]{64}#B/<x>#g' \
 	-e 's#[0-9a-f]{64}#<id>#g' \
