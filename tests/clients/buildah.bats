@@ -46,35 +46,22 @@ teardown_file() {
 	buildah rm -a >/dev/null 2>&1
 	buildah rmi -a -f >/dev/null 2>&1
 	umount "$CL/graph/overlay" 2>/dev/null
-	local left mine n
+	local left mine
 	# buildah gives no cgroupsPath: the runtime picks one named after the container, buildah-<tmpdir>
 	left=$(find /sys/fs/cgroup -mindepth 2 -type d -name 'buildah-buildah*' 2>/dev/null |
 		sed 's/^/cgroup left by the runtime: /')
-	mine=$(ip -o link show master "${TOKEN}br" 2>/dev/null | awk -F': ' '{ sub(/@.*/, "", $2); print "link " $2 }')
-	ip link del "${TOKEN}br" 2>/dev/null
-	for n in $(sort -u "$CALL_LOG.netns" 2>/dev/null | grep '^/run/netns/'); do
-		[ -e "$n" ] && mine+=$'\n'"netns $n"
-	done
+	mine=$(clients_cni_teardown "${TOKEN}br")
 	clients_netns_dir_restore
-	clients_save_record buildah
-	local ok=0
-	[ -z "$left" ] || { echo "$left" >&2; ok=1; }
-	clients_residue_check buildah "$mine" || ok=1
-	rm -rf "$CL"
-	return $ok
+	clients_finish buildah "$left" "$mine"
 }
 
 setup() {
-	[ -z "${CLIENTS_SKIP:-}" ] || skip "$CLIENTS_SKIP"
-	clients_mark
+	clients_test_setup
 }
 
 teardown() {
 	[ -n "${CL:-}" ] || return 0
-	clients_record
-	echo "runtime calls of this test:" >&2
-	clients_calls_since "$N0" >&2
-	tty_stop
+	clients_test_teardown
 	# the working container w stays for the whole file; what a test made goes
 	local c
 	for c in $(buildah containers -q --format '{{.ContainerName}}' 2>/dev/null); do

@@ -46,25 +46,16 @@ teardown_file() {
 	local left
 	left=$(clients_runtime_cgroups_left "$NS")
 	clients_remove_cgroups "$NS"
-	clients_save_record containerd
-	local ok=0
-	[ -z "$left" ] || { echo "$left" >&2; ok=1; }
-	clients_residue_check containerd || ok=1
-	rm -rf "$CL"
-	return $ok
+	clients_finish containerd "$left"
 }
 
 setup() {
-	[ -z "${CLIENTS_SKIP:-}" ] || skip "$CLIENTS_SKIP"
-	clients_mark
+	clients_test_setup
 }
 
 teardown() {
 	[ -n "${CL:-}" ] || return 0
-	clients_record
-	echo "runtime calls of this test:" >&2
-	clients_calls_since "$N0" >&2
-	tty_stop
+	clients_test_teardown
 	remove_all_containers
 }
 

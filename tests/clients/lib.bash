@@ -159,6 +159,46 @@ clients_wait() {
 	return 1
 }
 
+# --- the common frame of a client test and of a suite's end --------------------------------------
+
+# setup(): skipped when the suite's packages are missing, else marks where its calls begin.
+clients_test_setup() {
+	[ -z "${CLIENTS_SKIP:-}" ] || skip "$CLIENTS_SKIP"
+	clients_mark
+}
+
+# teardown(): records the test's runtime calls (bats shows them when it failed), ends its ttys.
+clients_test_teardown() {
+	clients_record
+	echo "runtime calls of this test:" >&2
+	clients_calls_since "$N0" >&2
+	tty_stop
+}
+
+# Deletes the suite's CNI bridge $1, printing first, as residue lines, the veths still on it and
+# the network namespaces the wrapper saw handed to the runtime that still exist.
+clients_cni_teardown() {
+	local n
+	ip -o link show master "$1" 2>/dev/null | awk -F': ' '{ sub(/@.*/, "", $2); print "link " $2 }'
+	ip link del "$1" 2>/dev/null
+	for n in $(sort -u "$CALL_LOG.netns" 2>/dev/null | grep '^/run/netns/'); do
+		[ -e "$n" ] && echo "netns $n"
+	done
+	return 0
+}
+
+# The end of teardown_file for suite $1: saves its record, fails (printing them) when $2 (what the
+# runtime left) is not empty or residue appeared (with $3: the suite's own lines, see
+# clients_residue_check), and removes $CL.
+clients_finish() {
+	local ok=0
+	clients_save_record "$1"
+	[ -z "$2" ] || { echo "$2" >&2; ok=1; }
+	clients_residue_check "$1" "${3:-}" || ok=1
+	rm -rf "$CL"
+	return $ok
+}
+
 # --- a real pseudo-terminal: tmux on a private socket, panes kept after exit for their status ---
 tty_start() {
 	[ -f "$CL/tmux.conf" ] || echo 'set -g remain-on-exit on' >"$CL/tmux.conf"

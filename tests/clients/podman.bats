@@ -42,37 +42,24 @@ teardown_file() {
 	podman rm -a -f -t 0 >/dev/null 2>&1
 	podman rmi -a -f >/dev/null 2>&1
 	umount "$CL/graph/overlay" 2>/dev/null
-	local left mine n
+	local left mine
 	left=$(clients_runtime_cgroups_left "$TOKEN" "libpod-*")
 	clients_remove_cgroups "$TOKEN"
 	[ "$LIBPOD_PARENT_EXISTED" = 1 ] || rmdir /sys/fs/cgroup/*/libpod_parent 2>/dev/null
-	# the host ends of the containers' veths hang on the suite's bridge until their netns goes
-	mine=$(ip -o link show master "${TOKEN}br" 2>/dev/null | awk -F': ' '{ sub(/@.*/, "", $2); print "link " $2 }')
-	ip link del "${TOKEN}br" 2>/dev/null
+	# the host ends of the containers' veths hang on the suite's bridge until their netns goes;
 	# the network namespaces podman made for the suite's containers (the wrapper noted them)
-	for n in $(sort -u "$CALL_LOG.netns" 2>/dev/null | grep '^/run/netns/'); do
-		[ -e "$n" ] && mine+=$'\n'"netns $n"
-	done
+	mine=$(clients_cni_teardown "${TOKEN}br")
 	clients_netns_dir_restore
-	clients_save_record podman
-	local ok=0
-	[ -z "$left" ] || { echo "$left" >&2; ok=1; }
-	clients_residue_check podman "$mine" || ok=1
-	rm -rf "$CL"
-	return $ok
+	clients_finish podman "$left" "$mine"
 }
 
 setup() {
-	[ -z "${CLIENTS_SKIP:-}" ] || skip "$CLIENTS_SKIP"
-	clients_mark
+	clients_test_setup
 }
 
 teardown() {
 	[ -n "${CL:-}" ] || return 0
-	clients_record
-	echo "runtime calls of this test:" >&2
-	clients_calls_since "$N0" >&2
-	tty_stop
+	clients_test_teardown
 	# a play kube pod's cgroup under /libpod_parent (podman leaves it in name=systemd and
 	# unified), also when the test failed midway
 	local kube

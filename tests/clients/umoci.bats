@@ -25,25 +25,17 @@ teardown_file() {
 	[ -n "${CL:-}" ] || return 0
 	tty_stop
 	grep -o " $CL/[^ ]*" /proc/self/mountinfo | sort -r | while read -r m; do umount -l "$m"; done
-	clients_save_record umoci
-	local ok=0
-	clients_residue_check umoci || ok=1
-	rm -rf "$CL"
-	return $ok
+	clients_finish umoci ""
 }
 
 setup() {
-	[ -z "${CLIENTS_SKIP:-}" ] || skip "$CLIENTS_SKIP"
-	clients_mark
+	clients_test_setup
 	ID=u$BATS_TEST_NUMBER-$TOKEN
 }
 
 teardown() {
 	[ -n "${CL:-}" ] || return 0
-	clients_record
-	echo "runtime calls of this test:" >&2
-	clients_calls_since "$N0" >&2
-	tty_stop
+	clients_test_teardown
 	"$RUNTIME" --root "$CL/root" delete --force "$ID" >/dev/null 2>&1
 }
 
