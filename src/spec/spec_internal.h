@@ -44,6 +44,8 @@ void pc_pop(struct pctx *p, size_t mark);
 int pc_fail(struct pctx *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* "expected <want>, got <repr of v>" */
 int pc_type_error(struct pctx *p, const struct json *v, const char *want);
+/* A warning at the current path ("<source>: <path>: <why>"), through the log; parsing goes on. */
+void pc_warn(struct pctx *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* obj[key], or NULL when absent or JSON null (null means "not set", as in Go's decoder). */
 const struct json *pc_field(const struct json *obj, const char *key);

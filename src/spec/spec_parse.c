@@ -78,18 +78,40 @@ static int parse_root(struct pctx *p, const struct json *top, struct spec *s)
         return 0;
 }
 
-static int check_capabilities(struct pctx *p, const char *key, char **names)
+/* Every env entry is KEY=VALUE (runtime-spec config.md, process.env: "the same as IEEE Std
+ * 1003.1-2008's environ"); runc refuses one without '=' rather than dropping it. */
+static int check_env(struct pctx *p, char **env)
 {
-        size_t m = pc_key(p, key);
-        for (size_t i = 0; names && names[i]; i++) {
-                if (capability_known(names[i]))
+        for (size_t i = 0; env && env[i]; i++) {
+                if (strchr(env[i], '=') && env[i][0] != '=')
                         continue;
-                cleanup_free char *q = json_quote(names[i], 64);
+                cleanup_free char *q = json_quote(env[i], 64);
+                pc_key(p, "env");
                 pc_index(p, i);
-                return pc_fail(p, "unknown capability %s", q);
+                return pc_fail(p, "expected KEY=VALUE, got %s", q);
         }
-        pc_pop(p, m);
         return 0;
+}
+
+/* runtime-spec config.md, process.capabilities: an unknown name is logged as a warning and
+ * the runtime goes on (a newer kernel's cap in an older runtime's hands); it is dropped. */
+static void drop_unknown_capabilities(struct pctx *p, const char *key, char **names)
+{
+        size_t m = pc_key(p, key), keep = 0;
+        for (size_t i = 0; names && names[i]; i++) {
+                if (capability_known(names[i])) {
+                        names[keep++] = names[i];
+                        continue;
+                }
+                cleanup_free char *q = json_quote(names[i], 64);
+                size_t mi = pc_index(p, i);
+                pc_warn(p, "unknown capability %s: ignored", q);
+                pc_pop(p, mi);
+                free(names[i]);
+        }
+        if (names)
+                names[keep] = NULL;
+        pc_pop(p, m);
 }
 
 static int parse_capabilities(struct pctx *p, const struct json *v, struct spec_capabilities *c)
@@ -98,9 +120,11 @@ static int parse_capabilities(struct pctx *p, const struct json *v, struct spec_
         char ***sets[] = { &c->bounding, &c->effective, &c->inheritable, &c->permitted, &c->ambient };
 
         c->present = true;
-        for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
-                if (pc_strv(p, v, keys[i], 0, 0, sets[i]) < 0 || check_capabilities(p, keys[i], *sets[i]) < 0)
+        for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
+                if (pc_strv(p, v, keys[i], 0, 0, sets[i]) < 0)
                         return -1;
+                drop_unknown_capabilities(p, keys[i], *sets[i]);
+        }
         return 0;
 }
 
@@ -221,7 +245,7 @@ static int parse_process_body(struct pctx *p, const struct json *v, struct spec_
         }
         if (pc_strv(p, v, "args", F_REQUIRED | F_NONEMPTY, 0, &proc->args) < 0 ||
             pc_string(p, v, "commandLine", 0, &proc->command_line) < 0 ||
-            pc_strv(p, v, "env", 0, 0, &proc->env) < 0 ||
+            pc_strv(p, v, "env", 0, 0, &proc->env) < 0 || check_env(p, proc->env) < 0 ||
             pc_string(p, v, "cwd", F_REQUIRED | F_ABSOLUTE, &proc->cwd) < 0)
                 return -1;
         if (pc_object(p, v, "capabilities", 0, &o) < 0)
@@ -276,7 +300,7 @@ static int parse_hook(struct pctx *p, const struct json *v, void *elem)
 
         if (pc_string(p, v, "path", F_REQUIRED | F_ABSOLUTE, &h->path) < 0 ||
             pc_strv(p, v, "args", 0, 0, &h->args) < 0 ||
-            pc_strv(p, v, "env", 0, 0, &h->env) < 0 ||
+            pc_strv(p, v, "env", 0, 0, &h->env) < 0 || check_env(p, h->env) < 0 ||
             pc_int64(p, v, "timeout", 0, &h->has_timeout, &t, 1, INT_MAX) < 0)
                 return -1;
         if (h->has_timeout)

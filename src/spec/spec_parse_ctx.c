@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "contain/log.h"
 #include "spec_internal.h"
 
 void pctx_init(struct pctx *p, const char *source, const char *bundle, struct error **err)
@@ -79,6 +80,18 @@ int pc_fail(struct pctx *p, const char *fmt, ...)
         if (p->len)
                 return error_make(p->err, 0, "%s: %s: %s", p->source, p->path, msg);
         return error_make(p->err, 0, "%s: %s", p->source, msg);
+}
+
+void pc_warn(struct pctx *p, const char *fmt, ...)
+{
+        cleanup_free char *msg = NULL;
+        va_list ap;
+
+        va_start(ap, fmt);
+        if (vasprintf(&msg, fmt, ap) < 0)
+                abort();
+        va_end(ap);
+        log_warning("%s: %s%s%s", p->source, p->path ? p->path : "", p->len ? ": " : "", msg);
 }
 
 int pc_type_error(struct pctx *p, const struct json *v, const char *want)

@@ -414,6 +414,17 @@ static int parse_seccomp_arg(struct pctx *p, const struct json *v, void *elem)
         return 0;
 }
 
+/* runtime-spec config-linux.md, seccomp: errnoRet/defaultErrnoRet only go with an action that
+ * returns an errno (SCMP_ACT_ERRNO, SCMP_ACT_TRACE); with any other it is an error. */
+static int check_errno_action(struct pctx *p, const char *key, bool has, enum seccomp_action a)
+{
+        if (!has || a == SECCOMP_ACT_ERRNO || a == SECCOMP_ACT_TRACE)
+                return 0;
+        pc_key(p, key);
+        return pc_fail(p, "%s returns no errno (only SCMP_ACT_ERRNO and SCMP_ACT_TRACE take one)",
+                       spec_seccomp_action_name(a));
+}
+
 static int parse_seccomp_syscall(struct pctx *p, const struct json *v, void *elem)
 {
         struct spec_seccomp_syscall *sc = elem;
@@ -421,6 +432,7 @@ static int parse_seccomp_syscall(struct pctx *p, const struct json *v, void *ele
         return pc_strv(p, v, "names", F_REQUIRED | F_NONEMPTY, F_NONEMPTY, &sc->names) < 0 ||
                parse_action(p, v, "action", &sc->action) < 0 ||
                pc_uint32(p, v, "errnoRet", 0, &sc->has_errno_ret, &sc->errno_ret) < 0 ||
+               check_errno_action(p, "errnoRet", sc->has_errno_ret, sc->action) < 0 ||
                PC_OBJECT_ARRAY(p, v, "args", 0, sc->args, sc->n_args, parse_seccomp_arg) < 0
                ? -1 : 0;
 }
@@ -457,6 +469,7 @@ static int parse_seccomp(struct pctx *p, const struct json *v, struct spec_secco
         sc->present = true;
         return parse_action(p, v, "defaultAction", &sc->default_action) < 0 ||
                pc_uint32(p, v, "defaultErrnoRet", 0, &sc->has_default_errno_ret, &sc->default_errno_ret) < 0 ||
+               check_errno_action(p, "defaultErrnoRet", sc->has_default_errno_ret, sc->default_action) < 0 ||
                pc_strv(p, v, "architectures", 0, 0, &sc->architectures) < 0 ||
                check_names(p, "architectures", sc->architectures, spec_seccomp_arch_known, "seccomp architecture") < 0 ||
                pc_strv(p, v, "flags", 0, 0, &sc->flags) < 0 ||

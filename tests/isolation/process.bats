@@ -79,11 +79,34 @@ status_field() {
         [ "$(status_field CapAmb)" = "0000000000000000" ]
 }
 
-@test "an unknown capability name is a clear error" {
-        update_config '.process.capabilities.bounding += ["CAP_BOGUS"]'
+@test "an unknown capability name is a warning naming it, and the rest applies (runtime-spec)" {
+        update_config '.process.capabilities.bounding += ["CAP_BOGUS"] | .process.capabilities.effective += ["CAP_BOGUS"]'
+        set_args /bin/sh -c 'grep CapBnd /proc/self/status'
+        run contain run -b "$BUNDLE" "$(new_id)"
+        echo "$output"
+        [ "$status" -eq 0 ]
+        [[ "$output" == *'warning'*'process.capabilities.bounding['*']: unknown capability "CAP_BOGUS": ignored'* ]]
+        want=$(cap_mask "$(jq -c '.process.capabilities.bounding - ["CAP_BOGUS"]' "$BUNDLE/config.json")")
+        [[ "$output" == *"CapBnd:"*"$want"* ]]
+}
+
+@test "an env entry without '=' is refused naming its index" {
+        update_config '.process.env += ["NOEQUALS"]'
         run contain run -b "$BUNDLE" "$(new_id)"
         [ "$status" -ne 0 ]
-        [[ "$output" == *"CAP_BOGUS"* ]]
+        [[ "$output" == *"process.env["*"]: expected KEY=VALUE, got \"NOEQUALS\""* ]]
+        [ -z "$(ls -A "$ROOT")" ]
+}
+
+@test "seccomp errnoRet on an action without an errno is refused naming the field" {
+        update_config '.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["mkdir"], "action": "SCMP_ACT_KILL", "errnoRet": 1}]}'
+        run contain check-config --bundle "$BUNDLE"
+        [ "$status" -ne 0 ]
+        [[ "$output" == *"linux.seccomp.syscalls[0].errnoRet: SCMP_ACT_KILL returns no errno"* ]]
+        update_config '.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW", "defaultErrnoRet": 1}'
+        run contain run -b "$BUNDLE" "$(new_id)"
+        [ "$status" -ne 0 ]
+        [[ "$output" == *"linux.seccomp.defaultErrnoRet: SCMP_ACT_ALLOW returns no errno"* ]]
 }
 
 @test "noNewPrivileges sets NoNewPrivs, and only when asked" {
