@@ -326,6 +326,53 @@ static int parse_hooks(struct pctx *p, const struct json *top, struct spec *s)
         return 0;
 }
 
+/* A name for sethostname/setdomainname: at most 64 bytes (the kernel's __NEW_UTS_LEN), and only
+ * with a uts namespace of the container's own (runc: "without a private UTS namespace"). */
+static int check_uts_name(struct pctx *p, const struct spec *s, const char *key, const char *name)
+{
+        if (!name || !*name)
+                return 0;
+        size_t m = pc_key(p, key);
+        if (strlen(name) > 64)
+                return pc_fail(p, "%zu bytes is longer than the kernel's limit of 64", strlen(name));
+        if (!spec_namespace(s, NS_UTS))
+                return pc_fail(p, "setting it needs a uts namespace in linux.namespaces");
+        pc_pop(p, m);
+        return 0;
+}
+
+/* cgroupsPath components "." and ".." would leave the hierarchy; ';' and newlines are how a
+ * cgroup file would be fooled (the same rule src/cgroup/path.c applies at create). */
+static int check_cgroups_path(struct pctx *p, const char *path)
+{
+        if (!path)
+                return 0;
+        size_t m = pc_key(p, "linux");
+        pc_key(p, "cgroupsPath");
+        if (strpbrk(path, ";\n"))
+                return pc_fail(p, "';' and newlines are not allowed");
+        for (const char *c = path; *c;) {
+                size_t n = strcspn(c, "/:");
+                if ((n == 1 && c[0] == '.') || (n == 2 && c[0] == '.' && c[1] == '.'))
+                        return pc_fail(p, "'%.*s' components are not allowed (the path must stay below its hierarchy)",
+                                       (int)n, c);
+                c += n;
+                if (*c)
+                        c++;
+        }
+        pc_pop(p, m);
+        return 0;
+}
+
+/* What create would refuse on any host is refused by the parser, so check-config says it too. */
+static int check_static(struct pctx *p, const struct spec *s)
+{
+        return check_uts_name(p, s, "hostname", s->hostname) < 0 ||
+               check_uts_name(p, s, "domainname", s->domainname) < 0 ||
+               check_cgroups_path(p, s->linux.cgroups_path) < 0
+               ? -1 : 0;
+}
+
 static int parse_top(struct pctx *p, const struct json *top, struct spec *s)
 {
         const struct json *o;
@@ -364,7 +411,7 @@ static int parse_top(struct pctx *p, const struct json *top, struct spec *s)
                         return -1;
                 pc_pop(p, m);
         }
-        return 0;
+        return check_static(p, s);
 }
 
 static int parse_document(const char *text, size_t len, const char *source, struct json **out,

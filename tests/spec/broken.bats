@@ -87,11 +87,20 @@ expect_rejected() {
 
 @test "a config nested deeper than the limit inside strings is fine" {
         # brackets inside strings are not nesting
-        /usr/bin/python3 -c 'import sys; sys.stdout.write("{\"ociVersion\":\"1.0.0\",\"root\":{\"path\":\"r\"},\"hostname\":\"" + "[{" * 5000 + "\"}")' \
+        /usr/bin/python3 -c 'import sys; sys.stdout.write("{\"ociVersion\":\"1.0.0\",\"root\":{\"path\":\"r\"},\"annotations\":{\"a\":\"" + "[{" * 5000 + "\"}}")' \
                 >"$TEST_DIR/config.json"
         check_config "$TEST_DIR"
         echo "$err"
         [ "$rc" -eq 0 ]
+}
+
+@test "check-config refuses what create would refuse on any host (hostname length, cgroupsPath '..')" {
+        jq '.hostname = "'"$(printf 'h%.0s' $(seq 65))"'"' "$REPO/bundles/busybox/config.json" > "$TEST_DIR/config.json"
+        expect_rejected "$TEST_DIR" "hostname: 65 bytes is longer than the kernel's limit of 64"
+        jq '.linux.cgroupsPath = "/a/../../escape"' "$REPO/bundles/busybox/config.json" > "$TEST_DIR/config.json"
+        expect_rejected "$TEST_DIR" "linux.cgroupsPath: '..' components are not allowed"
+        jq '.hostname = "h" | del(.linux.namespaces[] | select(.type == "uts"))' "$REPO/bundles/busybox/config.json" > "$TEST_DIR/config.json"
+        expect_rejected "$TEST_DIR" "hostname: setting it needs a uts namespace"
 }
 
 @test "a missing config.json names the bundle and the errno" {

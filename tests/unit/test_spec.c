@@ -576,6 +576,16 @@ static void spec_rules(struct tap *t)
         bad(t, MIN_HEAD "'linux':{'seccomp':{'defaultAction':'SCMP_ACT_ALLOW','defaultErrnoRet':1}}}",
             "linux.seccomp.defaultErrnoRet: SCMP_ACT_ALLOW returns no errno");
         bad(t, MIN_HEAD "'linux':{'seccomp':{'defaultAction':'SCMP_ACT_LOG','defaultErrnoRet':1}}}", "SCMP_ACT_LOG returns no errno");
+        /* decidable without the host: the parser (and so check-config) refuses it, not create */
+        bad(t, MIN_HEAD "'hostname':'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa','linux':{'namespaces':[{'type':'uts'}]}}",
+            "hostname: 65 bytes is longer than the kernel's limit of 64");
+        bad(t, MIN_HEAD "'hostname':'h','linux':{'namespaces':[{'type':'mount'}]}}", "hostname: setting it needs a uts namespace");
+        bad(t, MIN_HEAD "'domainname':'d'}", "domainname: setting it needs a uts namespace");
+        good(t, MIN_HEAD "'hostname':'','linux':{'namespaces':[{'type':'mount'}]}}", "an empty hostname needs no uts namespace");
+        bad(t, MIN_HEAD "'linux':{'cgroupsPath':'/a/../../escape'}}", "linux.cgroupsPath: '..' components are not allowed");
+        bad(t, MIN_HEAD "'linux':{'cgroupsPath':'system.slice:contain:..'}}", "linux.cgroupsPath: '..' components");
+        bad(t, MIN_HEAD "'linux':{'cgroupsPath':'a;b'}}", "linux.cgroupsPath: ';' and newlines are not allowed");
+        good(t, MIN_HEAD "'linux':{'cgroupsPath':'machine.slice:libpod:abc..def'}}", "dots inside a name are fine");
         good(t, MIN_HEAD "'linux':{'seccomp':{'defaultAction':'SCMP_ACT_ERRNO','defaultErrnoRet':1,'syscalls':[{'names':['mkdir'],'action':'SCMP_ACT_TRACE','errnoRet':2}]}}}",
              "errnoRet with SCMP_ACT_ERRNO and SCMP_ACT_TRACE");
 }
