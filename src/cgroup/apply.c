@@ -27,14 +27,24 @@ int cg_apply(const struct cgroup *cg, const struct spec_resources *res, struct e
         if (cg_convert_v2(res, &s2, err) < 0 || cg_convert_v1(res, &s1, err) < 0)
                 return -1;
 
+        /* Linux 5.16 made memory.kmem.limit_in_bytes a no-op (runtime-spec deprecates the
+         * field; runc ignores it): say so rather than pretend */
+        if (res->memory.has_kernel && res->memory.kernel != 0)
+                log_warning("linux.resources.memory.kernel: kernel memory limits are not supported "
+                            "by current kernels; not applied");
         const struct cg_hier *h2 = cg_v2_hier(cg);
         cleanup_strv char **needed = NULL;
         for (size_t i = 0; i < s2.n; i++) {
                 const struct cg_setting *st = &s2.v[i];
                 bool in_v2 = h2 && cg_v2_has_controller(h2->dir, st->controller);
                 if (st->v1_only && (in_v2 || cg->pure_v2)) {
-                        /* as runc: cgroup v2 has no such knob, the rest of the limits still hold */
-                        log_debug("cgroup: %s: cgroup v2 has no %s file; not applied", st->value, st->file);
+                        /* as runc: cgroup v2 has no such knob, the rest of the limits still hold;
+                         * a kernel memory limit is one the user may count on: say so */
+                        if (strncmp(st->file, "memory.kmem.", 12) == 0)
+                                log_warning("%s: cgroup v2 has no kernel memory limit (%s); not applied",
+                                            st->value, st->file);
+                        else
+                                log_debug("cgroup: %s: cgroup v2 has no %s file; not applied", st->value, st->file);
                         continue;
                 }
                 if (in_v2) {

@@ -221,6 +221,8 @@ int cg_convert_v2(const struct spec_resources *res, struct cg_settings *out, str
                 v1_only(out, "memory", "memory.swappiness", "linux.resources.memory.swappiness");
         if (m->has_disable_oom_killer && m->disable_oom_killer)
                 v1_only(out, "memory", "memory.oom_control", "linux.resources.memory.disableOOMKiller");
+        if (m->has_kernel_tcp && m->kernel_tcp != 0)
+                v1_only(out, "memory", "memory.kmem.tcp.limit_in_bytes", "linux.resources.memory.kernelTCP");
         if (c->has_shares && c->shares != 0)
                 add_fmt(out, "cpu", "cpu.weight", "%" PRIu64, cg_shares_to_weight(c->shares));
         if ((c->has_quota && c->quota != 0) || (c->has_period && c->period != 0)) {
@@ -303,6 +305,10 @@ int cg_convert_v1(const struct spec_resources *res, struct cg_settings *out, str
                 add_fmt(out, "memory", "memory.swappiness", "%" PRIu64, m->swappiness);
         if (m->has_disable_oom_killer && m->disable_oom_killer)
                 cg_settings_add(out, "memory", "memory.oom_control", "1");
+        if (m->has_kernel_tcp && m->kernel_tcp != 0) {
+                mem_value(m->kernel_tcp, buf, sizeof(buf), false);
+                cg_settings_add(out, "memory", "memory.kmem.tcp.limit_in_bytes", buf);
+        }
         if (c->has_shares && c->shares != 0)
                 add_fmt(out, "cpu", "cpu.shares", "%" PRIu64, c->shares);
         /* the period first: the kernel checks the quota against it */

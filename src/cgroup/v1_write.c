@@ -139,6 +139,12 @@ int cg_write_v1_settings(const struct cgroup *cg, const struct cg_settings *s, c
                         log_debug("cgroup: %s: no swap accounting on this host; memory.swap not applied", dir);
                         continue;
                 }
+                if (strncmp(st->file, "memory.kmem.", 12) == 0 && !cg_file_exists(dir, st->file)) {
+                        /* kernels without kernel memory accounting (CONFIG_MEMCG_KMEM off) */
+                        log_warning("linux.resources.memory.kernelTCP: this kernel has no %s; not applied",
+                                    st->file);
+                        continue;
+                }
                 if (cg_write_weight(dir, st->file, st->value, err) == 0)
                         continue;
                 if ((*err)->errnum != EINVAL || retry_after_einval(dir, s, i, done, err) < 0)

@@ -198,6 +198,17 @@ no_dirs_named() {
         [[ "$output" == *"--cpu-idle: expected 0 or 1"* ]]
 }
 
+@test "memory.kernelTCP reaches the v1 kmem file; memory.kernel is a warning naming it" {
+        set_args sleep 100
+        update_config '.linux.resources.memory = {"kernelTCP": 1048576, "kernel": 33554432}'
+        contain run -d --bundle "$BUNDLE" "$ID" </dev/null >/dev/null 2>"$TEST_DIR/err"
+        cat "$TEST_DIR/err"
+        grep -q "warning.*linux.resources.memory.kernel: kernel memory limits are not supported" "$TEST_DIR/err"
+        dir=$(v1dir memory "$(state_field "$ID" pid)")
+        [ -e "$dir/memory.kmem.tcp.limit_in_bytes" ] || skip "no kernel memory accounting in this kernel"
+        [ "$(cat "$dir/memory.kmem.tcp.limit_in_bytes")" = 1048576 ]
+}
+
 @test "ps lists the container's pids and kill --all empties its cgroup" {
         set_args sh -c 'sleep 100 & sleep 100 & echo ready; wait'
         contain run -d --bundle "$BUNDLE" "$ID" >"$TEST_DIR/out" 2>&1 </dev/null

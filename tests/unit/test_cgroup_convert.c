@@ -113,6 +113,19 @@ static void memory_v1_only(struct tap *t)
                 ok(t, s.v[i].v1_only && strcmp(s.v[i].controller, "memory") == 0, "  v1-only, memory controller");
                 has_substr(t, s.v[i].value, "linux.resources.memory.", "  and it names the OCI field");
         }
+
+        /* kernelTCP: the v1 file where it exists, a named placeholder on v2 */
+        struct spec_resources k = { 0 };
+        k.memory.has_kernel_tcp = true;
+        k.memory.kernel_tcp = 1048576;
+        v1_is(t, &k, "memory.kmem.tcp.limit_in_bytes", "1048576", "kernelTCP -> memory.kmem.tcp.limit_in_bytes (v1)");
+        cleanup_cg_settings struct cg_settings kv2 = { 0 };
+        ok(t, cg_convert_v2(&k, &kv2, &err) == 0 && kv2.n == 1 && kv2.v[0].v1_only &&
+              strcmp(kv2.v[0].value, "linux.resources.memory.kernelTCP") == 0,
+           "v2: kernelTCP is a placeholder naming the field");
+        k.memory.kernel_tcp = 0;
+        cleanup_cg_settings struct cg_settings none = { 0 };
+        ok(t, cg_convert_v1(&k, &none, &err) == 0 && none.n == 0, "0 (Docker's unset) writes no kmem file");
 }
 
 static void cpu(struct tap *t)
