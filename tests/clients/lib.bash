@@ -1,4 +1,4 @@
-# Shared by the client suites (podman.bats, containerd.bats, umoci.bats): which runtime the
+# Shared by the client suites (podman, buildah, containerd, Docker, umoci): which runtime the
 # clients drive, the argv-logging wrapper in front of it, the busybox image, and the before/after
 # residue check of mounts, cgroups, netns and veths.
 #
@@ -118,6 +118,13 @@ clients_runtime_cgroups_left() {
 	[ -n "$1" ] || return 0
 	find /sys/fs/cgroup/*/"$1" -mindepth 1 -type d -name "${2:-*}" ! -name conmon 2>/dev/null |
 		sed 's/^/cgroup left by the runtime: /'
+}
+
+# The cgroup path of process $1 in v1 hierarchy $2 (from /proc/PID/cgroup), as a host directory.
+host_cgroup_dir() {
+	local p
+	p=$(awk -F: -v c="$2" '{ n = split($2, a, ","); for (i = 1; i <= n; i++) if (a[i] == c) print $3 }' "/proc/$1/cgroup")
+	echo "/sys/fs/cgroup/$2$p"
 }
 
 # Removes cgroup directory trees named $1 (relative to each hierarchy's root), deepest first,

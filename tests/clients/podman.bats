@@ -85,13 +85,6 @@ ctr_pid() {
 	podman inspect -f '{{.State.Pid}}' "$1"
 }
 
-# The cgroup path of process $1 in v1 hierarchy $2 (from /proc/PID/cgroup), as a host directory.
-host_cgroup_dir() {
-	local p
-	p=$(awk -F: -v c="$2" '{ n = split($2, a, ","); for (i = 1; i <= n; i++) if (a[i] == c) print $3 }' "/proc/$1/cgroup")
-	echo "/sys/fs/cgroup/$2$p"
-}
-
 status_of() {
 	podman inspect -f '{{.State.Status}}' "$1"
 }

@@ -13,6 +13,8 @@ sed -E \
 	-e 's#\$CL/tmp/buildah[0-9]+#B#g' \
 	-e 's#buildah-buildah[0-9]+#<id>#g' \
 	-e 's#\$CL/(graph|run)/overlay-containers/[0-9a-f]{64}/userdata#B#g' \
+	-e 's#\$CL/x/containerd/daemon/io\.containerd\.runtime\.v2\.task/moby/[0-9a-f]{64}#B#g' \
+	-e 's#\$CL/x/runtime-runc/moby#R#g' \
 	-e 's#B/[0-9a-f]{64}#B/<x>#g' \
 	-e 's#[0-9a-f]{64}#<id>#g' \
 	-e 's#/tmp/runc-process[0-9]+#/tmp/runc-process*#g' \
