@@ -33,16 +33,8 @@ teardown_file() {
 	[ -n "${CL:-}" ] || return 0
 	tty_stop
 	remove_all_containers
-	if [ -n "${CONTAINERD_PID:-}" ]; then
-		kill "$CONTAINERD_PID" 2>/dev/null
-		clients_wait 100 eval '! kill -0 "$CONTAINERD_PID" 2>/dev/null'
-	fi
-	# shims our daemon started and that outlived it (only when a test failed mid-way)
-	local p
-	for p in /proc/[0-9]*; do
-		tr '\0' ' ' <"$p/cmdline" 2>/dev/null | grep -q -- "-address $CL/c.sock " && kill -9 "${p#/proc/}" 2>/dev/null
-	done
-	grep -o " $CL/[^ ]*" /proc/self/mountinfo | sort -r | while read -r m; do umount -l "$m"; done
+	# then the shims our daemon started
+	clients_stop_daemon "${CONTAINERD_PID:-}" "-address $CL/c.sock "
 	local left
 	left=$(clients_runtime_cgroups_left "$NS")
 	clients_remove_cgroups "$NS"

@@ -60,17 +60,8 @@ teardown_file() {
 	[ -n "${CL:-}" ] || return 0
 	tty_stop
 	remove_all_containers
-	if [ -n "${DOCKERD_PID:-}" ]; then
-		kill "$DOCKERD_PID" 2>/dev/null
-		clients_wait 300 eval '! kill -0 "$DOCKERD_PID" 2>/dev/null' ||
-			kill -9 "$DOCKERD_PID" 2>/dev/null
-	fi
-	# its containerd and the shims that outlived it (only when something failed mid-way)
-	local p
-	for p in /proc/[0-9]*; do
-		tr '\0' ' ' <"$p/cmdline" 2>/dev/null | grep -q -- " $CL/" && kill -9 "${p#/proc/}" 2>/dev/null
-	done
-	grep -o " $CL/[^ ]*" /proc/self/mountinfo | sort -r | while read -r m; do umount -l "$m"; done
+	# then its containerd and the shims (all of them name a path under $CL)
+	clients_stop_daemon "${DOCKERD_PID:-}" " $CL/"
 	local left
 	left=$(clients_runtime_cgroups_left "$TOKEN")
 	clients_remove_cgroups "$TOKEN"

@@ -127,6 +127,23 @@ host_cgroup_dir() {
 	echo "/sys/fs/cgroup/$2$p"
 }
 
+# Stops the suite's daemon $1 (SIGTERM, SIGKILL after 30 s; nothing when $1 is empty), then
+# SIGKILLs, by pid, every process still running whose command line contains $2 (the shims and
+# helpers it started: left only when a test failed mid-way), and lazily unmounts everything under
+# $CL, deepest first.
+clients_stop_daemon() {
+	local pid=$1 p m
+	if [ -n "$pid" ]; then
+		kill "$pid" 2>/dev/null
+		clients_wait 300 eval "! kill -0 $pid 2>/dev/null" || kill -9 "$pid" 2>/dev/null
+	fi
+	for p in /proc/[0-9]*; do
+		tr '\0' ' ' <"$p/cmdline" 2>/dev/null | grep -q -- "$2" && kill -9 "${p#/proc/}" 2>/dev/null
+	done
+	grep -o " $CL/[^ ]*" /proc/self/mountinfo | sort -r | while read -r m; do umount -l "$m"; done
+	return 0
+}
+
 # Removes cgroup directory trees named $1 (relative to each hierarchy's root), deepest first,
 # from every v1 hierarchy and the unified one.  Only empty cgroups can go: a leftover process
 # makes rmdir fail, which the residue check then reports.
