@@ -231,6 +231,15 @@ static int clone_init(struct create_ctx *c, int n_preserve, struct error **err)
         bool time_ns = flags & CLONE_NEWTIME, cgroup_ns = flags & CLONE_NEWCGROUP;
         flags &= ~(unsigned long)(CLONE_NEWTIME | CLONE_NEWCGROUP);
 
+        /* with a user namespace joined by path, new namespaces are made by the init once it is
+         * inside it, so they belong to it (a uts ns of the host's user namespace refuses
+         * sethostname there); the pid ns stays a clone flag: the init must be its pid 1 */
+        unsigned long after_userns = 0;
+        if (c->ns_fds[NS_USER] >= 0) {
+                after_userns = flags & (unsigned long)(CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET);
+                flags &= ~after_userns;
+        }
+
         /* a pid ns given by path is joined for our children: the init is born inside it */
         unsigned skip = 0;
         cleanup_close int own_pidns = -1;
@@ -248,6 +257,7 @@ static int clone_init(struct create_ctx *c, int n_preserve, struct error **err)
                 .spec = spec, .o = c->o, .sync_fd = sp[1], .console_fd = c->console_fd,
                 .fifo_fd = c->fifo_fd, .lock_fd = c->dirfd, .ns_skip = skip, .unshare_time = time_ns,
                 .unshare_cgroup = cgroup_ns, .new_userns = flags & CLONE_NEWUSER,
+                .unshare_after_userns = (int)after_userns,
                 .n_preserve = n_preserve, .seccomp = c->seccomp,
         };
         memcpy(a.ns_fds, c->ns_fds, sizeof(a.ns_fds));

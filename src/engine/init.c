@@ -49,6 +49,13 @@ static bool has_ns(const struct spec *spec, enum ns_type t)
         return spec_namespace(spec, t) != NULL;
 }
 
+static int become_userns_root(struct error **err)
+{
+        if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
+                return error_make(err, errno, "become root in the user namespace (is uid/gid 0 mapped?)");
+        return process_undumpable(err);         /* the uid change reset it */
+}
+
 static int enter_namespaces(struct init_args *a, struct error **err)
 {
         if (a->unshare_time && unshare(CLONE_NEWTIME) < 0)
@@ -57,15 +64,17 @@ static int enter_namespaces(struct init_args *a, struct error **err)
         if (sync_send(a->sync_fd, SYNC_SETUP_REQUEST, NULL, 0, err) < 0 ||
             sync_expect(a->sync_fd, SYNC_SETUP_DONE, m, "wait for the runtime", err) < 0)
                 return -1;
-        if (a->new_userns) {
-                /* become root of the new user namespace now that the maps exist */
-                if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
-                        return error_make(err, errno, "become root in the user namespace (is uid/gid 0 mapped?)");
-                if (process_undumpable(err) < 0)        /* the uid change reset it */
-                        return -1;
-        }
+        bool joins_userns = a->ns_fds[NS_USER] >= 0;
+        if (a->new_userns && become_userns_root(err) < 0)       /* the maps exist now */
+                return -1;
         if (ns_join(a->ns_fds, a->ns_skip, err) < 0)
                 return -1;
+        /* the host's root is no one in a joined user namespace (files it makes would be owned
+         * by the overflow id): become that namespace's root, as runc does */
+        if (joins_userns && become_userns_root(err) < 0)
+                return -1;
+        if (a->unshare_after_userns && unshare(a->unshare_after_userns) < 0)
+                return error_make(err, errno, "linux.namespaces: create the new namespaces inside the joined user namespace");
         if (a->unshare_time) {
                 cleanup_close int fd = open("/proc/self/ns/time_for_children", O_RDONLY | O_CLOEXEC);
                 if (fd < 0 || setns(fd, CLONE_NEWTIME) < 0)

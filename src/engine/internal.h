@@ -167,6 +167,7 @@ struct init_args {
         int ns_fds[NS_TYPE_COUNT];
         unsigned ns_skip;
         bool unshare_time, unshare_cgroup, new_userns;
+        int unshare_after_userns;       /* CLONE_NEW* made after joining a user ns by path */
         int n_preserve;
         struct seccomp_program *seccomp;
         char **extra_env;       /* LISTEN_FDS/LISTEN_PID */

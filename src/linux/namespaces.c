@@ -1,5 +1,5 @@
-/* Namespaces: the clone flags for new ones, opening and joining configured paths (user first,
- * so the others are joined with the user namespace's privileges), and what the parent writes
+/* Namespaces: the clone flags for new ones, opening and joining configured paths (the user
+ * namespace last, see ns_join), and what the parent writes
  * for the child: uid/gid maps and time namespace offsets. */
 #include <errno.h>
 #include <fcntl.h>
@@ -41,24 +41,53 @@ int ns_open_paths(const struct spec *spec, int fds[NS_TYPE_COUNT], struct error 
         return 0;
 }
 
+/* One setns; EPERM is returned (not made an error) so the caller can try again later. */
+static int join_one(int fds[NS_TYPE_COUNT], enum ns_type t, struct error **err)
+{
+        if (setns(fds[t], ns_type_clone_flag(t)) == 0) {
+                closep(&fds[t]);
+                return 0;
+        }
+        if (errno == EPERM && t != NS_USER)
+                return 1;
+        return error_make(err, errno, "linux.namespaces: join the %s namespace", ns_type_name(t));
+}
+
 int ns_join(int fds[NS_TYPE_COUNT], unsigned skip_mask, struct error **err)
 {
-        /* The user namespace first: joining it grants the caps the others need. */
-        static const enum ns_type order[] = { NS_USER, NS_PID, NS_NETWORK, NS_IPC, NS_UTS,
-                                              NS_CGROUP, NS_TIME, NS_MOUNT };
-        int ret = 0;
-
+        /* The others before the user namespace: as the runtime's root we may join any of them,
+         * but not one owned by another user namespace once inside the joined one.  What we may
+         * not join yet (EPERM: an unprivileged runtime) is tried again with the user
+         * namespace's privileges, as runc's nsexec does. */
+        static const enum ns_type order[] = { NS_PID, NS_NETWORK, NS_IPC, NS_UTS, NS_CGROUP, NS_TIME, NS_MOUNT };
+        unsigned later = 0;
         for (size_t i = 0; i < ARRAY_SIZE(order); i++) {
                 enum ns_type t = order[i];
-                if (fds[t] < 0)
+                if (fds[t] < 0 || (skip_mask & (1u << t)))
                         continue;
-                if (!(skip_mask & (1u << t)) && ret == 0 && setns(fds[t], ns_type_clone_flag(t)) < 0)
-                        ret = error_make(err, errno, "linux.namespaces: join the %s namespace", ns_type_name(t));
-                else if (t == NS_USER && ret == 0)
-                        ret = process_undumpable(err);  /* the new credentials reset it */
-                closep(&fds[t]);
+                int r = join_one(fds, t, err);
+                if (r < 0)
+                        return -1;
+                if (r > 0)
+                        later |= 1u << t;
         }
-        return ret;
+        if (fds[NS_USER] >= 0 && !(skip_mask & (1u << NS_USER))) {
+                if (join_one(fds, NS_USER, err) < 0 || process_undumpable(err) < 0)
+                        return -1;  /* the new credentials reset it */
+        }
+        for (size_t i = 0; i < ARRAY_SIZE(order); i++) {
+                if (!(later & (1u << order[i])))
+                        continue;
+                int r = join_one(fds, order[i], err);
+                if (r < 0)
+                        return -1;
+                if (r > 0)
+                        return error_make(err, EPERM, "linux.namespaces: join the %s namespace",
+                                          ns_type_name(order[i]));
+        }
+        for (int t = 0; t < NS_TYPE_COUNT; t++)
+                closep(&fds[t]);
+        return 0;
 }
 
 static char *format_map(const struct spec_id_mapping *m, size_t n)

@@ -97,6 +97,35 @@ teardown() {
         [ "$(stat -c %u:%g "$TEST_DIR/share/made-inside")" = "100000:100000" ]
 }
 
+@test "joining another container's user and network namespaces by path, with new uts/ipc/mount namespaces of its own" {
+        # container A: a user namespace 0->100000 and its own network namespace
+        update_config '.linux.namespaces += [{"type":"user"}]
+                | .linux.uidMappings = [{"containerID":0,"hostID":100000,"size":65536}]
+                | .linux.gidMappings = [{"containerID":0,"hostID":100000,"size":65536}]'
+        chmod 755 "$TEST_DIR" "$BUNDLE"
+        chown -R 100000:100000 "$BUNDLE/rootfs"
+        set_args /bin/sleep 100
+        a=$(new_id)
+        contain run -d -b "$BUNDLE" "$a" </dev/null
+        apid=$(state_field "$a" pid)
+        # container B joins A's user, network and pid namespaces; uts, ipc and mount are new
+        cp -a "$BUNDLE" "$TEST_DIR/b"
+        update_config 'del(.linux.uidMappings, .linux.gidMappings)
+                | .hostname = "b-host"
+                | .linux.namespaces = [{"type":"user","path":"/proc/'"$apid"'/ns/user"},
+                                       {"type":"network","path":"/proc/'"$apid"'/ns/net"},
+                                       {"type":"pid","path":"/proc/'"$apid"'/ns/pid"},
+                                       {"type":"uts"},{"type":"ipc"},{"type":"mount"}]
+                | .process.args = ["/bin/sh", "-c", "hostname; readlink /proc/self/ns/user; readlink /proc/self/ns/net; id -u"]' "$TEST_DIR/b"
+        run contain run -b "$TEST_DIR/b" "${a}-b"
+        echo "$output"
+        [ "$status" -eq 0 ]
+        [ "${lines[0]}" = b-host ]
+        [ "${lines[1]}" = "$(readlink /proc/$apid/ns/user)" ]
+        [ "${lines[2]}" = "$(readlink /proc/$apid/ns/net)" ]
+        [ "${lines[3]}" = 0 ]
+}
+
 @test "time namespace offsets: boottime moved by a year" {
         update_config '.linux.namespaces += [{"type":"time"}] | .linux.timeOffsets = {"boottime":{"secs":31536000,"nanosecs":0},"monotonic":{"secs":86400,"nanosecs":0}}'
         set_args /bin/sh -c 'readlink /proc/self/ns/time; cut -d. -f1 /proc/uptime'
