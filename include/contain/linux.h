@@ -45,6 +45,13 @@ int rootfs_mount_all(const struct spec *spec, const struct rootfs_opts *opts, st
  * shared/unbindable rootfsPropagation on the new "/". */
 int rootfs_finish(const struct spec *spec, const struct rootfs_opts *opts, struct error **err);
 
+/* Bind mounts the pty slave console_fd onto /dev/console inside root_fd: the old dev/console
+ * (a symlink too) is replaced by a new empty file, never followed, and a /dev that resolves
+ * into procfs or sysfs is refused (runtime-spec config.md, process.terminal). */
+int devices_bind_console(int root_fd, int console_fd, struct error **err);
+/* True when fd is the pty multiplexer (char 5:2), not a file the rootfs put at /dev/ptmx. */
+bool devices_is_ptmx(int fd);
+
 /* Opens path inside the directory root_fd without ever leaving it (openat2 RESOLVE_IN_ROOT,
  * with a checked fallback); flags as for openat. */
 int inroot_open(int root_fd, const char *path, int flags, mode_t mode, struct error **err);

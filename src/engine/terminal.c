@@ -126,30 +126,42 @@ static int become_tty_owner(const struct spec_process *proc, int master, int sla
         return 0;
 }
 
+/* The container's pty multiplexer: /dev/pts/ptmx of its devpts, else /dev/ptmx; whatever the
+ * rootfs put there must be the real char 5:2, not a file it points at. */
+static int open_ptmx(int root, struct error **err)
+{
+        const char *const paths[] = { "/dev/pts/ptmx", "/dev/ptmx" };
+        for (size_t i = 0; i < ARRAY_SIZE(paths); i++) {
+                /* Looked at before it is opened (opening a node can act), checked again after. */
+                for (int flags = O_PATH; ; flags = O_RDWR | O_NOCTTY) {
+                        cleanup_error struct error *e = NULL;
+                        cleanup_close int fd = root >= 0 ? inroot_open(root, paths[i], flags, 0, &e)
+                                                         : open(paths[i], flags | O_CLOEXEC);
+                        if (fd < 0)
+                                break;
+                        if (!devices_is_ptmx(fd))
+                                return error_make(err, 0, "%s is not the pty multiplexer (char 5:2): refusing it",
+                                                  paths[i]);
+                        if (flags != O_PATH)
+                                return steal_fd(&fd);
+                }
+        }
+        return error_make(err, ENOENT, "open the container's /dev/pts/ptmx or /dev/ptmx");
+}
+
 int terminal_setup_container(const struct spec *spec, int sock, bool relayed, struct error **err)
 {
         cleanup_close int root = open(spec->root_path, O_PATH | O_DIRECTORY | O_CLOEXEC);
         if (root < 0)
                 return error_make(err, errno, "terminal: open rootfs %s", spec->root_path);
-        struct error *first = NULL;
-        cleanup_close int master = inroot_open(root, "/dev/pts/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC, 0, &first);
-        if (master < 0) {
-                error_free(first);
-                master = inroot_open(root, "/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC, 0, err);
-                if (master < 0)
-                        return error_wrap(err, "terminal");
-        }
+        cleanup_close int master = open_ptmx(root, err);
+        if (master < 0)
+                return error_wrap(err, "terminal");
         cleanup_close int slave = -1;
         if (open_pty_pair(master, &slave, err) < 0)
                 return error_wrap(err, "terminal");
-        cleanup_close int console = inroot_mkpath(root, "/dev/console", true, 0666, err);
-        if (console < 0)
+        if (devices_bind_console(root, slave, err) < 0)
                 return error_wrap(err, "terminal");
-        char src[64], dst[64];
-        snprintf(src, sizeof(src), "/proc/self/fd/%d", slave);
-        snprintf(dst, sizeof(dst), "/proc/self/fd/%d", console);
-        if (mount(src, dst, NULL, MS_BIND, NULL) < 0)
-                return error_make(err, errno, "terminal: bind the pty on /dev/console");
         if (become_tty_owner(&spec->process, master, slave, sock, relayed, err) < 0)
                 return error_wrap(err, "terminal");
         return 0;
@@ -157,11 +169,9 @@ int terminal_setup_container(const struct spec *spec, int sock, bool relayed, st
 
 int terminal_setup_exec(const struct spec_process *proc, int sock, bool relayed, struct error **err)
 {
-        cleanup_close int master = open("/dev/pts/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+        cleanup_close int master = open_ptmx(-1, err);
         if (master < 0)
-                master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
-        if (master < 0)
-                return error_make(err, errno, "terminal: open the container's /dev/ptmx");
+                return error_wrap(err, "terminal");
         cleanup_close int slave = -1;
         if (open_pty_pair(master, &slave, err) < 0 ||
             become_tty_owner(proc, master, slave, sock, relayed, err) < 0)

@@ -214,6 +214,9 @@ int cgroupfs_mount(const struct spec_mount *m, int root_fd, const struct rootfs_
         cleanup_close int target = inroot_mkpath(root_fd, m->destination, false, 0755, err);
         if (target < 0)
                 return error_wrap(err, "mounts: %s", m->destination);
+        cleanup_free char *what = xasprintf("mounts: %s", m->destination);
+        if (mount_target_check(root_fd, target, m->destination, m, what, err) < 0)
+                return -1;
         cleanup_close int parent = openat(target, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
         if (parent < 0)
                 return error_make(err, errno, "mounts: %s: open parent", m->destination);

@@ -41,6 +41,18 @@ bool devices_dev_is_bind(const struct spec *spec)
         return false;
 }
 
+/* The directory a node goes in, created if missing, and never one on procfs or sysfs that a
+ * symlink of the rootfs led to (dev -> /proc/sys/kernel would put nodes and the console there). */
+static int open_dev_dir(int root_fd, const char *dir, const char *what, struct error **err)
+{
+        cleanup_close int fd = inroot_mkpath(root_fd, dir, false, 0755, err);
+        if (fd < 0)
+                return -1;
+        if (mount_target_check(root_fd, fd, dir, NULL, what, err) < 0)
+                return -1;
+        return steal_fd(&fd);
+}
+
 /* One device node at path (absolute in the container), replacing whatever is there. */
 static int make_device(int root_fd, const char *path, mode_t type, unsigned maj, unsigned min,
                        mode_t mode, uid_t uid, gid_t gid, bool userns, struct error **err)
@@ -49,7 +61,7 @@ static int make_device(int root_fd, const char *path, mode_t type, unsigned maj,
         char *slash = strrchr(parent, '/');
         const char *name = path + (slash - parent) + 1;
         *slash = '\0';
-        cleanup_close int dir = inroot_mkpath(root_fd, *parent ? parent : "/", false, 0755, err);
+        cleanup_close int dir = open_dev_dir(root_fd, *parent ? parent : "/", *parent ? parent : "/", err);
         if (dir < 0)
                 return -1;
 
@@ -77,8 +89,14 @@ static int make_device(int root_fd, const char *path, mode_t type, unsigned maj,
         return 0;
 }
 
-static int bind_console(int dev, int console_fd, struct error **err)
+/* The pty is named by our fd, never by a path the rootfs could redirect; the mount point is a
+ * new empty file in /dev, whatever stood at dev/console before (a symlink to
+ * /proc/sys/kernel/core_pattern is removed, not followed: the CVE-2025-52565 family). */
+int devices_bind_console(int root_fd, int console_fd, struct error **err)
 {
+        cleanup_close int dev = open_dev_dir(root_fd, "/dev", "/dev/console", err);
+        if (dev < 0)
+                return -1;
         if (unlinkat(dev, "console", 0) < 0 && errno != ENOENT)
                 return error_make(err, errno, "remove old /dev/console");
         int f = openat(dev, "console", O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0600);
@@ -88,7 +106,6 @@ static int bind_console(int dev, int console_fd, struct error **err)
         cleanup_close int dst = openat(dev, "console", O_PATH | O_NOFOLLOW | O_CLOEXEC);
         if (dst < 0)
                 return error_make(err, errno, "open /dev/console");
-        /* The pty is named by our fd, never by a path the rootfs could redirect. */
         if (mount_bind_fds(console_fd, dst, false, err) < 0)
                 return error_wrap(err, "/dev/console");
         return 0;
@@ -106,9 +123,9 @@ int devices_setup(const struct spec *spec, int root_fd, const struct rootfs_opts
                                 0, 0, opts->new_userns, err) < 0)
                         return error_wrap(err, "default devices");
         }
-        cleanup_close int dev = inroot_mkpath(root_fd, "/dev", false, 0755, err);
+        cleanup_close int dev = open_dev_dir(root_fd, "/dev", "/dev", err);
         if (dev < 0)
-                return error_wrap(err, "/dev");
+                return -1;
         for (size_t i = 0; i < ARRAY_SIZE(default_links); i++) {
                 if (symlinkat(default_links[i].target, dev, default_links[i].name) < 0 && errno != EEXIST)
                         return error_make(err, errno, "symlink /dev/%s", default_links[i].name);
@@ -126,7 +143,13 @@ int devices_setup(const struct spec *spec, int root_fd, const struct rootfs_opts
                                 d->has_uid ? d->uid : 0, d->has_gid ? d->gid : 0, opts->new_userns, err) < 0)
                         return error_wrap(err, "linux.devices");
         }
-        if (opts->console_fd >= 0 && bind_console(dev, opts->console_fd, err) < 0)
+        if (opts->console_fd >= 0 && devices_bind_console(root_fd, opts->console_fd, err) < 0)
                 return -1;
         return 0;
+}
+
+bool devices_is_ptmx(int fd)
+{
+        struct stat st;
+        return fstat(fd, &st) == 0 && S_ISCHR(st.st_mode) && major(st.st_rdev) == 5 && minor(st.st_rdev) == 2;
 }

@@ -164,6 +164,39 @@ int inroot_open(int root_fd, const char *path, int flags, mode_t mode, struct er
         return fd;
 }
 
+int inroot_open_literal(int root_fd, const char *path)
+{
+        struct open_how how = {
+                .flags = O_PATH | O_CLOEXEC,
+                .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS,
+        };
+        int fd = (int)syscall(SYS_openat2, root_fd, path, &how, sizeof(how));
+        if (fd >= 0 || (errno != ENOSYS && errno != E2BIG && errno != EPERM))
+                return fd;
+        /* The walk without openat2: every component a plain name, none a symlink. */
+        cleanup_close int cur = openat(root_fd, ".", O_PATH | O_CLOEXEC);
+        cleanup_free char *copy = xstrdup(path);
+        char *save = NULL;
+        for (char *c = strtok_r(copy, "/", &save); c && cur >= 0; c = strtok_r(NULL, "/", &save)) {
+                if (strcmp(c, ".") == 0)
+                        continue;
+                if (strcmp(c, "..") == 0) {
+                        errno = ELOOP;
+                        return -1;
+                }
+                int next = openat(cur, c, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+                struct stat st;
+                if (next >= 0 && fstat(next, &st) == 0 && S_ISLNK(st.st_mode)) {
+                        close(next);
+                        errno = ELOOP;
+                        return -1;
+                }
+                close(cur);
+                cur = next;
+        }
+        return cur < 0 ? -1 : steal_fd(&cur);
+}
+
 static int mkpath_depth(int root_fd, const char *path, bool last_is_file, mode_t mode, int depth,
                         struct error **err)
 {

@@ -46,6 +46,27 @@ int copy_tree(int src_dir, int dst_dir, struct error **err);
 
 /* ---- inroot fallback (inroot.c), exposed for the unit test ---- */
 int inroot_open_fallback(int root_fd, const char *path, int flags, mode_t mode, struct error **err);
+/* O_PATH fd of path inside root_fd reached without following any symlink (the config names
+ * the object itself), or -1 with errno (ELOOP when a symlink is on the way). */
+int inroot_open_literal(int root_fd, const char *path);
+
+/* ---- procfs and sysfs (procfs.c) ---- */
+
+/* "procfs" or "sysfs" when fd lies on one of them, else NULL. */
+const char *kernel_fs_name(int fd);
+/* Opens /proc/REL (flags as for openat) in the current root after checking /proc is the root
+ * of a procfs, without crossing a mount or leaving /proc, and checks the result is on procfs:
+ * a bind mount over a sysctl or attr file is refused, never written through.  Returns the fd
+ * (caller closes) or -1 with *err naming /proc/REL. */
+int procfs_open(const char *rel, int flags, struct error **err);
+/* procfs_open(rel, O_WRONLY) and one write of value. */
+int procfs_write(const char *rel, const char *value, struct error **err);
+/* Refuses (with *err naming what, and the resolved path) a target fd on procfs or sysfs for
+ * anything but a proc or sysfs mount, unless the config names it literally (no symlink on the
+ * way) and it is a place runc allows too: anywhere in sysfs, lxcfs's files under /proc, or
+ * /proc itself for a bind of a procfs.  what: "mounts: /etc/resolv.conf". */
+int mount_target_check(int root_fd, int target, const char *dest, const struct spec_mount *m,
+                       const char *what, struct error **err);
 
 /* ---- pieces of the rootfs (devices.c, masked.c, sysctl.c, cgroupfs.c, lsm.c) ---- */
 

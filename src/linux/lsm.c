@@ -43,12 +43,12 @@ int lsm_apply(const struct spec_process *proc, struct error **err)
                 cleanup_free char *text = xasprintf("exec %s", proc->apparmor_profile);
                 /* The per-LSM file where the kernel has it (stacking), else the shared one. */
                 const char *file = access("/proc/self/attr/apparmor/exec", F_OK) == 0 ?
-                                   "/proc/self/attr/apparmor/exec" : "/proc/self/attr/exec";
-                if (write_file_at(AT_FDCWD, file, text, err) < 0)
+                                   "self/attr/apparmor/exec" : "self/attr/exec";
+                if (procfs_write(file, text, err) < 0)
                         return error_wrap(err, "process.apparmorProfile: %s", proc->apparmor_profile);
         }
         if (proc->selinux_label && *proc->selinux_label &&
-            write_file_at(AT_FDCWD, "/proc/self/attr/exec", proc->selinux_label, err) < 0)
+            procfs_write("self/attr/exec", proc->selinux_label, err) < 0)
                 return error_wrap(err, "process.selinuxLabel: %s", proc->selinux_label);
         return 0;
 }

@@ -3,6 +3,7 @@
  * read-only bind of themselves.  Paths missing from the rootfs are skipped, like runc. */
 #include <errno.h>
 #include <fcntl.h>
+#include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
@@ -12,17 +13,34 @@
 #include "contain/util.h"
 #include "internal.h"
 
-/* Opens path in the (pivoted) root without following a final symlink's escape; -2 if missing. */
+/* The kernel filesystem (procfs, sysfs) mounted at path's first component, if any. */
+static const char *top_dir_fs(int root, const char *path)
+{
+        while (*path == '/')
+                path++;
+        cleanup_free char *top = xstrndup(path, strcspn(path, "/"));
+        cleanup_close int fd = openat(root, *top ? top : ".", O_PATH | O_NOFOLLOW | O_CLOEXEC);
+        return fd < 0 ? NULL : kernel_fs_name(fd);
+}
+
+/* Opens path in the (pivoted) root without following a final symlink's escape; -2 if missing.
+ * A path under a procfs or sysfs must still be on it once resolved: a rootfs that led
+ * /proc/sys elsewhere would leave the real one writable. */
 static int open_target(int root, const char *path, struct error **err)
 {
         cleanup_error struct error *e = NULL;
-        int fd = inroot_open(root, path, O_PATH, 0, &e);
-        if (fd >= 0)
-                return fd;
-        if (e->errnum == ENOENT || e->errnum == ENOTDIR)
-                return -2;
-        *err = steal_pointer(&e);
-        return -1;
+        cleanup_close int fd = inroot_open(root, path, O_PATH, 0, &e);
+        if (fd < 0) {
+                if (e->errnum == ENOENT || e->errnum == ENOTDIR)
+                        return -2;
+                *err = steal_pointer(&e);
+                return -1;
+        }
+        const char *want = top_dir_fs(root, path);
+        const char *got = kernel_fs_name(fd);
+        if (want && (!got || strcmp(want, got) != 0))
+                return error_make(err, 0, "%s lies under %s but resolves outside it: refusing", path, want);
+        return steal_fd(&fd);
 }
 
 int masked_paths_apply(char *const *paths, struct error **err)

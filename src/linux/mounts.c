@@ -7,6 +7,9 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <sys/vfs.h>
+
+#include <linux/magic.h>
 
 #include "contain/log.h"
 #include "contain/util.h"
@@ -135,6 +138,85 @@ static bool is_type(const struct spec_mount *m, const char *t)
         return m->type && strcmp(m->type, t) == 0;
 }
 
+/* The files lxcfs emulates: binds over them are what runc allows inside /proc. */
+static const char *const lxcfs_files[] = {
+        "/proc/cpuinfo", "/proc/diskstats", "/proc/meminfo", "/proc/stat", "/proc/swaps",
+        "/proc/uptime", "/proc/loadavg", "/proc/slabinfo", "/proc/net/dev", "/proc/sys/kernel/ns_last_pid",
+};
+
+/* "//proc/./meminfo/" -> "/proc/meminfo" (".." is left alone: it never matches). */
+static char *clean_path(const char *path)
+{
+        char *out = xmalloc(strlen(path) + 2);
+        size_t n = 0;
+        for (const char *p = path; *p;) {
+                while (*p == '/')
+                        p++;
+                const char *end = strchrnul(p, '/');
+                size_t len = (size_t)(end - p);
+                if (len && !(len == 1 && *p == '.')) {
+                        out[n++] = '/';
+                        memcpy(out + n, p, len);
+                        n += len;
+                }
+                p = end;
+        }
+        if (n == 0)
+                out[n++] = '/';
+        out[n] = '\0';
+        return out;
+}
+
+static bool procfs_place_allowed(const char *dest, const struct spec_mount *m)
+{
+        cleanup_free char *d = clean_path(dest);
+        for (size_t i = 0; i < ARRAY_SIZE(lxcfs_files); i++)
+                if (strcmp(d, lxcfs_files[i]) == 0)
+                        return true;
+        /* A procfs bound over /proc (the host's, for a container sharing its pid ns). */
+        struct statfs sfs;
+        return strcmp(d, "/proc") == 0 && m && m->source && statfs(m->source, &sfs) == 0 &&
+               sfs.f_type == PROC_SUPER_MAGIC;
+}
+
+/* Where fd lies, as a path inside the rootfs, for messages. */
+static char *path_in_root(int root_fd, int fd)
+{
+        char p[32], root[4096], where[4096];
+        ssize_t rn = readlink(proc_fd_path(root_fd, p), root, sizeof(root) - 1);
+        ssize_t wn = readlink(proc_fd_path(fd, p), where, sizeof(where) - 1);
+        if (wn < 0)
+                return xstrdup("?");
+        where[wn] = '\0';
+        if (rn > 1) {
+                root[rn] = '\0';
+                size_t l = (size_t)rn;
+                if (strncmp(where, root, l) == 0 && (where[l] == '/' || where[l] == '\0'))
+                        return xstrdup(where[l] ? where + l : "/");
+        }
+        return xstrdup(where);
+}
+
+int mount_target_check(int root_fd, int target, const char *dest, const struct spec_mount *m,
+                       const char *what, struct error **err)
+{
+        const char *fs = kernel_fs_name(target);
+        if (!fs || (m && (is_type(m, "proc") || is_type(m, "sysfs"))))
+                return 0;
+        /* The config naming a kernel file itself is the config's choice; reaching one through a
+         * symlink of the image is the attack (etc/resolv.conf -> /proc/sys/...). */
+        cleanup_close int literal = inroot_open_literal(root_fd, dest);
+        struct stat a, b;
+        bool same = literal >= 0 && fstat(literal, &a) == 0 && fstat(target, &b) == 0 &&
+                    a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+        if (same && (strcmp(fs, "sysfs") == 0 || procfs_place_allowed(dest, m)))
+                return 0;
+        cleanup_free char *where = path_in_root(root_fd, target);
+        return error_make(err, 0, "%s: resolves to %s on %s%s: refusing (only a %s mount may go there)", what,
+                          where, fs, same ? "" : " through a symlink in the rootfs",
+                          strcmp(fs, "procfs") == 0 ? "proc" : "sysfs");
+}
+
 /* A mount of a new filesystem (proc, tmpfs, sysfs, ...) onto target. */
 static int mount_fs(const struct spec_mount *m, const struct mount_opts *o, int target,
                     const struct rootfs_opts *opts, struct error **err)
@@ -198,6 +280,9 @@ int mount_one(const struct spec_mount *m, int root_fd, const struct rootfs_opts 
                                                  source_is_dir ? 0755 : 0644, err);
         if (target < 0)
                 return error_wrap(err, "mounts: %s", m->destination);
+        cleanup_free char *what = xasprintf("mounts: %s", m->destination);
+        if (mount_target_check(root_fd, target, m->destination, m, what, err) < 0)
+                return -1;
         cleanup_close int copy_from = -1;
         if (o.tmpcopyup && is_type(m, "tmpfs")) {
                 copy_from = inroot_open(root_fd, m->destination, O_RDONLY | O_DIRECTORY, 0, err);

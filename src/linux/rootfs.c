@@ -110,9 +110,118 @@ static int pivot(const char *root, struct error **err)
         return 0;
 }
 
+/* mountinfo writes space, tab, newline and backslash as \ooo: decode in place. */
+static void unescape_octal(char *s)
+{
+        char *out = s;
+        for (char *p = s; *p; p++) {
+                if (p[0] == '\\' && p[1] >= '0' && p[1] <= '3' && p[2] >= '0' && p[2] <= '7' &&
+                    p[3] >= '0' && p[3] <= '7') {
+                        *out++ = (char)((p[1] - '0') * 64 + (p[2] - '0') * 8 + (p[3] - '0'));
+                        p += 3;
+                } else {
+                        *out++ = *p;
+                }
+        }
+        *out = '\0';
+}
+
+/* path is dir or lies below it. */
+static bool path_within(const char *path, const char *dir)
+{
+        size_t n = strlen(dir);
+        if (strcmp(dir, "/") == 0)
+                return true;
+        return strncmp(path, dir, n) == 0 && (path[n] == '/' || path[n] == '\0');
+}
+
+struct mnt_entry {
+        char *point;
+        bool full_kernel_fs;    /* the root of a proc or sysfs */
+};
+
+static void mnt_entries_free(struct mnt_entry **v)
+{
+        for (struct mnt_entry *e = *v; e && e->point; e++)
+                free(e->point);
+        free(*v);
+}
+
+/* The mounts of our namespace that neither hold root nor lie inside it, in mountinfo order. */
+static int host_mounts(int proc_self, const char *root, struct mnt_entry **out, struct error **err)
+{
+        cleanup_free char *text = NULL;
+        if (read_file_at(proc_self, "mountinfo", 0, &text, NULL, err) < 0)
+                return -1;
+        size_t n = 0, cap = 16;
+        struct mnt_entry *v = xcalloc(cap + 1, sizeof(*v));
+        char *save = NULL;
+        for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+                char fsroot[4096], point[4096], type[64];
+                char *dash = strstr(line, " - ");
+                if (!dash || sscanf(line, "%*s %*s %*s %4095s %4095s", fsroot, point) != 2 ||
+                    sscanf(dash, " - %63s", type) != 1)
+                        continue;
+                unescape_octal(point);
+                if (path_within(root, point) || path_within(point, root))
+                        continue;
+                if (n == cap) {
+                        cap *= 2;
+                        v = xrealloc(v, (cap + 1) * sizeof(*v));
+                }
+                v[n].point = xstrdup(point);
+                v[n].full_kernel_fs = strcmp(fsroot, "/") == 0 &&
+                                      (strcmp(type, "proc") == 0 || strcmp(type, "sysfs") == 0);
+                v[++n].point = NULL;
+        }
+        *out = v;
+        return 0;
+}
+
+/* --no-pivot leaves the host's mount tree in the container's namespace, only covered by the
+ * moved rootfs, and the kernel lets a new user namespace mount a fresh proc or sysfs as soon as
+ * one fully visible instance is anywhere in the mount namespace: `unshare -mrpf mount -t proc`
+ * would give the container an unmasked /proc.  So detach every mount that neither holds the
+ * rootfs nor lies inside it (children first; slaved first so nothing propagates to the host),
+ * and refuse when a whole procfs or sysfs stays (locked in a user namespace). */
+static int detach_host_mounts(const char *root_path, struct error **err)
+{
+        cleanup_free char *root = realpath(root_path, NULL);
+        if (!root)
+                return error_make(err, errno, "realpath %s", root_path);
+        /* Held open: the host's /proc is among what goes. */
+        cleanup_close int proc_self = open("/proc/self", O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (proc_self < 0)
+                return error_make(err, errno, "open /proc/self");
+        __attribute__((cleanup(mnt_entries_free))) struct mnt_entry *v = NULL;
+        if (host_mounts(proc_self, root, &v, err) < 0)
+                return -1;
+        size_t n = 0;
+        while (v[n].point)
+                n++;
+        for (size_t i = n; i-- > 0;) {
+                /* ENOENT/EINVAL: gone with a parent detached before it, or locked. */
+                if (mount(NULL, v[i].point, NULL, MS_SLAVE | MS_REC, NULL) < 0)
+                        continue;
+                if (umount2(v[i].point, MNT_DETACH) < 0)
+                        log_debug("--no-pivot: detach %s: %s", v[i].point, strerror(errno));
+        }
+        __attribute__((cleanup(mnt_entries_free))) struct mnt_entry *left = NULL;
+        if (host_mounts(proc_self, root, &left, err) < 0)
+                return -1;
+        for (struct mnt_entry *e = left; e->point; e++)
+                if (e->full_kernel_fs)
+                        return error_make(err, EPERM, "--no-pivot: the host's %s cannot be detached (a user namespace "
+                                          "locks it): a process in the container could mount an unmasked proc or sysfs; "
+                                          "use pivot_root", e->point);
+        return 0;
+}
+
 /* --no-pivot: for roots pivot_root refuses (an initramfs). */
 static int move_root(const char *root, struct error **err)
 {
+        if (detach_host_mounts(root, err) < 0)
+                return -1;
         if (chdir(root) < 0)
                 return error_make(err, errno, "chdir %s", root);
         if (mount(root, "/", NULL, MS_MOVE, NULL) < 0)

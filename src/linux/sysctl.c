@@ -82,11 +82,13 @@ int sysctl_apply(const struct spec *spec, struct error **err)
 {
         for (size_t i = 0; i < spec->linux.n_sysctl; i++) {
                 const struct spec_kv *kv = &spec->linux.sysctl[i];
-                cleanup_free char *path = xasprintf("/proc/sys/%s", kv->key);
-                for (char *p = path + strlen("/proc/sys/"); *p; p++)
+                cleanup_free char *rel = xasprintf("sys/%s", kv->key);
+                for (char *p = rel + strlen("sys/"); *p; p++)
                         if (*p == '.')
                                 *p = '/';
-                if (write_file_at(AT_FDCWD, path, kv->value, err) < 0)
+                /* Through a verified procfs only: a mount the rootfs aimed at /proc/sys (or
+                 * anything bound there) must not receive the value. */
+                if (procfs_write(rel, kv->value, err) < 0)
                         return error_wrap(err, "linux.sysctl: %s=%s", kv->key, kv->value);
         }
         return 0;
