@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <seccomp.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/capability.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -168,7 +169,28 @@ static void test_inroot(struct tap *t)
         if (fd >= 0)
                 close(fd);
         error_free(err);
+
+        /* literal: the config's own path, no symlink anywhere on the way */
+        fd = inroot_open_literal(rfd, "/etc/new/dir");
+        ok(t, fd >= 0, "literal path opens");
+        if (fd >= 0)
+                close(fd);
+        fd = inroot_open_literal(rfd, "/abs/new/dir");
+        ok(t, fd < 0 && errno == ELOOP, "literal refuses a symlinked directory (ELOOP)");
+        fd = inroot_open_literal(rfd, "/up");
+        ok(t, fd < 0 && errno == ELOOP, "literal refuses a final symlink (ELOOP)");
         close(rfd);
+        int proc = open("/proc/self", O_PATH | O_CLOEXEC), sys = open("/sys/kernel", O_PATH | O_CLOEXEC);
+        ok(t, proc >= 0 && kernel_fs_name(proc) && strcmp(kernel_fs_name(proc), "procfs") == 0, "kernel_fs_name: procfs");
+        ok(t, sys < 0 || (kernel_fs_name(sys) && strcmp(kernel_fs_name(sys), "sysfs") == 0), "kernel_fs_name: sysfs");
+        int plain = open(tmpl, O_PATH | O_CLOEXEC);
+        ok(t, plain >= 0 && kernel_fs_name(plain) == NULL, "kernel_fs_name: a plain directory is neither");
+        if (plain >= 0)
+                close(plain);
+        if (proc >= 0)
+                close(proc);
+        if (sys >= 0)
+                close(sys);
         cleanup_free char *cmd = xasprintf("rm -rf %s", tmpl);
         if (system(cmd) != 0)
                 ok(t, false, "cleanup");
