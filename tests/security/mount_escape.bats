@@ -34,6 +34,16 @@ host_unchanged() {
         [ "$(cat /proc/sys/net/ipv4/ip_forward)" = "$HOST_FWD" ]
 }
 
+# Runs the bundle as container $1: it must be refused with a message containing $2, and the
+# host must be unchanged.
+expect_refused() {
+        run contain run -b "$BUNDLE" "$1"
+        echo "$output"
+        [ "$status" -ne 0 ]
+        [[ "$output" == *"$2"* ]]
+        host_unchanged
+}
+
 # The value the sysctl write would put into the host file: the opposite of the host's.
 other_fwd() { [ "$HOST_FWD" = 1 ] && echo 0 || echo 1; }
 
@@ -50,11 +60,7 @@ other_fwd() { [ "$HOST_FWD" = 1 ] && echo 0 || echo 1; }
 
         update_config '.mounts += [{"destination": "/etc/resolv.conf", "type": "bind", "source": "'"$HOSTFILE"'", "options": ["rbind", "rw"]}]
                        | .linux.sysctl = {"net.ipv4.ip_forward": "'"$(other_fwd)"'"}'
-        run contain run -b "$BUNDLE" "$(new_id b)"
-        echo "$output"
-        [ "$status" -ne 0 ]
-        [[ "$output" == *"mounts: /etc/resolv.conf: resolves to /proc/sys/net/ipv4/ip_forward on procfs through a symlink"* ]]
-        host_unchanged
+        expect_refused "$(new_id b)" "mounts: /etc/resolv.conf: resolves to /proc/sys/net/ipv4/ip_forward on procfs through a symlink"
         [ -z "$(ls -A "$ROOT")" ]
 }
 
@@ -62,18 +68,11 @@ other_fwd() { [ "$HOST_FWD" = 1 ] && echo 0 || echo 1; }
         ln -sfn /proc/sys/kernel "$BUNDLE/rootfs/kdir"
         ln -sfn /sys/kernel/mm "$BUNDLE/rootfs/sdir"
         update_config '.mounts += [{"destination": "/kdir/core_pattern", "type": "bind", "source": "'"$HOSTFILE"'", "options": ["bind"]}]'
-        run contain run -b "$BUNDLE" "$(new_id a)"
-        echo "$output"
-        [ "$status" -ne 0 ]
-        [[ "$output" == *"mounts: /kdir/core_pattern: resolves to /proc/sys/kernel/core_pattern on procfs"* ]]
+        expect_refused "$(new_id a)" "mounts: /kdir/core_pattern: resolves to /proc/sys/kernel/core_pattern on procfs"
 
         update_config '.mounts |= map(select(.destination != "/kdir/core_pattern"))
                        | .mounts += [{"destination": "/sdir", "type": "tmpfs", "source": "tmpfs"}]'
-        run contain run -b "$BUNDLE" "$(new_id b)"
-        echo "$output"
-        [ "$status" -ne 0 ]
-        [[ "$output" == *"mounts: /sdir: resolves to /sys/kernel/mm on sysfs through a symlink"* ]]
-        host_unchanged
+        expect_refused "$(new_id b)" "mounts: /sdir: resolves to /sys/kernel/mm on sysfs through a symlink"
 }
 
 @test "security: mounts the config names inside /proc and /sys themselves still work (lxcfs, cgroup binds)" {
@@ -94,11 +93,7 @@ other_fwd() { [ "$HOST_FWD" = 1 ] && echo 0 || echo 1; }
         update_config '.hooks.createContainer = [{"path": "/bin/sh", "args": ["sh", "-c",
                          "mount --bind '"$HOSTFILE"' '"$rootfs"'/proc/sys/net/ipv4/ip_forward"]}]
                        | .linux.sysctl = {"net.ipv4.ip_forward": "'"$(other_fwd)"'"}'
-        run contain run -b "$BUNDLE" "$(new_id a)"
-        echo "$output"
-        [ "$status" -ne 0 ]
-        [[ "$output" == *"linux.sysctl: net.ipv4.ip_forward=$(other_fwd): /proc/sys/net/ipv4/ip_forward is covered by a mount"* ]]
-        host_unchanged
+        expect_refused "$(new_id a)" "linux.sysctl: net.ipv4.ip_forward=$(other_fwd): /proc/sys/net/ipv4/ip_forward is covered by a mount"
 
         # not vacuous: without the hook the same sysctl is written into the container's netns
         update_config 'del(.hooks)'
@@ -154,11 +149,7 @@ run_tty() {
         rm -rf "$BUNDLE/rootfs/dev"
         ln -s /proc/sys/kernel "$BUNDLE/rootfs/dev"
         update_config '.process.terminal = false | .mounts |= map(select(.destination | startswith("/dev/") | not))'
-        run contain run -b "$BUNDLE" "$(new_id b)"
-        echo "$output"
-        [ "$status" -ne 0 ]
-        [[ "$output" == *"/dev: resolves to /proc/sys/kernel on procfs through a symlink"* ]]
-        host_unchanged
+        expect_refused "$(new_id b)" "/dev: resolves to /proc/sys/kernel on procfs through a symlink"
 }
 
 @test "security: maskedPaths refuse a /dev/null the rootfs points at core_pattern (CVE-2025-31133)" {
@@ -176,11 +167,7 @@ run_tty() {
 
         update_config '.linux.maskedPaths = ["/proc/kcore", "/proc/timer_list"]'
         set_args /bin/true
-        run contain run -b "$BUNDLE" "$(new_id b)"
-        echo "$output"
-        [ "$status" -ne 0 ]
-        [[ "$output" == *"maskedPaths: /dev/null is not the null device (char 1:3)"* ]]
-        host_unchanged
+        expect_refused "$(new_id b)" "maskedPaths: /dev/null is not the null device (char 1:3)"
 }
 
 # A shell line for the container: new user, pid and mount namespaces, then mount proc.
