@@ -95,7 +95,13 @@ void process_default_home(char ***env, uid_t uid);
 char *passwd_home_for_uid(const char *text, uid_t uid);
 /* Replaces the environment with proc->env and execs path (does not return on success);
  * first sets the capability sets process_apply deferred (see seccomp below). */
-int process_exec(const struct spec_process *proc, const char *path, struct error **err);
+int process_exec(const struct spec_process *proc, const char *path, int trampoline_fd, struct error **err);
+/* A sealed, executable memfd (O_CLOEXEC, caller closes it) holding contain's exec trampoline
+ * for process_exec, so "/proc/self/exe" never names the host binary while the user's program
+ * is being exec'd (CVE-2019-5736); *fd = -1 where it is not used (an AppArmor/SELinux exec label,
+ * which applies to the next exec only, or no trampoline for this architecture).  Call it before
+ * the seccomp filter is installed. */
+int exec_trampoline_open(const struct spec_process *proc, int *fd, struct error **err);
 
 /* A seccomp filter compiled before fork, installed in the init as its last act before exec.
  * Without noNewPrivileges, installing needs CAP_SYS_ADMIN: when the configured caps drop it

@@ -94,13 +94,15 @@ static int exec_child_setup(struct exec_child *c, struct error **err)
         process_default_home(&env, proc.user.uid);
         proc.env = env;
         cleanup_free char *path = NULL;
-        if (process_resolve_exec(&proc, &path, err) < 0 || process_apply(&proc, err) < 0)
+        cleanup_close int trampoline = -1;
+        if (process_resolve_exec(&proc, &path, err) < 0 || process_apply(&proc, err) < 0 ||
+            exec_trampoline_open(&proc, &trampoline, err) < 0)
                 return -1;
         if (sync_send(c->sync_fd, SYNC_READY, NULL, 0, err) < 0)
                 return -1;
         if (c->seccomp && seccomp_program_install(c->seccomp, err) < 0)
                 return -1;
-        process_exec(&proc, path, err);
+        process_exec(&proc, path, trampoline, err);
         return -1;
 }
 

@@ -179,9 +179,12 @@ static int init_setup(struct init_args *a, bool *ready_sent, struct error **err)
                 strv_append(&env, *e);
         process_default_home(&env, proc.user.uid);
         proc.env = env;
+        cleanup_close int trampoline = -1;
+        if (exec_trampoline_open(&proc, &trampoline, err) < 0)
+                return -1;
         if (a->seccomp && seccomp_program_install(a->seccomp, err) < 0)
                 return -1;
-        process_exec(&proc, path, err);
+        process_exec(&proc, path, trampoline, err);
         return -1;
 }
 

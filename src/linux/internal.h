@@ -97,4 +97,8 @@ int caps_apply(const struct spec_capabilities *c, struct error **err);
 /* Raises the effective set to the permitted one (held until caps_apply). */
 int caps_keep_effective(struct error **err);
 
+/* exec_trampoline.c: execs path through the trampoline memfd fd (-1: returns at once);
+ * returns only when that fails, and then the caller execs path itself. */
+void exec_via_trampoline(int fd, const char *path, char *const argv[], char *const envp[]);
+
 #endif

@@ -299,12 +299,13 @@ int process_apply(const struct spec_process *proc, struct error **err)
         return 0;
 }
 
-int process_exec(const struct spec_process *proc, const char *path, struct error **err)
+int process_exec(const struct spec_process *proc, const char *path, int trampoline_fd, struct error **err)
 {
         static char *const empty[] = { NULL };
 
         if (seccomp_install_early(proc) && caps_apply(&proc->capabilities, err) < 0)
                 return error_wrap(err, "after installing seccomp");
+        exec_via_trampoline(trampoline_fd, path, proc->args, proc->env ? proc->env : empty);
         execve(path, proc->args, proc->env ? proc->env : empty);
         if (errno == ENOENT)
                 return exec_error(err, ENOENT, path, "no such file or directory");

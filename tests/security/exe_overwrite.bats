@@ -7,10 +7,24 @@
 # checks that the attacker saw the runtime's process, was refused, and the copy is unchanged.
 
 load ../helpers
+bats_require_minimum_version 1.5.0
 
 setup_file() {
-        export ATTACK=$BATS_FILE_TMPDIR/exe_attack
+        export ATTACK=$BATS_FILE_TMPDIR/exe_attack SHEBANG=$BATS_FILE_TMPDIR/exe_shebang
         cc -static -O2 -Wall -Werror -o "$ATTACK" "$BATS_TEST_DIRNAME/exe_attack.c"
+        cc -static -O2 -Wall -Werror -o "$SHEBANG" "$BATS_TEST_DIRNAME/exe_shebang.c"
+}
+
+# Gives the rootfs what the (dynamically linked) runtime binary needs to run inside it, as any
+# Debian or Ubuntu image has: then "#!/proc/self/exe" naming the host's binary would really
+# run it there, and the attacks below are real.
+add_runtime_libraries() {
+        local lib
+        for lib in $(ldd "$CONTAIN" | grep -o '/[^ ]*'); do
+                mkdir -p "$BUNDLE/rootfs$(dirname "$lib")"
+                cp -L "$lib" "$BUNDLE/rootfs$lib"
+        done
+        cp "$CONTAIN" "$BUNDLE/rootfs/contain-copy"
 }
 
 setup() {
@@ -129,6 +143,43 @@ stop_scanner() {
         done
         stop_scanner "$id"
         attack_refused "$TEST_DIR/scan.log"
+}
+
+@test "CVE-2019-5736 via #!/proc/self/exe: exec'ing such a script runs the sealed trampoline, never the host binary (20 execs)" {
+        local id i
+        add_runtime_libraries
+        cp "$SHEBANG" "$BUNDLE/rootfs/exe_shebang"
+        printf '#!/proc/self/exe\n' > "$BUNDLE/rootfs/victim"
+        chmod 755 "$BUNDLE/rootfs/victim"
+        id=$(new_id scan)
+        set_args /exe_shebang /stop "$(stat -c %i "$CONTAIN")"
+        contain create -b "$BUNDLE" "$id" > "$TEST_DIR/scan.log" 2>&1 < /dev/null
+        contain start "$id"
+        # not vacuous: the image can run the runtime's binary (its loader and libraries are there)
+        run contain exec "$id" /contain-copy --version
+        echo "$output"
+        [ "$status" -eq 0 ]
+        [[ "$output" == *contain* ]]
+        for i in $(seq 1 20); do
+                run -127 contain exec "$id" /victim
+                [ "$status" -eq 127 ]
+                [[ "$output" == *"exec trampoline"* ]]
+        done
+        stop_scanner "$id"
+        cat "$TEST_DIR/scan.log"
+        [ "$(summary_field "$TEST_DIR/scan.log" wrote)" -eq 0 ]
+        [ "$(summary_field "$TEST_DIR/scan.log" got)" -eq 0 ]
+}
+
+@test "CVE-2019-5736 via run: process.args /proc/self/exe runs the trampoline, not the host binary" {
+        add_runtime_libraries
+        set_args /proc/self/exe --version
+        run -127 contain run -b "$BUNDLE" "$(new_id)"
+        echo "$output"
+        [ "$status" -eq 127 ]
+        [[ "$output" == *"exec trampoline"* ]]
+        [[ "$output" != *"contain 0."* ]]
+        binary_unchanged
 }
 
 @test "non-dumpable runtime: oomScoreAdj still reaches run and exec processes in a user namespace" {
