@@ -15,9 +15,13 @@
 int fds_to_preserve(int preserve_fds)
 {
         int n = preserve_fds > 0 ? preserve_fds : 0;
-        const char *listen = getenv("LISTEN_FDS");
-        int64_t l;
-        if (listen && parse_int64(listen, &l) == 0 && l > 0 && l < 65536)
+        const char *listen = getenv("LISTEN_FDS"), *listen_pid = getenv("LISTEN_PID");
+        int64_t l, p;
+        /* sd_listen_fds(3): the fds are ours only when LISTEN_PID names us; a stale or forged
+         * LISTEN_FDS must not pass whatever the caller holds (a host directory) on */
+        if (!listen || !listen_pid || parse_int64(listen_pid, &p) < 0 || p != (int64_t)getpid())
+                return n;
+        if (parse_int64(listen, &l) == 0 && l > 0 && l < 65536)
                 n += (int)l;
         return n;
 }

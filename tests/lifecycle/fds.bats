@@ -44,10 +44,20 @@ init_fds() {
 @test "LISTEN_FDS passes the socket-activation fds and sets LISTEN_PID=1" {
         set_args /bin/sleep 100
         id=$(new_id)
-        LISTEN_FDS=2 with_fds "3</dev/null 4</dev/null 5</dev/null" create --bundle "$BUNDLE" "$id" </dev/null >/dev/null 2>&1
+        # sd_listen_fds: LISTEN_PID names the process the fds are for (contain, exec'd by bash)
+        LISTEN_FDS=2 bash -c 'exec 3</dev/null 4</dev/null 5</dev/null; LISTEN_PID=$$ exec "$0" "$@"' \
+                "$CONTAIN" --root "$ROOT" create --bundle "$BUNDLE" "$id" </dev/null >/dev/null 2>&1
         [ "$(init_fds "$id")" = "0 1 2 3 4 " ]
         tr '\0' '\n' < /proc/$(state_field "$id" pid)/environ | grep -qx LISTEN_FDS=2
         tr '\0' '\n' < /proc/$(state_field "$id" pid)/environ | grep -qx LISTEN_PID=1
+}
+
+@test "LISTEN_FDS for another pid passes nothing on: a caller's host directory fd stays out" {
+        set_args /bin/sleep 100
+        id=$(new_id)
+        LISTEN_FDS=1 LISTEN_PID=999999 with_fds "3</" create --bundle "$BUNDLE" "$id" </dev/null >/dev/null 2>&1
+        [ "$(init_fds "$id")" = "0 1 2 " ]
+        ! tr '\0' '\n' < /proc/$(state_field "$id" pid)/environ | grep -q LISTEN_FDS
 }
 
 @test "run: the process sees only 0, 1 and 2" {
