@@ -96,8 +96,10 @@ static int apply_v2(const char *dir, const struct cg_dev_rules *rules, struct er
         return detach(cg_fd, dir, old, n_old, err);
 }
 
-static int apply_v1(const char *dir, const struct cg_dev_rules *rules, struct error **err)
+static int apply_v1(const char *dir, const struct cg_dev_rules *rules, size_t n_config, struct error **err)
 {
+        if (cg_dev_rules_v1_check(rules, n_config, err) < 0)
+                return -1;
         cleanup_cg_settings struct cg_settings s = { 0 };
         cg_dev_rules_v1(rules, &s);
         for (size_t i = 0; i < s.n; i++)
@@ -109,7 +111,10 @@ static int apply_v1(const char *dir, const struct cg_dev_rules *rules, struct er
 int cgroup_apply_devices(const struct cgroup *cg, const struct spec_resources *res, struct error **err)
 {
         if (cg->mgr == CGROUP_MANAGER_DISABLED) {
-                log_debug("cgroup: disabled; device rules not applied");
+                /* nothing then stops a container with CAP_MKNOD from using any device */
+                if (res->n_devices)
+                        log_warning("linux.resources.devices: cgroups are disabled (--cgroup-manager=disabled); "
+                                    "device rules are not applied");
                 return 0;
         }
         cleanup_cg_dev_rules struct cg_dev_rules rules = { 0 };
@@ -117,7 +122,7 @@ int cgroup_apply_devices(const struct cgroup *cg, const struct spec_resources *r
         const struct cg_hier *h = cg_v1_hier(cg, "devices");
         int r = 0;
         if (h)
-                r = apply_v1(h->dir, &rules, err);
+                r = apply_v1(h->dir, &rules, res->n_devices, err);
         else if ((h = cg_v2_hier(cg)))
                 r = apply_v2(h->dir, &rules, err);
         else

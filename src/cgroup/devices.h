@@ -49,6 +49,9 @@ bool cg_dev_rules_allow(const struct cg_dev_rules *r, char type, uint32_t major,
  * whole-class rules).  v1 cannot say everything the list can (a narrower allow after a wider
  * deny, say); the kernel then keeps the stricter answer. */
 void cg_dev_rules_v1(const struct cg_dev_rules *r, struct cg_settings *out);
+/* Whether cgroup v1 can hold r as the list says (a rule inside a wider exception of the other
+ * kind cannot be written); the first n_config rules are linux.resources.devices[0..). */
+int cg_dev_rules_v1_check(const struct cg_dev_rules *r, size_t n_config, struct error **err);
 
 /* devbpf.c (pure): a BPF_PROG_TYPE_CGROUP_DEVICE program deciding like cg_dev_rules_allow()
  * (returns 1 to allow, 0 to deny).  *insns malloc'd, *n instructions.  Rules with a major or

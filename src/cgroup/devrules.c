@@ -108,3 +108,52 @@ void cg_dev_rules_v1(const struct cg_dev_rules *r, struct cg_settings *out)
                 }
         }
 }
+
+/* Whether two rules name a device in common (the access bits aside). */
+static bool overlap(const struct cg_dev_rule *a, const struct cg_dev_rule *b)
+{
+        return (a->type == 'a' || b->type == 'a' || a->type == b->type) &&
+               (a->major < 0 || b->major < 0 || a->major == b->major) &&
+               (a->minor < 0 || b->minor < 0 || a->minor == b->minor);
+}
+
+static bool same_devices(const struct cg_dev_rule *a, const struct cg_dev_rule *b)
+{
+        return a->type == b->type && a->major == b->major && a->minor == b->minor;
+}
+
+static bool whole_class(const struct cg_dev_rule *d)
+{
+        return d->type == 'a' && d->major < 0 && d->minor < 0 && d->access == CG_DEV_RWM;
+}
+
+int cg_dev_rules_v1_check(const struct cg_dev_rules *r, size_t n_config, struct error **err)
+{
+        /* v1 keeps a default (allow or deny everything) and a list of exceptions to it; a rule
+         * that agrees with the default only removes exceptions naming exactly its devices.
+         * One inside a wider exception (deny c 1:11 after allow c *:*) would be dropped by
+         * the kernel without a word: refuse it, as runc does ("cannot punch hole"). */
+        bool allow_all = false;
+        size_t first = 0;       /* exceptions are the rules since the last whole-class one */
+        for (size_t i = 0; i < r->n; i++) {
+                const struct cg_dev_rule *d = &r->v[i];
+                if (whole_class(d)) {
+                        allow_all = d->allow;
+                        first = i + 1;
+                        continue;
+                }
+                if (d->allow != allow_all)
+                        continue;       /* a new exception: always expressible */
+                for (size_t k = first; k < i; k++) {
+                        const struct cg_dev_rule *e = &r->v[k];
+                        if (e->allow == allow_all || !(e->access & d->access) || !overlap(e, d) || same_devices(e, d))
+                                continue;
+                        return error_make(err, 0, "linux.resources.devices[%zu]: cgroup v1 cannot %s part of "
+                                          "what %s %s (a hole in a wildcard rule); list the devices one by one",
+                                          i, d->allow ? "allow" : "deny",
+                                          k < n_config ? "an earlier rule" : "a default node",
+                                          e->allow ? "allows" : "denies");
+                }
+        }
+        return 0;
+}

@@ -67,6 +67,22 @@ kernel_log_has() { dmesg 2>/dev/null | grep -q "$1"; }
         ! kernel_log_has "$MARK"
 }
 
+@test "devices: on cgroup v1 a deny inside a wider allow is refused, never dropped (kmsg stays closed)" {
+        [ -d /sys/fs/cgroup/devices ] || skip "no v1 devices hierarchy (the eBPF program takes any list)"
+        update_config '.linux.resources.devices = [{"allow": false, "access": "rwm"},
+                {"allow": true, "type": "c", "access": "rwm"},
+                {"allow": false, "type": "c", "major": 1, "minor": 11, "access": "rwm"}] |
+                       .linux.devices = [{"path": "/dev/kmsg", "type": "c", "major": 1, "minor": 11}]'
+        set_args sh -c "echo $MARK > /dev/kmsg; echo wrote"
+        run contain run --bundle "$BUNDLE" "$ID"
+        echo "$output"
+        [ "$status" -ne 0 ]
+        [[ "$output" == *"linux.resources.devices[2]: cgroup v1 cannot deny part of what an earlier rule allows"* ]]
+        [[ "$output" != *wrote* ]]
+        ! kernel_log_has "$MARK"
+        [ -z "$(ls -A "$ROOT")" ]
+}
+
 @test "devices: podman's shape (one deny-all rule, no linux.devices) keeps the default nodes usable" {
         update_config '.linux.resources.devices = [{"allow": false, "access": "rwm"}] | del(.linux.devices)'
         # (set_args takes one line per argument)

@@ -352,6 +352,33 @@ static void program_shape(struct tap *t)
         built_free(&b);
 }
 
+/* what cgroup v1 cannot hold is refused, naming the rule (runc: "cannot punch hole") */
+static void v1_holes(struct tap *t)
+{
+        struct { struct spec_device_rule v[4]; size_t n; bool ok; const char *name; } cases[] = {
+                { { DENY_ALL, RULE(true, 'c', -1, -1, "rwm"), RULE(false, 'c', 1, 11, "rwm") }, 3, false,
+                  "deny c 1:11 inside an earlier allow c *:* is refused" },
+                { { DENY_ALL, RULE(true, 'c', 1, 11, "rwm"), RULE(false, 'c', 1, 11, "w") }, 3, true,
+                  "deny of exactly an allowed node is expressible" },
+                { { RULE(true, 'a', -1, -1, "rwm"), RULE(false, 'c', 1, -1, "rwm"), RULE(true, 'c', 1, 3, "rwm") }, 3, false,
+                  "allow c 1:3 inside an earlier deny c 1:* (allow-all default) is refused" },
+                { { DENY_ALL, RULE(true, 'c', -1, -1, "m"), RULE(false, 'c', 1, 11, "rw") }, 3, true,
+                  "a deny of other access bits than the wildcard allow is fine" },
+                { { DENY_ALL, RULE(true, 'c', 10, 229, "rw") }, 2, true, "podman's shape is fine" },
+        };
+        for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+                struct spec_resources res = { .devices = cases[i].v, .n_devices = cases[i].n };
+                cleanup_cg_dev_rules struct cg_dev_rules r = { 0 };
+                cleanup_error struct error *err = NULL;
+                cg_dev_rules_build(&res, &r);
+                int rc = cg_dev_rules_v1_check(&r, res.n_devices, &err);
+                ok(t, (rc == 0) == cases[i].ok, cases[i].name);
+                if (!cases[i].ok)
+                        has_substr(t, err ? err->msg : NULL, "linux.resources.devices[2]: cgroup v1 cannot",
+                                   "  the message names the rule");
+        }
+}
+
 int main(void)
 {
         struct tap t = { 0 };
@@ -366,6 +393,7 @@ int main(void)
         huge_numbers(&t);
         random_lists(&t);
         v1_writes(&t);
+        v1_holes(&t);
         program_shape(&t);
         return tap_done(&t);
 }
