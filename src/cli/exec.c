@@ -30,6 +30,7 @@ static void usage(FILE *f)
                    "  --process-label LABEL     SELinux label of the process\n"
                    "  --no-new-privs            set no_new_privs for the process\n"
                    "  --ignore-paused           exec even into a paused container (it stays paused)\n"
+                   "  --pidfd-socket SOCK       send a pidfd of the new process to this unix socket\n"
                    "  -c, --cap CAP             add a capability (repeatable)\n"
                    "  --preserve-fds N          pass fds 3..3+N-1 to the process\n\n"
                    "With --process the options above still apply on top of the file, as runc's do.\n");
@@ -196,6 +197,7 @@ int cmd_exec(const struct cli_globals *g, int argc, char **argv)
                 { "apparmor", required_argument, NULL, 'A' },
                 { "process-label", required_argument, NULL, 'L' },
                 { "ignore-paused", no_argument, NULL, 'I' },
+                { "pidfd-socket", required_argument, NULL, 'F' },
                 { "help", no_argument, NULL, 'h' },
                 { 0 },
         };
@@ -223,6 +225,7 @@ int cmd_exec(const struct cli_globals *g, int argc, char **argv)
                 case 'A': f.apparmor = optarg; break;
                 case 'L': f.process_label = optarg; break;
                 case 'I': o.ignore_paused = true; break;
+                case 'F': o.pidfd_socket = optarg; break;
                 case 'f': {
                         int64_t n;
                         if (parse_int64(optarg, &n) < 0 || n < 0 || n > 65536)

@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -188,6 +189,17 @@ int container_load_spec(const char *root, const char *id, struct spec **out, str
         return state_load_spec(dirfd, out, err);
 }
 
+/* runc's --pidfd-socket: a pidfd of the new process for the caller (a shim's race-free handle). */
+static int send_pidfd(int sock, pid_t pid, struct error **err)
+{
+        cleanup_close int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+        if (pidfd < 0)
+                return error_make(err, errno, "--pidfd-socket: pidfd_open %d", (int)pid);
+        if (socket_send_fd(sock, pidfd, err) < 0)
+                return error_wrap(err, "--pidfd-socket");
+        return 0;
+}
+
 int container_exec(const char *root, const char *id, const struct spec_process *proc,
                    const struct exec_opts *o, int *exit_status, struct error **err)
 {
@@ -240,10 +252,18 @@ int container_exec(const char *root, const char *id, const struct spec_process *
                 if (c.console_fd < 0)
                         return -1;
         }
+        /* connected before anything starts, so a wrong path fails with nothing run */
+        cleanup_close int pidfd_sock = -1;
+        if (o->pidfd_socket && (pidfd_sock = console_socket_connect(o->pidfd_socket, err)) < 0)
+                return error_wrap(err, "--pidfd-socket");
         pid_t pid = spawn_in_container(&c, id, cg, err);
         if (pid < 0)
                 return -1;
         closep(&c.console_fd);
+        if (pidfd_sock >= 0 && send_pidfd(pidfd_sock, pid, err) < 0) {
+                kill_and_reap(pid);
+                return -1;
+        }
         cleanup_close int master = -1;
         /* the caller is told about a process only once it is fully handed over */
         if ((relay_tty && console_recv_fd(console_ours, &master, err) < 0) ||

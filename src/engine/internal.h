@@ -107,6 +107,8 @@ void hooks_run_warn(const struct spec *spec, enum hook_kind kind, const char *bu
 /* ---- terminal.c ---- */
 /* Connects to the console socket (before clone, so a bad path fails early). */
 int console_socket_connect(const char *path, struct error **err);
+/* Sends fd over the connected unix socket sock (SCM_RIGHTS, one byte of data). */
+int socket_send_fd(int sock, int fd, struct error **err);
 /* In the init, after rootfs_mount_all: opens a pty of the container's devpts, binds the peer
  * on <rootfs>/dev/console, sends the master over sock, makes the peer the controlling
  * terminal and fds 0-2.  relayed: the master goes to our own relay (run/exec without a console

@@ -29,7 +29,7 @@ int console_socket_connect(const char *path, struct error **err)
         return steal_fd(&fd);
 }
 
-static int send_fd(int sock, int fd, struct error **err)
+int socket_send_fd(int sock, int fd, struct error **err)
 {
         char name[] = "/dev/ptmx";
         struct iovec iov = { .iov_base = name, .iov_len = sizeof(name) - 1 };
@@ -114,7 +114,7 @@ static int become_tty_owner(const struct spec_process *proc, int master, int sla
          * runc and crun; a uid the user namespace does not map is left to root */
         if (fchown(slave, proc->user.uid, (gid_t)-1) < 0 && errno != EINVAL && errno != EPERM)
                 return error_make(err, errno, "chown the pty to uid %u", proc->user.uid);
-        if (send_fd(sock, master, err) < 0)
+        if (socket_send_fd(sock, master, err) < 0)
                 return -1;
         if (setsid() < 0 && errno != EPERM)
                 return error_make(err, errno, "setsid");

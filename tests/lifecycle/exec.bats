@@ -79,6 +79,20 @@ start_container() {
         [ "$(cat "$BUNDLE/rootfs/ran")" = ran ]
 }
 
+@test "exec --pidfd-socket hands the caller a pidfd of the new process" {
+        cc -Wall -o "$TEST_DIR/recvpidfd" "$BATS_TEST_DIRNAME/recvpidfd.c"
+        start_container
+        "$TEST_DIR/recvpidfd" "$TEST_DIR/pidfd.sock" > "$TEST_DIR/pidfd.out" & recv=$!
+        for i in $(seq 50); do [ -S "$TEST_DIR/pidfd.sock" ] && break; sleep 0.05; done
+        contain exec --pidfd-socket "$TEST_DIR/pidfd.sock" --detach --pid-file "$TEST_DIR/e.pid" "$ID" /bin/sleep 10
+        wait "$recv"
+        cat "$TEST_DIR/pidfd.out"
+        [ "$(awk '{print $2}' "$TEST_DIR/pidfd.out")" = "$(cat "$TEST_DIR/e.pid")" ]
+        run contain exec --pidfd-socket "$TEST_DIR/nobody.sock" "$ID" /bin/true
+        [ "$status" -ne 0 ]
+        [[ "$output" == *"--pidfd-socket"* ]]
+}
+
 @test "exec --process FILE --detach writes the pid file and returns" {
         start_container
         jq -n '{args: ["/bin/sleep", "50"], cwd: "/", env: ["PATH=/bin"], user: {uid: 0, gid: 0}}' > "$TEST_DIR/process.json"
