@@ -34,7 +34,20 @@ struct rootfs_opts {
         bool new_netns;         /* the container has a netns of its own (sysfs may be rw) */
         bool new_userns;        /* inside a user namespace: bind devices instead of mknod */
         bool new_cgroupns;
+        const int *mount_trees; /* per spec mount: a detached idmapped tree to attach, or -1; may be NULL */
 };
+
+/* In the runtime, before clone (an idmap needs CAP_SYS_ADMIN in the user namespace of the
+ * source's filesystem, which the init in a user namespace lacks): for each mount with "idmap"
+ * or "ridmap" (runtime-spec 1.2 config.md, mounts), a detached clone of its source (the whole
+ * tree for rbind or ridmap) idmapped through a user namespace whose maps are the mount's
+ * uidMappings/gidMappings, or the container's when the mount has none.  *trees gets
+ * spec->n_mounts fds, -1 where a mount is not idmapped (NULL when there are no mounts); free
+ * with idmap_mounts_close.  Errors name mounts[i]: no mappings, a failed clone, a filesystem
+ * without idmap support. */
+int idmap_mounts_prepare(const struct spec *spec, int **trees, struct error **err);
+/* Closes the fds (-1 skipped) and frees the array; trees may be NULL. */
+void idmap_mounts_close(int *trees, size_t n);
 
 /* Everything before pivot_root: the LSM and sysctl checks (clear errors early), rootfs
  * propagation, the rootfs bind, spec mounts in order (targets resolved in the rootfs, mounted

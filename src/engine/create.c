@@ -26,6 +26,7 @@ struct create_ctx {
         struct cgroup *cg;
         struct seccomp_program *seccomp;
         int ns_fds[NS_TYPE_COUNT];
+        int *mount_trees;       /* idmapped trees per spec mount (-1: none), or NULL */
         int sync_fd;
         int fifo_fd;
         int console_fd;
@@ -45,6 +46,8 @@ static void ctx_release(struct create_ctx *c)
 {
         for (int t = 0; t < NS_TYPE_COUNT; t++)
                 closep(&c->ns_fds[t]);
+        idmap_mounts_close(c->mount_trees, c->spec->n_mounts);
+        c->mount_trees = NULL;
         closep(&c->sync_fd);
         closep(&c->fifo_fd);
         if (c->own_console_fd)
@@ -258,7 +261,7 @@ static int clone_init(struct create_ctx *c, int n_preserve, struct error **err)
                 .fifo_fd = c->fifo_fd, .lock_fd = c->dirfd, .ns_skip = skip, .unshare_time = time_ns,
                 .unshare_cgroup = cgroup_ns, .new_userns = flags & CLONE_NEWUSER,
                 .unshare_after_userns = (int)after_userns,
-                .n_preserve = n_preserve, .seccomp = c->seccomp,
+                .n_preserve = n_preserve, .seccomp = c->seccomp, .mount_trees = c->mount_trees,
         };
         memcpy(a.ns_fds, c->ns_fds, sizeof(a.ns_fds));
         int nlisten = n_preserve - (c->o->preserve_fds > 0 ? c->o->preserve_fds : 0);
@@ -332,6 +335,8 @@ int create_container(const struct spec *spec, const struct container_opts *o, in
         if (spec->linux.seccomp.present && seccomp_program_build(&spec->linux.seccomp, &c.seccomp, err) < 0)
                 return -1;
         if (ns_open_paths(spec, c.ns_fds, err) < 0)
+                return -1;
+        if (idmap_mounts_prepare(spec, &c.mount_trees, err) < 0)
                 return -1;
         if (make_exec_fifo(&c, err) < 0)
                 return -1;

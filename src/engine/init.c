@@ -101,10 +101,14 @@ static int init_setup(struct init_args *a, bool *ready_sent, struct error **err)
         /* before any path of the config is resolved, and for the whole "created" phase, in
          * which the container can look at /proc/1/fd: only what the init needs, no fd of the
          * runtime or the caller (cgroup dirs, the state dir, a host directory) */
-        int *keep[3 + NS_TYPE_COUNT] = { &a->sync_fd, &a->console_fd, &a->fifo_fd };
+        size_t n_trees = a->mount_trees ? spec->n_mounts : 0;
+        cleanup_free int **keep = xcalloc(3 + NS_TYPE_COUNT + n_trees, sizeof(*keep));
+        keep[0] = &a->sync_fd, keep[1] = &a->console_fd, keep[2] = &a->fifo_fd;
         for (int t = 0; t < NS_TYPE_COUNT; t++)
                 keep[3 + t] = &a->ns_fds[t];
-        if (fds_close_for_container(a->n_preserve, keep, ARRAY_SIZE(keep), err) < 0)
+        for (size_t i = 0; i < n_trees; i++)
+                keep[3 + NS_TYPE_COUNT + i] = &a->mount_trees[i];
+        if (fds_close_for_container(a->n_preserve, keep, 3 + NS_TYPE_COUNT + n_trees, err) < 0)
                 return -1;
         reset_signals();
         if (enter_namespaces(a, err) < 0)
@@ -125,8 +129,13 @@ static int init_setup(struct init_args *a, bool *ready_sent, struct error **err)
                 .new_netns = has_ns(spec, NS_NETWORK),
                 .new_userns = has_ns(spec, NS_USER),
                 .new_cgroupns = has_ns(spec, NS_CGROUP),
+                .mount_trees = a->mount_trees,
         };
-        if (rootfs_mount_all(spec, &ro, err) < 0)
+        int rc = rootfs_mount_all(spec, &ro, err);
+        /* attached or not, the idmapped trees are not the container's to see in /proc/1/fd */
+        for (size_t i = 0; i < n_trees; i++)
+                closep(&a->mount_trees[i]);
+        if (rc < 0)
                 return -1;
         send_progress(a->sync_fd, STEP_ROOTFS, spec->root_path);
         if (a->console_fd >= 0) {

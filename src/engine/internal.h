@@ -167,6 +167,7 @@ struct init_args {
         int fifo_fd;            /* the exec fifo, O_RDWR: the init waits in read() */
         int lock_fd;            /* the parent's locked state dir: closed at once by the init */
         int ns_fds[NS_TYPE_COUNT];
+        int *mount_trees;       /* spec->n_mounts idmapped trees (-1: none), or NULL */
         unsigned ns_skip;
         bool unshare_time, unshare_cgroup, new_userns;
         int unshare_after_userns;       /* CLONE_NEW* made after joining a user ns by path */

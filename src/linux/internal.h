@@ -4,6 +4,7 @@
 #define CONTAIN_LINUX_INTERNAL_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "contain/error.h"
@@ -18,10 +19,13 @@ struct mount_opts {
         size_t n_propagation;
         bool tmpcopyup;                 /* copy the directory's contents into the new tmpfs */
         char *data;                     /* unknown options, comma-joined ("mode=755,size=64k"), or NULL */
+        uint64_t rec_set, rec_clr;      /* MOUNT_ATTR_* for mount_setattr(AT_RECURSIVE) ("rro", ...) */
+        bool idmap;                     /* "idmap" or "ridmap": the mount's uid/gidMappings apply */
+        bool idmap_recursive;           /* "ridmap": to every submount too */
 };
 
-/* Splits options into flags, propagation and filesystem data.  Unknown options are data,
- * like runc; *err only for options we know but cannot honour. */
+/* Splits options into flags, propagation, recursive attributes, idmap and filesystem data.
+ * Unknown options are data, like runc; *err only for too many propagation options. */
 int mountopts_parse(char *const *options, struct mount_opts *out, struct error **err);
 void mountopts_clear(struct mount_opts *o);
 /* "rslave" -> MS_SLAVE|MS_REC; 0 when name is not a propagation. */
@@ -38,11 +42,24 @@ const char *proc_fd_path(int fd, char buf[static 32]);
 int mount_bind_fds(int src_fd, int dst_fd, bool recursive, struct error **err);
 /* Remounts the mount at fd (an O_PATH fd of its root) bind+flags, keeping kernel-locked flags. */
 int mount_remount_fd(int fd, unsigned long flags, const char *what, struct error **err);
-/* Mounts one entry of config.json's mounts inside the rootfs. */
-int mount_one(const struct spec_mount *m, int root_fd, const struct rootfs_opts *opts,
+/* Mounts one entry of config.json's mounts inside the rootfs; tree_fd: its idmapped tree from
+ * idmap_mounts_prepare, or -1. */
+int mount_one(const struct spec_mount *m, int tree_fd, int root_fd, const struct rootfs_opts *opts,
               struct error **err);
 /* Copies the contents of directory src into directory dst (tmpcopyup). */
 int copy_tree(int src_dir, int dst_dir, struct error **err);
+
+/* ---- id maps (namespaces.c) ---- */
+
+/* Writes n mappings ("containerID hostID size" lines) to /proc/PID/<file> ("uid_map") in one
+ * write; field names the config field in errors. */
+int id_map_write(pid_t pid, const char *file, const struct spec_id_mapping *m, size_t n,
+                 const char *field, struct error **err);
+
+/* ---- idmapped mounts (idmap.c) ---- */
+
+/* Moves the detached tree tree_fd (from idmap_mounts_prepare) onto the O_PATH fd target. */
+int idmap_tree_attach(int tree_fd, int target, struct error **err);
 
 /* ---- inroot fallback (inroot.c), exposed for the unit test ---- */
 int inroot_open_fallback(int root_fd, const char *path, int flags, mode_t mode, struct error **err);

@@ -241,7 +241,19 @@ static int mount_fs(const struct spec_mount *m, const struct mount_opts *o, int 
                           o->data ? o->data : "");
 }
 
-int mount_one(const struct spec_mount *m, int root_fd, const struct rootfs_opts *opts, struct error **err)
+/* The recursive attributes ("rro", "rnosuid", ...): one mount_setattr over the whole tree. */
+static int mount_set_tree_attrs(int fd, const struct mount_opts *o, const char *dest, struct error **err)
+{
+        if (!o->rec_set && !o->rec_clr)
+                return 0;
+        struct mount_attr attr = { .attr_set = o->rec_set, .attr_clr = o->rec_clr };
+        if (mount_setattr(fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0)
+                return error_make(err, errno, "mounts: %s: set the recursive mount attributes", dest);
+        return 0;
+}
+
+int mount_one(const struct spec_mount *m, int tree_fd, int root_fd, const struct rootfs_opts *opts,
+              struct error **err)
 {
         if (is_type(m, "cgroup") || is_type(m, "cgroup2"))
                 return cgroupfs_mount(m, root_fd, opts, err);
@@ -254,6 +266,8 @@ int mount_one(const struct spec_mount *m, int root_fd, const struct rootfs_opts 
                 o.flags |= MS_BIND;
         else if (!m->type || !*m->type || strcmp(m->type, "none") == 0)
                 return error_make(err, 0, "mounts: %s: no type and no bind option", m->destination);
+        if (o.idmap && (!bind || tree_fd < 0))
+                return error_make(err, 0, "mounts: %s: idmap is only for bind mounts", m->destination);
 
         /* proc and sysfs on a symlink would land wherever the rootfs points it (runc refuses
          * too): the container could then hide /proc from maskedPaths. */
@@ -292,7 +306,11 @@ int mount_one(const struct spec_mount *m, int root_fd, const struct rootfs_opts 
 
         char p[32];
         bool remount = false;
-        if (bind) {
+        if (bind && tree_fd >= 0) {
+                if (idmap_tree_attach(tree_fd, target, err) < 0)
+                        return error_wrap(err, "mounts: %s", m->destination);
+                remount = (o.flags & ~(MS_BIND | MS_REC | MS_REMOUNT)) != 0;
+        } else if (bind) {
                 if (mount(m->source, proc_fd_path(target, p), NULL, o.flags & (MS_BIND | MS_REC), NULL) < 0)
                         return error_make(err, errno, "mounts: %s: bind mount %s", m->destination, m->source);
                 remount = (o.flags & ~(MS_BIND | MS_REC | MS_REMOUNT)) != 0;
@@ -312,6 +330,8 @@ int mount_one(const struct spec_mount *m, int root_fd, const struct rootfs_opts 
                 return error_wrap(err, "mounts: %s: after mounting", m->destination);
         if (remount && mount_remount_fd(target, o.flags, m->destination, err) < 0)
                 return error_wrap(err, "mounts"); /* the inner message names the destination */
+        if (mount_set_tree_attrs(target, &o, m->destination, err) < 0)
+                return -1;
         for (size_t i = 0; i < o.n_propagation; i++)
                 if (mount(NULL, proc_fd_path(target, p), NULL, o.propagation[i], NULL) < 0)
                         return error_make(err, errno, "mounts: %s: set propagation", m->destination);

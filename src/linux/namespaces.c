@@ -116,22 +116,26 @@ static int write_proc(pid_t pid, const char *file, const char *text, const char 
         return 0;
 }
 
+int id_map_write(pid_t pid, const char *file, const struct spec_id_mapping *m, size_t n,
+                 const char *field, struct error **err)
+{
+        cleanup_free char *text = format_map(m, n);
+        return write_proc(pid, file, text, field, err);
+}
+
 int ns_write_id_maps(pid_t pid, const struct spec *spec, struct error **err)
 {
         const struct spec_linux *l = &spec->linux;
 
-        if (l->n_uid_mappings) {
-                cleanup_free char *m = format_map(l->uid_mappings, l->n_uid_mappings);
-                if (write_proc(pid, "uid_map", m, "linux.uidMappings", err) < 0)
-                        return -1;
-        }
+        if (l->n_uid_mappings &&
+            id_map_write(pid, "uid_map", l->uid_mappings, l->n_uid_mappings, "linux.uidMappings", err) < 0)
+                return -1;
         if (l->n_gid_mappings) {
                 /* Without CAP_SETGID in the parent namespace the kernel requires setgroups
                  * to be denied before an unprivileged gid_map can be written. */
                 if (geteuid() != 0 && write_proc(pid, "setgroups", "deny", "linux.gidMappings", err) < 0)
                         return -1;
-                cleanup_free char *m = format_map(l->gid_mappings, l->n_gid_mappings);
-                if (write_proc(pid, "gid_map", m, "linux.gidMappings", err) < 0)
+                if (id_map_write(pid, "gid_map", l->gid_mappings, l->n_gid_mappings, "linux.gidMappings", err) < 0)
                         return -1;
         }
         return 0;

@@ -79,7 +79,7 @@ int rootfs_mount_all(const struct spec *spec, const struct rootfs_opts *opts, st
                 return error_make(err, errno, "root.path: open %s", spec->root_path);
 
         for (size_t i = 0; i < spec->n_mounts; i++)
-                if (mount_one(&spec->mounts[i], root_fd, opts, err) < 0)
+                if (mount_one(&spec->mounts[i], opts->mount_trees ? opts->mount_trees[i] : -1, root_fd, opts, err) < 0)
                         return -1;
         if (devices_setup(spec, root_fd, opts, err) < 0)
                 return error_wrap(err, "/dev");

@@ -33,6 +33,37 @@ static bool mount_is_bind(const struct spec_mount *m)
         return false;
 }
 
+static bool has_option(const struct spec_mount *m, const char *a, const char *b)
+{
+        for (size_t i = 0; m->options && m->options[i]; i++)
+                if (strcmp(m->options[i], a) == 0 || strcmp(m->options[i], b) == 0)
+                        return true;
+        return false;
+}
+
+/* runtime-spec 1.2 config.md, mounts: uidMappings/gidMappings go with "idmap" or "ridmap";
+ * runtimes before 1.2 ignored bare mappings, so a mount that has them and lacks the option
+ * would mean different things to different runtimes: refused.  Idmapped mounts here are
+ * bind mounts with both maps (or neither: the container's user namespace maps then). */
+static int check_mount_idmap(struct pctx *p, const struct spec_mount *m)
+{
+        bool idmap = has_option(m, "idmap", "ridmap");
+        bool u = m->n_uid_mappings, g = m->n_gid_mappings;
+        if ((u || g) && !idmap) {
+                pc_key(p, u ? "uidMappings" : "gidMappings");
+                return pc_fail(p, "mappings need the \"idmap\" or \"ridmap\" option");
+        }
+        if (u != g) {
+                pc_key(p, u ? "gidMappings" : "uidMappings");
+                return pc_fail(p, "required with %s for an idmapped mount", u ? "uidMappings" : "gidMappings");
+        }
+        if (idmap && !mount_is_bind(m)) {
+                pc_key(p, "options");
+                return pc_fail(p, "idmap and ridmap need a bind mount (\"bind\" or \"rbind\")");
+        }
+        return 0;
+}
+
 static int parse_mount(struct pctx *p, const struct json *v, void *elem)
 {
         struct spec_mount *m = elem;
@@ -43,6 +74,8 @@ static int parse_mount(struct pctx *p, const struct json *v, void *elem)
             pc_strv(p, v, "options", 0, 0, &m->options) < 0 ||
             PC_OBJECT_ARRAY(p, v, "uidMappings", 0, m->uid_mappings, m->n_uid_mappings, parse_id_mapping) < 0 ||
             PC_OBJECT_ARRAY(p, v, "gidMappings", 0, m->gid_mappings, m->n_gid_mappings, parse_id_mapping) < 0)
+                return -1;
+        if (check_mount_idmap(p, m) < 0)
                 return -1;
         /* runtime-spec: a relative destination is deprecated and means relative to "/" */
         if (m->destination[0] != '/') {

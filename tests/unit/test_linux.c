@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <seccomp.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/capability.h>
@@ -35,11 +36,47 @@ static void test_mountopts(struct tap *t)
         ok(t, m.data == NULL, "no data");
         mountopts_clear(&m);
 
-        char *o3[] = { "ridmap", NULL };
-        ok(t, mountopts_parse(o3, &m, &err) < 0, "ridmap refused");
-        has_substr(t, err ? err->msg : NULL, "\"ridmap\" is not supported", "message names the option");
-        error_free(err);
-        err = NULL;
+        char *o3[] = { "rbind", "ridmap", NULL };
+        ok(t, mountopts_parse(o3, &m, &err) == 0, "ridmap parsed");
+        ok(t, m.idmap && m.idmap_recursive, "ridmap: idmapped, recursively");
+        ok(t, m.rec_set == 0 && m.rec_clr == 0 && m.data == NULL, "ridmap is no attribute and no data");
+        mountopts_clear(&m);
+        char *o3b[] = { "idmap", NULL };
+        ok(t, mountopts_parse(o3b, &m, &err) == 0 && m.idmap && !m.idmap_recursive, "idmap: top mount only");
+        mountopts_clear(&m);
+
+        /* the recursive attributes: set and clear bits, later words win */
+        char *o4[] = { "rro", "rnosuid", "rnodev", "rnoexec", "rnodiratime", "rnosymfollow", "rsuid", NULL };
+        ok(t, mountopts_parse(o4, &m, &err) == 0, "recursive attributes parsed");
+        is_u64(t, m.rec_set, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC | MOUNT_ATTR_NODIRATIME |
+               MOUNT_ATTR_NOSYMFOLLOW, "rro rnodev rnoexec rnodiratime rnosymfollow set");
+        is_u64(t, m.rec_clr, MOUNT_ATTR_NOSUID, "rsuid after rnosuid clears it");
+        is_u64(t, m.flags, 0, "no mount(2) flag");
+        ok(t, m.data == NULL, "not data");
+        mountopts_clear(&m);
+        char *o5[] = { "rrw", "rdev", "rexec", "rdiratime", "rsymfollow", NULL };
+        ok(t, mountopts_parse(o5, &m, &err) == 0, "clearing words parsed");
+        is_u64(t, m.rec_clr, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC | MOUNT_ATTR_NODIRATIME |
+               MOUNT_ATTR_NOSYMFOLLOW, "rrw rdev rexec rdiratime rsymfollow clear");
+        is_u64(t, m.rec_set, 0, "nothing set");
+        mountopts_clear(&m);
+
+        /* atime is a mode: the word's mode in attr_set, the whole field in attr_clr */
+        static const struct { const char *word; uint64_t mode; } atimes[] = {
+                { "rnoatime", MOUNT_ATTR_NOATIME }, { "ratime", MOUNT_ATTR_RELATIME },
+                { "rrelatime", MOUNT_ATTR_RELATIME }, { "rnorelatime", MOUNT_ATTR_STRICTATIME },
+                { "rstrictatime", MOUNT_ATTR_STRICTATIME }, { "rnostrictatime", MOUNT_ATTR_RELATIME },
+        };
+        for (size_t i = 0; i < ARRAY_SIZE(atimes); i++) {
+                char *o6[] = { "rnoatime", (char *)atimes[i].word, NULL };
+                char name[96];
+                snprintf(name, sizeof(name), "%s: its atime mode (the last word wins)", atimes[i].word);
+                ok(t, mountopts_parse(o6, &m, &err) == 0, name);
+                is_u64(t, m.rec_set, atimes[i].mode, name);
+                snprintf(name, sizeof(name), "%s: the whole atime field cleared", atimes[i].word);
+                is_u64(t, m.rec_clr, MOUNT_ATTR__ATIME, name);
+                mountopts_clear(&m);
+        }
         is_u64(t, mountopts_propagation("rshared"), MS_SHARED | MS_REC, "rshared");
         is_u64(t, mountopts_propagation("bogus"), 0, "not a propagation");
 }
