@@ -19,13 +19,15 @@
 #define SELINUX_MAGIC 0xf97cff8c
 
 /* The option words src/linux/mountopts.c understands (other words go to the filesystem as
- * data); idmap and the recursive r* flags are refused there, so they are not listed. */
+ * data), the recursive attributes and idmap/ridmap included. */
 static const char *const mount_options[] = {
-        "async", "atime", "bind", "defaults", "dev", "diratime", "dirsync", "exec", "lazytime",
+        "async", "atime", "bind", "defaults", "dev", "diratime", "dirsync", "exec", "idmap", "lazytime",
         "mand", "noatime", "nodev", "nodiratime", "noexec", "nolazytime", "nomand", "norelatime",
-        "nostrictatime", "nosuid", "nosymfollow", "private", "rbind", "relatime", "remount",
-        "ro", "rprivate", "rshared", "rslave", "runbindable", "rw", "shared", "slave",
-        "strictatime", "suid", "symfollow", "sync", "tmpcopyup", "unbindable", NULL,
+        "nostrictatime", "nosuid", "nosymfollow", "private", "ratime", "rbind", "rdev", "rdiratime",
+        "relatime", "remount", "rexec", "ridmap", "rnoatime", "rnodev", "rnodiratime", "rnoexec",
+        "rnorelatime", "rnostrictatime", "rnosuid", "rnosymfollow", "ro", "rprivate", "rrelatime", "rro",
+        "rrw", "rshared", "rslave", "rstrictatime", "rsuid", "rsymfollow", "runbindable", "rw", "shared",
+        "slave", "strictatime", "suid", "symfollow", "sync", "tmpcopyup", "unbindable", NULL,
 };
 
 /* The seccomp module (src/linux/seccomp.c) refuses SCMP_ACT_NOTIFY and does not pass
@@ -138,7 +140,7 @@ static void w_linux(struct json_writer *w)
 
         json_w_key(w, "mountExtensions");
         json_w_object_begin(w);
-        w_enabled(w, "idmap", false);
+        w_enabled(w, "idmap", true);      /* src/linux/idmap.c */
         json_w_object_end(w);
         json_w_object_end(w);
 }
