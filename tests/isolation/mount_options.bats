@@ -1,0 +1,250 @@
+#!/usr/bin/env bats
+# The recursive mount attributes (runtime-spec 1.1: rro, rnosuid, ...) reach submounts, and
+# idmapped bind mounts (1.2: idmap, ridmap with uidMappings/gidMappings) show the mapped
+# owners inside, with and without a container user namespace.
+
+load ../helpers
+
+setup() {
+        common_setup
+        # a host directory with a tmpfs mounted inside it: the submount an rbind carries along
+        SRC=$TEST_DIR/src
+        mkdir -p "$SRC/sub"
+        mount -t tmpfs -o size=1m tmpfs "$SRC/sub"
+        echo top > "$SRC/top"
+        echo sub > "$SRC/sub/file"
+}
+
+teardown() {
+        umount -l "$SRC/sub" 2>/dev/null || true
+        common_teardown
+}
+
+# mountinfo fields of the mount at $1, from the output of `cat /proc/self/mountinfo`
+mount_line() {
+        echo "$output" | awk -v m="$1" '$5 == m'
+}
+
+# the per-mount options (field 6) of the mount at $1
+mount_opts() {
+        mount_line "$1" | awk '{print $6}'
+}
+
+userns_config() {
+        update_config '.linux.namespaces += [{"type":"user"}]
+                | .linux.uidMappings = [{"containerID":0,"hostID":100000,"size":65536}]
+                | .linux.gidMappings = [{"containerID":0,"hostID":100000,"size":65536}]'
+        chmod 755 "$TEST_DIR" "$BUNDLE"
+        chown -R 100000:100000 "$BUNDLE/rootfs"
+}
+
+@test "rro: a submount nested under an rbind is read-only too" {
+        update_config '.mounts += [{"destination":"/data","type":"bind","source":"'"$SRC"'","options":["rbind","rro"]}]'
+        set_args sh -c 'cat /proc/self/mountinfo; echo x > /data/sub/new && echo SUBWRITE; echo x > /data/new && echo TOPWRITE; true'
+        run contain run -b "$BUNDLE" "$(new_id)"
+        echo "$output"
+        [ "$status" -eq 0 ]
+        [[ "$(mount_opts /data)" == ro,* ]]
+        [[ "$(mount_opts /data/sub)" == ro,* ]]
+        [[ "$output" != *SUBWRITE* ]]
+        [[ "$output" != *TOPWRITE* ]]
+        [[ "$output" == *"Read-only file system"* ]]
+        # the host's own mounts are untouched
+        echo ok > "$SRC/sub/host-write"
+}
+
+@test "plain ro on an rbind leaves the submount writable (what rro is for)" {
+        update_config '.mounts += [{"destination":"/data","type":"bind","source":"'"$SRC"'","options":["rbind","ro"]}]'
+        set_args sh -c 'cat /proc/self/mountinfo; echo x > /data/sub/new && echo SUBWRITE'
+        run contain run -b "$BUNDLE" "$(new_id)"
+        [ "$status" -eq 0 ]
+        [[ "$(mount_opts /data)" == ro,* ]]
+        [[ "$output" == *SUBWRITE* ]]
+}
+
+@test "each recursive attribute is set on the submount, seen in its mountinfo" {
+        update_config '.mounts += [{"destination":"/data","type":"bind","source":"'"$SRC"'",
+                "options":["rbind","rnosuid","rnodev","rnoexec","rnodiratime","rnoatime","rnosymfollow"]}]'
+        set_args cat /proc/self/mountinfo
+        run contain run -b "$BUNDLE" "$(new_id)"
+        [ "$status" -eq 0 ]
+        for m in /data /data/sub; do
+                o=$(mount_opts $m)
+                echo "$m: $o"
+                for want in nosuid nodev noexec nodiratime noatime nosymfollow; do
+                        [[ ",$o," == *",$want,"* ]]
+                done
+        done
+}
+
+@test "rstrictatime, then the clearing words undo the recursive attributes on the submount" {
+        mount -o remount,nosuid,nodev,noexec,nosymfollow "$SRC/sub"
+        update_config '.mounts += [{"destination":"/data","type":"bind","source":"'"$SRC"'",
+                "options":["rbind","rro","rrw","rsuid","rdev","rexec","rsymfollow","rdiratime","rstrictatime"]}]'
+        set_args cat /proc/self/mountinfo
+        run contain run -b "$BUNDLE" "$(new_id)"
+        [ "$status" -eq 0 ]
+        o=$(mount_opts /data/sub)
+        echo "$o"
+        [[ "$o" == rw || "$o" == rw,* ]]
+        for gone in nosuid nodev noexec nosymfollow nodiratime relatime noatime; do
+                [[ ",$o," != *",$gone,"* ]]
+        done
+        # rrelatime brings relatime back; rnorelatime means strictatime
+        update_config '.mounts[-1].options = ["rbind","rnoatime","rrelatime"]'
+        run contain run -b "$BUNDLE" "$(new_id b)"
+        [ "$status" -eq 0 ]
+        [[ ",$(mount_opts /data/sub)," == *",relatime,"* ]]
+        update_config '.mounts[-1].options = ["rbind","rnorelatime"]'
+        run contain run -b "$BUNDLE" "$(new_id c)"
+        [ "$status" -eq 0 ]
+        o=$(mount_opts /data/sub)
+        [[ ",$o," != *",relatime,"* && ",$o," != *",noatime,"* ]]
+}
+
+@test "rro works inside a user namespace too" {
+        userns_config
+        update_config '.mounts += [{"destination":"/data","type":"bind","source":"'"$SRC"'","options":["rbind","rro"]}]'
+        set_args sh -c 'cat /proc/self/mountinfo'
+        run contain run -b "$BUNDLE" "$(new_id)"
+        [ "$status" -eq 0 ]
+        [[ "$(mount_opts /data/sub)" == ro,* ]]
+}
+
+@test "idmap without a user namespace: a host dir owned by 1000 is root's inside; new files are 1000's on the host" {
+        mkdir "$TEST_DIR/owned"
+        echo hi > "$TEST_DIR/owned/old"
+        chown -R 1000:1000 "$TEST_DIR/owned"
+        update_config '.mounts += [{"destination":"/owned","type":"bind","source":"'"$TEST_DIR"'/owned","options":["bind","idmap"],
+                "uidMappings":[{"containerID":1000,"hostID":0,"size":1}],
+                "gidMappings":[{"containerID":1000,"hostID":0,"size":1}]}]'
+        set_args sh -c 'stat -c "%u:%g" /owned /owned/old; echo new > /owned/new && stat -c "%u:%g" /owned/new'
+        run contain run -b "$BUNDLE" "$(new_id)"
+        echo "$output"
+        [ "$status" -eq 0 ]
+        [ "${lines[0]}" = "0:0" ]
+        [ "${lines[1]}" = "0:0" ]
+        [ "${lines[2]}" = "0:0" ]
+        [ "$(stat -c %u:%g "$TEST_DIR/owned/new")" = "1000:1000" ]
+        [ "$(stat -c %u:%g "$TEST_DIR/owned/old")" = "1000:1000" ]
+}
+
+@test "idmap in a user namespace: the host dir owned by 1000 is the container's root" {
+        userns_config
+        mkdir "$TEST_DIR/owned"
+        chown 1000:1000 "$TEST_DIR/owned"
+        update_config '.mounts += [{"destination":"/owned","type":"bind","source":"'"$TEST_DIR"'/owned","options":["bind","idmap"],
+                "uidMappings":[{"containerID":1000,"hostID":100000,"size":1}],
+                "gidMappings":[{"containerID":1000,"hostID":100000,"size":1}]}]'
+        set_args sh -c 'id -u; stat -c "%u:%g" /owned; echo new > /owned/new && stat -c "%u:%g" /owned/new'
+        run contain run -b "$BUNDLE" "$(new_id)"
+        echo "$output"
+        [ "$status" -eq 0 ]
+        [ "${lines[0]}" = "0" ]
+        [ "${lines[1]}" = "0:0" ]
+        [ "${lines[2]}" = "0:0" ]
+        [ "$(stat -c %u:%g "$TEST_DIR/owned/new")" = "1000:1000" ]
+}
+
+@test "idmap without mappings uses the container's user namespace maps" {
+        userns_config
+        mkdir "$TEST_DIR/owned"
+        update_config '.mounts += [{"destination":"/owned","type":"bind","source":"'"$TEST_DIR"'/owned","options":["bind","idmap"]}]'
+        set_args sh -c 'stat -c "%u:%g" /owned; echo new > /owned/new'
+        run contain run -b "$BUNDLE" "$(new_id)"
+        echo "$output"
+        [ "$status" -eq 0 ]
+        # owned by the host's root, seen as the container's root (0 -> 100000 -> 0)
+        [ "${lines[0]}" = "0:0" ]
+        [ "$(stat -c %u:%g "$TEST_DIR/owned/new")" = "0:0" ]
+}
+
+@test "ridmap maps the submount too; idmap on an rbind leaves it unmapped" {
+        chown 1000:1000 "$SRC" "$SRC/sub" "$SRC/sub/file"
+        update_config '.mounts += [{"destination":"/data","type":"bind","source":"'"$SRC"'","options":["rbind","ridmap"],
+                "uidMappings":[{"containerID":1000,"hostID":0,"size":1}],
+                "gidMappings":[{"containerID":1000,"hostID":0,"size":1}]}]'
+        set_args sh -c 'stat -c "%u:%g" /data /data/sub /data/sub/file; echo x > /data/sub/new'
+        run contain run -b "$BUNDLE" "$(new_id)"
+        echo "$output"
+        [ "$status" -eq 0 ]
+        [ "${lines[0]}" = "0:0" ]
+        [ "${lines[1]}" = "0:0" ]
+        [ "${lines[2]}" = "0:0" ]
+        [ "$(stat -c %u:%g "$SRC/sub/new")" = "1000:1000" ]
+
+        update_config '.mounts[-1].options = ["rbind","idmap"]'
+        set_args sh -c 'stat -c "%u:%g" /data /data/sub'
+        run contain run -b "$BUNDLE" "$(new_id b)"
+        echo "$output"
+        [ "$status" -eq 0 ]
+        [ "${lines[0]}" = "0:0" ]
+        # the submount came along (rbind) without the mapping: still 1000's
+        [ "${lines[1]}" = "1000:1000" ]
+}
+
+@test "ridmap with a submount in a user namespace" {
+        userns_config
+        chown 1000:1000 "$SRC" "$SRC/sub" "$SRC/sub/file"
+        update_config '.mounts += [{"destination":"/data","type":"bind","source":"'"$SRC"'","options":["rbind","ridmap"],
+                "uidMappings":[{"containerID":1000,"hostID":100000,"size":1}],
+                "gidMappings":[{"containerID":1000,"hostID":100000,"size":1}]}]'
+        set_args sh -c 'stat -c "%u:%g" /data /data/sub /data/sub/file; echo x > /data/sub/new'
+        run contain run -b "$BUNDLE" "$(new_id)"
+        echo "$output"
+        [ "$status" -eq 0 ]
+        [ "${lines[0]}" = "0:0" ]
+        [ "${lines[1]}" = "0:0" ]
+        [ "${lines[2]}" = "0:0" ]
+        [ "$(stat -c %u:%g "$SRC/sub/new")" = "1000:1000" ]
+}
+
+@test "mappings without idmap or ridmap are an error naming mounts[i].uidMappings" {
+        update_config '.mounts += [{"destination":"/owned","type":"bind","source":"/tmp","options":["bind"],
+                "uidMappings":[{"containerID":0,"hostID":1000,"size":1}],
+                "gidMappings":[{"containerID":0,"hostID":1000,"size":1}]}]'
+        n=$(jq '.mounts | length - 1' "$BUNDLE/config.json")
+        run contain run -b "$BUNDLE" "$(new_id)"
+        echo "$output"
+        [ "$status" -ne 0 ]
+        [[ "$output" == *"mounts[$n].uidMappings"* ]]
+        [[ "$output" == *idmap* ]]
+}
+
+@test "idmap without any mappings and without a user namespace is an error naming the mount" {
+        mkdir "$TEST_DIR/owned"
+        update_config '.mounts += [{"destination":"/owned","type":"bind","source":"'"$TEST_DIR"'/owned","options":["bind","idmap"]}]'
+        n=$(jq '.mounts | length - 1' "$BUNDLE/config.json")
+        run contain run -b "$BUNDLE" "$(new_id)"
+        echo "$output"
+        [ "$status" -ne 0 ]
+        [[ "$output" == *"mounts[$n]"*"uidMappings"* ]]
+}
+
+@test "idmap on a tmpfs (not a bind) is an error naming mounts[i].options" {
+        update_config '.mounts += [{"destination":"/t","type":"tmpfs","source":"tmpfs","options":["idmap"],
+                "uidMappings":[{"containerID":0,"hostID":1000,"size":1}],
+                "gidMappings":[{"containerID":0,"hostID":1000,"size":1}]}]'
+        n=$(jq '.mounts | length - 1' "$BUNDLE/config.json")
+        run contain run -b "$BUNDLE" "$(new_id)"
+        echo "$output"
+        [ "$status" -ne 0 ]
+        [[ "$output" == *"mounts[$n].options"* ]]
+}
+
+@test "security: an idmapped bind through a rootfs symlink into /proc/sys is refused, the host file unchanged" {
+        fwd=$(cat /proc/sys/net/ipv4/ip_forward)
+        [ "$fwd" = 1 ] && other=0 || other=1
+        echo "$other" > "$TEST_DIR/value"
+        ln -sfn /proc/sys/net/ipv4/ip_forward "$BUNDLE/rootfs/etc/resolv.conf"
+        update_config '.mounts += [{"destination":"/etc/resolv.conf","type":"bind","source":"'"$TEST_DIR"'/value","options":["bind","idmap"],
+                "uidMappings":[{"containerID":1000,"hostID":0,"size":1}],
+                "gidMappings":[{"containerID":1000,"hostID":0,"size":1}]}]
+                | .linux.sysctl = {"net.ipv4.ip_forward": "'"$other"'"}'
+        run contain run -b "$BUNDLE" "$(new_id)"
+        echo "$output"
+        [ "$status" -ne 0 ]
+        [[ "$output" == *"mounts: /etc/resolv.conf: resolves to /proc/sys/net/ipv4/ip_forward on procfs through a symlink"* ]]
+        [ "$(cat /proc/sys/net/ipv4/ip_forward)" = "$fwd" ]
+        [ -z "$(ls -A "$ROOT")" ]
+}
