@@ -38,6 +38,58 @@ userns_config() {
         chown -R 100000:100000 "$BUNDLE/rootfs"
 }
 
+# Appends an idmapped bind of $1 on $2 with options $3 (JSON) mapping 1000 on disk to host id
+# $4 (0 without a user namespace, 100000: the container's root with userns_config).
+idmap_mount() {
+        update_config '.mounts += [{"destination":"'"$2"'","type":"bind","source":"'"$1"'","options":'"$3"',
+                "uidMappings":[{"containerID":1000,"hostID":'"$4"',"size":1}],
+                "gidMappings":[{"containerID":1000,"hostID":'"$4"',"size":1}]}]'
+}
+
+# Runs the bundle (id suffix $1), which must succeed.
+run_ok() {
+        run contain run -b "$BUNDLE" "$(new_id "${1:-c}")"
+        echo "$output"
+        [ "$status" -eq 0 ]
+}
+
+# Runs the bundle, which must fail; $n is the index of the last mount (the one under test).
+run_fails() {
+        n=$(jq '.mounts | length - 1' "$BUNDLE/config.json")
+        run contain run -b "$BUNDLE" "$(new_id)"
+        echo "$output"
+        [ "$status" -ne 0 ]
+}
+
+# idmap of a host dir owned by 1000: it and its file are root's inside, a file made inside is
+# 1000's on the host.  $1: the host id 1000 maps to.
+idmap_case() {
+        mkdir "$TEST_DIR/owned"
+        echo hi > "$TEST_DIR/owned/old"
+        chown -R 1000:1000 "$TEST_DIR/owned"
+        idmap_mount "$TEST_DIR/owned" /owned '["bind","idmap"]' "$1"
+        set_args sh -c 'stat -c "%u:%g" /owned /owned/old; echo new > /owned/new && stat -c "%u:%g" /owned/new'
+        run_ok
+        [ "${lines[0]}" = "0:0" ]
+        [ "${lines[1]}" = "0:0" ]
+        [ "${lines[2]}" = "0:0" ]
+        [ "$(stat -c %u:%g "$TEST_DIR/owned/new")" = "1000:1000" ]
+        [ "$(stat -c %u:%g "$TEST_DIR/owned/old")" = "1000:1000" ]
+}
+
+# ridmap over $SRC (owned by 1000, with its tmpfs submount): every level is root's inside, and
+# a file made in the submount is 1000's on the host.  $1: the host id 1000 maps to.
+ridmap_case() {
+        chown 1000:1000 "$SRC" "$SRC/sub" "$SRC/sub/file"
+        idmap_mount "$SRC" /data '["rbind","ridmap"]' "$1"
+        set_args sh -c 'stat -c "%u:%g" /data /data/sub /data/sub/file; echo x > /data/sub/new'
+        run_ok
+        [ "${lines[0]}" = "0:0" ]
+        [ "${lines[1]}" = "0:0" ]
+        [ "${lines[2]}" = "0:0" ]
+        [ "$(stat -c %u:%g "$SRC/sub/new")" = "1000:1000" ]
+}
+
 @test "rro: a submount nested under an rbind is read-only too" {
         update_config '.mounts += [{"destination":"/data","type":"bind","source":"'"$SRC"'","options":["rbind","rro"]}]'
         set_args sh -c 'cat /proc/self/mountinfo; echo x > /data/sub/new && echo SUBWRITE; echo x > /data/new && echo TOPWRITE; true'
@@ -112,38 +164,12 @@ userns_config() {
 }
 
 @test "idmap without a user namespace: a host dir owned by 1000 is root's inside; new files are 1000's on the host" {
-        mkdir "$TEST_DIR/owned"
-        echo hi > "$TEST_DIR/owned/old"
-        chown -R 1000:1000 "$TEST_DIR/owned"
-        update_config '.mounts += [{"destination":"/owned","type":"bind","source":"'"$TEST_DIR"'/owned","options":["bind","idmap"],
-                "uidMappings":[{"containerID":1000,"hostID":0,"size":1}],
-                "gidMappings":[{"containerID":1000,"hostID":0,"size":1}]}]'
-        set_args sh -c 'stat -c "%u:%g" /owned /owned/old; echo new > /owned/new && stat -c "%u:%g" /owned/new'
-        run contain run -b "$BUNDLE" "$(new_id)"
-        echo "$output"
-        [ "$status" -eq 0 ]
-        [ "${lines[0]}" = "0:0" ]
-        [ "${lines[1]}" = "0:0" ]
-        [ "${lines[2]}" = "0:0" ]
-        [ "$(stat -c %u:%g "$TEST_DIR/owned/new")" = "1000:1000" ]
-        [ "$(stat -c %u:%g "$TEST_DIR/owned/old")" = "1000:1000" ]
+        idmap_case 0
 }
 
 @test "idmap in a user namespace: the host dir owned by 1000 is the container's root" {
         userns_config
-        mkdir "$TEST_DIR/owned"
-        chown 1000:1000 "$TEST_DIR/owned"
-        update_config '.mounts += [{"destination":"/owned","type":"bind","source":"'"$TEST_DIR"'/owned","options":["bind","idmap"],
-                "uidMappings":[{"containerID":1000,"hostID":100000,"size":1}],
-                "gidMappings":[{"containerID":1000,"hostID":100000,"size":1}]}]'
-        set_args sh -c 'id -u; stat -c "%u:%g" /owned; echo new > /owned/new && stat -c "%u:%g" /owned/new'
-        run contain run -b "$BUNDLE" "$(new_id)"
-        echo "$output"
-        [ "$status" -eq 0 ]
-        [ "${lines[0]}" = "0" ]
-        [ "${lines[1]}" = "0:0" ]
-        [ "${lines[2]}" = "0:0" ]
-        [ "$(stat -c %u:%g "$TEST_DIR/owned/new")" = "1000:1000" ]
+        idmap_case 100000
 }
 
 @test "idmap without mappings uses the container's user namespace maps" {
@@ -151,33 +177,17 @@ userns_config() {
         mkdir "$TEST_DIR/owned"
         update_config '.mounts += [{"destination":"/owned","type":"bind","source":"'"$TEST_DIR"'/owned","options":["bind","idmap"]}]'
         set_args sh -c 'stat -c "%u:%g" /owned; echo new > /owned/new'
-        run contain run -b "$BUNDLE" "$(new_id)"
-        echo "$output"
-        [ "$status" -eq 0 ]
+        run_ok
         # owned by the host's root, seen as the container's root (0 -> 100000 -> 0)
         [ "${lines[0]}" = "0:0" ]
         [ "$(stat -c %u:%g "$TEST_DIR/owned/new")" = "0:0" ]
 }
 
 @test "ridmap maps the submount too; idmap on an rbind leaves it unmapped" {
-        chown 1000:1000 "$SRC" "$SRC/sub" "$SRC/sub/file"
-        update_config '.mounts += [{"destination":"/data","type":"bind","source":"'"$SRC"'","options":["rbind","ridmap"],
-                "uidMappings":[{"containerID":1000,"hostID":0,"size":1}],
-                "gidMappings":[{"containerID":1000,"hostID":0,"size":1}]}]'
-        set_args sh -c 'stat -c "%u:%g" /data /data/sub /data/sub/file; echo x > /data/sub/new'
-        run contain run -b "$BUNDLE" "$(new_id)"
-        echo "$output"
-        [ "$status" -eq 0 ]
-        [ "${lines[0]}" = "0:0" ]
-        [ "${lines[1]}" = "0:0" ]
-        [ "${lines[2]}" = "0:0" ]
-        [ "$(stat -c %u:%g "$SRC/sub/new")" = "1000:1000" ]
-
+        ridmap_case 0
         update_config '.mounts[-1].options = ["rbind","idmap"]'
         set_args sh -c 'stat -c "%u:%g" /data /data/sub'
-        run contain run -b "$BUNDLE" "$(new_id b)"
-        echo "$output"
-        [ "$status" -eq 0 ]
+        run_ok b
         [ "${lines[0]}" = "0:0" ]
         # the submount came along (rbind) without the mapping: still 1000's
         [ "${lines[1]}" = "1000:1000" ]
@@ -185,28 +195,12 @@ userns_config() {
 
 @test "ridmap with a submount in a user namespace" {
         userns_config
-        chown 1000:1000 "$SRC" "$SRC/sub" "$SRC/sub/file"
-        update_config '.mounts += [{"destination":"/data","type":"bind","source":"'"$SRC"'","options":["rbind","ridmap"],
-                "uidMappings":[{"containerID":1000,"hostID":100000,"size":1}],
-                "gidMappings":[{"containerID":1000,"hostID":100000,"size":1}]}]'
-        set_args sh -c 'stat -c "%u:%g" /data /data/sub /data/sub/file; echo x > /data/sub/new'
-        run contain run -b "$BUNDLE" "$(new_id)"
-        echo "$output"
-        [ "$status" -eq 0 ]
-        [ "${lines[0]}" = "0:0" ]
-        [ "${lines[1]}" = "0:0" ]
-        [ "${lines[2]}" = "0:0" ]
-        [ "$(stat -c %u:%g "$SRC/sub/new")" = "1000:1000" ]
+        ridmap_case 100000
 }
 
 @test "mappings without idmap or ridmap are an error naming mounts[i].uidMappings" {
-        update_config '.mounts += [{"destination":"/owned","type":"bind","source":"/tmp","options":["bind"],
-                "uidMappings":[{"containerID":0,"hostID":1000,"size":1}],
-                "gidMappings":[{"containerID":0,"hostID":1000,"size":1}]}]'
-        n=$(jq '.mounts | length - 1' "$BUNDLE/config.json")
-        run contain run -b "$BUNDLE" "$(new_id)"
-        echo "$output"
-        [ "$status" -ne 0 ]
+        idmap_mount /tmp /owned '["bind"]' 0
+        run_fails
         [[ "$output" == *"mounts[$n].uidMappings"* ]]
         [[ "$output" == *idmap* ]]
 }
@@ -214,10 +208,7 @@ userns_config() {
 @test "idmap without any mappings and without a user namespace is an error naming the mount" {
         mkdir "$TEST_DIR/owned"
         update_config '.mounts += [{"destination":"/owned","type":"bind","source":"'"$TEST_DIR"'/owned","options":["bind","idmap"]}]'
-        n=$(jq '.mounts | length - 1' "$BUNDLE/config.json")
-        run contain run -b "$BUNDLE" "$(new_id)"
-        echo "$output"
-        [ "$status" -ne 0 ]
+        run_fails
         [[ "$output" == *"mounts[$n]"*"uidMappings"* ]]
 }
 
@@ -225,10 +216,7 @@ userns_config() {
         update_config '.mounts += [{"destination":"/t","type":"tmpfs","source":"tmpfs","options":["idmap"],
                 "uidMappings":[{"containerID":0,"hostID":1000,"size":1}],
                 "gidMappings":[{"containerID":0,"hostID":1000,"size":1}]}]'
-        n=$(jq '.mounts | length - 1' "$BUNDLE/config.json")
-        run contain run -b "$BUNDLE" "$(new_id)"
-        echo "$output"
-        [ "$status" -ne 0 ]
+        run_fails
         [[ "$output" == *"mounts[$n].options"* ]]
 }
 
@@ -237,13 +225,9 @@ userns_config() {
         [ "$fwd" = 1 ] && other=0 || other=1
         echo "$other" > "$TEST_DIR/value"
         ln -sfn /proc/sys/net/ipv4/ip_forward "$BUNDLE/rootfs/etc/resolv.conf"
-        update_config '.mounts += [{"destination":"/etc/resolv.conf","type":"bind","source":"'"$TEST_DIR"'/value","options":["bind","idmap"],
-                "uidMappings":[{"containerID":1000,"hostID":0,"size":1}],
-                "gidMappings":[{"containerID":1000,"hostID":0,"size":1}]}]
-                | .linux.sysctl = {"net.ipv4.ip_forward": "'"$other"'"}'
-        run contain run -b "$BUNDLE" "$(new_id)"
-        echo "$output"
-        [ "$status" -ne 0 ]
+        idmap_mount "$TEST_DIR/value" /etc/resolv.conf '["bind","idmap"]' 0
+        update_config '.linux.sysctl = {"net.ipv4.ip_forward": "'"$other"'"}'
+        run_fails
         [[ "$output" == *"mounts: /etc/resolv.conf: resolves to /proc/sys/net/ipv4/ip_forward on procfs through a symlink"* ]]
         [ "$(cat /proc/sys/net/ipv4/ip_forward)" = "$fwd" ]
         [ -z "$(ls -A "$ROOT")" ]
