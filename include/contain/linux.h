@@ -41,7 +41,8 @@ struct rootfs_opts {
  * source's filesystem, which the init in a user namespace lacks): for each mount with "idmap"
  * or "ridmap" (runtime-spec 1.2 config.md, mounts), a detached clone of its source (the whole
  * tree for rbind or ridmap) idmapped through a user namespace whose maps are the mount's
- * uidMappings/gidMappings, or the container's when the mount has none.  *trees gets
+ * uidMappings/gidMappings, or the container's when the mount has none; with a container user
+ * namespace the submounts of a tree come locked, as an rbind's would.  *trees gets
  * spec->n_mounts fds, -1 where a mount is not idmapped (NULL when there are no mounts); free
  * with idmap_mounts_close.  Errors name mounts[i]: no mappings, a failed clone, a filesystem
  * without idmap support. */

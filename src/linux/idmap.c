@@ -1,12 +1,15 @@
 /* Idmapped bind mounts (runtime-spec 1.2, mounts[].uidMappings/gidMappings with "idmap" or
- * "ridmap"): detached trees made by the runtime, then moved into the rootfs by the init. */
+ * "ridmap"): detached trees made by the runtime (their submounts locked when the container has
+ * a user namespace), then moved into the rootfs by the init. */
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/pidfd.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
@@ -89,6 +92,68 @@ static int idmapped_tree(const char *source, const struct mount_opts *o, int use
         return tree;
 }
 
+/* The helper of locked_copy: returns the fd number of the locked clone, or -errno. */
+static int locked_copy_child(int tree, const char *source)
+{
+        /* a private namespace of the host's user namespace to hang the tree in... */
+        if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+            move_mount(tree, "", AT_FDCWD, source, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+                return -errno;
+        /* ...copied into a new user namespace's, which locks every mount in it (the working
+         * directory moves to the copy: no lookup is needed there, where we are nobody)... */
+        if (chdir(source) < 0 || unshare(CLONE_NEWUSER | CLONE_NEWNS) < 0)
+                return -errno;
+        /* ...so a clone of it keeps its submounts locked to their parents */
+        int copy = open_tree(AT_FDCWD, "", AT_EMPTY_PATH | AT_RECURSIVE | OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+        return copy < 0 ? -errno : copy;
+}
+
+/* A tree made here belongs to no user namespace less privileged than the host's: in the
+ * container's, its submounts could be unmounted, showing what the host's mounts cover (a plain
+ * rbind copied into the container's user namespace has them locked).  So the tree passes
+ * through a user namespace of its own, in a helper, and comes back with the kernel's locks. */
+static int locked_copy(int tree, const char *source, const char *what, struct error **err)
+{
+        int back[2], hold[2];
+        if (pipe2(back, O_CLOEXEC) < 0)
+                return error_make(err, errno, "%s: pipe", what);
+        if (pipe2(hold, O_CLOEXEC) < 0) {
+                int e = errno;
+                close(back[0]), close(back[1]);
+                return error_make(err, e, "%s: pipe", what);
+        }
+        __attribute__((cleanup(userns_child_reap))) struct userns_child c = { .pid = 0, .hold = hold[1] };
+        c.pid = fork();
+        if (c.pid < 0) {
+                int e = errno;
+                close(back[0]), close(back[1]), close(hold[0]);
+                return error_make(err, e, "%s: fork", what);
+        }
+        if (c.pid == 0) {
+                prctl(PR_SET_PDEATHSIG, SIGKILL);
+                close(back[0]), close(hold[1]);
+                int r = locked_copy_child(tree, source);
+                if (write(back[1], &r, sizeof(r)) == (ssize_t)sizeof(r) && r >= 0) {
+                        char b;
+                        while (read(hold[0], &b, 1) < 0 && errno == EINTR)
+                                ;
+                }
+                _exit(0);
+        }
+        close(back[1]), close(hold[0]);
+        cleanup_close int rd = back[0];
+        int r = -EIO;
+        if (read(rd, &r, sizeof(r)) != (ssize_t)sizeof(r))
+                r = -EIO;
+        if (r < 0)
+                return error_make(err, -r, "%s: lock the submounts of the idmapped tree", what);
+        cleanup_close int pidfd = pidfd_open(c.pid, 0);
+        int fd = pidfd < 0 ? -1 : pidfd_getfd(pidfd, r, 0);
+        if (fd < 0)
+                return error_make(err, errno, "%s: fetch the locked idmapped tree", what);
+        return fd;
+}
+
 /* The mount's own mappings, or the container's when the mount has none (runtime-spec:
  * "idmap" with empty mappings uses the user namespace's). */
 static int idmap_one(const struct spec *spec, size_t i, int *out, struct error **err)
@@ -114,8 +179,18 @@ static int idmap_one(const struct spec *spec, size_t i, int *out, struct error *
         cleanup_close int userns = userns_fd_for(u, nu, g, ng, what, err);
         if (userns < 0)
                 return -1;
-        *out = idmapped_tree(m->source, &o, userns, what, err);
-        return *out < 0 ? -1 : 0;
+        cleanup_close int tree = idmapped_tree(m->source, &o, userns, what, err);
+        if (tree < 0)
+                return -1;
+        /* only a directory can have submounts */
+        struct stat st;
+        bool whole = (o.flags & MS_REC) || o.idmap_recursive;
+        if (whole && spec_namespace(spec, NS_USER) && stat(m->source, &st) == 0 && S_ISDIR(st.st_mode)) {
+                *out = locked_copy(tree, m->source, what, err);
+                return *out < 0 ? -1 : 0;
+        }
+        *out = steal_fd(&tree);
+        return 0;
 }
 
 int idmap_mounts_prepare(const struct spec *spec, int **trees, struct error **err)

@@ -232,3 +232,22 @@ ridmap_case() {
         [ "$(cat /proc/sys/net/ipv4/ip_forward)" = "$fwd" ]
         [ -z "$(ls -A "$ROOT")" ]
 }
+
+@test "security: in a user namespace, a submount of an idmapped rbind stays locked: what it covers on the host stays hidden" {
+        userns_config
+        update_config '.process.capabilities.bounding += ["CAP_SYS_ADMIN"]
+                | .process.capabilities.effective += ["CAP_SYS_ADMIN"]
+                | .process.capabilities.permitted += ["CAP_SYS_ADMIN"]'
+        # a file under the host's tmpfs, which the tmpfs hides
+        umount "$SRC/sub"
+        echo hidden > "$SRC/sub/under"
+        mount -t tmpfs -o size=1m tmpfs "$SRC/sub"
+        for opts in '["rbind","ridmap"]' '["rbind","idmap"]'; do
+                update_config '.mounts = [.mounts[] | select(.destination != "/data")]'
+                idmap_mount "$SRC" /data "$opts" 100000
+                set_args sh -c 'umount /data/sub; cat /data/sub/under; true'
+                run_ok "$RANDOM"
+                [[ "$output" != *hidden* ]]
+                [[ "$output" == *"can't unmount /data/sub"* ]]
+        done
+}
