@@ -26,6 +26,13 @@ struct cgroup;  /* opaque */
  * freeze/update fail saying cgroups are disabled. */
 int cgroup_create(const struct spec *spec, const char *id, enum cgroup_manager mgr,
                   struct cgroup **out, struct error **err);
+/* cgroup_create for a runtime without privileges over the host (rootless): when the
+ * directories cannot be made (EACCES, EPERM, EROFS: no delegated subtree here) and
+ * linux.resources asks for no limit, a handle as with CGROUP_MANAGER_DISABLED; when it asks
+ * for limits, an error naming them (memory.max=..., pids.max=...).  Anything else as
+ * cgroup_create. */
+int cgroup_create_unprivileged(const struct spec *spec, const char *id, enum cgroup_manager mgr,
+                               struct cgroup **out, struct error **err);
 /* Reopens the cgroup of an existing container from what cgroup_state_string() returned. */
 int cgroup_open(const char *state_string, struct cgroup **out, struct error **err);
 /* A string that cgroup_open() understands, stored in the container's state. */

@@ -20,11 +20,30 @@ int ns_open_paths(const struct spec *spec, int fds[NS_TYPE_COUNT], struct error 
 /* Joins the opened namespaces (user first), closing the fds. skip_mask: bit (1 << t) of
  * types already joined (e.g. pid, done by the parent before clone). */
 int ns_join(int fds[NS_TYPE_COUNT], unsigned skip_mask, struct error **err);
-/* Writes uid_map/gid_map (and setgroups deny when unprivileged) for pid: run by the parent. */
+/* Writes uid_map/gid_map for pid: run by the parent (runtime-spec "User namespace mappings").
+ * Root over the host, or root of a user namespace, writes the files itself; an unprivileged
+ * caller writes a single mapping of its own euid/egid itself (with setgroups "deny" before
+ * gid_map, as the kernel demands) and hands anything else to newuidmap/newgidmap. */
 int ns_write_id_maps(pid_t pid, const struct spec *spec, struct error **err);
 /* Writes /proc/PID/timens_offsets: run by the parent after the child unshared CLONE_NEWTIME
  * and before it enters /proc/self/ns/time_for_children (the kernel refuses offsets later). */
 int ns_write_time_offsets(pid_t pid, const struct spec *spec, struct error **err);
+
+/* ---- rootless (src/linux/rootless.c) ---- */
+
+/* True inside a user namespace other than the initial one (/proc/self/uid_map is not the
+ * identity over all 2^32 ids): "root" there has no privileges over the host, which is how
+ * rootless podman calls its runtime. */
+bool rootless_in_user_ns(void);
+/* True when contain runs without privileges over the host: a non-zero euid, or any euid in a
+ * user namespace (runc's "rootless euid" plus its userns case). */
+bool rootless_euid(void);
+/* Writes pid's uid_map (tool "newuidmap") or gid_map ("newgidmap") through the setuid helper
+ * of Debian's uidmap package, which checks the ranges against /etc/subuid or /etc/subgid.
+ * Runs in the parent; pid must be dumpable.  Errors name field (linux.uidMappings, ...) and
+ * the missing tool, or quote the helper's own message naming the refused range. */
+int rootless_map_helper(const char *tool, pid_t pid, const struct spec_id_mapping *m, size_t n,
+                        const char *field, struct error **err);
 
 /* ---- rootfs (src/linux/rootfs.c, mounts.c, devices.c, inroot.c) ---- */
 

@@ -4,9 +4,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "contain/cli.h"
+#include "contain/linux.h"
 #include "contain/log.h"
 #include "contain/util.h"
 
@@ -57,7 +59,8 @@ static void print_help(FILE *f)
         fprintf(f, "usage: contain [global options] <command> [options] [args]\n\n"
                    "An OCI container runtime.\n\n"
                    "Global options:\n"
-                   "  --root DIR             state directory (default " CONTAIN_DEFAULT_ROOT ")\n"
+                   "  --root DIR             state directory (default " CONTAIN_DEFAULT_ROOT ",\n"
+                   "                         $XDG_RUNTIME_DIR/contain when unprivileged)\n"
                    "  --log FILE             also append messages to FILE\n"
                    "  --log-format text|json format of --log lines\n"
                    "  --debug                log debug messages\n"
@@ -110,6 +113,7 @@ int main(int argc, char **argv)
 {
         struct cli_globals g = { .root = CONTAIN_DEFAULT_ROOT, .cgroup_manager = CGROUP_MANAGER_CGROUPFS };
         const char *log_format = "text";
+        bool root_given = false;
         int i;
 
         for (i = 1; i < argc && argv[i][0] == '-'; i++) {
@@ -121,6 +125,7 @@ int main(int argc, char **argv)
                         if (!v)
                                 return missing_value("--root");
                         g.root = v;
+                        root_given = true;
                 } else if (global_opt(argc, argv, &i, "log", true, &v)) {
                         if (!v)
                                 return missing_value("--log");
@@ -165,6 +170,19 @@ int main(int argc, char **argv)
         else if (log_format && strcmp(log_format, "text") != 0) {
                 log_error("--log-format: expected text or json, got '%s'", log_format);
                 return 1;
+        }
+        cleanup_free char *xdg_root = NULL;
+        const char *user = getenv("USER");
+        if (!root_given && (geteuid() != 0 || (rootless_in_user_ns() && !(user && strcmp(user, "root") == 0)))) {
+                /* runc's rule: an unprivileged caller, or root of a user namespace that is not a
+                 * container's own root user (rootless podman), keeps its state in its runtime dir */
+                const char *xdg = getenv("XDG_RUNTIME_DIR");
+                if (xdg && *xdg)
+                        g.root = xdg_root = xasprintf("%s/contain", xdg);
+                else if (geteuid() != 0) {
+                        log_error("--root: running unprivileged without XDG_RUNTIME_DIR: set it or pass --root DIR");
+                        return 1;
+                }
         }
         if (!g.root || !*g.root) {
                 log_error("--root: expected a directory");

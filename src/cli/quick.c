@@ -162,12 +162,13 @@ static void on_exited(void *data, int exit_status, const struct cgroup_stats *st
             st->cpu_system_usec / 1000000, st->cpu_system_usec / 1000 % 1000, pids ? pids : "");
 }
 
+/* path NULL: a new namespace made by the clone */
 static void set_netns_path(struct spec *s, const char *path)
 {
         for (size_t i = 0; i < s->linux.n_namespaces; i++) {
                 if (s->linux.namespaces[i].type == NS_NETWORK) {
                         free(s->linux.namespaces[i].path);
-                        s->linux.namespaces[i].path = xstrdup(path);
+                        s->linux.namespaces[i].path = path ? xstrdup(path) : NULL;
                 }
         }
 }
@@ -186,6 +187,15 @@ static int prepare(struct quick_ctx *q, struct spec *s, struct error **err)
         }
         if (o->net == QUICK_NET_HOST)
                 return 0;
+        if (geteuid() != 0) {
+                /* no privileges for a namespace of our own or a veth pair: the clone makes the
+                 * network namespace, inside the container's user namespace, with lo only */
+                if (o->net == QUICK_NET_VETH)
+                        return error_make(err, 0, "--net veth: an unprivileged user cannot create a veth pair "
+                                          "(use --net none or --net host)");
+                set_netns_path(s, NULL);
+                return 0;
+        }
         /* the namespace exists before the container so it can be wired up before anything in
          * the container runs; the engine joins it by path */
         if (quick_netns_create(&q->netns_fd, err) < 0)

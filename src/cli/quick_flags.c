@@ -408,7 +408,9 @@ static int apply_flag(struct spec *s, struct quick_opts *o, const struct flag *f
 
 int quick_build_spec(int argc, char **argv, struct spec **out, struct quick_opts *o, struct error **err)
 {
-        cleanup_spec struct spec *s = spec_new_default(false);
+        /* an unprivileged user gets runc's rootless defaults: a user namespace mapping its
+         * ids to root, /sys bound from the host */
+        cleanup_spec struct spec *s = spec_new_default(geteuid() != 0);
         struct parse_state ps = { 0 };
         int i;
 

@@ -322,7 +322,7 @@ int create_container(const struct spec *spec, const struct container_opts *o, in
         if (state_write(c.dirfd, c.state, err) < 0 || save_spec(c.dirfd, spec, err) < 0)
                 return -1;
 
-        if (cgroup_create(spec, o->id, o->cgroup_manager, &c.cg, err) < 0)
+        if ((rootless_euid() ? cgroup_create_unprivileged : cgroup_create)(spec, o->id, o->cgroup_manager, &c.cg, err) < 0)
                 return error_wrap(err, "create cgroup");
         if (c.cg) {
                 const char *cs = cgroup_state_string(c.cg);

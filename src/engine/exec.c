@@ -155,6 +155,16 @@ static pid_t spawn_in_container(struct exec_child *c, const char *id, struct cgr
         cleanup_close int sync_fd = sp[0];
         c->sync_fd = sp[1];
 
+        /* An unprivileged runtime may enter the pid namespace only from inside the user
+         * namespace owning it: join that first, for good (what is left to do on the host
+         * needs no more than our own uid), and be non-dumpable again after the cred change. */
+        if (c->ns_fds[NS_PID] >= 0 && c->ns_fds[NS_USER] >= 0 && rootless_euid()) {
+                if (setns(c->ns_fds[NS_USER], CLONE_NEWUSER) < 0)
+                        return error_make(err, errno, "join the user namespace of container \"%s\"", id);
+                if (process_undumpable(err) < 0)
+                        return -1;
+                c->ns_skip |= 1u << NS_USER;
+        }
         /* setns(CLONE_NEWPID) only moves our children: the clone below is born inside */
         cleanup_close int own_pidns = -1;
         if (c->ns_fds[NS_PID] >= 0) {

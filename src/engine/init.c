@@ -60,6 +60,11 @@ static int enter_namespaces(struct init_args *a, struct error **err)
 {
         if (a->unshare_time && unshare(CLONE_NEWTIME) < 0)
                 return error_make(err, errno, "create the time namespace");
+        /* An unprivileged runtime can write our id maps (or have newuidmap write them) only
+         * while our /proc files are its own, which a non-dumpable process's are not; nothing
+         * of the container runs yet, and the setresuid below makes us non-dumpable again. */
+        if (a->new_userns && rootless_euid() && prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0)
+                return error_make(err, errno, "prctl PR_SET_DUMPABLE 1");
         cleanup_free struct sync_msg *m = xmalloc(sizeof(*m));
         if (sync_send(a->sync_fd, SYNC_SETUP_REQUEST, NULL, 0, err) < 0 ||
             sync_expect(a->sync_fd, SYNC_SETUP_DONE, m, "wait for the runtime", err) < 0)

@@ -1,7 +1,9 @@
 /* `kill`, `ps`, `pause`/`resume`: signals and cgroup queries on an existing container.  The
  * init is signalled through a pidfd opened after checking its start time, so a recycled pid
  * is never hit. */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <string.h>
 #include <strings.h>
@@ -116,6 +118,43 @@ int container_kill(const char *root, const char *id, int sig, bool all, struct e
         return 0;
 }
 
+/* Without a cgroup directory (--cgroup-manager=disabled, or rootless without delegation). */
+static bool cgroup_none(const struct cgroup *cg)
+{
+        return !cg || strcmp(cgroup_state_string(cg), "disabled") == 0;
+}
+
+/* Appends every descendant of the pids in (*pids)[from..] found through
+ * /proc/PID/task/TID/children: what stands for the cgroup's list when there is none (the
+ * container's pid namespace makes orphans the init's children). */
+static void add_descendants(pid_t **pids, size_t *n)
+{
+        for (size_t i = 0; i < *n; i++) {
+                cleanup_free char *tasks = xasprintf("/proc/%d/task", (int)(*pids)[i]);
+                cleanup_dir DIR *d = opendir(tasks);
+                struct dirent *de;
+                while (d && (de = readdir(d))) {
+                        if (de->d_name[0] == '.')
+                                continue;
+                        cleanup_free char *path = xasprintf("%s/%s/children", tasks, de->d_name);
+                        cleanup_free char *text = NULL;
+                        size_t len = 0;
+                        struct error *e = NULL;
+                        if (read_file_at(AT_FDCWD, path, 1 << 20, &text, &len, &e) < 0) {
+                                error_free(e);
+                                continue;
+                        }
+                        for (char *save = NULL, *t = strtok_r(text, " \n", &save); t; t = strtok_r(NULL, " \n", &save)) {
+                                int64_t v;
+                                if (parse_int64(t, &v) < 0 || v <= 0)
+                                        continue;
+                                *pids = xrealloc(*pids, (*n + 1) * sizeof(pid_t));
+                                (*pids)[(*n)++] = (pid_t)v;
+                        }
+                }
+        }
+}
+
 int container_pids(const char *root, const char *id, pid_t **pids, size_t *n, struct error **err)
 {
         cleanup_close int dirfd = -1;
@@ -123,12 +162,14 @@ int container_pids(const char *root, const char *id, pid_t **pids, size_t *n, st
         cleanup_cgroup struct cgroup *cg = NULL;
         if (container_open_state(root, id, false, &dirfd, &s, &cg, err) < 0)
                 return -1;
-        if (!cg) {
-                /* no cgroup (--cgroup-manager=disabled): the init is all we know of */
+        if (cgroup_none(cg)) {
+                /* no cgroup to list: the init and its descendants */
                 *n = 0;
                 *pids = xcalloc(1, sizeof(pid_t));
-                if (proc_matches(s->pid, s->start_time))
+                if (proc_matches(s->pid, s->start_time)) {
                         (*pids)[(*n)++] = s->pid;
+                        add_descendants(pids, n);
+                }
                 return 0;
         }
         return cgroup_pids(cg, pids, n, err);
@@ -152,8 +193,9 @@ int container_pause(const char *root, const char *id, bool pause, struct error *
         cleanup_cgroup struct cgroup *cg = NULL;
         if (container_open_state(root, id, true, &dirfd, &s, &cg, err) < 0)
                 return -1;
-        if (!cg)
-                return error_make(err, 0, "container \"%s\" has no cgroup to freeze", id);
+        if (cgroup_none(cg))
+                return error_make(err, 0, "container \"%s\" has no cgroup to freeze (cgroups disabled, or created "
+                                  "by an unprivileged user without a delegated cgroup v2 subtree)", id);
         const char *status = state_status(dirfd, s, cg);
         if (pause && strcmp(status, "running") != 0 && strcmp(status, "created") != 0)
                 return error_make(err, 0, "container not running");

@@ -123,19 +123,33 @@ int id_map_write(pid_t pid, const char *file, const struct spec_id_mapping *m, s
         return write_proc(pid, file, text, field, err);
 }
 
+/* An unprivileged caller may write only a map of its own single id. */
+static bool map_direct(const struct spec_id_mapping *m, size_t n, unsigned own)
+{
+        return geteuid() == 0 || (n == 1 && m[0].size == 1 && m[0].host_id == own);
+}
+
 int ns_write_id_maps(pid_t pid, const struct spec *spec, struct error **err)
 {
         const struct spec_linux *l = &spec->linux;
 
-        if (l->n_uid_mappings &&
-            id_map_write(pid, "uid_map", l->uid_mappings, l->n_uid_mappings, "linux.uidMappings", err) < 0)
-                return -1;
+        if (l->n_uid_mappings) {
+                const char *field = "linux.uidMappings";
+                if (!map_direct(l->uid_mappings, l->n_uid_mappings, geteuid())) {
+                        if (rootless_map_helper("newuidmap", pid, l->uid_mappings, l->n_uid_mappings, field, err) < 0)
+                                return -1;
+                } else if (id_map_write(pid, "uid_map", l->uid_mappings, l->n_uid_mappings, field, err) < 0)
+                        return -1;
+        }
         if (l->n_gid_mappings) {
+                const char *field = "linux.gidMappings";
+                if (!map_direct(l->gid_mappings, l->n_gid_mappings, getegid()))
+                        return rootless_map_helper("newgidmap", pid, l->gid_mappings, l->n_gid_mappings, field, err);
                 /* Without CAP_SETGID in the parent namespace the kernel requires setgroups
                  * to be denied before an unprivileged gid_map can be written. */
-                if (geteuid() != 0 && write_proc(pid, "setgroups", "deny", "linux.gidMappings", err) < 0)
+                if (geteuid() != 0 && write_proc(pid, "setgroups", "deny", field, err) < 0)
                         return -1;
-                if (id_map_write(pid, "gid_map", l->gid_mappings, l->n_gid_mappings, "linux.gidMappings", err) < 0)
+                if (id_map_write(pid, "gid_map", l->gid_mappings, l->n_gid_mappings, field, err) < 0)
                         return -1;
         }
         return 0;
