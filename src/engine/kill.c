@@ -3,7 +3,8 @@
  * is never hit. */
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
+#include <stdio.h>
+#include <sys/stat.h>
 #include <signal.h>
 #include <string.h>
 #include <strings.h>
@@ -124,34 +125,27 @@ static bool cgroup_none(const struct cgroup *cg)
         return !cg || strcmp(cgroup_state_string(cg), "disabled") == 0;
 }
 
-/* Appends every descendant of the pids in (*pids)[from..] found through
- * /proc/PID/task/TID/children: what stands for the cgroup's list when there is none (the
- * container's pid namespace makes orphans the init's children). */
-static void add_descendants(pid_t **pids, size_t *n)
+/* Appends every other process in the init's pid namespace, found by comparing
+ * /proc/N/ns/pid: what stands for the cgroup's list when there is none.  (Processes exec
+ * started are orphaned to the host's reaper, not the init: descendants would miss them.) */
+static void add_pidns_members(pid_t init, pid_t **pids, size_t *n)
 {
-        for (size_t i = 0; i < *n; i++) {
-                cleanup_free char *tasks = xasprintf("/proc/%d/task", (int)(*pids)[i]);
-                cleanup_dir DIR *d = opendir(tasks);
-                struct dirent *de;
-                while (d && (de = readdir(d))) {
-                        if (de->d_name[0] == '.')
-                                continue;
-                        cleanup_free char *path = xasprintf("%s/%s/children", tasks, de->d_name);
-                        cleanup_free char *text = NULL;
-                        size_t len = 0;
-                        struct error *e = NULL;
-                        if (read_file_at(AT_FDCWD, path, 1 << 20, &text, &len, &e) < 0) {
-                                error_free(e);
-                                continue;
-                        }
-                        for (char *save = NULL, *t = strtok_r(text, " \n", &save); t; t = strtok_r(NULL, " \n", &save)) {
-                                int64_t v;
-                                if (parse_int64(t, &v) < 0 || v <= 0)
-                                        continue;
-                                *pids = xrealloc(*pids, (*n + 1) * sizeof(pid_t));
-                                (*pids)[(*n)++] = (pid_t)v;
-                        }
-                }
+        char path[64];
+        struct stat want, st;
+        snprintf(path, sizeof(path), "/proc/%d/ns/pid", (int)init);
+        if (stat(path, &want) < 0)
+                return;
+        cleanup_dir DIR *d = opendir("/proc");
+        struct dirent *de;
+        while (d && (de = readdir(d))) {
+                int64_t v;
+                if (parse_int64(de->d_name, &v) < 0 || v <= 0 || (pid_t)v == init)
+                        continue;
+                snprintf(path, sizeof(path), "/proc/%d/ns/pid", (int)v);
+                if (stat(path, &st) < 0 || st.st_ino != want.st_ino || st.st_dev != want.st_dev)
+                        continue;
+                *pids = xrealloc(*pids, (*n + 1) * sizeof(pid_t));
+                (*pids)[(*n)++] = (pid_t)v;
         }
 }
 
@@ -163,12 +157,13 @@ int container_pids(const char *root, const char *id, pid_t **pids, size_t *n, st
         if (container_open_state(root, id, false, &dirfd, &s, &cg, err) < 0)
                 return -1;
         if (cgroup_none(cg)) {
-                /* no cgroup to list: the init and its descendants */
+                /* no cgroup to list: the init and the other members of its pid namespace */
                 *n = 0;
                 *pids = xcalloc(1, sizeof(pid_t));
                 if (proc_matches(s->pid, s->start_time)) {
                         (*pids)[(*n)++] = s->pid;
-                        add_descendants(pids, n);
+                        if (has_own_pid_ns(dirfd))
+                                add_pidns_members(s->pid, pids, n);
                 }
                 return 0;
         }
