@@ -132,7 +132,9 @@ static int init_setup(struct init_args *a, bool *ready_sent, struct error **err)
                 .no_pivot = a->o->no_pivot,
                 .console_fd = -1,
                 .new_netns = has_ns(spec, NS_NETWORK),
-                .new_userns = has_ns(spec, NS_USER),
+                /* also root of a user namespace we were called in (rootless podman's): no
+                 * mknod, no fresh sysfs there either */
+                .new_userns = has_ns(spec, NS_USER) || rootless_in_user_ns(),
                 .new_cgroupns = has_ns(spec, NS_CGROUP),
                 .mount_trees = a->mount_trees,
         };
