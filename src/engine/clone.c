@@ -20,7 +20,8 @@ pid_t clone_child(unsigned long flags, int cgroup_fd, int *pidfd, struct error *
         memset(&args, 0, sizeof(args));
         args.flags = flags | CLONE_PIDFD;
         args.pidfd = (uint64_t)(uintptr_t)&pfd;
-        args.exit_signal = SIGCHLD;
+        /* CLONE_PARENT: the child's exit signal is our parent's; clone3 wants 0 here */
+        args.exit_signal = (flags & CLONE_PARENT) ? 0 : SIGCHLD;
         if (cgroup_fd >= 0) {
                 args.flags |= CLONE_INTO_CGROUP;
                 args.cgroup = (uint64_t)cgroup_fd;

@@ -155,7 +155,9 @@ static int handle_hooks(struct create_ctx *c, struct error **err)
 {
         /* now, as runc does: the init's mknods of linux.devices are done, and the prestart
          * hooks see the container's final rules */
-        if (c->cg && cgroup_apply_devices(c->cg, &c->spec->linux.resources, err) < 0)
+        /* rootless, as runc and crun: no device program (attaching one needs privileges over
+         * the host); a user namespace cannot mknod, and bound host nodes keep their modes */
+        if (c->cg && !rootless_euid() && cgroup_apply_devices(c->cg, &c->spec->linux.resources, err) < 0)
                 return -1;
         cleanup_free char *json = state_hook_json(c->state, "creating");
         if (hooks_run(c->spec, HOOK_PRESTART, c->spec->bundle, json, err) < 0 ||

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -144,6 +145,52 @@ static void kill_and_reap(pid_t pid)
                 ;
 }
 
+static pid_t hand_over(struct exec_child *c, int sync_fd, pid_t pid, struct cgroup *cg, struct error **err);
+
+/* An unprivileged runtime may enter the container's pid namespace only from inside the user
+ * namespace owning it, and could not come back out.  So a helper does: it joins both and
+ * clones the process as our child (CLONE_PARENT), tells us its pid and exits; we stay in our
+ * own namespaces (nothing we fork later, such as a sanitizer's tracer, lands in the
+ * container). */
+static pid_t spawn_via_userns(struct exec_child *c, struct cgroup *cg, struct error **err)
+{
+        int p[2];
+        if (pipe2(p, O_CLOEXEC) < 0)
+                return error_make(err, errno, "pipe");
+        cleanup_close int rd = p[0];
+        pid_t helper = fork();
+        if (helper < 0) {
+                close(p[1]);
+                return error_make(err, errno, "fork");
+        }
+        if (helper == 0) {
+                struct error *e = NULL;
+                pid_t pid = -1;
+                if (setns(c->ns_fds[NS_USER], CLONE_NEWUSER) == 0 && process_undumpable(&e) == 0 &&
+                    setns(c->ns_fds[NS_PID], CLONE_NEWPID) == 0) {
+                        c->ns_skip |= (1u << NS_USER) | (1u << NS_PID);
+                        pid = clone_child(CLONE_PARENT, cg ? cgroup_clone_fd(cg) : -1, NULL, &e);
+                        if (pid == 0)
+                                exec_child_main(c);
+                }
+                int32_t msg = pid > 0 ? (int32_t)pid : -(int32_t)(e ? e->errnum : errno);
+                (void)!write(p[1], &msg, sizeof(msg));
+                _exit(pid > 0 ? 0 : 1);
+        }
+        close(p[1]);
+        int32_t msg = 0;
+        ssize_t n;
+        do
+                n = read(rd, &msg, sizeof(msg));
+        while (n < 0 && errno == EINTR);
+        while (waitpid(helper, NULL, 0) < 0 && errno == EINTR)
+                ;
+        if (n != (ssize_t)sizeof(msg) || msg <= 0)
+                return error_make(err, n == (ssize_t)sizeof(msg) ? -msg : EPIPE,
+                                  "join the user and pid namespaces of the container");
+        return (pid_t)msg;
+}
+
 /* Clones c's process into the init's pid namespace and the container's cgroup and waits until
  * it has exec'd; returns its pid.  The child closes every fd it does not need (the state dir,
  * our end of the socket) before it joins the container's namespaces. */
@@ -155,15 +202,13 @@ static pid_t spawn_in_container(struct exec_child *c, const char *id, struct cgr
         cleanup_close int sync_fd = sp[0];
         c->sync_fd = sp[1];
 
-        /* An unprivileged runtime may enter the pid namespace only from inside the user
-         * namespace owning it: join that first, for good (what is left to do on the host
-         * needs no more than our own uid), and be non-dumpable again after the cred change. */
+        pid_t pid;
         if (c->ns_fds[NS_PID] >= 0 && c->ns_fds[NS_USER] >= 0 && rootless_euid()) {
-                if (setns(c->ns_fds[NS_USER], CLONE_NEWUSER) < 0)
-                        return error_make(err, errno, "join the user namespace of container \"%s\"", id);
-                if (process_undumpable(err) < 0)
+                pid = spawn_via_userns(c, cg, err);
+                closep(&c->sync_fd);
+                if (pid < 0)
                         return -1;
-                c->ns_skip |= 1u << NS_USER;
+                return hand_over(c, sync_fd, pid, cg, err);
         }
         /* setns(CLONE_NEWPID) only moves our children: the clone below is born inside */
         cleanup_close int own_pidns = -1;
@@ -173,7 +218,7 @@ static pid_t spawn_in_container(struct exec_child *c, const char *id, struct cgr
                         return error_make(err, errno, "join the pid namespace of container \"%s\"", id);
                 c->ns_skip |= 1u << NS_PID;
         }
-        pid_t pid = clone_child(0, cg ? cgroup_clone_fd(cg) : -1, NULL, err);
+        pid = clone_child(0, cg ? cgroup_clone_fd(cg) : -1, NULL, err);
         if (pid == 0)
                 exec_child_main(c);
         if (own_pidns >= 0)
@@ -181,6 +226,12 @@ static pid_t spawn_in_container(struct exec_child *c, const char *id, struct cgr
         closep(&c->sync_fd);
         if (pid < 0)
                 return -1;
+        return hand_over(c, sync_fd, pid, cg, err);
+}
+
+/* The runtime's part once the child exists: cgroup, oom score, go, and its exec result. */
+static pid_t hand_over(struct exec_child *c, int sync_fd, pid_t pid, struct cgroup *cg, struct error **err)
+{
         if ((cg && cgroup_enter(cg, pid, err) < 0) ||
             process_set_oom_score_adj(pid, c->proc, err) < 0 ||
             sync_send(sync_fd, SYNC_SETUP_DONE, NULL, 0, err) < 0 ||

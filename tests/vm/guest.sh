@@ -328,9 +328,60 @@ EOF
         rm -rf /tmp/rootfs/shipped
 }
 
+# rootless (issue #17): user 1000 gets real limits in a subtree delegated to it by chown, as
+# systemd's user@.service does; its shell sits in a leaf of that subtree ("no internal
+# processes"), so moving the container's init stays inside what it owns.
+# as_rl ARGS: contain ARGS as user rl, from the leaf /deleg/shell (root moves the shell there:
+# leaving the root cgroup needs write access to the root's cgroup.procs)
+as_rl() { /tmp/rlc "$@"; }
+rl_pid() { as_rl state rl | sed -n 's/.*"pid": *\([0-9]*\).*/\1/p'; }
+t_rootless() {
+        grep -q '^rl:' /etc/passwd || echo 'rl:x:1000:1000:rl:/tmp:/bin/sh' >> /etc/passwd
+        grep -q '^rl:' /etc/group || echo 'rl:x:1000:' >> /etc/group
+        D=$CG/deleg
+        mkdir -p $D/shell /tmp/rl
+        cat > /tmp/rlc <<EOF
+#!/bin/sh
+echo \$\$ > $D/shell/cgroup.procs || exit 1
+# busybox su takes options after the user too: the arguments travel quoted inside -c
+cmd="exec /usr/local/bin/contain --root /tmp/rl"
+for a in "\$@"; do cmd="\$cmd '\$a'"; done
+exec su -s /bin/sh rl -c "\$cmd"
+EOF
+        chmod 755 /tmp/rlc
+        echo "+memory" > $D/cgroup.subtree_control; echo "+pids" > $D/cgroup.subtree_control
+        chown 1000:1000 $D $D/cgroup.procs $D/cgroup.subtree_control $D/cgroup.threads \
+                $D/shell $D/shell/cgroup.procs /tmp/rl
+        bundle rl rootless <<'EOF'
+echo "in uid_map=$(cat /proc/self/uid_map | tr -s ' ')"
+echo ready
+exec sleep 1000
+EOF
+        chown -R 1000:1000 /tmp/b/rl
+        as_rl run -d --bundle /tmp/b/rl rl > /tmp/o.rl 2>&1 < /dev/null
+        wait_for /tmp/o.rl ready 100
+        sed 's/^/#   /' /tmp/o.rl
+        p=$(rl_pid)
+        expect "rootless: the init runs in the delegated /deleg/rl" "$(sed -n 's/^0:://p' /proc/$p/cgroup)" /deleg/rl
+        expect "rootless: the init is user 1000 on the host" "$(stat -c %u /proc/$p)" 1000
+        expect "rootless: host side memory.max" "$(cat $D/rl/memory.max 2>&1)" 33554432
+        expect "rootless: host side pids.max" "$(cat $D/rl/pids.max 2>&1)" 16
+        as_rl exec rl sh -c 'i=0; while [ $i -lt 40 ]; do sleep 1000 & i=$((i + 1)); done' > /tmp/o.rlfork 2>&1
+        expect "rootless: a fork loop in exec stops at pids.max (pids.peak)" "$(cat $D/rl/pids.peak 2>&1)" 16
+        as_rl pause rl
+        expect "rootless: pause freezes the delegated cgroup" "$(grep frozen $D/rl/cgroup.events)" "frozen 1"
+        as_rl resume rl
+        as_rl delete -f rl
+        expect "rootless: delete removes the container's cgroup" "$(gone $D/rl)" gone
+        expect "rootless: nothing left in the user's state dir" "$(ls /tmp/rl)" ""
+        i=0
+        while ! rmdir $D/shell $D 2>/dev/null && [ $i -lt 20 ]; do sleep 0.1; i=$((i + 1)); done
+        rm -rf /tmp/rl /tmp/b/rl /tmp/rlc
+}
+
 setup
 start=$(date +%s)
-for t in t_limits t_oom t_pids t_cpu t_pause t_update t_kill_all t_devices t_cycles; do
+for t in t_limits t_oom t_pids t_cpu t_pause t_update t_kill_all t_devices t_cycles t_rootless; do
         s=$(date +%s)
         $t
         echo "# $t: $(( $(date +%s) - s )) s"

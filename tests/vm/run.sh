@@ -110,6 +110,18 @@ jq "$base" "$REPO/bundles/busybox/config.json" > "$R/tests/conf/plain.json" || d
 jq "$base | .linux.resources.memory = {\"limit\": 33554432} | .linux.resources.pids = {\"limit\": 16} |
     .linux.resources.cpu = {\"quota\": 50000, \"period\": 100000}" \
         "$REPO/bundles/busybox/config.json" > "$R/tests/conf/limits.json" || die "jq failed"
+# rootless (issue #17): what `contain spec --rootless` gives user 1000 (its ids mapped to root,
+# no network namespace, /sys bound), with the limits, in the cgroup the guest delegates to it
+jq "$base | .linux.resources.memory = {\"limit\": 33554432} | .linux.resources.pids = {\"limit\": 16} |
+    .linux.cgroupsPath = \"/deleg/rl\" |
+    .linux.namespaces = [{\"type\": \"pid\"}, {\"type\": \"ipc\"}, {\"type\": \"uts\"}, {\"type\": \"mount\"}, {\"type\": \"user\"}] |
+    .linux.uidMappings = [{\"containerID\": 0, \"hostID\": 1000, \"size\": 1}] |
+    .linux.gidMappings = [{\"containerID\": 0, \"hostID\": 1000, \"size\": 1}] |
+    .mounts = [.mounts[] | select(.destination != \"/sys/fs/cgroup\") |
+               if .destination == \"/sys\" then {\"destination\": \"/sys\", \"type\": \"none\", \"source\": \"/sys\",
+                   \"options\": [\"rbind\", \"nosuid\", \"noexec\", \"nodev\", \"ro\"]}
+               else .options = ((.options // []) | map(select(startswith(\"gid=\") | not))) end]" \
+        "$REPO/bundles/busybox/config.json" > "$R/tests/conf/rootless.json" || die "jq failed"
 # device access: CAP_MKNOD, so that only the device rules can refuse; the guest puts the numbers
 # of a block device it has in place of "@BMAJ@"/"@BMIN@"
 mknod='.process.capabilities.bounding += ["CAP_MKNOD"] | .process.capabilities.effective += ["CAP_MKNOD"] |
