@@ -148,11 +148,12 @@ static void kill_and_reap(pid_t pid)
 static pid_t hand_over(struct exec_child *c, int sync_fd, pid_t pid, struct cgroup *cg, struct error **err);
 
 /* An unprivileged runtime may enter the container's pid namespace only from inside the user
- * namespace owning it, and could not come back out.  So a helper does: it joins both and
- * clones the process as our child (CLONE_PARENT), tells us its pid and exits; we stay in our
- * own namespaces (nothing we fork later, such as a sanitizer's tracer, lands in the
- * container). */
-static pid_t spawn_via_userns(struct exec_child *c, struct cgroup *cg, struct error **err)
+ * namespace owning it (the container's own, if it has one), and could not come back out of
+ * either: setns back to our pid namespace needs privileges over the host.  So a helper does
+ * it: joins the user (if any) and pid namespaces, clones the process as our child
+ * (CLONE_PARENT), tells us its pid and exits; we stay in our own namespaces, so nothing we
+ * fork later (a sanitizer's tracer, say) lands in the container. */
+static pid_t spawn_via_helper(struct exec_child *c, struct cgroup *cg, struct error **err)
 {
         int p[2];
         if (pipe2(p, O_CLOEXEC) < 0)
@@ -166,9 +167,10 @@ static pid_t spawn_via_userns(struct exec_child *c, struct cgroup *cg, struct er
         if (helper == 0) {
                 struct error *e = NULL;
                 pid_t pid = -1;
-                if (setns(c->ns_fds[NS_USER], CLONE_NEWUSER) == 0 && process_undumpable(&e) == 0 &&
+                bool user = c->ns_fds[NS_USER] >= 0;
+                if ((!user || (setns(c->ns_fds[NS_USER], CLONE_NEWUSER) == 0 && process_undumpable(&e) == 0)) &&
                     setns(c->ns_fds[NS_PID], CLONE_NEWPID) == 0) {
-                        c->ns_skip |= (1u << NS_USER) | (1u << NS_PID);
+                        c->ns_skip |= (user ? 1u << NS_USER : 0) | (1u << NS_PID);
                         pid = clone_child(CLONE_PARENT, cg ? cgroup_clone_fd(cg) : -1, NULL, &e);
                         if (pid == 0)
                                 exec_child_main(c);
@@ -203,8 +205,8 @@ static pid_t spawn_in_container(struct exec_child *c, const char *id, struct cgr
         c->sync_fd = sp[1];
 
         pid_t pid;
-        if (c->ns_fds[NS_PID] >= 0 && c->ns_fds[NS_USER] >= 0 && rootless_euid()) {
-                pid = spawn_via_userns(c, cg, err);
+        if (c->ns_fds[NS_PID] >= 0 && rootless_euid()) {
+                pid = spawn_via_helper(c, cg, err);
                 closep(&c->sync_fd);
                 if (pid < 0)
                         return -1;
