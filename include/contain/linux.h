@@ -149,6 +149,34 @@ void seccomp_program_free(struct seccomp_program *prog);
 /* True when installing a filter needs CAP_SYS_ADMIN that proc's capabilities drop. */
 bool seccomp_install_early(const struct spec_process *proc);
 
+/* ---- placement (src/linux/numa.c) ---- */
+
+/* linux.memoryPolicy through set_mempolicy(2) for the calling process (inherited by its
+ * children and across execve; runtime-spec config-linux.md "Memory policy").  A node the host
+ * does not have, or the cpuset does not allow, is an error naming linux.memoryPolicy.nodes;
+ * other refusals carry set_mempolicy's errno.  Nothing when the field is absent. */
+int process_set_memory_policy(const struct spec_memory_policy *mp, struct error **err);
+/* sched_setaffinity(pid, list) for process.execCPUAffinity's initial (the runtime, on the
+ * new process before it joins the cgroup) and final (the process, right before execve);
+ * pid 0 is the caller.  list NULL: nothing.  Errors name field. */
+int process_set_cpu_affinity(pid_t pid, const char *list, const char *field, struct error **err);
+
+/* ---- Intel RDT / AMD QoS (src/linux/resctrl.c), run by the runtime ---- */
+
+#define RESCTRL_ROOT "/sys/fs/resctrl"
+/* linux.intelRdt (runtime-spec config-linux.md "IntelRdt"): checks root (RESCTRL_ROOT; a test
+ * directory in unit tests) offers what the config asks (no resctrl, no info/L3 for
+ * l3CacheSchema, no info/MB for memBwSchema, no llc_occupancy / mbm_*_bytes monitoring for
+ * enableCMT / enableMBM: errors naming the field), creates the group <root>/<closID or id>
+ * (an existing closID group is shared), writes each schema and adds pid to its tasks.
+ * Nothing when intelRdt is absent. */
+int resctrl_join(const char *root, const struct spec_intel_rdt *rdt, const char *id, pid_t pid,
+                 struct error **err);
+/* Removes the group resctrl_join made for id (a closID group stays); ENOENT is success. */
+int resctrl_remove(const char *root, const struct spec_intel_rdt *rdt, const char *id, struct error **err);
+/* <root>/<closID or id>, malloc'd. */
+char *resctrl_group_path(const char *root, const struct spec_intel_rdt *rdt, const char *id);
+
 /* Capability names known to this build ("CAP_CHOWN", ...), for validation and `features`. */
 const char *const *caps_known_names(void);
 

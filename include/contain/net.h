@@ -11,6 +11,7 @@
 #include <sys/types.h>
 
 #include "contain/error.h"
+#include "contain/spec.h"
 
 #define NET_HOST_IFNAME_PREFIX "contain-"
 /* The pool the allocator hands /30 subnets from: 10.88.0.0/16. */
@@ -52,5 +53,17 @@ int net_veth_remove(struct net_veth *veth, struct error **err);
 /* Brings lo up inside the network namespace netns_fd refers to (a new one has lo down);
  * netns_fd < 0: the caller's own network namespace.  -1 with err (rtnetlink's errno). */
 int net_lo_up(int netns_fd, struct error **err);
+
+/* linux.netDevices (runtime-spec config-linux.md "Network Devices"): moves each of devs[0..n)
+ * from the caller's network namespace into the one netns_fd refers to, renamed to its name
+ * when given, up, with its IPv4 and global IPv6 addresses added again there.  Run by the
+ * runtime once the init has its namespace.  Errors name linux.netDevices["<host name>"] (a
+ * missing interface, a name taken inside).  Nothing is moved back: when the namespace goes,
+ * the kernel destroys virtual devices (veth: both ends) and returns physical ones to the
+ * initial namespace, as with runc. */
+int net_devices_move(int netns_fd, const struct spec_net_device *devs, size_t n, struct error **err);
+/* net_devices_move into the network namespace of spec's container whose init is pid: the
+ * namespace's path when the config names one, else /proc/PID/ns/net. */
+int net_devices_attach(pid_t pid, const struct spec *spec, struct error **err);
 
 #endif

@@ -82,6 +82,15 @@ struct spec_scheduler {
         uint64_t period;
 };
 
+/* The CPU ids a CPU list may name: glibc's CPU_SETSIZE. */
+#define CPU_LIST_MAX 1024
+
+/* process.execCPUAffinity (runtime-spec 1.3): CPU lists like "0-3,7"; NULL when absent. */
+struct spec_exec_cpu_affinity {
+        char *initial;          /* set on the process before it joins the container's cgroup */
+        char *final;            /* set just before execve */
+};
+
 struct spec_process {
         bool present;           /* false: no "process" (valid for create only with hooks-only bundles; we refuse) */
         bool terminal;
@@ -103,6 +112,7 @@ struct spec_process {
         int oom_score_adj;      /* -1000..1000 */
         struct spec_io_priority io_priority;
         struct spec_scheduler scheduler;
+        struct spec_exec_cpu_affinity exec_cpu_affinity;
 };
 
 enum hook_kind {
@@ -372,6 +382,25 @@ struct spec_personality {
         char **flags;
 };
 
+/* The node ids a memory policy may name: the kernel's MAX_NUMNODES on distribution kernels. */
+#define SPEC_MAX_NUMA_NODES 1024
+
+/* linux.memoryPolicy (runtime-spec 1.3): set_mempolicy(2) for the container's processes. */
+struct spec_memory_policy {
+        bool present;
+        char *mode;             /* "MPOL_BIND", ... (validated) */
+        int mode_value;         /* MPOL_* number, resolved by the parser */
+        char *nodes;            /* node list "0-3,7"; NULL when absent (syntax validated) */
+        char **flags;           /* "MPOL_F_STATIC_NODES", ... (validated against the mode) */
+        unsigned flags_value;   /* OR of the MPOL_F_* numbers */
+};
+
+/* One linux.netDevices entry (runtime-spec 1.2): a host interface moved into the container. */
+struct spec_net_device {
+        char *host_name;        /* the map key: the interface in the runtime's network namespace */
+        char *name;             /* its name inside the container; NULL: the same name */
+};
+
 struct spec_linux {
         bool present;
         struct spec_namespace *namespaces;
@@ -395,6 +424,9 @@ struct spec_linux {
         char **readonly_paths;
         char *mount_label;
         struct spec_personality personality;
+        struct spec_memory_policy memory_policy;
+        struct spec_net_device *net_devices;
+        size_t n_net_devices;
 };
 
 struct spec {
@@ -459,5 +491,9 @@ const char *spec_seccomp_op_name(enum seccomp_op op);
 /* The i-th architecture ("SCMP_ARCH_X86_64") / filter flag the parser accepts; NULL past the end. */
 const char *spec_seccomp_arch_name(size_t i);
 const char *spec_seccomp_flag_name(size_t i);
+/* The i-th linux.memoryPolicy mode ("MPOL_BIND") / flag ("MPOL_F_STATIC_NODES") the parser
+ * accepts, for `features`; NULL past the end. */
+const char *spec_mempolicy_mode_name(size_t i);
+const char *spec_mempolicy_flag_name(size_t i);
 
 #endif

@@ -81,6 +81,10 @@ int mkdir_p(const char *path, mode_t mode, struct error **err);
 /* Parses a decimal into int64/uint64 with full-string and range checks; 0 or -1 (errno set). */
 int parse_int64(const char *s, int64_t *out);
 int parse_uint64(const char *s, uint64_t *out);
+/* Parses a kernel id list ("0-3,7", as cpusets and NUMA node lists are written) into a bitmap
+ * of nbits bits (mask holds nbits/ULONG bits, zeroed first).  0, or -1 with errno EINVAL for
+ * bad syntax (empty, "3-1", stray characters) or ERANGE for an id >= nbits. */
+int id_list_parse(const char *s, unsigned long *mask, size_t nbits);
 
 /* Current time as RFC 3339 with nanoseconds in UTC ("2026-11-23T21:28:48.123456789Z"). */
 char *time_rfc3339_now(void);

@@ -13,6 +13,7 @@
 
 #include "config.h"
 #include "contain/linux.h"
+#include "contain/net.h"
 #include "contain/log.h"
 #include "contain/util.h"
 #include "internal.h"
@@ -79,6 +80,11 @@ static void ctx_rollback(struct create_ctx *c)
                         error_free(e);
                 }
         }
+        struct error *re = NULL;
+        if (resctrl_remove(RESCTRL_ROOT, &c->spec->linux.intel_rdt, c->o->id, &re) < 0) {
+                log_warning("create \"%s\": rollback: %s", c->o->id, re->msg);
+                error_free(re);
+        }
         if (c->dirfd >= 0) {
                 struct error *e = NULL;
                 if (statedir_remove(c->o->root, c->o->id, c->dirfd, &e) < 0) {
@@ -137,15 +143,23 @@ static int make_exec_fifo(struct create_ctx *c, struct error **err)
         return 0;
 }
 
-/* The parent's part of SYNC_SETUP_REQUEST: id maps, time offsets, cgroup membership. */
+/* The parent's part of SYNC_SETUP_REQUEST: id maps, time offsets, the initial CPU affinity,
+ * cgroup and resctrl membership, the moved network devices. */
 static int handle_setup(struct create_ctx *c, unsigned long clone_flags, bool time_ns, struct error **err)
 {
         if ((clone_flags & CLONE_NEWUSER) && ns_write_id_maps(c->pid, c->spec, err) < 0)
                 return error_wrap(err, "container init");
         if (time_ns && ns_write_time_offsets(c->pid, c->spec, err) < 0)
                 return error_wrap(err, "container init");
+        const struct spec *spec = c->spec;
+        if (process_set_cpu_affinity(c->pid, spec->process.exec_cpu_affinity.initial,
+                                     "process.execCPUAffinity.initial", err) < 0)
+                return error_wrap(err, "container init");
         if (c->cg && cgroup_enter(c->cg, c->pid, err) < 0)
                 return error_wrap(err, "move the container init into its cgroup");
+        if (resctrl_join(RESCTRL_ROOT, &spec->linux.intel_rdt, c->o->id, c->pid, err) < 0 ||
+            net_devices_attach(c->pid, spec, err) < 0)
+                return -1;
         if (process_set_oom_score_adj(c->pid, &c->spec->process, err) < 0)
                 return error_wrap(err, "container init");
         return sync_send(c->sync_fd, SYNC_SETUP_DONE, NULL, 0, err);

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/syscall.h>
 
+#include "contain/linux.h"
 #include "contain/log.h"
 #include "contain/util.h"
 #include "internal.h"
@@ -75,19 +76,22 @@ int container_delete(const char *root, const char *id, bool force, struct error 
                 kill_init_and_wait(s);
         }
 
-        if (s->created_ok) {
-                cleanup_spec struct spec *spec = NULL;
-                struct error *e = NULL;
-                if (state_load_spec(dirfd, &spec, &e) < 0) {
-                        log_warning("delete \"%s\": poststop hooks: %s", id, e->msg);
-                        error_free(e);
-                } else if (spec->hooks[HOOK_POSTSTOP].n) {
-                        cleanup_free char *json = state_hook_json(s, "stopped");
-                        hooks_run_warn(spec, HOOK_POSTSTOP, s->bundle, json);
-                }
+        cleanup_spec struct spec *spec = NULL;
+        struct error *e = NULL;
+        if (state_load_spec(dirfd, &spec, &e) < 0) {
+                log_warning("delete \"%s\": %s: %s", id, s->created_ok ? "poststop hooks" : "config", e->msg);
+                error_free(e);
+                e = NULL;
+        } else if (s->created_ok && spec->hooks[HOOK_POSTSTOP].n) {
+                cleanup_free char *json = state_hook_json(s, "stopped");
+                hooks_run_warn(spec, HOOK_POSTSTOP, s->bundle, json);
         }
         /* processes outside a pid ns of its own may outlive the init: cgroup_destroy kills them */
         if (cg && cgroup_destroy(cg, err) < 0)
                 return error_wrap(err, "delete container \"%s\"", id);
+        if (spec && resctrl_remove(RESCTRL_ROOT, &spec->linux.intel_rdt, id, &e) < 0) {
+                log_warning("delete \"%s\": %s", id, e->msg);
+                error_free(e);
+        }
         return statedir_remove(root, id, dirfd, err);
 }

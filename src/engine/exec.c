@@ -20,6 +20,7 @@
 
 struct exec_child {
         const struct spec_process *proc;
+        const struct spec_linux *lnx;   /* the container's: personality, memory policy, intelRdt */
         bool relayed;           /* the pty goes to our own relay, not a --console-socket */
         int sync_fd;
         int console_fd;
@@ -84,7 +85,7 @@ static int exec_child_setup(struct exec_child *c, struct error **err)
         cleanup_free struct sync_msg *m = xmalloc(sizeof(*m));
         if (sync_expect(c->sync_fd, SYNC_SETUP_DONE, m, "wait for the runtime", err) < 0)
                 return -1;
-        if (ns_join(c->ns_fds, c->ns_skip, err) < 0)
+        if (ns_join(c->ns_fds, c->ns_skip, err) < 0 || process_set_personality(c->lnx, err) < 0)
                 return -1;
         if (c->console_fd >= 0) {
                 if (terminal_setup_exec(c->proc, c->console_fd, c->relayed, err) < 0)
@@ -98,9 +99,12 @@ static int exec_child_setup(struct exec_child *c, struct error **err)
         cleanup_free char *path = NULL;
         cleanup_close int trampoline = -1;
         if (process_resolve_exec(&proc, &path, err) < 0 || process_apply(&proc, err) < 0 ||
+            process_set_memory_policy(&c->lnx->memory_policy, err) < 0 ||
             exec_trampoline_open(&proc, &trampoline, err) < 0)
                 return -1;
         if (sync_send(c->sync_fd, SYNC_READY, NULL, 0, err) < 0)
+                return -1;
+        if (process_set_cpu_affinity(0, proc.exec_cpu_affinity.final, "process.execCPUAffinity.final", err) < 0)
                 return -1;
         if (c->seccomp && seccomp_program_install(c->seccomp, err) < 0)
                 return -1;
@@ -145,7 +149,8 @@ static void kill_and_reap(pid_t pid)
                 ;
 }
 
-static pid_t hand_over(struct exec_child *c, int sync_fd, pid_t pid, struct cgroup *cg, struct error **err);
+static pid_t hand_over(struct exec_child *c, const char *id, int sync_fd, pid_t pid, struct cgroup *cg,
+                       struct error **err);
 
 /* An unprivileged runtime may enter the container's pid namespace only from inside the user
  * namespace owning it (the container's own, if it has one), and could not come back out of
@@ -210,7 +215,7 @@ static pid_t spawn_in_container(struct exec_child *c, const char *id, struct cgr
                 closep(&c->sync_fd);
                 if (pid < 0)
                         return -1;
-                return hand_over(c, sync_fd, pid, cg, err);
+                return hand_over(c, id, sync_fd, pid, cg, err);
         }
         /* setns(CLONE_NEWPID) only moves our children: the clone below is born inside */
         cleanup_close int own_pidns = -1;
@@ -228,13 +233,18 @@ static pid_t spawn_in_container(struct exec_child *c, const char *id, struct cgr
         closep(&c->sync_fd);
         if (pid < 0)
                 return -1;
-        return hand_over(c, sync_fd, pid, cg, err);
+        return hand_over(c, id, sync_fd, pid, cg, err);
 }
 
-/* The runtime's part once the child exists: cgroup, oom score, go, and its exec result. */
-static pid_t hand_over(struct exec_child *c, int sync_fd, pid_t pid, struct cgroup *cg, struct error **err)
+/* The runtime's part once the child exists: cpu affinity, cgroup, resctrl group, oom score,
+ * go, and its exec result. */
+static pid_t hand_over(struct exec_child *c, const char *id, int sync_fd, pid_t pid, struct cgroup *cg,
+                       struct error **err)
 {
-        if ((cg && cgroup_enter(cg, pid, err) < 0) ||
+        if (process_set_cpu_affinity(pid, c->proc->exec_cpu_affinity.initial, "process.execCPUAffinity.initial",
+                                     err) < 0 ||
+            (cg && cgroup_enter(cg, pid, err) < 0) ||
+            resctrl_join(RESCTRL_ROOT, &c->lnx->intel_rdt, id, pid, err) < 0 ||
             process_set_oom_score_adj(pid, c->proc, err) < 0 ||
             sync_send(sync_fd, SYNC_SETUP_DONE, NULL, 0, err) < 0 ||
             wait_exec_result(sync_fd, err) < 0) {
@@ -285,7 +295,7 @@ int container_exec(const char *root, const char *id, const struct spec_process *
                 return -1;
 
         __attribute__((cleanup(exec_child_release))) struct exec_child c = {
-                .proc = proc, .sync_fd = -1, .console_fd = -1,
+                .proc = proc, .lnx = &spec->linux, .sync_fd = -1, .console_fd = -1,
                 .n_preserve = o->preserve_fds > 0 ? o->preserve_fds : 0 };
         for (int t = 0; t < NS_TYPE_COUNT; t++)
                 c.ns_fds[t] = -1;

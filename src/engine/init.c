@@ -166,7 +166,8 @@ static int init_setup(struct init_args *a, bool *ready_sent, struct error **err)
         cleanup_free char *path = NULL;
         if (process_resolve_exec(&spec->process, &path, err) < 0)
                 return -1;
-        if (process_apply(&spec->process, err) < 0)
+        if (process_apply(&spec->process, err) < 0 ||
+            process_set_memory_policy(&spec->linux.memory_policy, err) < 0)
                 return -1;
 
         prctl(PR_SET_PDEATHSIG, 0);
@@ -196,7 +197,8 @@ static int init_setup(struct init_args *a, bool *ready_sent, struct error **err)
         process_default_home(&env, proc.user.uid);
         proc.env = env;
         cleanup_close int trampoline = -1;
-        if (exec_trampoline_open(&proc, &trampoline, err) < 0)
+        if (exec_trampoline_open(&proc, &trampoline, err) < 0 ||
+            process_set_cpu_affinity(0, proc.exec_cpu_affinity.final, "process.execCPUAffinity.final", err) < 0)
                 return -1;
         if (a->seccomp && seccomp_program_install(a->seccomp, err) < 0)
                 return -1;

@@ -36,6 +36,8 @@ void spec_process_clear(struct spec_process *proc)
         free(proc->io_priority.class);
         free(proc->scheduler.policy);
         strv_free(proc->scheduler.flags);
+        free(proc->exec_cpu_affinity.initial);
+        free(proc->exec_cpu_affinity.final);
         *proc = (struct spec_process){ 0 };
 }
 
@@ -109,6 +111,14 @@ void spec_linux_clear(struct spec_linux *l)
         free(l->mount_label);
         free(l->personality.domain);
         strv_free(l->personality.flags);
+        free(l->memory_policy.mode);
+        free(l->memory_policy.nodes);
+        strv_free(l->memory_policy.flags);
+        for (size_t i = 0; l->net_devices && i < l->n_net_devices; i++) {
+                free(l->net_devices[i].host_name);
+                free(l->net_devices[i].name);
+        }
+        free(l->net_devices);
         *l = (struct spec_linux){ 0 };
 }
 

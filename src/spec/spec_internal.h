@@ -110,6 +110,13 @@ int spec_seccomp_op_from_name(const char *name, enum seccomp_op *out);
 bool spec_seccomp_arch_known(const char *name);
 bool spec_seccomp_flag_known(const char *name);
 bool propagation_known(const char *name);
+/* linux.memoryPolicy: a mode's MPOL_* number, whether it takes nodes, and the MPOL_F_* flags
+ * it allows; a flag's number. */
+enum mempolicy_nodes { MPOL_NODES_NONE, MPOL_NODES_OPTIONAL, MPOL_NODES_REQUIRED };
+/* The kernel's MPOL_F_* mode flags (linux/mempolicy.h). */
+enum { MPOL_FLAG_STATIC_NODES = 1 << 15, MPOL_FLAG_RELATIVE_NODES = 1 << 14, MPOL_FLAG_NUMA_BALANCING = 1 << 13 };
+int mempolicy_mode_from_name(const char *name, int *value, enum mempolicy_nodes *nodes, unsigned *flags);
+int mempolicy_flag_from_name(const char *name, unsigned *out);
 /* "CAP_" prefix, upper case, and known to libcap. */
 bool capability_known(const char *name);
 

@@ -139,6 +139,13 @@ static void w_process(struct json_writer *w, const struct spec_process *p)
                         json_w_kv_uint(w, "period", s->period);
                 json_w_object_end(w);
         }
+        if (p->exec_cpu_affinity.initial || p->exec_cpu_affinity.final) {
+                json_w_key(w, "execCPUAffinity");
+                json_w_object_begin(w);
+                w_str_opt(w, "initial", p->exec_cpu_affinity.initial);
+                w_str_opt(w, "final", p->exec_cpu_affinity.final);
+                json_w_object_end(w);
+        }
         json_w_object_end(w);
 }
 
@@ -503,6 +510,25 @@ static void w_linux(struct json_writer *w, const struct spec_linux *l)
                 json_w_object_begin(w);
                 json_w_kv_string(w, "domain", l->personality.domain);
                 w_strv_opt(w, "flags", l->personality.flags);
+                json_w_object_end(w);
+        }
+        if (l->memory_policy.present) {
+                json_w_key(w, "memoryPolicy");
+                json_w_object_begin(w);
+                json_w_kv_string(w, "mode", l->memory_policy.mode);
+                w_str_opt(w, "nodes", l->memory_policy.nodes);
+                w_strv_opt(w, "flags", l->memory_policy.flags);
+                json_w_object_end(w);
+        }
+        if (l->n_net_devices) {
+                json_w_key(w, "netDevices");
+                json_w_object_begin(w);
+                for (size_t i = 0; i < l->n_net_devices; i++) {
+                        json_w_key(w, l->net_devices[i].host_name);
+                        json_w_object_begin(w);
+                        w_str_opt(w, "name", l->net_devices[i].name);
+                        json_w_object_end(w);
+                }
                 json_w_object_end(w);
         }
         json_w_object_end(w);

@@ -1,5 +1,6 @@
 /* The names config.json uses and what they mean to the kernel: hook kinds, namespace types,
- * rlimits, I/O and scheduler classes, seccomp actions/operators/architectures, capabilities. */
+ * rlimits, I/O and scheduler classes, seccomp actions/operators/architectures, capabilities,
+ * memory policy modes and flags. */
 #include <ctype.h>
 #include <linux/sched.h>
 #include <sched.h>
@@ -222,6 +223,60 @@ const char *spec_seccomp_flag_name(size_t i)
 bool spec_seccomp_flag_known(const char *name)
 {
         return name_index(seccomp_flags, ARRAY_SIZE(seccomp_flags), name) >= 0;
+}
+
+/* linux.memoryPolicy: the kernel's MPOL_* numbers (numaif.h is libnuma's, not libc's), and
+ * what each mode takes: nodes (required, optional or refused) and the mode flags. */
+static const struct {
+        const char *name;
+        int value;
+        enum mempolicy_nodes nodes;
+        unsigned flags;         /* the MPOL_F_* the mode allows */
+} mempolicy_modes[] = {
+        { "MPOL_DEFAULT", 0, MPOL_NODES_NONE, 0 },
+        { "MPOL_PREFERRED", 1, MPOL_NODES_OPTIONAL, MPOL_FLAG_STATIC_NODES | MPOL_FLAG_RELATIVE_NODES },
+        { "MPOL_BIND", 2, MPOL_NODES_REQUIRED, MPOL_FLAG_STATIC_NODES | MPOL_FLAG_RELATIVE_NODES | MPOL_FLAG_NUMA_BALANCING },
+        { "MPOL_INTERLEAVE", 3, MPOL_NODES_REQUIRED, MPOL_FLAG_STATIC_NODES | MPOL_FLAG_RELATIVE_NODES },
+        { "MPOL_LOCAL", 4, MPOL_NODES_NONE, 0 },
+        { "MPOL_PREFERRED_MANY", 5, MPOL_NODES_REQUIRED, MPOL_FLAG_STATIC_NODES | MPOL_FLAG_RELATIVE_NODES },
+        { "MPOL_WEIGHTED_INTERLEAVE", 6, MPOL_NODES_REQUIRED, MPOL_FLAG_STATIC_NODES | MPOL_FLAG_RELATIVE_NODES },
+};
+
+static const struct name_value mempolicy_flags[] = {
+        { "MPOL_F_NUMA_BALANCING", MPOL_FLAG_NUMA_BALANCING },
+        { "MPOL_F_RELATIVE_NODES", MPOL_FLAG_RELATIVE_NODES },
+        { "MPOL_F_STATIC_NODES", MPOL_FLAG_STATIC_NODES },
+};
+
+const char *spec_mempolicy_mode_name(size_t i)
+{
+        return i < ARRAY_SIZE(mempolicy_modes) ? mempolicy_modes[i].name : NULL;
+}
+
+const char *spec_mempolicy_flag_name(size_t i)
+{
+        return i < ARRAY_SIZE(mempolicy_flags) ? mempolicy_flags[i].name : NULL;
+}
+
+int mempolicy_mode_from_name(const char *name, int *value, enum mempolicy_nodes *nodes, unsigned *flags)
+{
+        for (size_t i = 0; i < ARRAY_SIZE(mempolicy_modes); i++)
+                if (strcmp(mempolicy_modes[i].name, name) == 0) {
+                        *value = mempolicy_modes[i].value;
+                        *nodes = mempolicy_modes[i].nodes;
+                        *flags = mempolicy_modes[i].flags;
+                        return 0;
+                }
+        return -1;
+}
+
+int mempolicy_flag_from_name(const char *name, unsigned *out)
+{
+        int v;
+        if (lookup(mempolicy_flags, ARRAY_SIZE(mempolicy_flags), name, &v) < 0)
+                return -1;
+        *out = (unsigned)v;
+        return 0;
 }
 
 bool propagation_known(const char *name)

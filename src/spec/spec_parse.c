@@ -250,6 +250,29 @@ static int parse_scheduler(struct pctx *p, const struct json *v, struct spec_sch
         return 0;
 }
 
+/* execCPUAffinity: two CPU lists, checked like a cpuset. */
+static int parse_cpu_list(struct pctx *p, const struct json *v, const char *key, char **out)
+{
+        if (pc_string(p, v, key, 0, out) < 0)
+                return -1;
+        if (*out && !**out) {
+                free(*out);     /* Go's tools write "" for not set */
+                *out = NULL;
+        }
+        unsigned long mask[CPU_LIST_MAX / (8 * sizeof(unsigned long))];
+        if (!*out || id_list_parse(*out, mask, CPU_LIST_MAX) == 0)
+                return 0;
+        cleanup_free char *q = json_quote(*out, 64);
+        pc_key(p, key);
+        return pc_fail(p, "%s is not a CPU list like \"0-3,7\" (CPUs 0..%d)", q, CPU_LIST_MAX - 1);
+}
+
+static int parse_exec_cpu_affinity(struct pctx *p, const struct json *v, struct spec_exec_cpu_affinity *a)
+{
+        return parse_cpu_list(p, v, "initial", &a->initial) < 0 || parse_cpu_list(p, v, "final", &a->final) < 0
+               ? -1 : 0;
+}
+
 /* The body of a process object, shared by config.json's "process" and `exec --process`. */
 static int parse_process_body(struct pctx *p, const struct json *v, struct spec_process *proc)
 {
@@ -320,6 +343,14 @@ static int parse_process_body(struct pctx *p, const struct json *v, struct spec_
         if (o) {
                 size_t m = pc_key(p, "scheduler");
                 if (parse_scheduler(p, o, &proc->scheduler) < 0)
+                        return -1;
+                pc_pop(p, m);
+        }
+        if (pc_object(p, v, "execCPUAffinity", 0, &o) < 0)
+                return -1;
+        if (o) {
+                size_t m = pc_key(p, "execCPUAffinity");
+                if (parse_exec_cpu_affinity(p, o, &proc->exec_cpu_affinity) < 0)
                         return -1;
                 pc_pop(p, m);
         }

@@ -1,5 +1,7 @@
 /* config.json's "linux" object → struct spec_linux: namespaces, id mappings, devices,
  * cgroup resources, seccomp, intelRdt and the rest, checked like the top level. */
+#include <ctype.h>
+#include <errno.h>
 #include <inttypes.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -498,6 +500,121 @@ static int parse_personality(struct pctx *p, const struct json *v, struct spec_p
         return pc_strv(p, v, "flags", 0, 0, &pe->flags);
 }
 
+static int parse_memory_policy(struct pctx *p, const struct json *v, struct spec_memory_policy *mp)
+{
+        enum mempolicy_nodes nodes;
+        unsigned allowed;
+
+        mp->present = true;
+        if (pc_string(p, v, "mode", F_REQUIRED, &mp->mode) < 0 ||
+            pc_string(p, v, "nodes", 0, &mp->nodes) < 0 ||
+            pc_strv(p, v, "flags", 0, 0, &mp->flags) < 0)
+                return -1;
+        empty_is_unset(&mp->nodes);
+        if (mempolicy_mode_from_name(mp->mode, &mp->mode_value, &nodes, &allowed) < 0) {
+                cleanup_free char *q = json_quote(mp->mode, 64);
+                pc_key(p, "mode");
+                return pc_fail(p, "unknown memory policy mode %s (MPOL_DEFAULT, MPOL_BIND, MPOL_INTERLEAVE, "
+                               "MPOL_WEIGHTED_INTERLEAVE, MPOL_PREFERRED, MPOL_PREFERRED_MANY or MPOL_LOCAL)", q);
+        }
+        if (mp->nodes) {
+                unsigned long mask[SPEC_MAX_NUMA_NODES / (8 * sizeof(unsigned long))];
+                if (id_list_parse(mp->nodes, mask, SPEC_MAX_NUMA_NODES) < 0) {
+                        cleanup_free char *q = json_quote(mp->nodes, 64);
+                        pc_key(p, "nodes");
+                        if (errno == ERANGE)
+                                return pc_fail(p, "%s names a node above %d", q, SPEC_MAX_NUMA_NODES - 1);
+                        return pc_fail(p, "%s is not a node list like \"0-3,7\"", q);
+                }
+                if (nodes == MPOL_NODES_NONE) {
+                        pc_key(p, "nodes");
+                        return pc_fail(p, "%s takes no nodes", mp->mode);
+                }
+        } else if (nodes == MPOL_NODES_REQUIRED) {
+                pc_key(p, "nodes");
+                return pc_fail(p, "%s needs a node list", mp->mode);
+        }
+        for (size_t i = 0; mp->flags && mp->flags[i]; i++) {
+                unsigned f;
+                size_t m = pc_key(p, "flags");
+                pc_index(p, i);
+                if (mempolicy_flag_from_name(mp->flags[i], &f) < 0) {
+                        cleanup_free char *q = json_quote(mp->flags[i], 64);
+                        return pc_fail(p, "unknown memory policy flag %s (MPOL_F_STATIC_NODES, "
+                                       "MPOL_F_RELATIVE_NODES or MPOL_F_NUMA_BALANCING)", q);
+                }
+                if (!(allowed & f))
+                        return pc_fail(p, "%s does not take %s", mp->mode, mp->flags[i]);
+                mp->flags_value |= f;
+                pc_pop(p, m);
+        }
+        if ((mp->flags_value & MPOL_FLAG_STATIC_NODES) && (mp->flags_value & MPOL_FLAG_RELATIVE_NODES)) {
+                pc_key(p, "flags");
+                return pc_fail(p, "MPOL_F_STATIC_NODES and MPOL_F_RELATIVE_NODES exclude each other");
+        }
+        return 0;
+}
+
+/* What the kernel takes as an interface name (dev_valid_name): 1..15 bytes, not "." or "..",
+ * no '/', ':' or white space. */
+static bool ifname_valid(const char *s)
+{
+        if (!*s || strlen(s) >= 16 || strcmp(s, ".") == 0 || strcmp(s, "..") == 0)
+                return false;
+        for (; *s; s++)
+                if (*s == '/' || *s == ':' || isspace((unsigned char)*s))
+                        return false;
+        return true;
+}
+
+static int parse_net_devices(struct pctx *p, const struct json *v, struct spec_linux *l)
+{
+        const struct json *map;
+
+        if (pc_object(p, v, "netDevices", 0, &map) < 0)
+                return -1;
+        if (!map)
+                return 0;
+        size_t m = pc_key(p, "netDevices");
+        l->n_net_devices = json_object_size(map);
+        l->net_devices = xcalloc(l->n_net_devices ? l->n_net_devices : 1, sizeof(*l->net_devices));
+        for (size_t i = 0; i < l->n_net_devices; i++) {
+                const char *key = json_object_key(map, i);
+                const struct json *o = json_object_value(map, i);
+                struct spec_net_device *d = &l->net_devices[i];
+                size_t mk = pc_mapkey(p, key);
+                d->host_name = xstrdup(key);
+                if (!ifname_valid(key))
+                        return pc_fail(p, "not an interface name (1 to 15 characters, no '/', ':' or space)");
+                if (json_type(o) != JSON_OBJECT)
+                        return pc_type_error(p, o, "an object");
+                if (pc_string(p, o, "name", 0, &d->name) < 0)
+                        return -1;
+                empty_is_unset(&d->name);
+                if (d->name && !ifname_valid(d->name)) {
+                        cleanup_free char *q = json_quote(d->name, 64);
+                        pc_key(p, "name");
+                        return pc_fail(p, "%s is not an interface name (1 to 15 characters, no '/', ':' or space)", q);
+                }
+                for (size_t j = 0; j < i; j++) {
+                        const struct spec_net_device *e = &l->net_devices[j];
+                        const char *mine = d->name ? d->name : d->host_name;
+                        if (strcmp(e->name ? e->name : e->host_name, mine) == 0)
+                                return pc_fail(p, "two devices would be named \"%s\" in the container", mine);
+                }
+                pc_pop(p, mk);
+        }
+        /* the devices leave the runtime's namespace: they need one of the container's own */
+        const struct spec_namespace *net = NULL;
+        for (size_t i = 0; i < l->n_namespaces; i++)
+                if (l->namespaces[i].type == NS_NETWORK)
+                        net = &l->namespaces[i];
+        if (l->n_net_devices && !net)
+                return pc_fail(p, "moving devices needs a network namespace in linux.namespaces");
+        pc_pop(p, m);
+        return 0;
+}
+
 int parse_linux(struct pctx *p, const struct json *v, struct spec_linux *l)
 {
         l->present = true;
@@ -515,7 +632,9 @@ int parse_linux(struct pctx *p, const struct json *v, struct spec_linux *l)
             pc_strv(p, v, "maskedPaths", 0, F_ABSOLUTE, &l->masked_paths) < 0 ||
             pc_strv(p, v, "readonlyPaths", 0, F_ABSOLUTE, &l->readonly_paths) < 0 ||
             pc_string(p, v, "mountLabel", 0, &l->mount_label) < 0 ||
-            PC_SUB(p, v, "personality", parse_personality, &l->personality) < 0)
+            PC_SUB(p, v, "personality", parse_personality, &l->personality) < 0 ||
+            PC_SUB(p, v, "memoryPolicy", parse_memory_policy, &l->memory_policy) < 0 ||
+            parse_net_devices(p, v, l) < 0)
                 return -1;
         if (l->rootfs_propagation && !*l->rootfs_propagation) {
                 /* Go's tools write "" for "not set" */

@@ -1,4 +1,5 @@
 /* Allocation, string vectors and number parsing: the pieces with no kernel in them. */
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
@@ -147,6 +148,58 @@ int parse_uint64(const char *s, uint64_t *out)
         }
         *out = v;
         return 0;
+}
+
+/* One decimal id of an id list: digits only, below nbits. */
+static int id_list_number(const char **s, size_t nbits, size_t *out)
+{
+        if (!isdigit((unsigned char)**s)) {
+                errno = EINVAL;
+                return -1;
+        }
+        size_t v = 0;
+        for (; isdigit((unsigned char)**s); (*s)++) {
+                v = v * 10 + (size_t)(**s - '0');
+                if (v >= nbits) {
+                        errno = ERANGE;
+                        return -1;
+                }
+        }
+        *out = v;
+        return 0;
+}
+
+int id_list_parse(const char *s, unsigned long *mask, size_t nbits)
+{
+        const size_t word = 8 * sizeof(unsigned long);
+        memset(mask, 0, (nbits + word - 1) / word * sizeof(unsigned long));
+        if (!s || !*s) {
+                errno = EINVAL;
+                return -1;
+        }
+        for (;;) {
+                size_t lo, hi;
+                if (id_list_number(&s, nbits, &lo) < 0)
+                        return -1;
+                hi = lo;
+                if (*s == '-') {
+                        s++;
+                        if (id_list_number(&s, nbits, &hi) < 0)
+                                return -1;
+                        if (hi < lo) {
+                                errno = EINVAL;
+                                return -1;
+                        }
+                }
+                for (size_t i = lo; i <= hi; i++)
+                        mask[i / word] |= 1UL << (i % word);
+                if (!*s)
+                        return 0;
+                if (*s++ != ',') {
+                        errno = EINVAL;
+                        return -1;
+                }
+        }
 }
 
 char *time_rfc3339_now(void)
