@@ -1,5 +1,6 @@
 /* Unit tests of src/linux's pure parts: the mount option table, sysctl namespaces, the
- * capability names, seccomp compilation, and in-root path resolution (openat2 and fallback). */
+ * capability names, seccomp compilation, in-root path resolution (openat2 and fallback), and
+ * the resctrl files of linux.intelRdt. */
 #include <errno.h>
 #include <fcntl.h>
 #include <seccomp.h>
@@ -255,6 +256,100 @@ static void test_passwd(struct tap *t)
         ok(t, passwd_home_for_uid("", 0) == NULL, "empty file: NULL");
 }
 
+static void write_text(const char *dir, const char *name, const char *text)
+{
+        cleanup_free char *p = xasprintf("%s/%s", dir, name);
+        FILE *f = fopen(p, "w");
+        if (f) {
+                fputs(text, f);
+                fclose(f);
+        }
+}
+
+static char *read_text(const char *dir, const char *name)
+{
+        cleanup_free char *p = xasprintf("%s/%s", dir, name);
+        char *text = NULL;
+        size_t len;
+        struct error *e = NULL;
+        if (read_file_at(AT_FDCWD, p, 4096, &text, &len, &e) < 0)
+                error_free(e);
+        return text;
+}
+
+/* linux.intelRdt against a resctrl tree made in a temporary directory: the checks naming the
+ * field, the files a shared closID group gets, and which groups delete removes. */
+static void test_resctrl(struct tap *t)
+{
+        char root[] = "/tmp/contain-resctrl.XXXXXX";
+        if (!mkdtemp(root)) {
+                ok(t, false, "mkdtemp");
+                return;
+        }
+        struct spec_intel_rdt rdt = { .present = true, .clos_id = "shared", .l3_cache_schema = "L3:0=ff;1=f0" };
+        struct error *err = NULL;
+
+        ok(t, resctrl_join(root, &rdt, "c1", 42, &err) < 0, "no resctrl: error");
+        has_substr(t, err ? err->msg : NULL, "linux.intelRdt: no resctrl filesystem at", "names the field");
+        error_free(err);
+        err = NULL;
+
+        cleanup_free char *info = xasprintf("%s/info", root);
+        cleanup_free char *mon = xasprintf("%s/info/L3_MON", root);
+        cleanup_free char *l3 = xasprintf("%s/info/L3", root);
+        mkdir(info, 0755);
+        mkdir(l3, 0755);
+        mkdir(mon, 0755);
+        write_text(mon, "mon_features", "llc_occupancy\n");
+
+        struct spec_intel_rdt mb = rdt;
+        mb.mem_bw_schema = "MB:0=70";
+        ok(t, resctrl_join(root, &mb, "c1", 42, &err) < 0, "memBwSchema without info/MB: error");
+        has_substr(t, err ? err->msg : NULL, "linux.intelRdt.memBwSchema: this host's resctrl has no memory bandwidth",
+                   "names memBwSchema");
+        error_free(err);
+        err = NULL;
+        struct spec_intel_rdt mbm = rdt;
+        mbm.enable_mbm = true;
+        ok(t, resctrl_join(root, &mbm, "c1", 42, &err) < 0, "enableMBM without mbm_*_bytes: error");
+        has_substr(t, err ? err->msg : NULL, "linux.intelRdt.enableMBM", "names enableMBM");
+        error_free(err);
+        err = NULL;
+
+        /* the shared group exists (made by the admin, files made by the kernel) */
+        cleanup_free char *group = resctrl_group_path(root, &rdt, "c1");
+        is_str(t, group + strlen(root), "/shared", "closID names the group");
+        mkdir(group, 0755);
+        write_text(group, "schemata", "");
+        write_text(group, "tasks", "");
+        rdt.enable_cmt = true;
+        ok(t, resctrl_join(root, &rdt, "c1", 42, &err) == 0, "join the shared group");
+        cleanup_free char *schemata = read_text(group, "schemata");
+        cleanup_free char *tasks = read_text(group, "tasks");
+        is_str(t, schemata, "L3:0=ff;1=f0\n", "schemata written");
+        is_str(t, tasks, "42", "pid in tasks");
+        ok(t, resctrl_remove(root, &rdt, "c1", &err) == 0 && access(group, F_OK) == 0, "a closID group stays");
+
+        /* without closID the group is the container's own, and delete removes it */
+        struct spec_intel_rdt own = { .present = true };
+        cleanup_free char *mine = resctrl_group_path(root, &own, "c2");
+        is_str(t, mine + strlen(root), "/c2", "the id names an own group");
+        mkdir(mine, 0755);
+        ok(t, resctrl_remove(root, &own, "c2", &err) == 0 && access(mine, F_OK) < 0, "own group removed");
+        ok(t, resctrl_remove(root, &own, "c2", &err) == 0, "removing it again is fine");
+
+        const char *files[] = { "shared/schemata", "shared/tasks", "info/L3_MON/mon_features" };
+        for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
+                cleanup_free char *p = xasprintf("%s/%s", root, files[i]);
+                unlink(p);
+        }
+        const char *dirs[] = { "shared", "info/L3_MON", "info/L3", "info", "" };
+        for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {
+                cleanup_free char *p = xasprintf("%s/%s", root, dirs[i]);
+                ok(t, rmdir(p) == 0, "clean up the test tree");
+        }
+}
+
 int main(void)
 {
         struct tap t = { 0 };
@@ -264,5 +359,6 @@ int main(void)
         test_caps(&t);
         test_seccomp(&t);
         test_inroot(&t);
+        test_resctrl(&t);
         return tap_done(&t);
 }

@@ -590,6 +590,54 @@ static void spec_rules(struct tap *t)
              "errnoRet with SCMP_ACT_ERRNO and SCMP_ACT_TRACE");
 }
 
+/* runtime-spec 1.2/1.3 fields: memoryPolicy, netDevices, execCPUAffinity parsed, checked and
+ * written back; the id lists they use. */
+static void spec13_fields(struct tap *t)
+{
+        static const char doc[] = MIN_HEAD
+                "'process':{'args':['sh'],'cwd':'/','execCPUAffinity':{'initial':'0-3','final':'1,3'}},"
+                "'linux':{'namespaces':[{'type':'network'}],"
+                "  'memoryPolicy':{'mode':'MPOL_INTERLEAVE','nodes':'0-3,7','flags':['MPOL_F_STATIC_NODES']},"
+                "  'netDevices':{'veth0':{'name':'eth1'},'veth1':{}}}}";
+        cleanup_error struct error *err = NULL;
+        cleanup_spec struct spec *s = NULL;
+        if (!ok(t, parse(doc, "/b", &s, &err) == 0, "1.3 fields parse")) {
+                printf("#   error: %s\n", err ? err->msg : "(none)");
+                return;
+        }
+        const struct spec_memory_policy *mp = &s->linux.memory_policy;
+        ok(t, mp->present && mp->mode_value == 3 && mp->flags_value == 1u << 15, "memoryPolicy mode and flag numbers");
+        is_str(t, mp->nodes, "0-3,7", "memoryPolicy nodes kept");
+        is_u64(t, s->linux.n_net_devices, 2, "two netDevices");
+        is_str(t, s->linux.net_devices[0].name, "eth1", "netDevices rename");
+        ok(t, !s->linux.net_devices[1].name, "netDevices without a name");
+        is_str(t, s->process.exec_cpu_affinity.final, "1,3", "execCPUAffinity.final");
+        cleanup_free char *text = dq(doc);
+        roundtrip_text(t, text, "the 1.3 fields");
+
+        bad(t, MIN_HEAD "'linux':{'memoryPolicy':{'nodes':'0'}}}", "linux.memoryPolicy.mode: required field is missing");
+        bad(t, MIN_HEAD "'linux':{'memoryPolicy':{'mode':'MPOL_BIND','nodes':'0,'}}}", "linux.memoryPolicy.nodes: \"0,\" is not a node list");
+        bad(t, MIN_HEAD "'linux':{'memoryPolicy':{'mode':'MPOL_BIND','nodes':'1024'}}}", "linux.memoryPolicy.nodes: \"1024\" names a node above 1023");
+        bad(t, MIN_HEAD "'linux':{'memoryPolicy':{'mode':'MPOL_DEFAULT','flags':['MPOL_F_STATIC_NODES']}}}",
+            "linux.memoryPolicy.flags[0]: MPOL_DEFAULT does not take MPOL_F_STATIC_NODES");
+        bad(t, MIN_HEAD "'linux':{'netDevices':{'eth0':{}}}}", "linux.netDevices: moving devices needs a network namespace");
+        bad(t, MIN_HEAD "'linux':{'namespaces':[{'type':'network'}],'netDevices':{'a':{'name':'x'},'b':{'name':'x'}}}}",
+            "linux.netDevices[\"b\"]: two devices would be named \"x\" in the container");
+        bad(t, MIN_HEAD "'linux':{'namespaces':[{'type':'network'}],'netDevices':{'a234567890123456':{}}}}",
+            "linux.netDevices[\"a234567890123456\"]: not an interface name");
+        bad(t, MIN_HEAD "'process':{'args':['sh'],'cwd':'/','execCPUAffinity':{'initial':'a'}}}",
+            "process.execCPUAffinity.initial: \"a\" is not a CPU list");
+
+        unsigned long mask[1024 / (8 * sizeof(unsigned long))];
+        ok(t, id_list_parse("0-2,5,64", mask, 1024) == 0 && mask[0] == 0x27 && mask[1] == 1, "id list 0-2,5,64");
+        const char *no[] = { "", ",", "1-", "-1", "2-1", "1,,2", "a", " 1", "1024" };
+        for (size_t i = 0; i < ARRAY_SIZE(no); i++) {
+                char name[64];
+                snprintf(name, sizeof(name), "id list \"%s\" refused", no[i]);
+                ok(t, id_list_parse(no[i], mask, 1024) < 0, name);
+        }
+}
+
 int main(int argc, char **argv)
 {
         struct tap t = { 0 };
@@ -604,6 +652,7 @@ int main(int argc, char **argv)
         nul_strings(&t);
         unified_keys(&t);
         spec_rules(&t);
+        spec13_fields(&t);
         big_and_deep(&t);
         roundtrip(&t, argc > 1 ? argv[1] : "tests/spec/good");
         ok(&t, strcmp(ns_type_proc_name(NS_NETWORK), "net") == 0 && strcmp(hook_kind_name(HOOK_CREATE_RUNTIME), "createRuntime") == 0,
