@@ -168,11 +168,13 @@ int process_set_cpu_affinity(pid_t pid, const char *list, const char *field, str
  * directory in unit tests) offers what the config asks (no resctrl, no info/L3 for
  * l3CacheSchema, no info/MB for memBwSchema, no llc_occupancy / mbm_*_bytes monitoring for
  * enableCMT / enableMBM: errors naming the field), creates the group <root>/<closID or id>
- * (an existing closID group is shared), writes each schema and adds pid to its tasks.
- * Nothing when intelRdt is absent. */
+ * (an existing closID group is shared), writes schemata (1.3; else l3CacheSchema and
+ * memBwSchema) and adds pid to its tasks, or, with enableMonitoring and a closID, to the
+ * tasks of the monitoring group <group>/mon_groups/<id>.  Nothing when intelRdt is absent. */
 int resctrl_join(const char *root, const struct spec_intel_rdt *rdt, const char *id, pid_t pid,
                  struct error **err);
-/* Removes the group resctrl_join made for id (a closID group stays); ENOENT is success. */
+/* Removes what resctrl_join made for id: its monitoring group, and the group unless closID
+ * named it (shared); ENOENT is success. */
 int resctrl_remove(const char *root, const struct spec_intel_rdt *rdt, const char *id, struct error **err);
 /* <root>/<closID or id>, malloc'd. */
 char *resctrl_group_path(const char *root, const struct spec_intel_rdt *rdt, const char *id);

@@ -319,10 +319,12 @@ struct spec_resources {
 struct spec_intel_rdt {
         bool present;
         char *clos_id;
+        char **schemata;        /* 1.3: whole schemata lines, written as is (instead of the two below) */
         char *l3_cache_schema;
         char *mem_bw_schema;
-        bool enable_cmt;
+        bool enable_cmt;        /* up to 1.2 */
         bool enable_mbm;
+        bool enable_monitoring; /* 1.3: a monitoring group for the container */
 };
 
 enum seccomp_action {

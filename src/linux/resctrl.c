@@ -51,6 +51,9 @@ static int resctrl_check(const char *root, const struct spec_intel_rdt *rdt, str
         if (rdt->mem_bw_schema && !path_exists(root, "info/MB"))
                 return error_make(err, ENOTSUP, "linux.intelRdt.memBwSchema: this host's resctrl has no memory "
                                   "bandwidth allocation (%s/info/MB)", root);
+        if (rdt->enable_monitoring && !path_exists(root, "info/L3_MON"))
+                return error_make(err, ENOTSUP, "linux.intelRdt.enableMonitoring: this host's resctrl has no "
+                                  "monitoring (%s/info/L3_MON)", root);
         if (rdt->enable_cmt && !mon_feature(root, "llc_occupancy"))
                 return error_make(err, ENOTSUP, "linux.intelRdt.enableCMT: this host's resctrl does not monitor "
                                   "llc_occupancy");
@@ -85,6 +88,26 @@ static int write_schema(const char *root, const char *group, const char *schema,
         return -1;
 }
 
+static char *join_lines(char *const *v)
+{
+        char *out = xstrdup("");
+        for (size_t i = 0; v && v[i]; i++) {
+                char *next = xasprintf("%s%s%s", out, i ? "\n" : "", v[i]);
+                free(out);
+                out = next;
+        }
+        return out;
+}
+
+/* With monitoring in a shared closID group, the container's own numbers come from a
+ * monitoring group of its own under it; else the group itself monitors. NULL: none. */
+static char *mon_group_path(const char *root, const struct spec_intel_rdt *rdt, const char *id)
+{
+        if (!rdt->enable_monitoring || !rdt->clos_id)
+                return NULL;
+        return xasprintf("%s/%s/mon_groups/%s", root, rdt->clos_id, id);
+}
+
 char *resctrl_group_path(const char *root, const struct spec_intel_rdt *rdt, const char *id)
 {
         return xasprintf("%s/%s", root, rdt->clos_id ? rdt->clos_id : id);
@@ -101,10 +124,20 @@ int resctrl_join(const char *root, const struct spec_intel_rdt *rdt, const char 
         /* a closID group may exist already: containers that name it share it */
         if (mkdir(group, 0755) < 0 && !(errno == EEXIST && rdt->clos_id))
                 return error_make(err, errno, "linux.intelRdt%s: mkdir %s", rdt->clos_id ? ".closID" : "", group);
-        if (write_schema(root, group, rdt->l3_cache_schema, "linux.intelRdt.l3CacheSchema", err) < 0 ||
-            write_schema(root, group, rdt->mem_bw_schema, "linux.intelRdt.memBwSchema", err) < 0)
+        /* schemata (1.3) replaces the two single-resource fields */
+        if (rdt->schemata) {
+                cleanup_free char *lines = join_lines(rdt->schemata);
+                if (write_schema(root, group, lines, "linux.intelRdt.schemata", err) < 0)
+                        return -1;
+        } else if (write_schema(root, group, rdt->l3_cache_schema, "linux.intelRdt.l3CacheSchema", err) < 0 ||
+                   write_schema(root, group, rdt->mem_bw_schema, "linux.intelRdt.memBwSchema", err) < 0) {
                 return -1;
-        cleanup_free char *tasks = xasprintf("%s/tasks", group);
+        }
+        cleanup_free char *mon = mon_group_path(root, rdt, id);
+        if (mon && mkdir(mon, 0755) < 0 && errno != EEXIST)
+                return error_make(err, errno, "linux.intelRdt.enableMonitoring: mkdir %s", mon);
+        /* a pid written to a monitoring group's tasks joins its parent group too */
+        cleanup_free char *tasks = xasprintf("%s/tasks", mon ? mon : group);
         char buf[24];
         snprintf(buf, sizeof(buf), "%d", (int)pid);
         if (write_file_at(AT_FDCWD, tasks, buf, err) < 0)
@@ -114,8 +147,13 @@ int resctrl_join(const char *root, const struct spec_intel_rdt *rdt, const char 
 
 int resctrl_remove(const char *root, const struct spec_intel_rdt *rdt, const char *id, struct error **err)
 {
+        if (!rdt->present)
+                return 0;
         /* a closID group is shared (or the admin's): only a group of our own goes */
-        if (!rdt->present || rdt->clos_id)
+        cleanup_free char *mon = mon_group_path(root, rdt, id);
+        if (mon && rmdir(mon) < 0 && errno != ENOENT)
+                return error_make(err, errno, "linux.intelRdt.enableMonitoring: rmdir %s", mon);
+        if (rdt->clos_id)
                 return 0;
         cleanup_free char *group = resctrl_group_path(root, rdt, id);
         if (rmdir(group) < 0 && errno != ENOENT)

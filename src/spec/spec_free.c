@@ -101,6 +101,7 @@ void spec_linux_clear(struct spec_linux *l)
         free(l->cgroups_path);
         resources_clear(&l->resources);
         free(l->intel_rdt.clos_id);
+        strv_free(l->intel_rdt.schemata);
         free(l->intel_rdt.l3_cache_schema);
         free(l->intel_rdt.mem_bw_schema);
         spec_kv_free(l->sysctl, l->n_sysctl);

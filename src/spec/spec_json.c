@@ -491,12 +491,15 @@ static void w_linux(struct json_writer *w, const struct spec_linux *l)
                 json_w_key(w, "intelRdt");
                 json_w_object_begin(w);
                 w_str_opt(w, "closID", l->intel_rdt.clos_id);
+                w_strv_opt(w, "schemata", l->intel_rdt.schemata);
                 w_str_opt(w, "l3CacheSchema", l->intel_rdt.l3_cache_schema);
                 w_str_opt(w, "memBwSchema", l->intel_rdt.mem_bw_schema);
                 if (l->intel_rdt.enable_cmt)
                         json_w_kv_bool(w, "enableCMT", true);
                 if (l->intel_rdt.enable_mbm)
                         json_w_kv_bool(w, "enableMBM", true);
+                if (l->intel_rdt.enable_monitoring)
+                        json_w_kv_bool(w, "enableMonitoring", true);
                 json_w_object_end(w);
         }
         w_kv_map(w, "sysctl", l->sysctl, l->n_sysctl);

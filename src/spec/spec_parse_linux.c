@@ -375,12 +375,24 @@ static int parse_resources(struct pctx *p, const struct json *v, struct spec_res
 static int parse_intel_rdt(struct pctx *p, const struct json *v, struct spec_intel_rdt *i)
 {
         i->present = true;
-        return pc_string(p, v, "closID", 0, &i->clos_id) < 0 ||
-               pc_string(p, v, "l3CacheSchema", 0, &i->l3_cache_schema) < 0 ||
-               pc_string(p, v, "memBwSchema", 0, &i->mem_bw_schema) < 0 ||
-               pc_bool(p, v, "enableCMT", 0, NULL, &i->enable_cmt) < 0 ||
-               pc_bool(p, v, "enableMBM", 0, NULL, &i->enable_mbm) < 0
-               ? -1 : 0;
+        if (pc_string(p, v, "closID", 0, &i->clos_id) < 0 ||
+            pc_strv(p, v, "schemata", 0, F_NONEMPTY, &i->schemata) < 0 ||
+            pc_string(p, v, "l3CacheSchema", 0, &i->l3_cache_schema) < 0 ||
+            pc_string(p, v, "memBwSchema", 0, &i->mem_bw_schema) < 0 ||
+            pc_bool(p, v, "enableCMT", 0, NULL, &i->enable_cmt) < 0 ||
+            pc_bool(p, v, "enableMBM", 0, NULL, &i->enable_mbm) < 0 ||
+            pc_bool(p, v, "enableMonitoring", 0, NULL, &i->enable_monitoring) < 0)
+                return -1;
+        empty_is_unset(&i->clos_id);
+        /* the group is a directory of the resctrl root: one plain name */
+        if (i->clos_id && (strchr(i->clos_id, '/') || strcmp(i->clos_id, ".") == 0 ||
+                           strcmp(i->clos_id, "..") == 0 || strcmp(i->clos_id, "info") == 0 ||
+                           strcmp(i->clos_id, "mon_groups") == 0)) {
+                cleanup_free char *q = json_quote(i->clos_id, 64);
+                pc_key(p, "closID");
+                return pc_fail(p, "%s is not a resctrl group name", q);
+        }
+        return 0;
 }
 
 static int parse_action(struct pctx *p, const struct json *v, const char *key, enum seccomp_action *out)

@@ -330,6 +330,27 @@ static void test_resctrl(struct tap *t)
         is_str(t, tasks, "42", "pid in tasks");
         ok(t, resctrl_remove(root, &rdt, "c1", &err) == 0 && access(group, F_OK) == 0, "a closID group stays");
 
+        /* 1.3: schemata lines as is, and a monitoring group of the container's own under closID */
+        char *lines[] = { "L3:0=3", "MB:0=50", NULL };
+        struct spec_intel_rdt r13 = { .present = true, .clos_id = "shared", .schemata = lines,
+                                      .l3_cache_schema = "L3:0=ff", .enable_monitoring = true };
+        cleanup_free char *mon_groups = xasprintf("%s/mon_groups", group);
+        cleanup_free char *mong = xasprintf("%s/mon_groups/c3", group);
+        mkdir(mon_groups, 0755);
+        mkdir(mong, 0755);       /* the kernel would make its tasks file */
+        write_text(mong, "tasks", "");
+        ok(t, resctrl_join(root, &r13, "c3", 43, &err) == 0, "join with schemata and enableMonitoring");
+        free(schemata);
+        schemata = read_text(group, "schemata");
+        is_str(t, schemata, "L3:0=3\nMB:0=50\n", "schemata lines replace l3CacheSchema");
+        cleanup_free char *mon_tasks = read_text(mong, "tasks");
+        is_str(t, mon_tasks, "43", "pid in the monitoring group's tasks");
+        cleanup_free char *mong_tasks = xasprintf("%s/tasks", mong);
+        unlink(mong_tasks);
+        ok(t, resctrl_remove(root, &r13, "c3", &err) == 0 && access(mong, F_OK) < 0 && access(group, F_OK) == 0,
+           "delete removes the monitoring group, keeps the shared group");
+        rmdir(mon_groups);
+
         /* without closID the group is the container's own, and delete removes it */
         struct spec_intel_rdt own = { .present = true };
         cleanup_free char *mine = resctrl_group_path(root, &own, "c2");
