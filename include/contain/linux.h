@@ -179,6 +179,10 @@ int resctrl_remove(const char *root, const struct spec_intel_rdt *rdt, const cha
 /* <root>/<closID or id>, malloc'd. */
 char *resctrl_group_path(const char *root, const struct spec_intel_rdt *rdt, const char *id);
 
+/* linux.mountLabel: "" or absent is nothing; else an error naming the field, "SELinux is not
+ * enabled on this host" or, on an SELinux host, not supported yet (never a silent skip). */
+int lsm_check_mount_label(const struct spec_linux *l, struct error **err);
+
 /* Capability names known to this build ("CAP_CHOWN", ...), for validation and `features`. */
 const char *const *caps_known_names(void);
 

@@ -2,6 +2,7 @@
  * controller, else to the v1 hierarchy that has it (hybrid hosts); a limit no hierarchy can
  * hold is an error that names the controller. */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "contain/log.h"
@@ -38,14 +39,15 @@ int cg_apply(const struct cgroup *cg, const struct spec_resources *res, struct e
                 const struct cg_setting *st = &s2.v[i];
                 bool in_v2 = h2 && cg_v2_has_controller(h2->dir, st->controller);
                 if (st->v1_only && (in_v2 || cg->pure_v2)) {
-                        /* as runc: cgroup v2 has no such knob, the rest of the limits still hold;
-                         * a kernel memory limit is one the user may count on: say so */
-                        if (strncmp(st->file, "memory.kmem.", 12) == 0)
+                        /* a kernel memory limit is warned about as runc would skip it (issue 14);
+                         * any other limit asked for and not had is an error, not a skip */
+                        if (strncmp(st->file, "memory.kmem.", 12) == 0) {
                                 log_warning("%s: cgroup v2 has no kernel memory limit (%s); not applied",
                                             st->value, st->file);
-                        else
-                                log_debug("cgroup: %s: cgroup v2 has no %s file; not applied", st->value, st->file);
-                        continue;
+                                continue;
+                        }
+                        return error_make(err, ENOTSUP, "%s: cgroup v2, which holds the %s controller here, "
+                                          "has no %s file", st->value, st->controller, st->file);
                 }
                 if (in_v2) {
                         if (cg_write_weight(h2->dir, st->file, st->value, err) < 0)
@@ -68,10 +70,34 @@ int cg_apply(const struct cgroup *cg, const struct spec_resources *res, struct e
         return 0;
 }
 
+/* memory.checkBeforeUpdate: a new limit below what the cgroup uses now is refused rather
+ * than left to the OOM killer. */
+static int check_memory_usage(const struct cgroup *cg, const struct spec_memory *m, struct error **err)
+{
+        if (!m->has_check_before_update || !m->check_before_update || !m->has_limit || m->limit <= 0)
+                return 0;
+        const struct cg_hier *h2 = cg_v2_hier(cg);
+        const struct cg_hier *h1 = cg_v1_hier(cg, "memory");
+        bool v2 = h2 && cg_v2_has_controller(h2->dir, "memory");
+        if (!v2 && !h1)
+                return error_make(err, 0, "linux.resources.memory.checkBeforeUpdate: no memory controller");
+        cleanup_free char *cur = NULL;
+        if (cg_read(v2 ? h2->dir : h1->dir, v2 ? "memory.current" : "memory.usage_in_bytes", &cur, err) < 0)
+                return error_wrap(err, "linux.resources.memory.checkBeforeUpdate");
+        long long usage = strtoll(cur, NULL, 10);
+        if (usage > m->limit)
+                return error_make(err, EBUSY, "linux.resources.memory.checkBeforeUpdate: the container uses %lld "
+                                  "bytes, more than the new limit %lld", usage, (long long)m->limit);
+        return 0;
+}
+
 int cgroup_update(const struct cgroup *cg, const struct spec_resources *res, struct error **err)
 {
         struct spec_resources r = *res;
         const struct cg_hier *h2 = cg_v2_hier(cg);
+
+        if (check_memory_usage(cg, &r.memory, err) < 0)
+                return error_wrap(err, "update cgroup %s", cg->path);
 
         /* cpu.max holds quota and period together: a period alone keeps the current quota */
         if (h2 && r.cpu.has_period && r.cpu.period && !r.cpu.has_quota && cg_v2_has_controller(h2->dir, "cpu")) {

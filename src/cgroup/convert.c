@@ -223,6 +223,9 @@ int cg_convert_v2(const struct spec_resources *res, struct cg_settings *out, str
                 v1_only(out, "memory", "memory.oom_control", "linux.resources.memory.disableOOMKiller");
         if (m->has_kernel_tcp && m->kernel_tcp != 0)
                 v1_only(out, "memory", "memory.kmem.tcp.limit_in_bytes", "linux.resources.memory.kernelTCP");
+        /* v2 is always hierarchical: only asking for the opposite cannot be had */
+        if (m->has_use_hierarchy && !m->use_hierarchy)
+                v1_only(out, "memory", "memory.use_hierarchy", "linux.resources.memory.useHierarchy");
         if (c->has_shares && c->shares != 0)
                 add_fmt(out, "cpu", "cpu.weight", "%" PRIu64, cg_shares_to_weight(c->shares));
         if ((c->has_quota && c->quota != 0) || (c->has_period && c->period != 0)) {
@@ -253,6 +256,12 @@ int cg_convert_v2(const struct spec_resources *res, struct cg_settings *out, str
                         add_fmt(out, "io", "io.weight", "%" PRId64 ":%" PRId64 " %" PRIu64,
                                 b->weight_devices[i].major, b->weight_devices[i].minor,
                                 cg_blkio_to_io_weight(b->weight_devices[i].weight));
+        /* CFQ's leaf weights have no v2 file (and BFQ none at all) */
+        bool leaf = b->has_leaf_weight && b->leaf_weight;
+        for (size_t i = 0; i < b->n_weight_devices; i++)
+                leaf = leaf || (b->weight_devices[i].has_leaf_weight && b->weight_devices[i].leaf_weight);
+        if (leaf)
+                v1_only(out, "io", "blkio.leaf_weight", "linux.resources.blockIO.leafWeight");
         throttles(out, b->throttle_read_bps, b->n_throttle_read_bps, "rbps", NULL, true);
         throttles(out, b->throttle_write_bps, b->n_throttle_write_bps, "wbps", NULL, true);
         throttles(out, b->throttle_read_iops, b->n_throttle_read_iops, "riops", NULL, true);
@@ -309,6 +318,8 @@ int cg_convert_v1(const struct spec_resources *res, struct cg_settings *out, str
                 mem_value(m->kernel_tcp, buf, sizeof(buf), false);
                 cg_settings_add(out, "memory", "memory.kmem.tcp.limit_in_bytes", buf);
         }
+        if (m->has_use_hierarchy)
+                cg_settings_add(out, "memory", "memory.use_hierarchy", m->use_hierarchy ? "1" : "0");
         if (c->has_shares && c->shares != 0)
                 add_fmt(out, "cpu", "cpu.shares", "%" PRIu64, c->shares);
         /* the period first: the kernel checks the quota against it */

@@ -138,7 +138,9 @@ static int init_setup(struct init_args *a, bool *ready_sent, struct error **err)
                 .new_cgroupns = has_ns(spec, NS_CGROUP),
                 .mount_trees = a->mount_trees,
         };
-        int rc = rootfs_mount_all(spec, &ro, err);
+        int rc = lsm_check_mount_label(&spec->linux, err);
+        if (rc == 0)
+                rc = rootfs_mount_all(spec, &ro, err);
         /* attached or not, the idmapped trees are not the container's to see in /proc/1/fd */
         for (size_t i = 0; i < n_trees; i++)
                 closep(&a->mount_trees[i]);

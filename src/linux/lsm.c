@@ -52,3 +52,14 @@ int lsm_apply(const struct spec_process *proc, struct error **err)
                 return error_wrap(err, "process.selinuxLabel: %s", proc->selinux_label);
         return 0;
 }
+
+int lsm_check_mount_label(const struct spec_linux *l, struct error **err)
+{
+        if (!l->mount_label || !*l->mount_label)
+                return 0;
+        if (!selinux_enabled())
+                return error_make(err, 0, "linux.mountLabel: SELinux is not enabled on this host");
+        /* the context= mount option on every mount is not written yet: say so rather than
+         * give mounts a label other than the one asked */
+        return error_make(err, ENOTSUP, "linux.mountLabel: SELinux mount labels are not supported by contain yet");
+}

@@ -188,6 +188,10 @@ static int parse_user(struct pctx *p, const struct json *v, struct spec_user *u)
             pc_string(p, v, "username", 0, &u->username) < 0 ||
             pc_array(p, v, "additionalGids", 0, &gids) < 0)
                 return -1;
+        if (u->username && *u->username) {
+                pc_key(p, "username");
+                return pc_fail(p, "is for Windows; on Linux the user is uid and gid");
+        }
         if (u->has_umask && u->umask > 07777) {
                 pc_key(p, "umask");
                 return pc_fail(p, "%u is not a file mode mask (0..4095)", u->umask);
@@ -304,6 +308,10 @@ static int parse_process_body(struct pctx *p, const struct json *v, struct spec_
             pc_strv(p, v, "env", 0, 0, &proc->env) < 0 || check_env(p, proc->env) < 0 ||
             pc_string(p, v, "cwd", F_REQUIRED | F_ABSOLUTE, &proc->cwd) < 0)
                 return -1;
+        if (proc->command_line && *proc->command_line) {
+                pc_key(p, "commandLine");
+                return pc_fail(p, "is for Windows; on Linux the command is args");
+        }
         if (pc_object(p, v, "capabilities", 0, &o) < 0)
                 return -1;
         if (o) {

@@ -128,6 +128,25 @@ static void memory_v1_only(struct tap *t)
         ok(t, cg_convert_v1(&k, &none, &err) == 0 && none.n == 0, "0 (Docker's unset) writes no kmem file");
 }
 
+/* useHierarchy: a v1 file; v2 is always hierarchical, so only false is a v1-only placeholder */
+static void memory_hierarchy(struct tap *t)
+{
+        struct spec_resources r = { 0 };
+        r.memory.has_use_hierarchy = true;
+        r.memory.use_hierarchy = true;
+        v1_is(t, &r, "memory.use_hierarchy", "1", "useHierarchy -> memory.use_hierarchy (v1)");
+        {
+                cleanup_cg_settings struct cg_settings s = { 0 };
+                cleanup_error struct error *err = NULL;
+                ok(t, cg_convert_v2(&r, &s, &err) == 0 && s.n == 0, "v2: useHierarchy true is v2's nature");
+        }
+        r.memory.use_hierarchy = false;
+        cleanup_cg_settings struct cg_settings s = { 0 };
+        cleanup_error struct error *err = NULL;
+        ok(t, cg_convert_v2(&r, &s, &err) == 0 && s.n == 1 && s.v[0].v1_only, "v2: useHierarchy false is a placeholder");
+        has_substr(t, s.n ? s.v[0].value : NULL, "linux.resources.memory.useHierarchy", "  naming the field");
+}
+
 static void cpu(struct tap *t)
 {
         struct spec_resources r = { 0 };
@@ -342,6 +361,7 @@ int main(void)
         struct tap t = { 0 };
         memory(&t);
         memory_v1_only(&t);
+        memory_hierarchy(&t);
         cpu(&t);
         pids_io_hugetlb(&t);
         docker_zeros(&t);
