@@ -243,6 +243,14 @@ int cmd_update(const struct cli_globals *g, int argc, char **argv)
                 error_make(&err, 0, "update container \"%s\": container not running", id);
                 return cli_fail(err);
         }
+        /* memory.checkBeforeUpdate is the container's setting unless the update says otherwise */
+        if (!r->memory.has_check_before_update) {
+                cleanup_spec struct spec *saved = NULL;
+                if (container_load_spec(g->root, id, &saved, &err) < 0)
+                        return cli_fail(err);
+                r->memory.has_check_before_update = saved->linux.resources.memory.has_check_before_update;
+                r->memory.check_before_update = saved->linux.resources.memory.check_before_update;
+        }
         cleanup_cgroup struct cgroup *cg = NULL;
         /* cgroup_update() already says "update cgroup PATH" */
         if (container_cgroup(g->root, id, &cg, &err) < 0 || cgroup_update(cg, r, &err) < 0) {
