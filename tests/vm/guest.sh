@@ -1,6 +1,7 @@
 #!/bin/sh
 # Runs inside the qemu guest of tests/vm/run.sh (cgroup2 alone at /sys/fs/cgroup, busybox, no
-# jq): the cgroup v2 checks of issue 5 against the real CLI.  Prints TAP; exit 1 on failure.
+# jq): the cgroup v2 checks of issue 5 against the real CLI, and linux.memoryPolicy on two NUMA
+# nodes.  Prints TAP; exit 1 on failure.
 CG=/sys/fs/cgroup
 ROOT=/run/contain-vm
 N=0 FAILED=0
@@ -379,9 +380,47 @@ EOF
         rm -rf /tmp/rl /tmp/b/rl /tmp/rlc
 }
 
+# linux.memoryPolicy for real: the guest has two NUMA nodes (run.sh's -numa); the container
+# prints its policy and on which nodes its 8 MB of touched anonymous memory landed (pages)
+t_numa() {
+        if [ ! -d /sys/devices/system/node/node1 ]; then
+                fail "the guest has two NUMA nodes" "got: $(ls /sys/devices/system/node | grep -c '^node')"
+                return
+        fi
+        cat > /tmp/rootfs/t/numa.sh <<'EOF'
+head -1 /proc/self/numa_maps | cut -d" " -f2
+awk 'BEGIN { s = sprintf("%8000000s", ""); gsub(/ /, "x", s)
+        while ((getline l < "/proc/self/numa_maps") > 0) {
+                if (l !~ /anon=/) continue
+                n = split(l, f, " ")
+                for (i = 1; i <= n; i++)
+                        if (f[i] ~ /^N[0-9]+=/) { split(f[i], kv, "="); pages[kv[1]] += kv[2] }
+        }
+        print pages["N0"] + 0, pages["N1"] + 0 }'
+EOF
+        for conf in numabind numainter; do
+                mkdir -p /tmp/b/$conf
+                sed "s|@SCRIPT@|numa.sh|" /tests/conf/$conf.json > /tmp/b/$conf/config.json
+                c run --bundle /tmp/b/$conf $conf > /tmp/o.$conf 2>&1 < /dev/null
+                sed 's/^/#   /' /tmp/o.$conf
+        done
+        expect "MPOL_BIND nodes 1: the policy inside" "$(sed -n 1p /tmp/o.numabind)" "bind:1"
+        set -- $(sed -n 2p /tmp/o.numabind)
+        expect "MPOL_BIND nodes 1: no anonymous page on node 0" "${1:-}" 0
+        expect_ge "MPOL_BIND nodes 1: anonymous pages on node 1" "${2:-}" 1900
+        expect "MPOL_INTERLEAVE 0-1: the policy inside" "$(sed -n 1p /tmp/o.numainter)" "interleave:0-1"
+        set -- $(sed -n 2p /tmp/o.numainter)
+        expect_ge "MPOL_INTERLEAVE 0-1: anonymous pages on node 0" "${1:-}" 900
+        expect_ge "MPOL_INTERLEAVE 0-1: anonymous pages on node 1" "${2:-}" 900
+        mkdir -p /tmp/b/numanone
+        sed "s|@SCRIPT@|numa.sh|" /tests/conf/numanone.json > /tmp/b/numanone/config.json
+        expect "MPOL_BIND to node 5, which the guest lacks: an error naming the field" \
+                "$(c run --bundle /tmp/b/numanone numanone 2>&1 < /dev/null | grep -c 'linux.memoryPolicy.nodes: node 5 does not exist')" 1
+}
+
 setup
 start=$(date +%s)
-for t in t_limits t_oom t_pids t_cpu t_pause t_update t_kill_all t_devices t_cycles t_rootless; do
+for t in t_limits t_oom t_pids t_cpu t_pause t_update t_kill_all t_devices t_cycles t_rootless t_numa; do
         s=$(date +%s)
         $t
         echo "# $t: $(( $(date +%s) - s )) s"

@@ -135,6 +135,12 @@ jq "$base | $mknod | .linux.resources.devices = [$deny,
 jq "$base | $mknod | .linux.resources.devices = [$deny] |
     .linux.devices = [{\"path\": \"/dev/kmsg\", \"type\": \"c\", \"major\": 1, \"minor\": 11}]" \
         "$REPO/bundles/busybox/config.json" > "$R/tests/conf/devkmsg.json" || die "jq failed"
+# linux.memoryPolicy on the guest's two NUMA nodes
+for mp in 'numabind {"mode": "MPOL_BIND", "nodes": "1"}' 'numainter {"mode": "MPOL_INTERLEAVE", "nodes": "0-1"}' \
+          'numanone {"mode": "MPOL_BIND", "nodes": "5"}'; do
+        jq "$base | .linux.memoryPolicy = ${mp#* }" "$REPO/bundles/busybox/config.json" \
+                > "$R/tests/conf/${mp%% *}.json" || die "jq failed"
+done
 
 cat > "$R/init" <<'EOF'
 #!/bin/busybox sh
@@ -180,7 +186,10 @@ boot() {
         : > "$OUT"
         # no_timer_check: under a loaded host TCG can miss the kernel's IO-APIC timer check,
         # which then panics ("IO-APIC + timer doesn't work")
+        # two NUMA nodes of 512 MiB, one CPU each: linux.memoryPolicy has real nodes to bind
         timeout -k 5 "$TIMEOUT" qemu-system-x86_64 -accel tcg -cpu max -m 1024 -smp 2 \
+                -object memory-backend-ram,id=mem0,size=512M -object memory-backend-ram,id=mem1,size=512M \
+                -numa node,nodeid=0,cpus=0,memdev=mem0 -numa node,nodeid=1,cpus=1,memdev=mem1 \
                 -no-user-config -nodefaults -display none -no-reboot \
                 -kernel "$KD/vmlinux" -initrd "$W/initrd.cpio" \
                 -append "console=ttyS0 panic=-1 quiet no_timer_check cgroup_no_v1=all rdinit=/init" \
