@@ -6,7 +6,8 @@
 # usage: tests/vm/run.sh [CONTAIN_BINARY]     (default: build/contain)
 # env:   KVER (guest kernel ABI, default: what linux-image-amd64 depends on),
 #        CONTAIN_VM_CACHE (default tests/vm/cache), CONTAIN_VM_TIMEOUT (qemu limit, 600 s),
-#        CONTAIN_VM_KEEP=1 keeps the staging directory, CONTAIN_VM_CONSOLE=1 shows the kernel log
+#        CONTAIN_VM_KEEP=1 keeps the staging directory, CONTAIN_VM_CONSOLE=1 shows the kernel log,
+#        CONTAIN_VM_TESTS="t_numa ..." runs only those guest tests
 # The guest kernel (and the modules in GUEST_MODULES, loaded at boot) comes from `apt-get
 # download` into the cache; qemu-system-x86, busybox-static and xz-utils are installed with
 # apt-get when missing.  No KVM needed.
@@ -96,6 +97,8 @@ for f in "$BIN" $(ldd "$BIN" 2>/dev/null | awk '/=> \//{print $3} /^\t\//{print 
 done
 mv "$R$BIN" "$R/usr/local/bin/contain"
 cp "$HERE/guest.sh" "$R/tests/guest.sh"
+# CONTAIN_VM_TESTS="t_numa t_pids": run only those guest tests (all when unset)
+echo "${CONTAIN_VM_TESTS:-}" > "$R/tests/only"
 mkdir -p "$R/lib/modules" && cp "$KD"/modules/*.ko "$R/lib/modules/"
 printf 'root:x:0:0:root:/root:/bin/sh\n' > "$R/etc/passwd"
 printf 'root:x:0:\n' > "$R/etc/group"
