@@ -412,8 +412,8 @@ EOF
         expect_ge "MPOL_BIND nodes 1: anonymous pages on node 1" "${2:-}" 1900
         expect "MPOL_INTERLEAVE 0-1: the policy inside" "$(sed -n 1p /tmp/o.numainter)" "interleave:0-1"
         set -- $(sed -n 2p /tmp/o.numainter)
-        expect_ge "MPOL_INTERLEAVE 0-1: anonymous pages on node 0" "${1:-}" 900
-        expect_ge "MPOL_INTERLEAVE 0-1: anonymous pages on node 1" "${2:-}" 900
+        expect_ge "MPOL_INTERLEAVE 0-1: anonymous pages on node 0" "${1:-}" 700
+        expect_ge "MPOL_INTERLEAVE 0-1: anonymous pages on node 1" "${2:-}" 700
         mkdir -p /tmp/b/numanone
         sed "s|@SCRIPT@|numa.sh|" /tests/conf/numanone.json > /tmp/b/numanone/config.json
         expect "MPOL_BIND to node 5, which the guest lacks: an error naming the field" \
