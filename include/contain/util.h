@@ -75,6 +75,10 @@ int write_all(int fd, const void *buf, size_t len);
 /* Opens and writes a small file in one go (cgroup and proc files). */
 int write_file_at(int dirfd, const char *path, const char *data, struct error **err);
 
+/* "//proc/./meminfo/" -> "/proc/meminfo", "/mnt/" -> "/mnt", "" -> "/": slashes squeezed, "."
+ * components dropped, ".." left alone (callers compare or refuse it).  Returns a malloc'd string. */
+char *path_clean(const char *path);
+
 /* mkdir -p relative to dirfd (absolute paths use AT_FDCWD semantics). */
 int mkdir_p(const char *path, mode_t mode, struct error **err);
 

@@ -139,7 +139,13 @@ int devices_setup(const struct spec *spec, int root_fd, const struct rootfs_opts
                 const struct spec_device *d = &spec->linux.devices[i];
                 mode_t type = d->type == 'b' ? S_IFBLK : d->type == 'p' ? S_IFIFO : S_IFCHR;
                 mode_t mode = d->has_file_mode ? d->file_mode : 0666;
-                if (make_device(root_fd, d->path, type, (unsigned)d->major, (unsigned)d->minor, mode,
+                /* "/dev/fuse/" names the node /dev/fuse, as for runc */
+                cleanup_free char *path = path_clean(d->path);
+                struct stat host;
+                if (opts->new_userns && stat(path, &host) < 0 && errno == ENOENT)
+                        return error_make(err, 0, "linux.devices[%zu].path: %s: device nodes cannot be created in a user "
+                                          "namespace and the host has no such node to bind", i, d->path);
+                if (make_device(root_fd, path, type, (unsigned)d->major, (unsigned)d->minor, mode,
                                 d->has_uid ? d->uid : 0, d->has_gid ? d->gid : 0, opts->new_userns, err) < 0)
                         return error_wrap(err, "linux.devices");
         }

@@ -40,6 +40,29 @@ int mount_bind_fds(int src_fd, int dst_fd, bool recursive, struct error **err)
         return 0;
 }
 
+/* The remount without /proc (a root with no proc mount, after pivot_root): mount_setattr on the
+ * fd itself.  It only adds flags, which is all the callers that run there ask for (read-only
+ * on top of what the mount has: root.readonly, readonlyPaths, a read-only /dev). */
+static int remount_setattr(int fd, unsigned long flags, const char *what, struct error **err)
+{
+        static const struct { unsigned long ms; unsigned long long attr; } map[] = {
+                { MS_RDONLY, MOUNT_ATTR_RDONLY }, { MS_NOSUID, MOUNT_ATTR_NOSUID },
+                { MS_NODEV, MOUNT_ATTR_NODEV },   { MS_NOEXEC, MOUNT_ATTR_NOEXEC },
+                { MS_NODIRATIME, MOUNT_ATTR_NODIRATIME },
+        };
+        struct mount_attr attr = { 0 };
+        for (size_t i = 0; i < ARRAY_SIZE(map); i++)
+                if (flags & map[i].ms)
+                        attr.attr_set |= map[i].attr;
+        if (flags & MS_NOATIME) {
+                attr.attr_set |= MOUNT_ATTR_NOATIME;
+                attr.attr_clr |= MOUNT_ATTR__ATIME;
+        }
+        if (mount_setattr(fd, "", AT_EMPTY_PATH, &attr, sizeof(attr)) < 0)
+                return error_make(err, errno, "remount %s (mount_setattr)", what);
+        return 0;
+}
+
 int mount_remount_fd(int fd, unsigned long flags, const char *what, struct error **err)
 {
         char p[32];
@@ -47,6 +70,8 @@ int mount_remount_fd(int fd, unsigned long flags, const char *what, struct error
 
         if (mount(NULL, proc_fd_path(fd, p), NULL, flags, NULL) == 0)
                 return 0;
+        if (errno == ENOENT && access("/proc/self/fd", F_OK) < 0)
+                return remount_setattr(fd, flags, what, err);
         if (errno != EPERM)
                 return error_make(err, errno, "remount %s", what);
         /* In a user namespace the kernel locks flags the mount already had: keep them. */
@@ -144,32 +169,9 @@ static const char *const lxcfs_files[] = {
         "/proc/uptime", "/proc/loadavg", "/proc/slabinfo", "/proc/net/dev", "/proc/sys/kernel/ns_last_pid",
 };
 
-/* "//proc/./meminfo/" -> "/proc/meminfo" (".." is left alone: it never matches). */
-static char *clean_path(const char *path)
-{
-        char *out = xmalloc(strlen(path) + 2);
-        size_t n = 0;
-        for (const char *p = path; *p;) {
-                while (*p == '/')
-                        p++;
-                const char *end = strchrnul(p, '/');
-                size_t len = (size_t)(end - p);
-                if (len && !(len == 1 && *p == '.')) {
-                        out[n++] = '/';
-                        memcpy(out + n, p, len);
-                        n += len;
-                }
-                p = end;
-        }
-        if (n == 0)
-                out[n++] = '/';
-        out[n] = '\0';
-        return out;
-}
-
 static bool procfs_place_allowed(const char *dest, const struct spec_mount *m)
 {
-        cleanup_free char *d = clean_path(dest);
+        cleanup_free char *d = path_clean(dest);
         for (size_t i = 0; i < ARRAY_SIZE(lxcfs_files); i++)
                 if (strcmp(d, lxcfs_files[i]) == 0)
                         return true;

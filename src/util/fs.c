@@ -113,3 +113,25 @@ int mkdir_p(const char *path, mode_t mode, struct error **err)
                 return error_make(err, errno, "mkdir %s", p);
         return 0;
 }
+
+char *path_clean(const char *path)
+{
+        char *out = xmalloc(strlen(path) + 2);
+        size_t n = 0;
+        for (const char *p = path; *p;) {
+                while (*p == '/')
+                        p++;
+                const char *end = strchrnul(p, '/');
+                size_t len = (size_t)(end - p);
+                if (len && !(len == 1 && *p == '.')) {
+                        out[n++] = '/';
+                        memcpy(out + n, p, len);
+                        n += len;
+                }
+                p = end;
+        }
+        if (n == 0)
+                out[n++] = '/';
+        out[n] = '\0';
+        return out;
+}

