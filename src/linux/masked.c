@@ -43,6 +43,18 @@ static int open_target(int root, const char *path, struct error **err)
         return steal_fd(&fd);
 }
 
+/* paths[i] names the same path as an earlier entry ("/proc/keys", "/proc//keys/"). */
+static bool listed_before(char *const *paths, size_t i)
+{
+        cleanup_free char *p = path_clean(paths[i]);
+        for (size_t k = 0; k < i; k++) {
+                cleanup_free char *q = path_clean(paths[k]);
+                if (strcmp(p, q) == 0)
+                        return true;
+        }
+        return false;
+}
+
 int masked_paths_apply(char *const *paths, struct error **err)
 {
         if (!paths || !paths[0])
@@ -58,7 +70,17 @@ int masked_paths_apply(char *const *paths, struct error **err)
         if (!S_ISCHR(nst.st_mode) || major(nst.st_rdev) != 1 || minor(nst.st_rdev) != 3)
                 return error_make(err, 0, "maskedPaths: /dev/null is not the null device (char 1:3)");
 
+        /* the devices of the tmpfs mounts made here: a path listed twice (or reached again
+         * through a symlink) resolves to one of them and is masked already */
+        size_t n_paths = 0;
+        while (paths[n_paths])
+                n_paths++;
+        cleanup_free dev_t *masks = xcalloc(n_paths, sizeof(*masks));
+        size_t n_masks = 0;
+
         for (size_t i = 0; paths[i]; i++) {
+                if (listed_before(paths, i))
+                        continue;
                 cleanup_close int t = open_target(root, paths[i], err);
                 if (t == -1)
                         return error_wrap(err, "maskedPaths");
@@ -69,11 +91,25 @@ int masked_paths_apply(char *const *paths, struct error **err)
                 struct stat st;
                 if (fstat(t, &st) < 0)
                         return error_make(err, errno, "maskedPaths: stat %s", paths[i]);
+                bool masked = S_ISDIR(st.st_mode) ? false : st.st_rdev == nst.st_rdev && S_ISCHR(st.st_mode);
+                for (size_t k = 0; k < n_masks && !masked; k++)
+                        masked = masks[k] == st.st_dev;
+                if (masked)
+                        continue;
                 if (S_ISDIR(st.st_mode)) {
+                        /* empty, readable and read-only, as runc and crun show it (mode 000
+                         * would make `ls` fail with EACCES instead of listing nothing) */
                         char p[32];
                         if (mount("tmpfs", proc_fd_path(t, p), "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
-                                  "size=0,mode=000") < 0)
+                                  "size=0,mode=0755") < 0)
                                 return error_make(err, errno, "maskedPaths: mount tmpfs over %s", paths[i]);
+                        cleanup_close int top = inroot_open(root, paths[i], O_PATH, 0, err);
+                        struct stat tst;
+                        if (top < 0)
+                                return error_wrap(err, "maskedPaths");
+                        if (fstat(top, &tst) < 0)
+                                return error_make(err, errno, "maskedPaths: stat %s", paths[i]);
+                        masks[n_masks++] = tst.st_dev;
                 } else if (mount_bind_fds(null, t, false, err) < 0) {
                         return error_wrap(err, "maskedPaths: %s", paths[i]);
                 }

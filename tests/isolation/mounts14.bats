@@ -25,3 +25,19 @@ teardown() {
         [[ "$output" == *"root=1"* ]]
         [ ! -e "$BUNDLE/rootfs/rootfile" ]
 }
+
+@test "a masked directory is empty, readable and read-only; a path listed twice is masked once" {
+        mkdir -p "$BUNDLE/rootfs/opt/secretdir"
+        echo topsecret > "$BUNDLE/rootfs/opt/secretdir/file"
+        update_config '.linux.maskedPaths = ["/opt/secretdir", "/opt//secretdir/", "/proc/keys", "/proc/keys"]'
+        set_args /bin/sh -c 'ls -A /opt/secretdir; echo "ls=$?"; touch /opt/secretdir/x; echo "touch=$?"; grep -c " /opt/secretdir " /proc/self/mountinfo; grep -c " /proc/keys " /proc/self/mountinfo'
+        run contain run -b "$BUNDLE" "$(new_id)"
+        echo "$output"
+        [ "$status" -eq 0 ]
+        [[ "$output" != *topsecret* ]]
+        [[ "$output" == *"ls=0"* ]]
+        [[ "$output" == *"Read-only file system"* ]]
+        [[ "$output" == *"touch=1"* ]]
+        [ "${lines[-2]}" = "1" ]
+        [ "${lines[-1]}" = "1" ]
+}
