@@ -254,6 +254,37 @@ static int mount_set_tree_attrs(int fd, const struct mount_opts *o, const char *
         return 0;
 }
 
+/* A tmpfs over a directory that exists takes its mode and owner, as with runc: "mode=" of the
+ * directory goes first in the data (a "mode=" of the config comes later and wins); *had is
+ * set to the directory's stat for the chown after mounting.  A mount point contain has to
+ * create gets the config's mode (or tmpfs's 1777), never the new directory's. */
+static void tmpfs_mode_of_mount_point(int root_fd, const struct spec_mount *m, struct mount_opts *o,
+                                      struct stat *had, bool *existed)
+{
+        cleanup_error struct error *e = NULL;
+        cleanup_close int fd = inroot_open(root_fd, m->destination, O_PATH | O_DIRECTORY, 0, &e);
+        *existed = fd >= 0 && fstat(fd, had) == 0;
+        if (!*existed)
+                return;
+        char *data = o->data ? xasprintf("mode=%04o,%s", had->st_mode & 07777, o->data)
+                             : xasprintf("mode=%04o", had->st_mode & 07777);
+        free(o->data);
+        o->data = data;
+}
+
+/* The owner of the mount point, given to the tmpfs root unless the options set uid= or gid=
+ * (a read-only tmpfs keeps its own).
+ * An owner our user namespace does not map (EINVAL) stays tmpfs's default. */
+static int tmpfs_owner_of_mount_point(int fd, const char *data, const struct stat *had,
+                                      const char *dest, struct error **err)
+{
+        if (data && (strstr(data, "uid=") || strstr(data, "gid=")))
+                return 0;
+        if (fchown(fd, had->st_uid, had->st_gid) < 0 && errno != EINVAL && errno != EROFS)
+                return error_make(err, errno, "mounts: %s: give the tmpfs the mount point's owner", dest);
+        return 0;
+}
+
 int mount_one(const struct spec_mount *m, int tree_fd, int root_fd, const struct rootfs_opts *opts,
               struct error **err)
 {
@@ -291,6 +322,11 @@ int mount_one(const struct spec_mount *m, int tree_fd, int root_fd, const struct
                         return error_make(err, errno, "mounts: %s: source %s", m->destination, m->source);
                 source_is_dir = S_ISDIR(st.st_mode);
         }
+
+        struct stat mount_point;
+        bool mount_point_existed = false;
+        if (is_type(m, "tmpfs") && !bind)
+                tmpfs_mode_of_mount_point(root_fd, m, &o, &mount_point, &mount_point_existed);
 
         cleanup_close int target = inroot_mkpath(root_fd, m->destination, !source_is_dir,
                                                  source_is_dir ? 0755 : 0644, err);
@@ -337,15 +373,17 @@ int mount_one(const struct spec_mount *m, int tree_fd, int root_fd, const struct
         for (size_t i = 0; i < o.n_propagation; i++)
                 if (mount(NULL, proc_fd_path(target, p), NULL, o.propagation[i], NULL) < 0)
                         return error_make(err, errno, "mounts: %s: set propagation", m->destination);
+        if (mount_point_existed) {
+                cleanup_close int top = inroot_open(root_fd, m->destination, O_RDONLY | O_DIRECTORY, 0, err);
+                if (top < 0)
+                        return error_wrap(err, "mounts: %s", m->destination);
+                if (tmpfs_owner_of_mount_point(top, o.data, &mount_point, m->destination, err) < 0)
+                        return -1;
+        }
         if (copy_from >= 0) {
                 cleanup_close int to = inroot_open(root_fd, m->destination, O_RDONLY | O_DIRECTORY, 0, err);
                 if (to < 0 || copy_tree(copy_from, to, err) < 0)
                         return error_wrap(err, "mounts: %s", m->destination);
-                /* The tmpfs root takes the directory's own owner and mode, as `cp -a dir/.` does. */
-                struct stat st;
-                if (fstat(copy_from, &st) < 0 || fchown(to, st.st_uid, st.st_gid) < 0 ||
-                    fchmod(to, st.st_mode & 07777) < 0)
-                        return error_make(err, errno, "mounts: %s: tmpcopyup owner and mode", m->destination);
         }
         log_debug("mounted %s on %s", m->source ? m->source : m->type, m->destination);
         return 0;

@@ -41,3 +41,21 @@ teardown() {
         [ "${lines[-2]}" = "1" ]
         [ "${lines[-1]}" = "1" ]
 }
+
+@test "a tmpfs over an existing directory takes its mode and owner; mode= wins on a new mount point" {
+        mkdir -p "$BUNDLE/rootfs/tt"
+        chmod 0712 "$BUNDLE/rootfs/tt"
+        chown 1234:5678 "$BUNDLE/rootfs/tt"
+        update_config '.mounts += [
+                {"destination":"/tt","type":"tmpfs","source":"tmpfs","options":["tmpcopyup"]},
+                {"destination":"/new","type":"tmpfs","source":"tmpfs","options":["mode=1777","tmpcopyup"]},
+                {"destination":"/tt2","type":"tmpfs","source":"tmpfs","options":["mode=1770"]}]'
+        mkdir -p "$BUNDLE/rootfs/tt2"
+        set_args /bin/sh -c 'stat -c "%a %u %g" /tt /new /tt2'
+        run contain run -b "$BUNDLE" "$(new_id)"
+        echo "$output"
+        [ "$status" -eq 0 ]
+        [ "${lines[0]}" = "712 1234 5678" ]
+        [ "${lines[1]}" = "1777 0 0" ]
+        [ "${lines[2]}" = "1770 0 0" ]
+}
