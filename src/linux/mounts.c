@@ -254,6 +254,24 @@ static int mount_set_tree_attrs(int fd, const struct mount_opts *o, const char *
         return 0;
 }
 
+/* O_PATH fd of the topmost mount at dest.  A lookup from root_fd never leaves the directory
+ * root_fd names, so a mount on "/" itself is reached through the rootfs's own path. */
+static int open_mounted(int root_fd, const char *dest, struct error **err)
+{
+        cleanup_free char *clean = path_clean(dest);
+        if (strcmp(clean, "/") != 0)
+                return inroot_open(root_fd, dest, O_PATH, 0, err);
+        char p[32], root[4096];
+        ssize_t n = readlink(proc_fd_path(root_fd, p), root, sizeof(root) - 1);
+        if (n < 0)
+                return error_make(err, errno, "mounts: /: find the rootfs");
+        root[n] = '\0';
+        int fd = open(root, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0)
+                return error_make(err, errno, "mounts: /: open %s", root);
+        return fd;
+}
+
 /* A tmpfs over a directory that exists takes its mode and owner, as with runc: "mode=" of the
  * directory goes first in the data (a "mode=" of the config comes later and wins); *had is
  * set to the directory's stat for the chown after mounting.  A mount point contain has to
@@ -363,7 +381,7 @@ int mount_one(const struct spec_mount *m, int tree_fd, int root_fd, const struct
 
         /* The fd still names the directory under the new mount: resolve again to reach it. */
         close(target);
-        target = inroot_open(root_fd, m->destination, O_PATH, 0, err);
+        target = open_mounted(root_fd, m->destination, err);
         if (target < 0)
                 return error_wrap(err, "mounts: %s: after mounting", m->destination);
         if (remount && mount_remount_fd(target, o.flags, m->destination, err) < 0)

@@ -78,9 +78,19 @@ int rootfs_mount_all(const struct spec *spec, const struct rootfs_opts *opts, st
         if (root_fd < 0)
                 return error_make(err, errno, "root.path: open %s", spec->root_path);
 
-        for (size_t i = 0; i < spec->n_mounts; i++)
+        for (size_t i = 0; i < spec->n_mounts; i++) {
                 if (mount_one(&spec->mounts[i], opts->mount_trees ? opts->mount_trees[i] : -1, root_fd, opts, err) < 0)
                         return -1;
+                /* A mount on "/" covers the rootfs: later mounts go on top of it, as pivot_root
+                 * will see it (root_fd still names the covered directory). */
+                cleanup_free char *dest = path_clean(spec->mounts[i].destination);
+                if (strcmp(dest, "/") == 0) {
+                        close(root_fd);
+                        root_fd = open(spec->root_path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+                        if (root_fd < 0)
+                                return error_make(err, errno, "mounts: /: open %s", spec->root_path);
+                }
+        }
         if (devices_setup(spec, root_fd, opts, err) < 0)
                 return error_wrap(err, "/dev");
         return 0;

@@ -59,3 +59,20 @@ teardown() {
         [ "${lines[1]}" = "1777 0 0" ]
         [ "${lines[2]}" = "1770 0 0" ]
 }
+
+@test "a mount on / is covered by the mounts after it (/proc, /dev, ...)" {
+        # a copy of the rootfs bound over "/": /proc, /dev and /mnt/t must land on top of it
+        cp -a "$BUNDLE/rootfs" "$TEST_DIR/other"
+        echo other > "$TEST_DIR/other/which"
+        update_config '.mounts = [{"destination":"/","type":"bind","source":"'"$TEST_DIR"'/other","options":["rbind"]}] + .mounts
+                | .mounts += [{"destination":"/mnt/t","type":"tmpfs","source":"tmpfs"}]'
+        set_args /bin/sh -c 'cat /which; test -e /proc/self/status && echo proc; test -c /dev/null && echo dev; grep -c " /mnt/t " /proc/self/mountinfo'
+        run contain run -b "$BUNDLE" "$(new_id)"
+        echo "$output"
+        [ "$status" -eq 0 ]
+        [ "${lines[0]}" = "other" ]
+        [ "${lines[1]}" = "proc" ]
+        [ "${lines[2]}" = "dev" ]
+        [ "${lines[3]}" = "1" ]
+        [ ! -e "$TEST_DIR/other/mnt/t" ] || [ -z "$(ls -A "$TEST_DIR/other/mnt/t")" ]
+}
