@@ -46,6 +46,9 @@ int mount_remount_fd(int fd, unsigned long flags, const char *what, struct error
  * idmap_mounts_prepare, or -1. */
 int mount_one(const struct spec_mount *m, int tree_fd, int root_fd, const struct rootfs_opts *opts,
               struct error **err);
+/* A read-only /dev of a new filesystem (tmpfs with "ro"): mounted read-write so its nodes,
+ * /dev/pts and the console can be made, and turned read-only by rootfs_finish, as runc does. */
+bool mount_readonly_deferred(const struct spec_mount *m);
 /* Copies the contents of directory src into directory dst (tmpcopyup). */
 int copy_tree(int src_dir, int dst_dir, struct error **err);
 

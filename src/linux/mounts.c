@@ -303,6 +303,16 @@ static int tmpfs_owner_of_mount_point(int fd, const char *data, const struct sta
         return 0;
 }
 
+bool mount_readonly_deferred(const struct spec_mount *m)
+{
+        cleanup_free char *dest = path_clean(m->destination);
+        if (strcmp(dest, "/dev") != 0 || is_type(m, "bind"))
+                return false;
+        __attribute__((cleanup(mountopts_clear))) struct mount_opts o = { 0 };
+        cleanup_error struct error *e = NULL;
+        return mountopts_parse(m->options, &o, &e) == 0 && !(o.flags & MS_BIND) && (o.flags & MS_RDONLY);
+}
+
 int mount_one(const struct spec_mount *m, int tree_fd, int root_fd, const struct rootfs_opts *opts,
               struct error **err)
 {
@@ -330,6 +340,9 @@ int mount_one(const struct spec_mount *m, int tree_fd, int root_fd, const struct
                         return error_make(err, 0, "mounts: %s: refusing to mount %s on a %s", m->destination,
                                           m->type, S_ISLNK(st.st_mode) ? "symlink" : "non-directory");
         }
+
+        if (mount_readonly_deferred(m))
+                o.flags &= ~MS_RDONLY;  /* rootfs_finish, once /dev is filled */
 
         bool source_is_dir = true;
         if (bind) {

@@ -243,6 +243,31 @@ static int move_root(const char *root, struct error **err)
         return 0;
 }
 
+/* The read-only /dev that mount_one mounted read-write (the last /dev mount decides). */
+static int dev_readonly_apply(const struct spec *spec, struct error **err)
+{
+        const struct spec_mount *dev = NULL;
+        for (size_t i = 0; i < spec->n_mounts; i++) {
+                cleanup_free char *d = path_clean(spec->mounts[i].destination);
+                if (strcmp(d, "/dev") == 0)
+                        dev = &spec->mounts[i];
+        }
+        if (!dev || !mount_readonly_deferred(dev))
+                return 0;
+        cleanup_close int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (root < 0)
+                return error_make(err, errno, "mounts: /dev: open /");
+        cleanup_close int fd = inroot_open(root, "/dev", O_PATH | O_DIRECTORY, 0, err);
+        struct statvfs sv;
+        if (fd < 0)
+                return error_wrap(err, "mounts");
+        if (fstatvfs(fd, &sv) < 0)
+                return error_make(err, errno, "mounts: /dev: statvfs");
+        if (mount_remount_fd(fd, MS_RDONLY | mountopts_locked_flags(sv.f_flag), "/dev", err) < 0)
+                return error_wrap(err, "mounts: read-only /dev");
+        return 0;
+}
+
 int rootfs_finish(const struct spec *spec, const struct rootfs_opts *opts, struct error **err)
 {
         if ((opts->no_pivot ? move_root : pivot)(spec->root_path, err) < 0)
@@ -254,6 +279,8 @@ int rootfs_finish(const struct spec *spec, const struct rootfs_opts *opts, struc
         if (sysctl_apply(spec, err) < 0 ||
             readonly_paths_apply(spec->linux.readonly_paths, err) < 0 ||
             masked_paths_apply(spec->linux.masked_paths, err) < 0)
+                return -1;
+        if (dev_readonly_apply(spec, err) < 0)
                 return -1;
         if (spec->root_readonly) {
                 cleanup_close int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);

@@ -76,3 +76,15 @@ teardown() {
         [ "${lines[3]}" = "1" ]
         [ ! -e "$TEST_DIR/other/mnt/t" ] || [ -z "$(ls -A "$TEST_DIR/other/mnt/t")" ]
 }
+
+@test "a read-only /dev gets its devices, /dev/pts and /dev/shm first, then refuses writes" {
+        update_config '.mounts = [.mounts[] | if .destination == "/dev" then .options += ["ro"] else . end]'
+        set_args /bin/sh -c 'test -c /dev/null && echo null; grep " /dev " /proc/self/mountinfo | cut -d" " -f6; grep -c " /dev/pts " /proc/self/mountinfo; touch /dev/x; echo "touch=$?"'
+        run contain run -b "$BUNDLE" "$(new_id)"
+        echo "$output"
+        [ "$status" -eq 0 ]
+        [ "${lines[0]}" = "null" ]
+        [[ "${lines[1]}" == ro,* ]]
+        [ "${lines[2]}" = "1" ]
+        [[ "$output" == *"touch=1"* ]]
+}
