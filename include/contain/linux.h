@@ -66,6 +66,13 @@ struct rootfs_opts {
  * with idmap_mounts_close.  Errors name mounts[i]: no mappings, a failed clone, a filesystem
  * without idmap support. */
 int idmap_mounts_prepare(const struct spec *spec, int **trees, struct error **err);
+/* In the runtime, before clone, after idmap_mounts_prepare, when the container has a user
+ * namespace: opens every other bind mount source as a detached copy (open_tree
+ * OPEN_TREE_CLONE, the whole tree for rbind, its submounts locked) into the -1 slots of trees
+ * (spec->n_mounts entries), with the runtime's identity as runc 1.2 and crun do, so a source
+ * the namespace's root cannot reach (below a 0700 host directory) still mounts.  Errors name
+ * the mount's destination and source (runtime-spec config.md "mounts"). */
+int mount_sources_open(const struct spec *spec, int *trees, struct error **err);
 /* Closes the fds (-1 skipped) and frees the array; trees may be NULL. */
 void idmap_mounts_close(int *trees, size_t n);
 

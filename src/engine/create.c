@@ -352,7 +352,8 @@ int create_container(const struct spec *spec, const struct container_opts *o, in
                 return -1;
         if (ns_open_paths(spec, c.ns_fds, err) < 0)
                 return -1;
-        if (idmap_mounts_prepare(spec, &c.mount_trees, err) < 0)
+        if (idmap_mounts_prepare(spec, &c.mount_trees, err) < 0 ||
+            mount_sources_open(spec, c.mount_trees, err) < 0)
                 return -1;
         if (make_exec_fifo(&c, err) < 0)
                 return -1;

@@ -112,7 +112,7 @@ static int locked_copy_child(int tree, const char *source)
  * container's, its submounts could be unmounted, showing what the host's mounts cover (a plain
  * rbind copied into the container's user namespace has them locked).  So the tree passes
  * through a user namespace of its own, in a helper, and comes back with the kernel's locks. */
-static int locked_copy(int tree, const char *source, const char *what, struct error **err)
+int mount_tree_locked_copy(int tree, const char *source, const char *what, struct error **err)
 {
         int back[2], hold[2];
         if (pipe2(back, O_CLOEXEC) < 0)
@@ -186,7 +186,7 @@ static int idmap_one(const struct spec *spec, size_t i, int *out, struct error *
         struct stat st;
         bool whole = (o.flags & MS_REC) || o.idmap_recursive;
         if (whole && spec_namespace(spec, NS_USER) && stat(m->source, &st) == 0 && S_ISDIR(st.st_mode)) {
-                *out = locked_copy(tree, m->source, what, err);
+                *out = mount_tree_locked_copy(tree, m->source, what, err);
                 return *out < 0 ? -1 : 0;
         }
         *out = steal_fd(&tree);

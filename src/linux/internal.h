@@ -63,6 +63,11 @@ int id_map_write(pid_t pid, const char *file, const struct spec_id_mapping *m, s
 
 /* Moves the detached tree tree_fd (from idmap_mounts_prepare) onto the O_PATH fd target. */
 int idmap_tree_attach(int tree_fd, int target, struct error **err);
+/* A copy of the detached tree (cloned from source by the runtime) whose submounts the kernel
+ * has locked, for a container with a user namespace: without the locks its root could unmount
+ * them and see what the host's mounts cover.  Returns the new tree's fd or -1 with *err (what
+ * names the mount). */
+int mount_tree_locked_copy(int tree, const char *source, const char *what, struct error **err);
 
 /* ---- inroot fallback (inroot.c), exposed for the unit test ---- */
 int inroot_open_fallback(int root_fd, const char *path, int flags, mode_t mode, struct error **err);

@@ -349,7 +349,8 @@ int mount_one(const struct spec_mount *m, int tree_fd, int root_fd, const struct
                 if (!m->source)
                         return error_make(err, 0, "mounts: %s: a bind mount needs a source", m->destination);
                 struct stat st;
-                if (stat(m->source, &st) < 0)
+                /* a tree the runtime opened: the source path may be out of our reach */
+                if ((tree_fd >= 0 ? fstat(tree_fd, &st) : stat(m->source, &st)) < 0)
                         return error_make(err, errno, "mounts: %s: source %s", m->destination, m->source);
                 source_is_dir = S_ISDIR(st.st_mode);
         }

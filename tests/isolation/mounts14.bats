@@ -88,3 +88,29 @@ teardown() {
         [ "${lines[2]}" = "1" ]
         [[ "$output" == *"touch=1"* ]]
 }
+
+# a user namespace mapping 0 -> host 1 over a rootfs it owns
+userns_1() {
+        update_config '.linux.namespaces += [{"type":"user"}]
+                | .linux.uidMappings = [{"containerID":0,"hostID":1,"size":65536}]
+                | .linux.gidMappings = [{"containerID":0,"hostID":1,"size":65536}]'
+        chmod 755 "$TEST_DIR" "$BUNDLE"
+        chown -R 1:1 "$BUNDLE/rootfs"
+}
+
+@test "a bind source below a root-only host directory mounts in a user namespace (opened by the runtime)" {
+        userns_1
+        mkdir -p "$TEST_DIR/private/data"
+        echo reached > "$TEST_DIR/private/data/file"
+        chmod 700 "$TEST_DIR/private"
+        update_config '.mounts += [{"destination":"/data","type":"bind","source":"'"$TEST_DIR"'/private/data","options":["rbind","ro"]},
+                {"destination":"/one","type":"bind","source":"'"$TEST_DIR"'/private/data/file","options":["bind"]}]'
+        set_args /bin/sh -c 'cat /data/file /one; id -u; touch /data/x; echo "touch=$?"'
+        run contain run -b "$BUNDLE" "$(new_id)"
+        echo "$output"
+        [ "$status" -eq 0 ]
+        [ "${lines[0]}" = "reached" ]
+        [ "${lines[1]}" = "reached" ]
+        [ "${lines[2]}" = "0" ]
+        [[ "$output" == *"touch=1"* ]]
+}
