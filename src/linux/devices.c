@@ -65,8 +65,13 @@ static int make_device(int root_fd, const char *path, mode_t type, unsigned maj,
         if (dir < 0)
                 return -1;
 
-        if (unlinkat(dir, name, 0) < 0 && errno != ENOENT && errno != EISDIR)
+        if (unlinkat(dir, name, 0) < 0 && errno != ENOENT && errno != EISDIR) {
+                /* in a user namespace a default node (linux.devices listing /dev/null again)
+                 * is already the bind of the host's node at this path */
+                if (userns && errno == EBUSY)
+                        return 0;
                 return error_make(err, errno, "remove old %s", path);
+        }
         if (userns) {
                 /* mknod is not allowed in a user namespace: bind the host's node onto a file. */
                 int f = openat(dir, name, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);

@@ -114,3 +114,23 @@ userns_1() {
         [ "${lines[2]}" = "0" ]
         [[ "$output" == *"touch=1"* ]]
 }
+
+@test "a linux.devices path with a trailing slash names the node" {
+        update_config '.linux.devices = [{"path":"/dev/mynull/","type":"c","major":1,"minor":3,"fileMode":438}]'
+        set_args /bin/sh -c 'stat -c "%F %t:%T" /dev/mynull'
+        run contain run -b "$BUNDLE" "$(new_id)"
+        echo "$output"
+        [ "$status" -eq 0 ]
+        [ "${lines[0]}" = "character special file 1:3" ]
+}
+
+@test "a device the host lacks, in a user namespace: the error names linux.devices[i].path and why" {
+        userns_1
+        update_config '.linux.devices = [{"path":"/dev/null","type":"c","major":1,"minor":3},
+                {"path":"/dev/contain-no-such-node","type":"c","major":1,"minor":7}]'
+        run contain run -b "$BUNDLE" "$(new_id)"
+        echo "$output"
+        [ "$status" -ne 0 ]
+        [[ "$output" == *"linux.devices[1].path: /dev/contain-no-such-node: device nodes cannot be created in a user namespace and the host has no such node to bind"* ]]
+        [ ! -e /dev/contain-no-such-node ]
+}
