@@ -81,8 +81,11 @@ void idmap_mounts_close(int *trees, size_t n);
  * through /proc/self/fd), the cgroup view, /dev and its devices, /dev/console.  After this,
  * createContainer hooks may run. */
 int rootfs_mount_all(const struct spec *spec, const struct rootfs_opts *opts, struct error **err);
-/* pivot_root (or move+chroot), sysctl, readonly and masked paths, root.readonly, and a
- * shared/unbindable rootfsPropagation on the new "/". */
+/* pivot_root (or move+chroot), sysctl, readonly and masked paths, a read-only /dev,
+ * root.readonly, and a shared/unbindable rootfsPropagation on the new "/".  Without a mount
+ * namespace (the container shares the runtime's), rootfs_mount_all mounts nothing and refuses
+ * a config that needs a mount, naming the field, and this only applies sysctls and chroots
+ * into root.path, as crun does. */
 int rootfs_finish(const struct spec *spec, const struct rootfs_opts *opts, struct error **err);
 
 /* Bind mounts the pty slave console_fd onto /dev/console inside root_fd: the old dev/console

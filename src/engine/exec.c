@@ -25,6 +25,7 @@ struct exec_child {
         int sync_fd;
         int console_fd;
         int ns_fds[NS_TYPE_COUNT];
+        int root_fd;            /* the init's root to chroot into when no mount ns is joined, or -1 */
         unsigned ns_skip;
         int n_preserve;
         struct seccomp_program *seccomp;
@@ -36,6 +37,7 @@ static void exec_child_release(struct exec_child *c)
                 closep(&c->ns_fds[t]);
         closep(&c->console_fd);
         closep(&c->sync_fd);
+        closep(&c->root_fd);
         if (c->seccomp)
                 seccomp_program_free(c->seccomp);
         c->seccomp = NULL;
@@ -77,9 +79,9 @@ static int exec_child_setup(struct exec_child *c, struct error **err)
         sigprocmask(SIG_SETMASK, &none, NULL);
         /* before joining the container: no fd of the caller or the runtime (the state dir,
          * cgroup dirs, a host directory) may be seen by it or resolve --cwd or args[0] */
-        int *keep[2 + NS_TYPE_COUNT] = { &c->sync_fd, &c->console_fd };
+        int *keep[3 + NS_TYPE_COUNT] = { &c->sync_fd, &c->console_fd, &c->root_fd };
         for (int t = 0; t < NS_TYPE_COUNT; t++)
-                keep[2 + t] = &c->ns_fds[t];
+                keep[3 + t] = &c->ns_fds[t];
         if (fds_close_for_container(c->n_preserve, keep, ARRAY_SIZE(keep), err) < 0)
                 return -1;
         cleanup_free struct sync_msg *m = xmalloc(sizeof(*m));
@@ -87,6 +89,12 @@ static int exec_child_setup(struct exec_child *c, struct error **err)
                 return -1;
         if (ns_join(c->ns_fds, c->ns_skip, err) < 0 || process_set_personality(c->lnx, err) < 0)
                 return -1;
+        if (c->root_fd >= 0) {
+                /* a container sharing our mount namespace lives in a chroot: enter the same one */
+                if (fchdir(c->root_fd) < 0 || chroot(".") < 0 || chdir("/") < 0)
+                        return error_make(err, errno, "enter the container's root");
+                closep(&c->root_fd);
+        }
         if (c->console_fd >= 0) {
                 if (terminal_setup_exec(c->proc, c->console_fd, c->relayed, err) < 0)
                         return -1;
@@ -295,12 +303,18 @@ int container_exec(const char *root, const char *id, const struct spec_process *
                 return -1;
 
         __attribute__((cleanup(exec_child_release))) struct exec_child c = {
-                .proc = proc, .lnx = &spec->linux, .sync_fd = -1, .console_fd = -1,
+                .proc = proc, .lnx = &spec->linux, .sync_fd = -1, .console_fd = -1, .root_fd = -1,
                 .n_preserve = o->preserve_fds > 0 ? o->preserve_fds : 0 };
         for (int t = 0; t < NS_TYPE_COUNT; t++)
                 c.ns_fds[t] = -1;
         if (open_init_namespaces(s->pid, c.ns_fds, err) < 0)
                 return -1;
+        if (c.ns_fds[NS_MOUNT] < 0) {
+                cleanup_free char *root_link = xasprintf("/proc/%d/root", (int)s->pid);
+                c.root_fd = open(root_link, O_PATH | O_DIRECTORY | O_CLOEXEC);
+                if (c.root_fd < 0)
+                        return error_make(err, errno, "open %s", root_link);
+        }
         if (!proc_matches(s->pid, s->start_time))
                 return error_make(err, 0, "cannot exec in a stopped container");
         if (spec->linux.seccomp.present && seccomp_program_build(&spec->linux.seccomp, &c.seccomp, err) < 0)

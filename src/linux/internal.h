@@ -113,6 +113,16 @@ int lsm_check(const struct spec_process *proc, struct error **err);
 /* Writes the exec labels (only reached when lsm_check passed). */
 int lsm_apply(const struct spec_process *proc, struct error **err);
 
+/* ---- no mount namespace (sharedmnt.c) ---- */
+
+/* Refuses, naming the field, what would have to mount into the runtime's (the host's) mount
+ * namespace: mounts, maskedPaths, readonlyPaths, root.readonly, rootfsPropagation,
+ * linux.devices and process.terminal (/dev/console is a bind). */
+int shared_mntns_check(const struct spec *spec, struct error **err);
+/* sysctls, then chroot into root.path (no pivot_root: it would move the host's root) and
+ * the process.cwd. */
+int shared_mntns_enter_root(const struct spec *spec, struct error **err);
+
 /* ---- capabilities (caps.c) ---- */
 int caps_drop_bounding(const struct spec_capabilities *c, struct error **err);
 /* Sets effective, permitted and inheritable to exactly the configured lists and raises the

@@ -49,10 +49,10 @@ static int make_parent_mount_private(const char *root_path, struct error **err)
 
 int rootfs_mount_all(const struct spec *spec, const struct rootfs_opts *opts, struct error **err)
 {
-        if (!spec_namespace(spec, NS_MOUNT))
-                return error_make(err, 0, "linux.namespaces: the container needs a mount namespace");
         if (lsm_check(&spec->process, err) < 0 || sysctl_validate(spec, err) < 0)
                 return -1;
+        if (!spec_namespace(spec, NS_MOUNT))
+                return shared_mntns_check(spec, err);   /* no propagation change, no mount */
 
         /* Nothing we mount may propagate back to the host: slave by default, like runc. */
         unsigned long prop = MS_SLAVE | MS_REC;
@@ -270,6 +270,8 @@ static int dev_readonly_apply(const struct spec *spec, struct error **err)
 
 int rootfs_finish(const struct spec *spec, const struct rootfs_opts *opts, struct error **err)
 {
+        if (!spec_namespace(spec, NS_MOUNT))
+                return shared_mntns_enter_root(spec, err);
         if ((opts->no_pivot ? move_root : pivot)(spec->root_path, err) < 0)
                 return error_wrap(err, "root.path");
         /* a missing cwd is made now, as root and before the root may turn read-only */

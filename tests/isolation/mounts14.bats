@@ -134,3 +134,51 @@ userns_1() {
         [[ "$output" == *"linux.devices[1].path: /dev/contain-no-such-node: device nodes cannot be created in a user namespace and the host has no such node to bind"* ]]
         [ ! -e /dev/contain-no-such-node ]
 }
+
+# the config for a container without a mount namespace: nothing that needs a mount
+no_mntns() {
+        update_config '.linux.namespaces = [.linux.namespaces[] | select(.type != "mount")]
+                | .mounts = [] | .linux.maskedPaths = [] | .linux.readonlyPaths = []'
+        echo inside > "$BUNDLE/rootfs/which"
+}
+
+@test "without a mount namespace the container is chrooted in root.path and leaves no mount on the host" {
+        no_mntns
+        set_args /bin/sh -c 'cat /which; ls /proc | wc -l; sleep 30'
+        id=$(new_id)
+        # the init keeps its stdio: not bats's pipe
+        contain create -b "$BUNDLE" "$id" </dev/null >/dev/null 2>"$TEST_DIR/create.err" || { cat "$TEST_DIR/create.err"; false; }
+        ! grep -q " $TEST_DIR" /proc/self/mountinfo
+        run contain exec "$id" cat /which
+        [ "$status" -eq 0 ]
+        [ "$output" = "inside" ]
+        [ "$(readlink /proc/$(state_field "$id" pid)/ns/mnt)" = "$(readlink /proc/self/ns/mnt)" ]
+        contain delete --force "$id"
+        ! grep -q " $TEST_DIR" /proc/self/mountinfo
+        set_args /bin/sh -c 'cat /which; ls /proc | wc -l'
+        run contain run -b "$BUNDLE" "$(new_id r)"
+        echo "$output"
+        [ "$status" -eq 0 ]
+        [ "${lines[0]}" = "inside" ]
+        [ "${lines[1]}" = "0" ]
+        ! grep -q " $TEST_DIR" /proc/self/mountinfo
+}
+
+@test "without a mount namespace a config that needs a mount is refused naming the field" {
+        no_mntns
+        for f in '.mounts = [{"destination":"/proc","type":"proc","source":"proc"}]@@mounts: ' \
+                 '.linux.maskedPaths = ["/proc/kcore"]@@linux.maskedPaths: ' \
+                 '.linux.readonlyPaths = ["/proc/sys"]@@linux.readonlyPaths: ' \
+                 '.root.readonly = true@@root.readonly: ' \
+                 '.linux.rootfsPropagation = "private"@@linux.rootfsPropagation: ' \
+                 '.linux.devices = [{"path":"/dev/fuse","type":"c","major":10,"minor":229}]@@linux.devices: '; do
+                cp "$BUNDLE/config.json" "$TEST_DIR/saved.json"
+                update_config "${f%%@@*}"
+                run contain run -b "$BUNDLE" "$(new_id)"
+                echo "$output"
+                [ "$status" -ne 0 ]
+                [[ "$output" == *"${f#*@@}the container shares the runtime's mount namespace"* ]]
+                cp "$TEST_DIR/saved.json" "$BUNDLE/config.json"
+        done
+        ! grep -q " $TEST_DIR" /proc/self/mountinfo
+}
