@@ -182,3 +182,21 @@ no_mntns() {
         done
         ! grep -q " $TEST_DIR" /proc/self/mountinfo
 }
+
+@test "security: in a user namespace, a submount of an rbind source opened by the runtime stays locked" {
+        userns_1
+        update_config '.process.capabilities.bounding += ["CAP_SYS_ADMIN"]
+                | .process.capabilities.effective += ["CAP_SYS_ADMIN"]
+                | .process.capabilities.permitted += ["CAP_SYS_ADMIN"]'
+        mkdir -p "$TEST_DIR/src/sub"
+        echo hidden > "$TEST_DIR/src/sub/under"
+        mount -t tmpfs -o size=1m tmpfs "$TEST_DIR/src/sub"
+        update_config '.mounts += [{"destination":"/data","type":"bind","source":"'"$TEST_DIR"'/src","options":["rbind"]}]'
+        set_args /bin/sh -c 'umount /data/sub; cat /data/sub/under; true'
+        run contain run -b "$BUNDLE" "$(new_id)"
+        umount "$TEST_DIR/src/sub"
+        echo "$output"
+        [ "$status" -eq 0 ]
+        [[ "$output" != *hidden* ]]
+        [[ "$output" == *"can't unmount /data/sub"* ]]
+}
