@@ -33,6 +33,14 @@ int cgroup_create(const struct spec *spec, const char *id, enum cgroup_manager m
  * cgroup_create. */
 int cgroup_create_unprivileged(const struct spec *spec, const char *id, enum cgroup_manager mgr,
                                struct cgroup **out, struct error **err);
+/* Write-ahead for cgroup_create: the state string (as cgroup_state_string) of the
+ * directories a cgroup_create with the same arguments would make now, without touching the
+ * file system, so that the caller records it first and a runtime killed in between leaves
+ * nothing cgroup_open + cgroup_destroy cannot find.  *out: malloc'd, NULL with
+ * CGROUP_MANAGER_DISABLED.  Errors: the path cannot be resolved, or the cgroup exists with
+ * processes (EBUSY: it is someone else's). */
+int cgroup_plan(const struct spec *spec, const char *id, enum cgroup_manager mgr, char **out,
+                struct error **err);
 /* Reopens the cgroup of an existing container from what cgroup_state_string() returned. */
 int cgroup_open(const char *state_string, struct cgroup **out, struct error **err);
 /* A string that cgroup_open() understands, stored in the container's state. */

@@ -175,7 +175,9 @@ static int make_dirs_once(struct cg_hier *h, const char *base, const char *rel, 
                 if (mkdir(path, 0755) == 0) {
                         if (h->created == 0)
                                 h->created = total - depth + 1;
-                } else if (errno == ENOENT && depth > 1 && h->created == 0) {
+                } else if (errno == ENOENT && depth > 1) {
+                        /* a parent went, even one we made: the default parent is removed by
+                         * whichever delete finds it empty, so it can go between two mkdirs */
                         *vanished = true;
                         return error_make(err, errno, "create cgroup %s", path);
                 } else if (errno != EEXIST) {
@@ -189,7 +191,10 @@ static int make_dirs_once(struct cg_hier *h, const char *base, const char *rel, 
                 /* Every level, also one another create just made: it may not have copied
                  * cpus/mems yet, and an empty parent would leave ours empty too. */
                 if (cpuset && cpuset_inherit(path, err) < 0) {
-                        if ((*err)->errnum == ENOENT && depth > 1 && h->created == 0)
+                        /* path is still a parent (depth < total) and was removed meanwhile:
+                         * its files give ENOENT, or ENODEV when opened just before the rmdir */
+                        int e = (*err)->errnum;
+                        if ((e == ENOENT || e == ENODEV) && depth < total)
                                 *vanished = true;
                         return error_wrap(err, "prepare cpuset cgroup");
                 }
@@ -204,7 +209,7 @@ static int make_dirs(struct cg_hier *h, const char *base, const char *rel, bool 
                 bool vanished = false;
                 if (make_dirs_once(h, base, rel, cpuset, &vanished, err) == 0)
                         return 0;
-                if (!vanished || attempt == 10)
+                if (!vanished || attempt == 50)
                         return -1;
                 error_freep(err);
         }
@@ -332,6 +337,63 @@ int cgroup_create(const struct spec *spec, const char *id, enum cgroup_manager m
         log_debug("cgroup: %s created in %zu hierarch%s%s", cg->path, cg->n_h, cg->n_h == 1 ? "y" : "ies",
                   cg->pure_v2 ? " (cgroup v2)" : " (hybrid: v1 controllers + unified)");
         *out = steal_pointer(&cg);
+        return 0;
+}
+
+/* How many trailing components of dir below base do not exist yet: what a create now would
+ * make (a parent someone else makes meanwhile is removed only while empty, as rmdir does). */
+static int missing_components(const char *base, const char *dir)
+{
+        cleanup_free char *p = xstrdup(dir);
+        size_t base_len = strlen(base);
+        int n = 0;
+        while (strlen(p) > base_len && access(p, F_OK) < 0 && errno == ENOENT) {
+                n++;
+                *strrchr(p, '/') = '\0';
+        }
+        return n;
+}
+
+int cgroup_plan(const struct spec *spec, const char *id, enum cgroup_manager mgr, char **out,
+                struct error **err)
+{
+        *out = NULL;
+        if (mgr == CGROUP_MANAGER_DISABLED)
+                return 0;
+        cleanup_free char *rel = NULL;
+        bool absolute;
+        if (cg_resolve_path(spec->linux.cgroups_path, id, mgr, &rel, &absolute, err) < 0)
+                return -1;
+        struct cg_mount *m = NULL;
+        size_t n = 0;
+        if (cg_mounts(&m, &n, err) < 0)
+                return -1;
+        cleanup_cgroup struct cgroup *cg = cgroup_new(mgr);
+        cg->path = xasprintf("/%s", rel);
+        bool default_path = !spec->linux.cgroups_path || !*spec->linux.cgroups_path;
+        int r = 0;
+        for (size_t i = 0; i < n && r == 0; i++) {
+                const char *base = absolute ? m[i].mountpoint : m[i].own;
+                cg->h = xrealloc(cg->h, (cg->n_h + 1) * sizeof(*cg->h));
+                struct cg_hier *h = &cg->h[cg->n_h++];
+                *h = (struct cg_hier){ .name = xstrdup(m[i].name), .v2 = m[i].v2,
+                                       .dir = xasprintf("%s/%s", base, rel) };
+                h->created = missing_components(base, h->dir);
+                /* the leaf exists: a leftover create adopts, or a live cgroup create refuses
+                 * (before anything records it, so no delete can kill what is not ours) */
+                if (h->created == 0 && has_procs(h->dir))
+                        r = error_make(err, EBUSY, "cgroup %s already exists and has processes", h->dir);
+                else if (h->created == 0)
+                        h->created = 1;
+                /* as cgroup_create: the default parent goes with the last container */
+                if (default_path && h->created == 1)
+                        h->created = 2;
+        }
+        cg_mounts_free(m, n);
+        if (r < 0)
+                return error_wrap(err, "cgroup %s", cg->path);
+        build_state(cg);
+        *out = steal_pointer(&cg->state);
         return 0;
 }
 

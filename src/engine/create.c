@@ -335,6 +335,10 @@ int create_container(const struct spec *spec, const struct container_opts *o, in
                 return -1;
         c.dirfd = dirfd;
         c.state = initial_state(spec, o);
+        /* write-ahead: the cgroup directories are recorded before the first mkdir, so that a
+         * delete --force after a runtime killed anywhere below finds every one of them */
+        if (cgroup_plan(spec, o->id, o->cgroup_manager, &c.state->cgroup, err) < 0)
+                return error_wrap(err, "create cgroup");
         if (state_write(c.dirfd, c.state, err) < 0 || save_spec(c.dirfd, spec, err) < 0)
                 return -1;
 
@@ -342,6 +346,7 @@ int create_container(const struct spec *spec, const struct container_opts *o, in
                 return error_wrap(err, "create cgroup");
         if (c.cg) {
                 const char *cs = cgroup_state_string(c.cg);
+                free(c.state->cgroup);
                 c.state->cgroup = cs ? xstrdup(cs) : NULL;
                 if (state_write(c.dirfd, c.state, err) < 0)
                         return -1;
