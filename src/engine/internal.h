@@ -51,6 +51,9 @@ const char *state_status(int dirfd, const struct saved_state *s, struct cgroup *
 char *state_hook_json(const struct saved_state *s, const char *status);
 /* /proc/PID/stat field 22; 0 when the process is gone or a zombie. */
 uint64_t proc_start_time(pid_t pid);
+/* True when pid has called execve since it was cloned (/proc/PID/stat field 9 has no
+ * PF_FORKNOEXEC; readable without ptrace rights); false too when it is gone. */
+bool proc_has_execed(pid_t pid);
 /* True when pid is alive and still the process that started at start_time. */
 bool proc_matches(pid_t pid, uint64_t start_time);
 char *owner_name(uid_t uid);

@@ -1,5 +1,5 @@
-/* `start`: one byte into the exec fifo releases the waiting init; the fifo is then removed
- * (its absence is what makes the status "running"), and poststart hooks run. */
+/* `start`: one byte into the exec fifo releases the waiting init, which execs the user process
+ * (that exec is what makes the status "running"); the fifo is removed and poststart hooks run. */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -96,13 +96,18 @@ int container_start(const char *root, const char *id, struct error **err)
 
         if (release_init(dirfd, id, s, err) < 0)
                 return -1;
+        /* The user process runs now, whatever follows: state_status() sees its exec, so a
+         * fifo or a status we cannot update (read-only or full --root) is only tidiness lost,
+         * and start succeeds as the container did. */
         if (unlinkat(dirfd, EXEC_FIFO, 0) < 0 && errno != ENOENT)
-                return error_make(err, errno, "remove the exec fifo of \"%s\"", id);
-
+                log_warning("start \"%s\": remove the exec fifo: %s", id, strerror(errno));
         free(s->status);
         s->status = xstrdup("running");
-        if (state_write(dirfd, s, err) < 0)
-                return -1;
+        struct error *werr = NULL;
+        if (state_write(dirfd, s, &werr) < 0) {
+                log_warning("start \"%s\": %s", id, werr->msg);
+                error_free(werr);
+        }
 
         if (run_poststart_hooks(dirfd, id, s, err) == 0)
                 return 0;

@@ -78,7 +78,9 @@ int state_read(int dirfd, struct saved_state **out, struct error **err)
 {
         cleanup_free char *text = NULL;
         size_t len;
-        if (read_file_at(dirfd, STATE_FILE, 1 << 20, &text, &len, err) < 0)
+        /* no size limit: whatever create wrote (its config may be 64 MiB of annotations),
+         * state, list and delete must read back */
+        if (read_file_at(dirfd, STATE_FILE, 0, &text, &len, err) < 0)
                 return -1;
         cleanup_json struct json *doc = NULL;
         if (json_parse(text, len, &doc, err) < 0)
@@ -142,7 +144,9 @@ int container_open_state(const char *root, const char *id, bool lock, int *dirfd
         return 0;
 }
 
-uint64_t proc_start_time(pid_t pid)
+/* Field `field` (3 and up, man 5 proc) of /proc/PID/stat; false when the process is gone or
+ * a zombie. */
+static bool proc_stat_field(pid_t pid, int field, uint64_t *out)
 {
         char path[64];
         snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
@@ -150,24 +154,41 @@ uint64_t proc_start_time(pid_t pid)
         struct error *e = NULL;
         if (read_file_at(AT_FDCWD, path, 0, &text, NULL, &e) < 0) {
                 error_free(e);
-                return 0;
+                return false;
         }
         /* the command name (field 2) may hold spaces and parentheses: skip to its last ')' */
         char *p = strrchr(text, ')');
         if (!p || p[1] != ' ')
-                return 0;
+                return false;
         p += 2;
         char state = *p;
         if (state == 'Z' || state == 'X')
-                return 0;
-        /* p is at field 3; field 22 is 19 fields further */
-        for (int f = 3; f < 22; f++) {
+                return false;
+        for (int f = 3; f < field; f++) {
                 p = strchr(p, ' ');
                 if (!p)
-                        return 0;
+                        return false;
                 p++;
         }
-        return strtoull(p, NULL, 10);
+        *out = strtoull(p, NULL, 10);
+        return true;
+}
+
+uint64_t proc_start_time(pid_t pid)
+{
+        uint64_t t = 0;
+        return proc_stat_field(pid, 22, &t) ? t : 0;
+}
+
+/* PF_FORKNOEXEC (include/linux/sched.h): set by clone, cleared by execve. */
+#define PROC_FLAG_FORKNOEXEC 0x40
+
+bool proc_has_execed(pid_t pid)
+{
+        uint64_t flags = 0;
+        if (!proc_stat_field(pid, 9, &flags))
+                return false;
+        return !(flags & PROC_FLAG_FORKNOEXEC);
 }
 
 bool proc_matches(pid_t pid, uint64_t start_time)
@@ -180,12 +201,20 @@ bool proc_matches(pid_t pid, uint64_t start_time)
 
 const char *state_status(int dirfd, const struct saved_state *s, struct cgroup *cg)
 {
+        /* before the clone, create has no pid to show yet (also when it died there: delete
+         * --force finishes the job) */
+        if (s->pid == 0 && strcmp(s->status, "creating") == 0)
+                return "creating";
         if (!proc_matches(s->pid, s->start_time))
                 return "stopped";
         if (strcmp(s->status, "creating") == 0)
                 return "creating";
+        /* "created" until the init has exec'd the user process, whatever the files say: a
+         * start killed (or on a read-only --root) between releasing the init and removing the
+         * fifo leaves the fifo behind, and a plain delete of "created" must not kill a
+         * running workload.  The init's own exec is the one thing that cannot lie. */
         struct stat st;
-        if (fstatat(dirfd, EXEC_FIFO, &st, AT_SYMLINK_NOFOLLOW) == 0)
+        if (fstatat(dirfd, EXEC_FIFO, &st, AT_SYMLINK_NOFOLLOW) == 0 && !proc_has_execed(s->pid))
                 return "created";
         if (cg) {
                 bool frozen = false;
