@@ -1,0 +1,35 @@
+#!/usr/bin/env bats
+# The runtime SIGKILLed at a system call of create, start, delete, run and exec (and quick
+# mode's run with --overlay --net veth): `delete --force` answers 0 and leaves no state dir,
+# cgroup, process, mount or veth; `state` and `list` print JSON or an error meanwhile.
+# FAULTS_FULL=1 tries every kill point (see faults.bash).
+
+load faults
+
+setup() { faults_setup; }
+teardown() { common_teardown; }
+
+@test "killed anywhere in create: delete --force leaves nothing" {
+        sweep create prep_none no_check create --bundle "$BUNDLE" @ID
+}
+
+@test "killed anywhere in start: never 'created' while the process runs, delete --force leaves nothing" {
+        sweep start prep_created check_start start @ID
+}
+
+@test "killed anywhere in delete: delete --force leaves nothing" {
+        sweep delete prep_running no_check delete --force @ID
+}
+
+@test "killed anywhere in run: delete --force leaves nothing" {
+        set_args /bin/sleep 0.2
+        sweep run prep_none no_check run --bundle "$BUNDLE" @ID
+}
+
+@test "killed anywhere in exec: delete --force leaves nothing" {
+        sweep exec prep_running no_check exec @ID /bin/true
+}
+
+@test "killed anywhere in quick mode run --overlay --net veth: delete --force leaves nothing" {
+        sweep quick prep_none no_check run --rootfs "$BUNDLE/rootfs" --overlay --net veth --name @ID -q -- /bin/true
+}
