@@ -42,15 +42,14 @@ init_pidns() {
 # Processes that belong to this test: clones of the runtime (their argv holds our --root) and
 # anything in the container's pid namespace $1 (may be empty).
 our_processes() {
-        local ns=$1 p
-        for p in /proc/[0-9]*; do
-                [ "${p#/proc/}" = "$$" ] && continue
-                if tr '\0' ' ' 2>/dev/null < "$p/cmdline" | grep -qF -- "$TEST_DIR"; then
-                        echo "${p#/proc/} $(tr '\0' ' ' 2>/dev/null < "$p/cmdline")"
-                elif [ -n "$ns" ] && [ "$(stat -L -c %i "$p/ns/pid" 2>/dev/null)" = "$ns" ]; then
-                        echo "${p#/proc/} $(cat "$p/comm" 2>/dev/null) (container pid ns)"
-                fi
+        local ns=$1 f
+        for f in $(grep -lF -- "$TEST_DIR" /proc/[0-9]*/cmdline 2>/dev/null); do
+                f=${f%/cmdline}
+                [ "${f#/proc/}" = "$$" ] || [ "${f#/proc/}" = "$BASHPID" ] ||
+                        echo "${f#/proc/} $(tr '\0' ' ' 2>/dev/null < "$f/cmdline")"
         done
+        [ -n "$ns" ] || return 0
+        stat -L -c '%i %n' /proc/[0-9]*/ns/pid 2>/dev/null | awk -v ns="$ns" '$1 == ns { print $2 " (container pid ns)" }'
 }
 
 # Prints what container $1 left behind (nothing: clean).  $2: the init's pid ns inode.
@@ -82,7 +81,6 @@ check_readable() {
         if out=$("$CONTAIN" --root "$ROOT" list --format json 2>/dev/null); then
                 jq -e 'type == "array"' <<<"$out" >/dev/null || { echo "list printed unparsable: $out"; return 1; }
         fi
-        "$CONTAIN" --root "$ROOT" list >/dev/null 2>&1 || { echo "list failed"; return 1; }
         return 0
 }
 
@@ -113,6 +111,8 @@ try_point() {
         local label=$1 sc=$2 n=$3 prep=$4 check=$5
         shift 5
         local id="k${POINT:-0}-$$" args=() a ns out r
+        # quick mode's veth is contain-<id> only for ids of up to 7 characters
+        [ "$label" != quick ] || id="q${POINT:-0}"
         POINT=$((${POINT:-0} + 1))
         for a in "$@"; do args+=("${a//@ID/$id}"); done
         "$prep" "$id" || { echo "$label $sc:$n: prepare failed" >> "$FAILS"; return 0; }
@@ -132,7 +132,7 @@ try_point() {
         out=$(residue "$id" "$ns")
         [ -z "$out" ] || echo "$label $sc:$n: residue: $out" | tr '\n' ';' >> "$FAILS"
         [ -z "$out" ] || echo >> "$FAILS"
-        KILLED=$((${KILLED:-0} + 1))
+        [ -z "${FAULTS_LOG:-}" ] || echo "$label $sc:$n" >> "$FAULTS_LOG"
         return 0
 }
 
