@@ -35,6 +35,16 @@ all_succeed() {
         return $bad
 }
 
+# The --root is empty and none of IDS left anything.
+no_residue() {
+        local id out
+        [ -z "$(ls "$ROOT")" ]
+        for id in "${IDS[@]}"; do
+                out=$(residue "$id")
+                [ -z "$out" ] || { echo "$out"; false; }
+        done
+}
+
 create_one() { "$CONTAIN" --root "$ROOT" create --bundle "$BUNDLE" "$1"; }
 delete_one() { "$CONTAIN" --root "$ROOT" delete --force "$1"; }
 create_then_delete() { create_one "$1" && delete_one "$1"; }
@@ -46,11 +56,7 @@ create_then_delete() { create_one "$1" && delete_one "$1"; }
         [ "$(contain list -q | wc -l)" -eq 100 ]
         for id in "${IDS[@]}"; do [ "$(state_field "$id" status)" = created ]; done
         all_succeed delete_one
-        [ -z "$(ls "$ROOT")" ]
-        for id in "${IDS[@]}"; do
-                out=$(residue "$id")
-                [ -z "$out" ] || { echo "$out"; false; }
-        done
+        no_residue
 }
 
 # A bundle per id sharing the rootfs, with linux.cgroupsPath $1/<id> (relative: below ours).
@@ -85,11 +91,7 @@ racer() {
         IDS=()
         for i in $(seq 30); do IDS+=("d$i-$$"); done
         all_succeed create_then_delete
-        [ -z "$(ls "$ROOT")" ]
-        for id in "${IDS[@]}"; do
-                out=$(residue "$id")
-                [ -z "$out" ] || { echo "$out"; false; }
-        done
+        no_residue
 }
 
 @test "20 concurrent delete --force and kill of one running container" {

@@ -46,10 +46,9 @@ small_root() {
         ROOT=$SMALL/root
 }
 
-@test "create on a full --root fails clearly and leaves nothing" {
-        small_root size=256k
-        mkdir -p "$ROOT"
-        dd if=/dev/zero of="$SMALL/fill" bs=4k count=1000 2>/dev/null || true
+# create on the exhausted $ROOT: a clear error, and delete --force leaves nothing.
+create_fails_no_space() {
+        local id out
         id=$(new_id)
         run contain create --bundle "$BUNDLE" "$id"
         [ "$status" -ne 0 ]
@@ -59,18 +58,19 @@ small_root() {
         [ -z "$out" ] || { echo "$out"; false; }
 }
 
+@test "create on a full --root fails clearly and leaves nothing" {
+        small_root size=256k
+        mkdir -p "$ROOT"
+        dd if=/dev/zero of="$SMALL/fill" bs=4k count=1000 2>/dev/null || true
+        create_fails_no_space
+}
+
 @test "create on a --root without free inodes fails clearly and leaves nothing" {
         small_root nr_inodes=8
         mkdir -p "$ROOT"
         i=0
         while touch "$SMALL/f$i" 2>/dev/null; do i=$((i + 1)); done
-        id=$(new_id)
-        run contain create --bundle "$BUNDLE" "$id"
-        [ "$status" -ne 0 ]
-        [[ "$output" == *"No space left on device"* ]]
-        contain delete --force "$id"
-        out=$(residue "$id")
-        [ -z "$out" ] || { echo "$out"; false; }
+        create_fails_no_space
 }
 
 @test "start with a read-only --root: the status follows the process, a plain delete refuses" {
