@@ -104,8 +104,22 @@ static void test_state(struct tap *t, const char *root)
                 ok(t, r->start_time > 0, "our own start time is known");
                 is_str(t, state_status(dirfd, r, NULL), "running", "a live pid without fifo is running");
                 ok(t, mkfifoat(dirfd, EXEC_FIFO, 0600) == 0, "mkfifo");
-                is_str(t, state_status(dirfd, r, NULL), "created", "with the exec fifo: created");
-                r->start_time++;
+                /* we have exec'd (PF_FORKNOEXEC clear): a start killed before it removed the
+                 * fifo must not leave "created" on a running process */
+                is_str(t, state_status(dirfd, r, NULL), "running", "fifo, but the init has exec'd: running");
+                pid_t child = fork();
+                if (child == 0) {
+                        pause();
+                        _exit(0);
+                }
+                uint64_t own_start = r->start_time;
+                r->pid = child;
+                r->start_time = proc_start_time(child);
+                is_str(t, state_status(dirfd, r, NULL), "created", "fifo and an init not yet exec'd: created");
+                kill(child, SIGKILL);
+                waitpid(child, NULL, 0);
+                r->pid = getpid();
+                r->start_time = own_start + 1;
                 is_str(t, state_status(dirfd, r, NULL), "stopped", "another start time: stopped (pid reuse)");
                 char *json = state_hook_json(r, "creating");
                 has_substr(t, json, "\"status\":\"creating\"", "hook state has the status");
