@@ -59,6 +59,11 @@ int signal_parse(const char *text, int *sig, struct error **err)
 /* Signals the init if it still is the process create started; ESRCH when it is gone. */
 static int signal_init(const struct saved_state *s, int sig)
 {
+        /* no init yet (create before its clone, or a state a delete removed as we read it) */
+        if (s->pid <= 0) {
+                errno = ESRCH;
+                return -1;
+        }
         int pidfd = (int)syscall(SYS_pidfd_open, s->pid, 0);
         if (pidfd < 0)
                 return -1;
