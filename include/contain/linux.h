@@ -153,9 +153,17 @@ int exec_trampoline_open(const struct spec_process *proc, int *fd, struct error 
  * must then allow capset and prctl, as podman's and docker's profiles do).  Installing the
  * filter before process_apply, like runc, also works. */
 struct seccomp_program;
+/* SCMP_ACT_NOTIFY rules (runtime-spec config-linux.md, "Seccomp": listenerPath) need
+ * listenerPath, may not name sendmsg and make the program notify (seccomp_program_notifies);
+ * the errors name the field. */
 int seccomp_program_build(const struct spec_seccomp *sc, struct seccomp_program **out, struct error **err);
-int seccomp_program_install(const struct seccomp_program *prog, struct error **err);
+/* Installs prog (NULL: nothing).  For a program that notifies, *notify_fd gets the listener fd
+ * (close-on-exec, the caller owns it; closed at once when notify_fd is NULL), else -1. */
+int seccomp_program_install(const struct seccomp_program *prog, int *notify_fd, struct error **err);
+bool seccomp_program_notifies(const struct seccomp_program *prog);
 void seccomp_program_free(struct seccomp_program *prog);
+/* True for a linux.seccomp.flags name this module passes to the kernel (features' supportedFlags). */
+bool seccomp_flag_supported(const char *name);
 /* True when installing a filter needs CAP_SYS_ADMIN that proc's capabilities drop. */
 bool seccomp_install_early(const struct spec_process *proc);
 

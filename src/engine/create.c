@@ -225,6 +225,13 @@ static int handshake(struct create_ctx *c, unsigned long clone_flags, bool time_
                         if (handle_hooks(c, err) < 0)
                                 return -1;
                         break;
+                case SYNC_SECCOMP_FD: {
+                        cleanup_close int notify_fd = steal_fd(&m->fd);
+                        if (seccomp_agent_pass(c->sync_fd, &c->spec->linux.seccomp, c->pid, c->state, "creating",
+                                               notify_fd, err) < 0)
+                                return error_wrap(err, "container init");
+                        break;
+                }
                 case SYNC_READY:
                         return 0;
                 case SYNC_ERROR:

@@ -29,6 +29,9 @@ struct exec_child {
         unsigned ns_skip;
         int n_preserve;
         struct seccomp_program *seccomp;
+        /* the runtime's side: what a seccomp agent is told */
+        const struct spec_seccomp *seccomp_spec;
+        const struct saved_state *state;
 };
 
 static void exec_child_release(struct exec_child *c)
@@ -114,7 +117,8 @@ static int exec_child_setup(struct exec_child *c, struct error **err)
                 return -1;
         if (process_set_cpu_affinity(0, proc.exec_cpu_affinity.final, "process.execCPUAffinity.final", err) < 0)
                 return -1;
-        if (c->seccomp && seccomp_program_install(c->seccomp, err) < 0)
+        if (seccomp_program_notifies(c->seccomp) ? seccomp_hand_over(c->sync_fd, c->seccomp, err) < 0
+                                                 : seccomp_program_install(c->seccomp, NULL, err) < 0)
                 return -1;
         process_exec(&proc, path, trampoline, err);
         return -1;
@@ -130,23 +134,30 @@ __attribute__((noreturn)) static void exec_child_main(struct exec_child *c)
         _exit(255);
 }
 
-/* After SYNC_READY, EOF means exec succeeded (the socket is close-on-exec). */
-static int wait_exec_result(int sync_fd, struct error **err)
+/* After SYNC_READY, EOF means exec succeeded (the socket is close-on-exec); before it, the
+ * child may hand over a seccomp notify fd for the agent. */
+static int wait_exec_result(const struct exec_child *c, int sync_fd, pid_t pid, struct error **err)
 {
         cleanup_free struct sync_msg *m = xmalloc(sizeof(*m));
         if (sync_expect(sync_fd, SYNC_READY, m, NULL, err) < 0)
                 return -1;
-        struct error *e = NULL;
-        if (sync_recv(sync_fd, m, &e) < 0) {
-                bool eof = e->errnum == EPIPE;
-                error_free(e);
-                if (eof)
+        for (;;) {
+                struct error *e = NULL;
+                if (sync_recv(sync_fd, m, &e) < 0) {
+                        bool eof = e->errnum == EPIPE;
+                        error_free(e);
+                        if (eof)
+                                return 0;
+                        return error_make(err, 0, "exec: lost the process");
+                }
+                if (m->type == SYNC_ERROR)
+                        return sync_error_from_msg(m, NULL, err);
+                if (m->type != SYNC_SECCOMP_FD)
                         return 0;
-                return error_make(err, 0, "exec: lost the process");
+                cleanup_close int notify_fd = steal_fd(&m->fd);
+                if (seccomp_agent_pass(sync_fd, c->seccomp_spec, pid, c->state, "running", notify_fd, err) < 0)
+                        return -1;
         }
-        if (m->type == SYNC_ERROR)
-                return sync_error_from_msg(m, NULL, err);
-        return 0;
 }
 
 /* For a process we cloned but cannot hand over: it must not outlive the failed exec. */
@@ -255,7 +266,7 @@ static pid_t hand_over(struct exec_child *c, const char *id, int sync_fd, pid_t 
             resctrl_join(RESCTRL_ROOT, &c->lnx->intel_rdt, id, pid, err) < 0 ||
             process_set_oom_score_adj(pid, c->proc, err) < 0 ||
             sync_send(sync_fd, SYNC_SETUP_DONE, NULL, 0, err) < 0 ||
-            wait_exec_result(sync_fd, err) < 0) {
+            wait_exec_result(c, sync_fd, pid, err) < 0) {
                 kill_and_reap(pid);
                 return -1;
         }
@@ -319,6 +330,8 @@ int container_exec(const char *root, const char *id, const struct spec_process *
                 return error_make(err, 0, "cannot exec in a stopped container");
         if (spec->linux.seccomp.present && seccomp_program_build(&spec->linux.seccomp, &c.seccomp, err) < 0)
                 return -1;
+        c.seccomp_spec = &spec->linux.seccomp;
+        c.state = s;
         /* a terminal without a console socket: relay ours, like run */
         bool relay_tty = proc->terminal && !o->console_socket;
         if (relay_tty && o->detach)

@@ -171,6 +171,11 @@ static int init_setup(struct init_args *a, bool *ready_sent, struct error **err)
         if (process_apply(&spec->process, err) < 0 ||
             process_set_memory_policy(&spec->linux.memory_policy, err) < 0)
                 return -1;
+        /* A seccomp agent gets its notify fd from create, as runc does, so a notifying filter
+         * goes on now while the runtime waits; any other filter right before exec. */
+        bool notify = seccomp_program_notifies(a->seccomp);
+        if (notify && seccomp_hand_over(a->sync_fd, a->seccomp, err) < 0)
+                return -1;
 
         prctl(PR_SET_PDEATHSIG, 0);
         if (sync_send(a->sync_fd, SYNC_READY, NULL, 0, err) < 0)
@@ -202,7 +207,7 @@ static int init_setup(struct init_args *a, bool *ready_sent, struct error **err)
         if (exec_trampoline_open(&proc, &trampoline, err) < 0 ||
             process_set_cpu_affinity(0, proc.exec_cpu_affinity.final, "process.execCPUAffinity.final", err) < 0)
                 return -1;
-        if (a->seccomp && seccomp_program_install(a->seccomp, err) < 0)
+        if (!notify && seccomp_program_install(a->seccomp, NULL, err) < 0)
                 return -1;
         process_exec(&proc, path, trampoline, err);
         return -1;

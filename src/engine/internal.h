@@ -49,6 +49,9 @@ int container_open_state(const char *root, const char *id, bool lock, int *dirfd
 const char *state_status(int dirfd, const struct saved_state *s, struct cgroup *cg);
 /* The state JSON given to hooks and printed by `state`. */
 char *state_hook_json(const struct saved_state *s, const char *status);
+/* The same object written into w (the "state" of a seccomp agent's message). */
+struct json_writer;
+void state_write_json(struct json_writer *w, const struct saved_state *s, const char *status);
 /* /proc/PID/stat field 22; 0 when the process is gone or a zombie. */
 uint64_t proc_start_time(pid_t pid);
 /* True when pid has called execve since it was cloned (/proc/PID/stat field 9 has no
@@ -80,15 +83,21 @@ enum sync_type {
         SYNC_READY,             /* init: about to wait on the exec fifo */
         SYNC_ERROR,             /* either side: payload = int32 errno + message */
         SYNC_CHILD_PID,         /* exec helper: payload = pid of the process */
+        SYNC_SECCOMP_FD,        /* init/exec child: the seccomp notify fd (SCM_RIGHTS), filter on */
+        SYNC_SECCOMP_DONE,      /* parent: the agent has it */
 };
 #define SYNC_MAX_PAYLOAD 8192
 struct sync_msg {
         uint32_t type;
         uint32_t len;
+        int fd;                 /* SYNC_SECCOMP_FD: the fd received (close-on-exec, the reader owns it); else -1 */
         char payload[SYNC_MAX_PAYLOAD + 1];     /* NUL-terminated for text */
 };
 int sync_send(int fd, enum sync_type type, const void *payload, size_t len, struct error **err);
-/* Reads one message; EOF (peer gone) is an error "peer exited". */
+/* Sends a message without payload carrying passed_fd with SCM_RIGHTS. */
+int sync_send_fd(int fd, enum sync_type type, int passed_fd, struct error **err);
+/* Reads one message; EOF (peer gone) is an error "peer exited".  An fd may only come with
+ * SYNC_SECCOMP_FD (m->fd); one on any other message is closed and an EPROTO error. */
 int sync_recv(int fd, struct sync_msg *m, struct error **err);
 /* Waits for a message of type want; a SYNC_ERROR becomes *err (prefixed with ctx). */
 int sync_expect(int fd, enum sync_type want, struct sync_msg *m, const char *ctx, struct error **err);
@@ -96,6 +105,18 @@ int sync_expect(int fd, enum sync_type want, struct sync_msg *m, const char *ctx
 int sync_error_from_msg(const struct sync_msg *m, const char *ctx, struct error **err);
 /* Sends err as a SYNC_ERROR (best effort). */
 void sync_send_error(int fd, const struct error *err);
+
+/* ---- seccomp_agent.c: SCMP_ACT_NOTIFY (runtime-spec config-linux.md, listenerPath) ---- */
+struct seccomp_program;
+/* In the init or exec child, as its last step before "ready"/exec with a notifying filter:
+ * installs prog, sends the notify fd to the runtime on sync_fd and waits until the runtime has
+ * passed it on to the agent.  The child keeps no copy of the fd. */
+int seccomp_hand_over(int sync_fd, const struct seccomp_program *prog, struct error **err);
+/* In the runtime, for a SYNC_SECCOMP_FD: connects to sc->listener_path and sends the container
+ * process state (pid: the process's pid as the runtime sees it; the state of s with status)
+ * with notify_fd, then tells the child on sync_fd.  Errors name listenerPath. */
+int seccomp_agent_pass(int sync_fd, const struct spec_seccomp *sc, pid_t pid, const struct saved_state *s,
+                       const char *status, int notify_fd, struct error **err);
 
 /* ---- hooks.c ---- */
 /* Runs the hooks of one kind in order with state_json on stdin; the first failure stops

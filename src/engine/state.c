@@ -226,9 +226,8 @@ const char *state_status(int dirfd, const struct saved_state *s, struct cgroup *
         return "running";
 }
 
-char *state_hook_json(const struct saved_state *s, const char *status)
+void state_write_json(struct json_writer *w, const struct saved_state *s, const char *status)
 {
-        cleanup_json_writer struct json_writer *w = json_writer_new(false);
         json_w_object_begin(w);
         json_w_kv_string(w, "ociVersion", s->oci_version ? s->oci_version : CONTAIN_SPEC_VERSION);
         json_w_kv_string(w, "id", s->id);
@@ -237,6 +236,12 @@ char *state_hook_json(const struct saved_state *s, const char *status)
         json_w_kv_string(w, "bundle", s->bundle);
         write_annotations(w, s->annotations, s->n_annotations);
         json_w_object_end(w);
+}
+
+char *state_hook_json(const struct saved_state *s, const char *status)
+{
+        cleanup_json_writer struct json_writer *w = json_writer_new(false);
+        state_write_json(w, s, status);
         return json_writer_finish(w, NULL);
 }
 

@@ -31,15 +31,59 @@ int sync_send(int fd, enum sync_type type, const void *payload, size_t len, stru
         }
 }
 
+int sync_send_fd(int fd, enum sync_type type, int passed_fd, struct error **err)
+{
+        struct wire_header h = { .type = type, .len = 0 };
+        struct iovec iov = { .iov_base = &h, .iov_len = sizeof(h) };
+        union {
+                char buf[CMSG_SPACE(sizeof(int))];
+                struct cmsghdr align;
+        } ctl;
+        memset(&ctl, 0, sizeof(ctl));
+        struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf,
+                              .msg_controllen = sizeof(ctl.buf) };
+        struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+        c->cmsg_level = SOL_SOCKET;
+        c->cmsg_type = SCM_RIGHTS;
+        c->cmsg_len = CMSG_LEN(sizeof(int));
+        memcpy(CMSG_DATA(c), &passed_fd, sizeof(int));
+        while (sendmsg(fd, &msg, MSG_NOSIGNAL) < 0)
+                if (errno != EINTR)
+                        return error_make(err, errno, "send message %d with an fd", (int)type);
+        return 0;
+}
+
+/* The fd an SCM_RIGHTS message carried, or -1. */
+static int received_fd(struct msghdr *msg)
+{
+        for (struct cmsghdr *c = CMSG_FIRSTHDR(msg); c; c = CMSG_NXTHDR(msg, c)) {
+                if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS || c->cmsg_len != CMSG_LEN(sizeof(int)))
+                        continue;
+                int fd;
+                memcpy(&fd, CMSG_DATA(c), sizeof(fd));
+                return fd;
+        }
+        return -1;
+}
+
 int sync_recv(int fd, struct sync_msg *m, struct error **err)
 {
         char buf[sizeof(struct wire_header) + SYNC_MAX_PAYLOAD];
+        struct iovec iov = { .iov_base = buf, .iov_len = sizeof(buf) };
+        union {
+                char buf[CMSG_SPACE(sizeof(int))];
+                struct cmsghdr align;
+        } ctl;
+        struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf,
+                              .msg_controllen = sizeof(ctl.buf) };
         ssize_t r;
+        m->fd = -1;
         do
-                r = recv(fd, buf, sizeof(buf), 0);
+                r = recvmsg(fd, &msg, MSG_CMSG_CLOEXEC);
         while (r < 0 && errno == EINTR);
         if (r < 0)
                 return error_make(err, errno, "receive message");
+        cleanup_close int passed = received_fd(&msg);
         if (r == 0)
                 return error_make(err, EPIPE, "peer exited");
         struct wire_header h;
@@ -48,8 +92,11 @@ int sync_recv(int fd, struct sync_msg *m, struct error **err)
         memcpy(&h, buf, sizeof(h));
         if (h.len != (size_t)r - sizeof(h))
                 return error_make(err, EPROTO, "message %u: bad length", h.type);
+        if ((passed >= 0) != (h.type == SYNC_SECCOMP_FD))
+                return error_make(err, EPROTO, "message %u: %s", h.type, passed >= 0 ? "unexpected fd" : "fd missing");
         m->type = h.type;
         m->len = h.len;
+        m->fd = steal_fd(&passed);
         memcpy(m->payload, buf + sizeof(h), h.len);
         m->payload[h.len] = '\0';
         return 0;

@@ -1,5 +1,6 @@
 /* Seccomp with libseccomp: the filter is compiled in the runtime before clone into a BPF
- * program, so the init only makes one seccomp(2) call, as late as possible before exec. */
+ * program, so the init only makes one seccomp(2) call, as late as possible before exec.  A
+ * filter with SCMP_ACT_NOTIFY rules is installed with a listener fd for the seccomp agent. */
 #include <errno.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
@@ -13,17 +14,42 @@
 #include "contain/util.h"
 #include "internal.h"
 
+#ifndef SECCOMP_FILTER_FLAG_NEW_LISTENER
+#define SECCOMP_FILTER_FLAG_NEW_LISTENER (1UL << 3)
+#endif
+#ifndef SECCOMP_FILTER_FLAG_TSYNC_ESRCH
+#define SECCOMP_FILTER_FLAG_TSYNC_ESRCH (1UL << 4)
+#endif
+#ifndef SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
+#define SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (1UL << 5)
+#endif
+
 struct seccomp_program {
         struct sock_filter *insns;
         size_t n_insns;
         unsigned int flags;     /* SECCOMP_FILTER_FLAG_* for seccomp(2) */
+        bool notify;            /* has SCMP_ACT_NOTIFY rules: installed with a listener fd */
 };
 
+/* The linux.seccomp.flags this module passes to seccomp(2): what `features` calls supported. */
 static const struct { const char *name; unsigned int flag; } filter_flags[] = {
         { "SECCOMP_FILTER_FLAG_TSYNC", SECCOMP_FILTER_FLAG_TSYNC },
         { "SECCOMP_FILTER_FLAG_LOG", SECCOMP_FILTER_FLAG_LOG },
         { "SECCOMP_FILTER_FLAG_SPEC_ALLOW", SECCOMP_FILTER_FLAG_SPEC_ALLOW },
+        { "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV },
 };
+
+/* The init and the exec child hand the notify fd to the runtime with sendmsg after the filter is
+ * on: a notification for it could only be answered by an agent that does not have the fd yet. */
+static const char *const never_notified[] = { "sendmsg" };
+
+bool seccomp_flag_supported(const char *name)
+{
+        for (size_t i = 0; i < ARRAY_SIZE(filter_flags); i++)
+                if (strcmp(filter_flags[i].name, name) == 0)
+                        return true;
+        return false;
+}
 
 static int action_of(enum seccomp_action a, bool has_errno, uint32_t errno_ret, uint32_t *out,
                      const char *field, struct error **err)
@@ -38,8 +64,7 @@ static int action_of(enum seccomp_action a, bool has_errno, uint32_t errno_ret, 
         case SECCOMP_ACT_TRACE: *out = SCMP_ACT_TRACE(ret); return 0;
         case SECCOMP_ACT_ALLOW: *out = SCMP_ACT_ALLOW; return 0;
         case SECCOMP_ACT_LOG: *out = SCMP_ACT_LOG; return 0;
-        case SECCOMP_ACT_NOTIFY:
-                return error_make(err, 0, "%s: SCMP_ACT_NOTIFY is not supported by this runtime", field);
+        case SECCOMP_ACT_NOTIFY: *out = SCMP_ACT_NOTIFY; return 0;
         }
         return error_make(err, 0, "%s: unknown action", field);
 }
@@ -107,12 +132,42 @@ static int add_rule(scmp_filter_ctx ctx, const struct spec_seccomp_syscall *sc, 
         return 0;
 }
 
+static int notify_refused(const char *name, size_t idx, struct error **err)
+{
+        for (size_t i = 0; i < ARRAY_SIZE(never_notified); i++)
+                if (strcmp(name, never_notified[i]) == 0)
+                        return error_make(err, 0, "linux.seccomp.syscalls[%zu]: SCMP_ACT_NOTIFY cannot be used for %s: "
+                                          "the runtime needs it to hand the notify fd to the agent", idx, name);
+        return 0;
+}
+
+/* A filter with SCMP_ACT_NOTIFY rules asks the kernel for a listener fd; without such rules
+ * listenerPath is ignored (runtime-spec) and the listener-only flag is an error. */
+static int notify_flags(const struct spec_seccomp *sc, bool notify, unsigned int *flags, struct error **err)
+{
+        if (!notify) {
+                if (*flags & SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV)
+                        return error_make(err, 0, "linux.seccomp.flags: SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV "
+                                          "needs SCMP_ACT_NOTIFY rules");
+                return 0;
+        }
+        if (!sc->listener_path || !*sc->listener_path)
+                return error_make(err, 0, "linux.seccomp.listenerPath: required by the SCMP_ACT_NOTIFY rules");
+        *flags |= SECCOMP_FILTER_FLAG_NEW_LISTENER;
+        /* the kernel refuses TSYNC with a listener unless a failed sync is reported as ESRCH */
+        if (*flags & SECCOMP_FILTER_FLAG_TSYNC)
+                *flags |= SECCOMP_FILTER_FLAG_TSYNC_ESRCH;
+        return 0;
+}
+
 int seccomp_program_build(const struct spec_seccomp *sc, struct seccomp_program **out, struct error **err)
 {
         *out = NULL;
         if (!sc->present)
                 return 0;
         uint32_t def;
+        if (sc->default_action == SECCOMP_ACT_NOTIFY)
+                return error_make(err, 0, "linux.seccomp.defaultAction: SCMP_ACT_NOTIFY cannot be the default action");
         if (action_of(sc->default_action, sc->has_default_errno_ret, sc->default_errno_ret, &def,
                       "linux.seccomp.defaultAction", err) < 0)
                 return -1;
@@ -139,6 +194,7 @@ int seccomp_program_build(const struct spec_seccomp *sc, struct seccomp_program 
                 flags |= filter_flags[k].flag;
         }
 
+        bool notify = false;
         for (size_t i = 0; i < sc->n_syscalls; i++) {
                 const struct spec_seccomp_syscall *s = &sc->syscalls[i];
                 char field[64];
@@ -155,10 +211,15 @@ int seccomp_program_build(const struct spec_seccomp *sc, struct seccomp_program 
                                 log_debug("seccomp: unknown syscall \"%s\" skipped", s->names[k]);
                                 continue;
                         }
+                        if (s->action == SECCOMP_ACT_NOTIFY && notify_refused(s->names[k], i, err) < 0)
+                                return -1;
                         if (add_rule(ctx, s, i, action, nr, s->names[k], err) < 0)
                                 return -1;
+                        notify |= s->action == SECCOMP_ACT_NOTIFY;
                 }
         }
+        if (notify_flags(sc, notify, &flags, err) < 0)
+                return -1;
 
         /* Export the program: memfd in, buffer out. */
         cleanup_close int mfd = memfd_create("contain-seccomp", MFD_CLOEXEC);
@@ -174,6 +235,7 @@ int seccomp_program_build(const struct spec_seccomp *sc, struct seccomp_program 
         p->insns = xmalloc((size_t)size);
         p->n_insns = (size_t)size / sizeof(struct sock_filter);
         p->flags = flags;
+        p->notify = notify;
         if (pread(mfd, p->insns, (size_t)size, 0) != size) {
                 int e = errno;
                 seccomp_program_free(p);
@@ -183,17 +245,32 @@ int seccomp_program_build(const struct spec_seccomp *sc, struct seccomp_program 
         return 0;
 }
 
-int seccomp_program_install(const struct seccomp_program *prog, struct error **err)
+int seccomp_program_install(const struct seccomp_program *prog, int *notify_fd, struct error **err)
 {
+        if (notify_fd)
+                *notify_fd = -1;
         if (!prog)
                 return 0;
         struct sock_fprog fprog = { .len = (unsigned short)prog->n_insns, .filter = prog->insns };
-        if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, prog->flags, &fprog) < 0) {
+        long r = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, prog->flags, &fprog);
+        if (r < 0) {
                 if (errno == EACCES)
                         return error_make(err, errno, "linux.seccomp: install the filter (without noNewPrivileges it needs CAP_SYS_ADMIN)");
                 return error_make(err, errno, "linux.seccomp: install the filter");
         }
+        /* with NEW_LISTENER the kernel returns the listener, close-on-exec */
+        if (prog->notify) {
+                if (notify_fd)
+                        *notify_fd = (int)r;
+                else
+                        close((int)r);
+        }
         return 0;
+}
+
+bool seccomp_program_notifies(const struct seccomp_program *prog)
+{
+        return prog && prog->notify;
 }
 
 void seccomp_program_free(struct seccomp_program *prog)
