@@ -476,6 +476,17 @@ static bool seccomp_empty(const struct json *v)
                (!calls || (json_type(calls) == JSON_ARRAY && json_array_size(calls) == 0));
 }
 
+/* runtime-spec: listenerMetadata MUST NOT be set if listenerPath is not set. */
+static int metadata_needs_listener(struct pctx *p, const struct spec_seccomp *sc)
+{
+        if (!sc->listener_metadata || !*sc->listener_metadata || sc->listener_path)
+                return 0;
+        size_t m = pc_key(p, "listenerMetadata");
+        pc_fail(p, "set without listenerPath");
+        pc_pop(p, m);
+        return -1;
+}
+
 static int parse_seccomp(struct pctx *p, const struct json *v, struct spec_seccomp *sc)
 {
         if (seccomp_empty(v))
@@ -490,6 +501,7 @@ static int parse_seccomp(struct pctx *p, const struct json *v, struct spec_secco
                check_names(p, "flags", sc->flags, spec_seccomp_flag_known, "seccomp flag") < 0 ||
                optional_path(p, v, "listenerPath", &sc->listener_path) < 0 ||
                pc_string(p, v, "listenerMetadata", 0, &sc->listener_metadata) < 0 ||
+               metadata_needs_listener(p, sc) < 0 ||
                PC_OBJECT_ARRAY(p, v, "syscalls", 0, sc->syscalls, sc->n_syscalls, parse_seccomp_syscall) < 0
                ? -1 : 0;
 }
