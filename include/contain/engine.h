@@ -60,6 +60,10 @@ int container_start(const char *root, const char *id, struct error **err);
 int container_run(const struct spec *spec, const struct container_opts *o, int *exit_status,
                   struct error **err);
 
+/* The runtime-spec features document (features.md, features-linux.md) as pretty JSON, malloc'd:
+ * every list is read from the table the parser or the applying code uses (src/engine/features.c). */
+char *runtime_features_json(void);
+
 /* What `state` and `list` show. */
 struct container_info {
         char *oci_version;

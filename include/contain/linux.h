@@ -164,6 +164,11 @@ bool seccomp_program_notifies(const struct seccomp_program *prog);
 void seccomp_program_free(struct seccomp_program *prog);
 /* True for a linux.seccomp.flags name this module passes to the kernel (features' supportedFlags). */
 bool seccomp_flag_supported(const char *name);
+/* True for a linux.seccomp.architectures name ("SCMP_ARCH_X86_64") a filter built here can hold:
+ * known to this libseccomp and of the native byte order. */
+bool seccomp_arch_supported(const char *name);
+/* The linked libseccomp's version, "2.5.4", into buf. */
+void seccomp_library_version(char *buf, size_t size);
 /* True when installing a filter needs CAP_SYS_ADMIN that proc's capabilities drop. */
 bool seccomp_install_early(const struct spec_process *proc);
 
@@ -200,6 +205,11 @@ char *resctrl_group_path(const char *root, const struct spec_intel_rdt *rdt, con
 /* linux.mountLabel: "" or absent is nothing; else an error naming the field, "SELinux is not
  * enabled on this host" or, on an SELinux host, not supported yet (never a silent skip). */
 int lsm_check_mount_label(const struct spec_linux *l, struct error **err);
+
+/* The i-th mount option word the mount code honours (0, 1, ... until NULL; src/linux/mountopts.c):
+ * flags, propagation, tmpcopyup, the recursive attributes, idmap; never filesystem data.  For
+ * `features`. */
+const char *mountopts_known_name(size_t i);
 
 /* Capability names known to this build ("CAP_CHOWN", ...), for validation and `features`. */
 const char *const *caps_known_names(void);

@@ -92,6 +92,11 @@ static const struct mount_word *word_lookup(const char *name)
         return NULL;
 }
 
+const char *mountopts_known_name(size_t i)
+{
+        return i < ARRAY_SIZE(words) ? words[i].name : NULL;
+}
+
 unsigned long mountopts_propagation(const char *name)
 {
         const struct mount_word *w = word_lookup(name);

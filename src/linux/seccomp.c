@@ -5,6 +5,7 @@
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <seccomp.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
@@ -98,6 +99,24 @@ static uint32_t arch_of(const char *name)
         for (char *p = lower; *p; p++)
                 *p = (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
         return seccomp_arch_resolve_name(lower);
+}
+
+void seccomp_library_version(char *buf, size_t size)
+{
+        const struct scmp_version *v = seccomp_version();
+        snprintf(buf, size, "%u.%u.%u", v->major, v->minor, v->micro);
+}
+
+bool seccomp_arch_supported(const char *name)
+{
+        uint32_t arch = arch_of(name);
+        if (!arch)
+                return false;
+        /* libseccomp knowing the name is not enough: a filter holds only archs of the native
+         * byte order (s390x or mips next to x86_64 is EDOM), and that is what create builds */
+        __attribute__((cleanup(ctx_release))) scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+        int r = ctx ? seccomp_arch_add(ctx, arch) : -ENOMEM;
+        return r == 0 || r == -EEXIST;
 }
 
 static int add_rule(scmp_filter_ctx ctx, const struct spec_seccomp_syscall *sc, size_t idx, uint32_t action,

@@ -81,8 +81,28 @@ teardown() {
         [ "$(jq -r '.hooks | length' <<<"$f")" = 6 ]
         # the native architecture is among the seccomp archs
         [ "$(jq -r '.linux.seccomp.archs | index("SCMP_ARCH_X86_64") != null' <<<"$f")" = true ]
-        # no LSM on this host, no Intel RDT support in contain
-        [ "$(jq -r .linux.intelRdt.enabled <<<"$f")" = false ]
+        # ociVersionMax is the spec version the build reports
+        [ "$(jq -r .ociVersionMax <<<"$f")" = "$("$CONTAIN" --version | awk '$1 == "spec:" {print $2}')" ]
+        # seccomp user notification is applied; big-endian archs cannot join an x86_64 filter
+        [ "$(jq -r '.linux.seccomp.actions | index("SCMP_ACT_NOTIFY") != null' <<<"$f")" = true ]
+        [ "$(jq -r '.linux.seccomp.archs | index("SCMP_ARCH_S390X") == null' <<<"$f")" = true ]
+        # the mount options the mount code refuses are not offered
+        [ "$(jq -r '.mountOptions | index("rro") == null and index("rbind") != null' <<<"$f")" = true ]
+}
+
+@test "features-schema.json rejects a document without ociVersionMax or with an unknown action" {
+        "$CONTAIN" features > "$TEST_DIR/features.json"
+        jq 'del(.ociVersionMax)' "$TEST_DIR/features.json" > "$TEST_DIR/bad1.json"
+        run "$VALIDATE" "$SCHEMA/features-schema.json" "$TEST_DIR/bad1.json"
+        [ "$status" -eq 1 ]
+        jq '.linux.seccomp.actions += ["SCMP_ACT_BOGUS"]' "$TEST_DIR/features.json" > "$TEST_DIR/bad2.json"
+        run "$VALIDATE" "$SCHEMA/features-schema.json" "$TEST_DIR/bad2.json"
+        [ "$status" -eq 1 ]
+        jq '.linux.memoryPolicy = {modes: ["MPOL_BIND"], flags: ["MPOL_F_STATIC_NODES"]} | .linux.netDevices = {enabled: true}
+            | .linux.intelRdt = {enabled: true, schemata: true}' "$TEST_DIR/features.json" > "$TEST_DIR/good13.json"
+        run "$VALIDATE" "$SCHEMA/features-schema.json" "$TEST_DIR/good13.json"
+        echo "$output"
+        [ "$status" -eq 0 ]
 }
 
 @test "state-schema.json accepts a running and a stopped state, rejects a bad status" {

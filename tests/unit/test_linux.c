@@ -134,8 +134,17 @@ static void test_seccomp(struct tap *t)
         err = NULL;
         sc.flags = NULL;
         rules[0].action = SECCOMP_ACT_NOTIFY;
-        ok(t, seccomp_program_build(&sc, &p, &err) < 0, "SCMP_ACT_NOTIFY refused");
-        has_substr(t, err ? err->msg : NULL, "not supported", "clearly");
+        ok(t, seccomp_program_build(&sc, &p, &err) < 0, "SCMP_ACT_NOTIFY without listenerPath refused");
+        has_substr(t, err ? err->msg : NULL, "linux.seccomp.listenerPath", "naming the field");
+        error_free(err);
+        err = NULL;
+        sc.listener_path = "/run/agent.sock";
+        ok(t, seccomp_program_build(&sc, &p, &err) == 0 && seccomp_program_notifies(p), "with it, the filter notifies");
+        seccomp_program_free(p);
+        rules[0].action = SECCOMP_ACT_ERRNO;
+        ok(t, seccomp_program_build(&sc, &p, &err) == 0 && !seccomp_program_notifies(p), "without notify rules it does not");
+        seccomp_program_free(p);
+        sc.listener_path = NULL;
         error_free(err);
 }
 
