@@ -79,6 +79,16 @@ int write_file_at(int dirfd, const char *path, const char *data, struct error **
  * components dropped, ".." left alone (callers compare or refuse it).  Returns a malloc'd string. */
 char *path_clean(const char *path);
 
+/* A SOCK_STREAM unix socket connected to path (close-on-exec), or -1 with errno
+ * (ENAMETOOLONG when path does not fit sun_path). */
+int unix_connect(const char *path);
+/* One sendmsg of len bytes of buf with fd attached (SCM_RIGHTS), MSG_NOSIGNAL, retried on
+ * EINTR: the bytes sent, or -1 with errno. */
+ssize_t send_with_fd(int sock, const void *buf, size_t len, int fd);
+/* One recvmsg into buf, retried on EINTR: the bytes read (0 at EOF) or -1 with errno; *fd gets
+ * the fd the message carried (close-on-exec, the caller owns it) or -1. */
+ssize_t recv_with_fd(int sock, void *buf, size_t len, int *fd);
+
 /* mkdir -p relative to dirfd (absolute paths use AT_FDCWD semantics). */
 int mkdir_p(const char *path, mode_t mode, struct error **err);
 

@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 
 #include "config.h"
 #include "contain/json.h"
@@ -49,47 +48,27 @@ static char *process_state_json(const struct spec_seccomp *sc, pid_t pid, const 
 
 static int listener_connect(const char *path, struct error **err)
 {
-        struct sockaddr_un addr = { .sun_family = AF_UNIX };
-        if (strlen(path) >= sizeof(addr.sun_path))
+        int fd = unix_connect(path);
+        if (fd < 0 && errno == ENAMETOOLONG)
                 return error_make(err, 0, "linux.seccomp.listenerPath: %s: path too long for a unix socket", path);
-        strcpy(addr.sun_path, path);
-        cleanup_close int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
         if (fd < 0)
-                return error_make(err, errno, "linux.seccomp.listenerPath: socket");
-        if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0)
                 return error_make(err, errno, "linux.seccomp.listenerPath: connect to the seccomp agent at %s", path);
-        return steal_fd(&fd);
+        return fd;
 }
 
-/* The JSON in as many sendmsg calls as the stream takes, the fd with the first (spec). */
+/* The fd with the first bytes, the rest of the JSON as the stream takes it (spec: fds only in
+ * the first sendmsg). */
 static int send_state(int sock, const char *json, int fd, const char *path, struct error **err)
 {
         size_t len = strlen(json), off = 0;
-        union {
-                char buf[CMSG_SPACE(sizeof(int))];
-                struct cmsghdr align;
-        } ctl;
-        memset(&ctl, 0, sizeof(ctl));
-        while (off < len) {
-                struct iovec iov = { .iov_base = (char *)json + off, .iov_len = len - off };
-                struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
-                if (off == 0) {
-                        msg.msg_control = ctl.buf;
-                        msg.msg_controllen = sizeof(ctl.buf);
-                        struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-                        c->cmsg_level = SOL_SOCKET;
-                        c->cmsg_type = SCM_RIGHTS;
-                        c->cmsg_len = CMSG_LEN(sizeof(int));
-                        memcpy(CMSG_DATA(c), &fd, sizeof(int));
-                }
-                ssize_t w = sendmsg(sock, &msg, MSG_NOSIGNAL);
-                if (w < 0 && errno == EINTR)
-                        continue;
-                if (w <= 0)
-                        return error_make(err, w < 0 ? errno : EPIPE,
-                                          "linux.seccomp.listenerPath: send the container process state to %s", path);
-                off += (size_t)w;
+        ssize_t w = send_with_fd(sock, json, len, fd);
+        while (w >= 0 && (off += (size_t)w) < len) {
+                do
+                        w = send(sock, json + off, len - off, MSG_NOSIGNAL);
+                while (w < 0 && errno == EINTR);
         }
+        if (w < 0)
+                return error_make(err, errno, "linux.seccomp.listenerPath: send the container process state to %s", path);
         return 0;
 }
 

@@ -34,56 +34,20 @@ int sync_send(int fd, enum sync_type type, const void *payload, size_t len, stru
 int sync_send_fd(int fd, enum sync_type type, int passed_fd, struct error **err)
 {
         struct wire_header h = { .type = type, .len = 0 };
-        struct iovec iov = { .iov_base = &h, .iov_len = sizeof(h) };
-        union {
-                char buf[CMSG_SPACE(sizeof(int))];
-                struct cmsghdr align;
-        } ctl;
-        memset(&ctl, 0, sizeof(ctl));
-        struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf,
-                              .msg_controllen = sizeof(ctl.buf) };
-        struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-        c->cmsg_level = SOL_SOCKET;
-        c->cmsg_type = SCM_RIGHTS;
-        c->cmsg_len = CMSG_LEN(sizeof(int));
-        memcpy(CMSG_DATA(c), &passed_fd, sizeof(int));
-        while (sendmsg(fd, &msg, MSG_NOSIGNAL) < 0)
-                if (errno != EINTR)
-                        return error_make(err, errno, "send message %d with an fd", (int)type);
+        if (send_with_fd(fd, &h, sizeof(h), passed_fd) < 0)
+                return error_make(err, errno, "send message %d with an fd", (int)type);
         return 0;
-}
-
-/* The fd an SCM_RIGHTS message carried, or -1. */
-static int received_fd(struct msghdr *msg)
-{
-        for (struct cmsghdr *c = CMSG_FIRSTHDR(msg); c; c = CMSG_NXTHDR(msg, c)) {
-                if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS || c->cmsg_len != CMSG_LEN(sizeof(int)))
-                        continue;
-                int fd;
-                memcpy(&fd, CMSG_DATA(c), sizeof(fd));
-                return fd;
-        }
-        return -1;
 }
 
 int sync_recv(int fd, struct sync_msg *m, struct error **err)
 {
         char buf[sizeof(struct wire_header) + SYNC_MAX_PAYLOAD];
-        struct iovec iov = { .iov_base = buf, .iov_len = sizeof(buf) };
-        union {
-                char buf[CMSG_SPACE(sizeof(int))];
-                struct cmsghdr align;
-        } ctl;
-        struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf,
-                              .msg_controllen = sizeof(ctl.buf) };
-        ssize_t r;
+        int received;
         m->fd = -1;
-        do
-                r = recvmsg(fd, &msg, MSG_CMSG_CLOEXEC);
-        while (r < 0 && errno == EINTR);
+        ssize_t r = recv_with_fd(fd, buf, sizeof(buf), &received);
         if (r < 0)
                 return error_make(err, errno, "receive message");
-        cleanup_close int passed = received_fd(&msg);
+        cleanup_close int passed = received;
         if (r == 0)
                 return error_make(err, EPIPE, "peer exited");
         struct wire_header h;

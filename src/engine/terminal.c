@@ -8,7 +8,6 @@
 #include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
 #include <termios.h>
 
 #include "contain/linux.h"
@@ -17,60 +16,30 @@
 
 int console_socket_connect(const char *path, struct error **err)
 {
-        struct sockaddr_un addr = { .sun_family = AF_UNIX };
-        if (strlen(path) >= sizeof(addr.sun_path))
+        int fd = unix_connect(path);
+        if (fd < 0 && errno == ENAMETOOLONG)
                 return error_make(err, 0, "console socket %s: path too long for a unix socket", path);
-        strcpy(addr.sun_path, path);
-        cleanup_close int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
         if (fd < 0)
-                return error_make(err, errno, "console socket: socket");
-        if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0)
                 return error_make(err, errno, "connect to console socket %s", path);
-        return steal_fd(&fd);
+        return fd;
 }
 
 int socket_send_fd(int sock, int fd, struct error **err)
 {
-        char name[] = "/dev/ptmx";
-        struct iovec iov = { .iov_base = name, .iov_len = sizeof(name) - 1 };
-        union {
-                char buf[CMSG_SPACE(sizeof(int))];
-                struct cmsghdr align;
-        } ctl;
-        memset(&ctl, 0, sizeof(ctl));
-        struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf,
-                              .msg_controllen = sizeof(ctl.buf) };
-        struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-        c->cmsg_level = SOL_SOCKET;
-        c->cmsg_type = SCM_RIGHTS;
-        c->cmsg_len = CMSG_LEN(sizeof(int));
-        memcpy(CMSG_DATA(c), &fd, sizeof(int));
-        while (sendmsg(sock, &msg, MSG_NOSIGNAL) < 0)
-                if (errno != EINTR)
-                        return error_make(err, errno, "send the terminal over the console socket");
+        static const char name[] = "/dev/ptmx";
+        if (send_with_fd(sock, name, sizeof(name) - 1, fd) < 0)
+                return error_make(err, errno, "send the terminal over the console socket");
         return 0;
 }
 
 int console_recv_fd(int sock, int *fd, struct error **err)
 {
         char buf[256];
-        struct iovec iov = { .iov_base = buf, .iov_len = sizeof(buf) };
-        union {
-                char b[CMSG_SPACE(sizeof(int))];
-                struct cmsghdr align;
-        } ctl;
-        struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.b,
-                              .msg_controllen = sizeof(ctl.b) };
-        ssize_t r;
-        do
-                r = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
-        while (r < 0 && errno == EINTR);
+        ssize_t r = recv_with_fd(sock, buf, sizeof(buf), fd);
         if (r < 0)
                 return error_make(err, errno, "receive the terminal");
-        struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-        if (r == 0 || !c || c->cmsg_type != SCM_RIGHTS)
+        if (*fd < 0)
                 return error_make(err, 0, "receive the terminal: no fd was sent");
-        memcpy(fd, CMSG_DATA(c), sizeof(int));
         return 0;
 }
 
