@@ -74,14 +74,19 @@ static void w_linux(struct json_writer *w)
         /* labels are written by src/linux/lsm.c; a host without the LSM makes asking an error */
         w_enabled(w, "apparmor", true);
         w_enabled(w, "selinux", true);
-        /* SPEC13-MERGE: linux.intelRdt (src/linux/resctrl.c) and linux.memoryPolicy/netDevices
-         * are applied by the spec13 work; once merged this becomes
-         *   intelRdt {"enabled": true, "schemata": true},
-         *   memoryPolicy {"modes": w_names(spec_mempolicy_mode_name),
-         *                 "flags": w_names(spec_mempolicy_flag_name)},
-         *   netDevices {"enabled": true}
-         * and tests/unit/test_features.c walks the modes and flags through the parser. */
-        w_enabled(w, "intelRdt", false);
+        /* linux.intelRdt: src/linux/resctrl.c, schemata lines included */
+        json_w_key(w, "intelRdt");
+        json_w_object_begin(w);
+        json_w_kv_bool(w, "enabled", true);
+        json_w_kv_bool(w, "schemata", true);
+        json_w_object_end(w);
+        /* linux.memoryPolicy: the parser's mode and flag tables (src/spec/spec_names.c) */
+        json_w_key(w, "memoryPolicy");
+        json_w_object_begin(w);
+        w_names(w, "modes", spec_mempolicy_mode_name, NULL);
+        w_names(w, "flags", spec_mempolicy_flag_name, NULL);
+        json_w_object_end(w);
+        w_enabled(w, "netDevices", true);       /* src/net: moved into the container's netns */
 
         json_w_key(w, "mountExtensions");
         json_w_object_begin(w);

@@ -55,8 +55,13 @@ static void walk_mount_options(struct tap *t, const struct json *arr)
         const char *name;
         bool all = true;
         EACH(arr, name) {
-                cleanup_free char *body = xasprintf(PROC ",\"mounts\":[{\"destination\":\"/m\",\"type\":\"tmpfs\","
-                                                    "\"source\":\"tmpfs\",\"options\":[\"%s\"]}]", name);
+                /* idmapped mounts are bind mounts with mappings */
+                bool idmap = strstr(name, "idmap") != NULL;
+                cleanup_free char *body = xasprintf(
+                        PROC ",\"mounts\":[{\"destination\":\"/m\",\"type\":\"%s\",\"source\":\"%s\",\"options\":[%s\"%s\"]%s}]",
+                        idmap ? "bind" : "tmpfs", idmap ? "/srv" : "tmpfs", idmap ? "\"rbind\"," : "", name,
+                        idmap ? ",\"uidMappings\":[{\"containerID\":0,\"hostID\":100000,\"size\":1}],"
+                                "\"gidMappings\":[{\"containerID\":0,\"hostID\":100000,\"size\":1}]" : "");
                 cleanup_spec struct spec *s = NULL;
                 if (parse(body, &s) < 0) {
                         all = false;
@@ -169,6 +174,42 @@ static void walk_seccomp(struct tap *t, const struct json *root)
         ok(t, json_array_size(flags) <= json_array_size(known), "supportedFlags is a subset of knownFlags");
 }
 
+/* A mode parses with nodes or, for the modes that take none, without; a flag parses with a
+ * mode that allows it (MPOL_BIND allows every flag). */
+static bool mempolicy_parses(const char *mode, const char *flag)
+{
+        for (int with_nodes = 1; with_nodes >= 0; with_nodes--) {
+                cleanup_free char *body = xasprintf(PROC ",\"linux\":{\"memoryPolicy\":{\"mode\":\"%s\"%s%s%s%s}}", mode,
+                                                    with_nodes ? ",\"nodes\":\"0\"" : "",
+                                                    flag ? ",\"flags\":[\"" : "", flag ? flag : "", flag ? "\"]" : "");
+                cleanup_spec struct spec *s = NULL;
+                cleanup_free char *doc = xasprintf(HEAD "%s}", body);
+                cleanup_error struct error *err = NULL;
+                if (spec_parse(doc, strlen(doc), "config.json", "/b", &s, &err) == 0)
+                        return true;
+                if (!with_nodes)
+                        printf("#   memoryPolicy %s %s: %s\n", mode, flag ? flag : "", err ? err->msg : "");
+        }
+        return false;
+}
+
+static void walk_memory_policy(struct tap *t, const struct json *root)
+{
+        const struct json *modes = list(root, "linux.memoryPolicy.modes");
+        const struct json *flags = list(root, "linux.memoryPolicy.flags");
+        if (!ok(t, modes && flags, "memoryPolicy modes and flags advertised"))
+                return;
+        const char *name;
+        bool all = true;
+        EACH(modes, name)
+                all &= mempolicy_parses(name, NULL);
+        ok(t, all, "every advertised memoryPolicy mode parses");
+        all = true;
+        EACH(flags, name)
+                all &= mempolicy_parses("MPOL_BIND", name);
+        ok(t, all, "every advertised memoryPolicy flag parses");
+}
+
 int main(void)
 {
         struct tap t = { 0 };
@@ -189,7 +230,7 @@ int main(void)
                 walk_capabilities(&t, caps);
         }
         walk_seccomp(&t, root);
-        /* SPEC13-MERGE: walk linux.memoryPolicy.modes and .flags through the parser here */
+        walk_memory_policy(&t, root);
 
         /* what the parser or the mount code refuses is not advertised */
         struct mount_opts mo;
