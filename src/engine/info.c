@@ -46,14 +46,18 @@ static struct container_info *info_from_state(struct saved_state *s, const char 
         return i;
 }
 
-/* state_status for a reader that does not hold the lock: a state still "creating" whose init is
- * not known yet is "creating" while its create holds the lock (never "stopped" before create has
- * finished), and "stopped" once that create has died. */
+/* state_status for a reader that does not hold the lock: a state still "creating" is never
+ * "stopped" before its create has finished: "creating" while it holds the lock or has no init
+ * yet, "stopped" once a create that had started its init has died. */
 static const char *status_unlocked(int dirfd, const struct saved_state *s, struct cgroup *cg)
 {
         const char *status = state_status(dirfd, s, cg);
         if (strcmp(status, "stopped") != 0 || strcmp(s->status, "creating") != 0)
                 return status;
+        /* no init yet: a create that has not finished (between its mkdir and its lock, or
+         * one that died before starting anything) ran nothing that could have stopped */
+        if (s->pid <= 0)
+                return "creating";
         if (flock(dirfd, LOCK_SH | LOCK_NB) < 0)
                 return errno == EWOULDBLOCK ? "creating" : status;
         (void)flock(dirfd, LOCK_UN);
