@@ -320,6 +320,8 @@ linux.resources.memory.kernel tests/cgroup/cgroup.bats
 linux.seccomp.defaultErrnoRet tests/isolation/process.bats
 linux.seccomp.listenerPath tests/isolation/seccomp_notify.bats
 linux.seccomp.listenerMetadata tests/isolation/seccomp_notify.bats
+mounts[].uidMappings tests/isolation/mount_options.bats
+mounts[].gidMappings tests/isolation/mount_options.bats
 process.scheduler.runtime tests/isolation/runtime_spec_13.bats
 process.scheduler.deadline tests/isolation/runtime_spec_13.bats
 process.scheduler.period tests/isolation/runtime_spec_13.bats'
@@ -340,11 +342,5 @@ process.scheduler.period tests/isolation/runtime_spec_13.bats'
                 fi
                 missing+=" $f"
         done
-        [ -z "$missing" ] && return 0
-        # fields other parts of issue 15 bring their tests for (idmapped mounts, seccomp notify)
-        local pending=" mounts[].uidMappings mounts[].gidMappings linux.seccomp.listenerPath linux.seccomp.listenerMetadata"
-        for f in $missing; do
-                [[ "$pending " == *" $f "* ]] || { echo "not covered:$missing"; return 1; }
-        done
-        skip "waiting for the tests of:$missing"
+        [ -z "$missing" ] || { echo "not covered:$missing"; return 1; }
 }

@@ -99,9 +99,11 @@ NUMA_POLICY='head -1 /proc/self/numa_maps | cut -d" " -f2'
         [[ "$output" == *"eth7    inet6 fd00:213:7::2/64 "* ]]
         [[ "$output" == *"eth7@"*",UP"* ]]
         # the host no longer has it; with the container's namespace gone the kernel destroyed
-        # the veth (a physical device would return to the initial namespace), as with runc
+        # the veth (a physical device would return to the initial namespace), as with runc;
+        # the kernel tears a namespace down asynchronously, so give it a moment
         run ip link show "${VETH}a"
         [ "$status" -ne 0 ]
+        for i in $(seq 100); do ip link show "${VETH}b" >/dev/null 2>&1 || break; sleep 0.1; done
         run ip link show "${VETH}b"
         [ "$status" -ne 0 ]
 }
