@@ -12,7 +12,9 @@
 
 int mount_sources_open(const struct spec *spec, int *trees, struct error **err)
 {
-        if (!spec_namespace(spec, NS_USER) || !trees)
+        /* a rootless runtime may not clone mounts (no CAP_SYS_ADMIN over its mount namespace's
+         * owner), and needs not: the sources are its user's, the init opens them as before */
+        if (!spec_namespace(spec, NS_USER) || !trees || rootless_euid())
                 return 0;
         for (size_t i = 0; i < spec->n_mounts; i++) {
                 const struct spec_mount *m = &spec->mounts[i];
