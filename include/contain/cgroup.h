@@ -51,7 +51,7 @@ const char *cgroup_path(const struct cgroup *cg);
  * hybrid host, does not hold every controller: then cgroup_enter() places the process). */
 int cgroup_clone_fd(const struct cgroup *cg);
 /* Moves pid into every hierarchy of the cgroup (those not done by CLONE_INTO_CGROUP). */
-int cgroup_enter(const struct cgroup *cg, pid_t pid, struct error **err);
+int cgroup_enter(struct cgroup *cg, pid_t pid, struct error **err);
 /* Pids in the cgroup (for ps, kill --all). *pids malloc'd. */
 int cgroup_pids(const struct cgroup *cg, pid_t **pids, size_t *n, struct error **err);
 /* Sends sig to every process in the cgroup (cgroup.kill for SIGKILL on v2, else freeze, signal

@@ -91,19 +91,19 @@ static int check_memory_usage(const struct cgroup *cg, const struct spec_memory 
         return 0;
 }
 
-int cgroup_update(const struct cgroup *cg, const struct spec_resources *res, struct error **err)
+int cg_update_files(const struct cgroup *cg, const struct spec_resources *res, struct error **err)
 {
         struct spec_resources r = *res;
         const struct cg_hier *h2 = cg_v2_hier(cg);
 
         if (check_memory_usage(cg, &r.memory, err) < 0)
-                return error_wrap(err, "update cgroup %s", cg->path);
+                return -1;
 
         /* cpu.max holds quota and period together: a period alone keeps the current quota */
         if (h2 && r.cpu.has_period && r.cpu.period && !r.cpu.has_quota && cg_v2_has_controller(h2->dir, "cpu")) {
                 cleanup_free char *cur = NULL;
                 if (cg_read(h2->dir, "cpu.max", &cur, err) < 0)
-                        return error_wrap(err, "update cgroup %s", cg->path);
+                        return -1;
                 int64_t q = -1;
                 if (strncmp(cur, "max", 3) != 0)
                         q = strtoll(cur, NULL, 10);
@@ -111,9 +111,9 @@ int cgroup_update(const struct cgroup *cg, const struct spec_resources *res, str
                 r.cpu.quota = q;
         }
         if (cg_apply(cg, &r, err) < 0)
-                return error_wrap(err, "update cgroup %s", cg->path);
+                return -1;
         /* an update without device rules leaves the current ones */
         if (r.n_devices && cgroup_apply_devices(cg, &r, err) < 0)
-                return error_wrap(err, "update cgroup %s", cg->path);
+                return -1;
         return 0;
 }

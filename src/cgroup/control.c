@@ -1,6 +1,6 @@
-/* Acting on the container's processes through its cgroup: freeze/thaw (cgroup.freeze or
- * the v1 freezer), signal all (cgroup.kill, else freeze + kill each + thaw), and removal. */
-#include <dirent.h>
+/* Acting on the container's processes through its cgroup's directories, whichever manager made
+ * them: listing them, freeze/thaw (cgroup.freeze or the v1 freezer), signal all (cgroup.kill,
+ * else freeze + kill each + thaw), and stopping them all before removal. */
 #include <errno.h>
 #include <signal.h>
 #include <string.h>
@@ -10,6 +10,65 @@
 #include "contain/log.h"
 #include "contain/util.h"
 #include "internal.h"
+
+const struct cg_hier *cg_v2_hier(const struct cgroup *cg)
+{
+        for (size_t i = 0; i < cg->n_h; i++)
+                if (cg->h[i].v2)
+                        return &cg->h[i];
+        return NULL;
+}
+
+const struct cg_hier *cg_v1_hier(const struct cgroup *cg, const char *controller)
+{
+        for (size_t i = 0; i < cg->n_h; i++)
+                if (!cg->h[i].v2 && cg_name_has(cg->h[i].name, controller))
+                        return &cg->h[i];
+        return NULL;
+}
+
+/* The hierarchy that lists the container's processes: v2, else a v1 one every process is in. */
+const struct cg_hier *cg_primary(const struct cgroup *cg)
+{
+        static const char *const order[] = { "pids", "freezer", "memory", "cpu" };
+        if (cg->pure_v2)
+                return cg_v2_hier(cg);
+        for (size_t i = 0; i < ARRAY_SIZE(order); i++) {
+                const struct cg_hier *h = cg_v1_hier(cg, order[i]);
+                if (h)
+                        return h;
+        }
+        return cg->n_h ? &cg->h[0] : NULL;
+}
+
+int cgroup_pids(const struct cgroup *cg, pid_t **pids, size_t *n, struct error **err)
+{
+        const struct cg_hier *h = cg_primary(cg);
+        cleanup_free char *text = NULL;
+        *pids = NULL;
+        *n = 0;
+        if (!h)
+                return 0;       /* cgroups disabled: the engine knows the init pid itself */
+        if (cg_read(h->dir, "cgroup.procs", &text, err) < 0) {
+                if ((*err)->errnum == ENOENT) {
+                        error_freep(err);
+                        return 0;       /* already gone: no processes */
+                }
+                return error_wrap(err, "list the processes of cgroup %s", cg->path);
+        }
+        size_t cap = 0;
+        for (char *save = NULL, *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+                int64_t v;
+                if (parse_int64(l, &v) < 0 || v <= 0)
+                        continue;
+                if (*n == cap) {
+                        cap = cap ? cap * 2 : 16;
+                        *pids = xrealloc(*pids, cap * sizeof(**pids));
+                }
+                (*pids)[(*n)++] = (pid_t)v;
+        }
+        return 0;
+}
 
 int cgroup_freeze(const struct cgroup *cg, bool frozen, struct error **err)
 {
@@ -113,30 +172,29 @@ int cgroup_kill_all(const struct cgroup *cg, int sig, struct error **err)
         return r < 0 ? error_wrap(err, "signal the processes of cgroup %s", cg->path) : 0;
 }
 
-/* Removes dir and any cgroups the container made below it (a container with a writable
- * cgroupfs can), deepest first. */
-static int remove_tree(const char *dir)
+/* A cgroupsPath naming a cgroup someone froze would hold the init forever, deaf even to
+ * SIGTERM of the runtime waiting for it: refuse it at once, as runc does. */
+int cg_refuse_frozen(const struct cgroup *cg, struct error **err)
 {
-        DIR *d = opendir(dir);
-        if (!d)
-                return errno == ENOENT ? 0 : -1;
-        struct dirent *de;
-        while ((de = readdir(d))) {
-                if (de->d_type != DT_DIR || strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-                        continue;
-                cleanup_free char *sub = xasprintf("%s/%s", dir, de->d_name);
-                remove_tree(sub);
-        }
-        closedir(d);
-        if (rmdir(dir) < 0 && errno != ENOENT)
+        bool frozen = false;
+        if (cgroup_is_frozen(cg, &frozen, err) < 0)
                 return -1;
+        /* on cgroup2 a frozen ancestor shows only in the effective state */
+        const struct cg_hier *h2 = cg_v2_hier(cg);
+        cleanup_free char *events = NULL;
+        struct error *e = NULL;
+        if (!frozen && h2 && cg_read(h2->dir, "cgroup.events", &events, &e) == 0)
+                frozen = strstr(events, "frozen 1") != NULL;
+        error_free(e);
+        if (frozen)
+                return error_make(err, 0, "linux.cgroupsPath: the cgroup is frozen; thaw it first");
         return 0;
 }
 
-int cgroup_destroy(const struct cgroup *cg, struct error **err)
+void cg_stop_processes(const struct cgroup *cg)
 {
         if (cg->mgr == CGROUP_MANAGER_DISABLED)
-                return 0;
+                return;
         struct error *e = NULL;
         bool frozen = false;
         /* a paused container's processes cannot die while frozen */
@@ -147,36 +205,7 @@ int cgroup_destroy(const struct cgroup *cg, struct error **err)
         if (cgroup_kill_all(cg, SIGKILL, &e) < 0) {
                 log_debug("cgroup: %s", e->msg);
                 error_free(e);
-                e = NULL;
         }
         /* a cgroup we did not create stays: our device program must not */
         cg_detach_devices(cg);
-        for (size_t i = 0; i < cg->n_h; i++) {
-                const struct cg_hier *h = &cg->h[i];
-                if (h->created <= 0)
-                        continue;
-                /* dying processes keep the cgroup busy for a moment */
-                int tries = 0;
-                while (remove_tree(h->dir) < 0) {
-                        if ((errno != EBUSY && errno != ENOTEMPTY) || ++tries > 500)
-                                return error_make(err, errno, "remove cgroup %s", h->dir);
-                        if (tries % 50 == 0 && cgroup_kill_all(cg, SIGKILL, &e) < 0) {
-                                error_free(e);
-                                e = NULL;
-                        }
-                        struct timespec ts = { 0, 10 * 1000 * 1000 };
-                        nanosleep(&ts, NULL);
-                }
-                /* parents we created go too once empty; others' children keep them */
-                cleanup_free char *p = xstrdup(h->dir);
-                for (int k = 1; k < h->created; k++) {
-                        char *slash = strrchr(p, '/');
-                        if (!slash || slash == p)
-                                break;
-                        *slash = '\0';
-                        if (rmdir(p) < 0)
-                                break;
-                }
-        }
-        return 0;
 }

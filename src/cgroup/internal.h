@@ -51,8 +51,11 @@ struct cg_hier {
         bool v2;
 };
 
+struct cg_manager;
+
 struct cgroup {
-        enum cgroup_manager mgr;
+        enum cgroup_manager mgr;        /* what was asked for */
+        const struct cg_manager *ops;   /* what manages it */
         char *path;             /* shown to users: "/contain/abc" */
         char *state;            /* cgroup_state_string() */
         struct cg_hier *h;
@@ -60,6 +63,32 @@ struct cgroup {
         int v2_fd;              /* cgroup2 dir fd when v2 holds every controller, else -1 */
         bool pure_v2;           /* no v1 hierarchies in use */
 };
+
+/* One way of managing the container's cgroup: fs.c makes directories in every hierarchy
+ * itself, disabled.c has none.  cgroup.c hands the public calls that make, fill or remove the
+ * cgroup to it; what acts on an existing cgroup's processes and files (control.c, stats.c,
+ * devices.c, apply.c) works on the directories alone and is the same for every manager. */
+struct cg_manager {
+        /* Before the init exists: the directories and the limits; cg->path and the
+         * hierarchies set.  On failure nothing is left behind. */
+        int (*create)(struct cgroup *cg, const struct spec *spec, const char *id, struct error **err);
+        /* Places pid (the init at create, later an exec'd process) in the cgroup. */
+        int (*enter)(struct cgroup *cg, pid_t pid, struct error **err);
+        /* Rewrites the limits of res (update). */
+        int (*update)(const struct cgroup *cg, const struct spec_resources *res, struct error **err);
+        /* Removes what create made; the processes are gone (cg_stop_processes); succeeds when
+         * already removed. */
+        int (*destroy)(const struct cgroup *cg, struct error **err);
+};
+extern const struct cg_manager cg_manager_fs, cg_manager_disabled;
+
+/* fs.c: the hierarchies, path and state string a cgroupfs create would make now (cgroup_plan),
+ * without touching the file system. */
+int cg_fs_plan(struct cgroup *cg, const struct spec *spec, const char *id, struct error **err);
+/* cgroup.c: the state string again, after a manager changed the handle. */
+void cg_build_state(struct cgroup *cg);
+/* cgroup.c: opens the v2 directory for CLONE_INTO_CGROUP when v2 holds every hierarchy. */
+void cg_open_v2_fd(struct cgroup *cg);
 
 /* layout.c: the hierarchies mounted on this host and the runtime's own place in them. */
 struct cg_mount {
@@ -101,8 +130,17 @@ int cg_write_weight(const char *dir, const char *file, const char *value, struct
 int cg_v2_enable(const char *mountpoint, const char *dir, char *const *controllers, struct error **err);
 int cg_v2_freeze(const char *dir, bool frozen, struct error **err);
 int cg_v1_freeze(const char *dir, bool frozen, struct error **err);
-/* Applies resources but the device rules to every hierarchy of cg (create and update). */
+/* apply.c: applies resources but the device rules to every hierarchy of cg (create and
+ * update). */
 int cg_apply(const struct cgroup *cg, const struct spec_resources *res, struct error **err);
+/* apply.c: update's file writes: res (a cpu period alone keeps the current quota), and the
+ * device rules when res has any. */
+int cg_update_files(const struct cgroup *cg, const struct spec_resources *res, struct error **err);
+/* control.c: before removal: thaws, kills every process, detaches our device programs;
+ * failures only logged. */
+void cg_stop_processes(const struct cgroup *cg);
+/* control.c: refuses a cgroup that is frozen (itself or, on cgroup2, an ancestor). */
+int cg_refuse_frozen(const struct cgroup *cg, struct error **err);
 /* devices.c: detaches our device programs from a v2 cgroup (destroy); failures only logged. */
 void cg_detach_devices(const struct cgroup *cg);
 
