@@ -70,47 +70,29 @@ int cg_apply(const struct cgroup *cg, const struct spec_resources *res, struct e
         return 0;
 }
 
-/* memory.checkBeforeUpdate: a new limit below what the cgroup uses now is refused rather
- * than left to the OOM killer. */
-static int check_memory_usage(const struct cgroup *cg, const struct spec_memory *m, struct error **err)
+int cg_update_quota(const struct cgroup *cg, struct spec_resources *r, struct error **err)
 {
-        if (!m->has_check_before_update || !m->check_before_update || !m->has_limit || m->limit <= 0)
-                return 0;
-        const struct cg_hier *h2 = cg_v2_hier(cg);
-        const struct cg_hier *h1 = cg_v1_hier(cg, "memory");
-        bool v2 = h2 && cg_v2_has_controller(h2->dir, "memory");
-        if (!v2 && !h1)
-                return error_make(err, 0, "linux.resources.memory.checkBeforeUpdate: no memory controller");
-        cleanup_free char *cur = NULL;
-        if (cg_read(v2 ? h2->dir : h1->dir, v2 ? "memory.current" : "memory.usage_in_bytes", &cur, err) < 0)
-                return error_wrap(err, "linux.resources.memory.checkBeforeUpdate");
-        long long usage = strtoll(cur, NULL, 10);
-        if (usage > m->limit)
-                return error_make(err, EBUSY, "linux.resources.memory.checkBeforeUpdate: the container uses %lld "
-                                  "bytes, more than the new limit %lld", usage, (long long)m->limit);
-        return 0;
-}
-
-int cg_update_files(const struct cgroup *cg, const struct spec_resources *res, struct error **err)
-{
-        struct spec_resources r = *res;
-        const struct cg_hier *h2 = cg_v2_hier(cg);
-
-        if (check_memory_usage(cg, &r.memory, err) < 0)
+        if (check_memory_usage(cg, &r->memory, err) < 0)
                 return -1;
-
+        const struct cg_hier *h2 = cg_v2_hier(cg);
         /* cpu.max holds quota and period together: a period alone keeps the current quota */
-        if (h2 && r.cpu.has_period && r.cpu.period && !r.cpu.has_quota && cg_v2_has_controller(h2->dir, "cpu")) {
+        if (h2 && r->cpu.has_period && r->cpu.period && !r->cpu.has_quota && cg_v2_has_controller(h2->dir, "cpu")) {
                 cleanup_free char *cur = NULL;
                 if (cg_read(h2->dir, "cpu.max", &cur, err) < 0)
                         return -1;
                 int64_t q = -1;
                 if (strncmp(cur, "max", 3) != 0)
                         q = strtoll(cur, NULL, 10);
-                r.cpu.has_quota = true;
-                r.cpu.quota = q;
+                r->cpu.has_quota = true;
+                r->cpu.quota = q;
         }
-        if (cg_apply(cg, &r, err) < 0)
+        return 0;
+}
+
+int cg_update_files(const struct cgroup *cg, const struct spec_resources *res, struct error **err)
+{
+        struct spec_resources r = *res;
+        if (cg_update_quota(cg, &r, err) < 0 || cg_apply(cg, &r, err) < 0)
                 return -1;
         /* an update without device rules leaves the current ones */
         if (r.n_devices && cgroup_apply_devices(cg, &r, err) < 0)

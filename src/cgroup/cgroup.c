@@ -14,6 +14,8 @@ void cgroup_free(struct cgroup *cg)
 {
         if (!cg)
                 return;
+        if (cg->ops->release)
+                cg->ops->release(cg);
         for (size_t i = 0; i < cg->n_h; i++) {
                 free(cg->h[i].name);
                 free(cg->h[i].dir);
@@ -21,6 +23,7 @@ void cgroup_free(struct cgroup *cg)
         free(cg->h);
         free(cg->path);
         free(cg->state);
+        free(cg->unit);
         if (cg->v2_fd >= 0)
                 close(cg->v2_fd);
         free(cg);
@@ -39,7 +42,7 @@ static struct cgroup *cgroup_new(enum cgroup_manager mgr, const struct cg_manage
         return cg;
 }
 
-/* "contain-cgroup-1;mgr=N;path=P;h=NAME:CREATED:DIR;..." — everything cgroup_open() needs,
+/* "contain-cgroup-1;mgr=N;path=P[;unit=U];h=NAME:CREATED:DIR;..." — everything cgroup_open() needs,
  * so that a later command finds the directories whatever cgroup it runs in itself. */
 void cg_build_state(struct cgroup *cg)
 {
@@ -48,7 +51,8 @@ void cg_build_state(struct cgroup *cg)
                 cg->state = xstrdup("disabled");
                 return;
         }
-        cleanup_free char *s = xasprintf("contain-cgroup-1;mgr=%d;path=%s", (int)cg->mgr, cg->path);
+        cleanup_free char *s = xasprintf("contain-cgroup-1;mgr=%d;path=%s%s%s", (int)cg->mgr, cg->path,
+                                         cg->unit ? ";unit=" : "", cg->unit ? cg->unit : "");
         for (size_t i = 0; i < cg->n_h; i++) {
                 char *n = xasprintf("%s;h=%s:%d:%s", s, cg->h[i].name, cg->h[i].created, cg->h[i].dir);
                 free(s);
@@ -86,6 +90,10 @@ int cgroup_open(const char *state_string, struct cgroup **out, struct error **er
         for (char *f = strtok_r(copy, ";", &save); f; f = strtok_r(NULL, ";", &save)) {
                 if (str_has_prefix(f, "mgr=")) {
                         cg->mgr = (enum cgroup_manager)atoi(f + 4);
+                } else if (str_has_prefix(f, "unit=")) {
+                        free(cg->unit);
+                        cg->unit = xstrdup(f + 5);
+                        cg->ops = &cg_manager_systemd;
                 } else if (str_has_prefix(f, "path=")) {
                         cg->path = xstrdup(f + 5);
                 } else if (str_has_prefix(f, "h=")) {
@@ -114,7 +122,8 @@ int cgroup_open(const char *state_string, struct cgroup **out, struct error **er
 int cgroup_create(const struct spec *spec, const char *id, enum cgroup_manager mgr,
                   struct cgroup **out, struct error **err)
 {
-        const struct cg_manager *ops = mgr == CGROUP_MANAGER_DISABLED ? &cg_manager_disabled : &cg_manager_fs;
+        const struct cg_manager *ops = mgr == CGROUP_MANAGER_DISABLED ? &cg_manager_disabled
+                                       : mgr == CGROUP_MANAGER_SYSTEMD ? &cg_manager_systemd : &cg_manager_fs;
         cleanup_cgroup struct cgroup *cg = cgroup_new(mgr, ops);
         if (cg->ops->create(cg, spec, id, err) < 0)
                 return -1;

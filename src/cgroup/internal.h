@@ -62,10 +62,12 @@ struct cgroup {
         size_t n_h;
         int v2_fd;              /* cgroup2 dir fd when v2 holds every controller, else -1 */
         bool pure_v2;           /* no v1 hierarchies in use */
+        char *unit;             /* the systemd scope, when systemd manages the cgroup */
+        struct cg_systemd *sd;  /* systemd.c's connection, between create and the init's enter */
 };
 
 /* One way of managing the container's cgroup: fs.c makes directories in every hierarchy
- * itself, disabled.c has none.  cgroup.c hands the public calls that make, fill or remove the
+ * itself, systemd.c has systemd make a scope, disabled.c has none.  cgroup.c hands the public calls that make, fill or remove the
  * cgroup to it; what acts on an existing cgroup's processes and files (control.c, stats.c,
  * devices.c, apply.c) works on the directories alone and is the same for every manager. */
 struct cg_manager {
@@ -79,8 +81,10 @@ struct cg_manager {
         /* Removes what create made; the processes are gone (cg_stop_processes); succeeds when
          * already removed. */
         int (*destroy)(const struct cgroup *cg, struct error **err);
+        /* Frees what the manager keeps in the handle (may be NULL). */
+        void (*release)(struct cgroup *cg);
 };
-extern const struct cg_manager cg_manager_fs, cg_manager_disabled;
+extern const struct cg_manager cg_manager_fs, cg_manager_systemd, cg_manager_disabled;
 
 /* fs.c: the hierarchies, path and state string a cgroupfs create would make now (cgroup_plan),
  * without touching the file system. */
@@ -136,6 +140,9 @@ int cg_apply(const struct cgroup *cg, const struct spec_resources *res, struct e
 /* apply.c: update's file writes: res (a cpu period alone keeps the current quota), and the
  * device rules when res has any. */
 int cg_update_files(const struct cgroup *cg, const struct spec_resources *res, struct error **err);
+/* apply.c: before an update's writes: memory.checkBeforeUpdate against the usage now, and a
+ * cpu period without a quota gets the quota cpu.max holds now. */
+int cg_update_quota(const struct cgroup *cg, struct spec_resources *r, struct error **err);
 /* control.c: before removal: thaws, kills every process, detaches our device programs;
  * failures only logged. */
 void cg_stop_processes(const struct cgroup *cg);

@@ -3,7 +3,6 @@
 #include <errno.h>
 #include <string.h>
 
-#include "contain/log.h"
 #include "contain/util.h"
 #include "internal.h"
 
@@ -51,8 +50,6 @@ static int systemd_path(const char *p, char **out, struct error **err)
                 return error_make(err, 0, "linux.cgroupsPath '%s': slice, prefix and name cannot "
                                   "contain '/'", p);
         *out = xasprintf("%s/%s%s%s.scope", slice, prefix, *prefix ? "-" : "", name);
-        log_debug("cgroup: systemd is not managing cgroups here; using the cgroupfs path /%s for '%s'",
-                  *out, p);
         return 0;
 }
 
