@@ -14,7 +14,7 @@ die() { printf 'demo: %s\n' "$*" >&2; exit 1; }
 [ "$(id -u)" -eq 0 ] || die "run me as root: containers need namespaces, mounts and cgroups (and apt-get needs root)"
 
 step "dependencies (apt-get only what is missing)"
-tests/install-deps.sh meson ninja-build gcc libc6-dev pkg-config libyajl-dev libseccomp-dev libcap-dev libbpf-dev \
+tests/install-deps.sh meson ninja-build gcc libc6-dev pkg-config libyajl-dev libseccomp-dev libcap-dev libbpf-dev libsystemd-dev \
 	busybox-static jq || die "could not install the build dependencies"
 echo "ready"
 

@@ -2,13 +2,13 @@
 # The whole test suite in one command (README, .ci/run): installs what is missing, builds with gcc
 # (build/), with ASan+UBSan (build-asan/) and checks a clang build compiles warning-free
 # (build-clang/), then runs meson's unit tests, every bats suite under tests/*/ with both binaries,
-# and the qemu cgroup-v2 suite (tests/vm/run.sh).  It counts every test, reports residue a suite
-# left on the machine as a failing test, and ends with exactly one line "N passed, N failed, N skipped";
-# the exit status is non-zero when anything (a test, a build) failed.  See docs/testing.md.
+# and the qemu suites (tests/vm/run.sh: pure cgroup v2; tests/systemd/run.sh: systemd as init).
+# It counts every test, reports residue a suite left on the machine as a failing test, and ends
+# with exactly one line "N passed, N failed, N skipped"; the exit status is non-zero when anything (a test, a build) failed.  See docs/testing.md.
 #
 # usage: tests/run-all.sh [--quick] [--suite NAME]... [--builddir DIR] [--jobs N]
-#   --quick         gcc build only: no sanitizer run, no VM suite
-#   --suite NAME    run only this suite (a directory of tests/ with *.bats, "unit" or "vm"); repeatable
+#   --quick         gcc build only: no sanitizer run, no qemu suites (vm, systemd)
+#   --suite NAME    run only this suite (a directory of tests/ with *.bats, "unit", "vm", "systemd"); repeatable
 #   --builddir DIR  build directories DIR, DIR-asan, DIR-clang (default: build)
 #   --jobs N        bats --jobs N inside each suite (default 1: serial; needs GNU parallel)
 set -uo pipefail
@@ -62,7 +62,8 @@ add() {
 fail_item() { FAILURES+=("$1: $2"); }
 
 # ---------------------------------------------------------------------------- what to run
-# Directories of tests/ holding *.bats files; unit (meson), vm and fuzz have their own runners.
+# Directories of tests/ holding *.bats files; unit (meson), vm, systemd and fuzz have their own
+# runners.
 discover_bats() {
 	local preferred=(spec lifecycle isolation cgroup quick clients) d name seen=" "
 	for name in "${preferred[@]}"; do
@@ -70,14 +71,15 @@ discover_bats() {
 	done
 	for d in tests/*/; do
 		name=$(basename "$d")
-		case " unit vm fuzz " in *" $name "*) continue ;; esac
+		case " unit vm systemd fuzz " in *" $name "*) continue ;; esac
 		case $seen in *" $name "*) continue ;; esac
 		compgen -G "tests/$name/*.bats" >/dev/null && say "$name"
 	done
 }
 mapfile -t BATS_SUITES < <(discover_bats)
-have_vm=0
+have_vm=0 have_sd=0
 [ -x tests/vm/run.sh ] && have_vm=1
+[ -x tests/systemd/run.sh ] && have_sd=1
 
 selected() {
 	[ ${#only[@]} -eq 0 ] && return 0
@@ -86,20 +88,23 @@ selected() {
 	return 1
 }
 for s in "${only[@]}"; do
-	case " unit vm ${BATS_SUITES[*]} " in
+	case " unit vm systemd ${BATS_SUITES[*]} " in
 	*" $s "*) ;;
-	*) echo "run-all: no suite named $s (have: unit vm ${BATS_SUITES[*]})" >&2; exit 2 ;;
+	*) echo "run-all: no suite named $s (have: unit vm systemd ${BATS_SUITES[*]})" >&2; exit 2 ;;
 	esac
 done
-run_asan=1 run_vm=$have_vm run_clang=1
-[ $quick -eq 1 ] && run_asan=0 run_vm=0
+run_asan=1 run_vm=$have_vm run_sd=$have_sd run_clang=1
+[ $quick -eq 1 ] && run_asan=0 run_vm=0 run_sd=0
 [ ${#only[@]} -gt 0 ] && run_clang=0
 selected vm || run_vm=0
+selected systemd || run_sd=0
 
 # ---------------------------------------------------------------------------- dependencies
-BUILD_PKGS=(meson ninja-build gcc libc6-dev pkg-config libyajl-dev libseccomp-dev libcap-dev libbpf-dev busybox-static jq)
+BUILD_PKGS=(meson ninja-build gcc libc6-dev pkg-config libyajl-dev libseccomp-dev libcap-dev libbpf-dev libsystemd-dev
+	busybox-static jq)
 TEST_PKGS=(bats python3-jsonschema clang libclang-rt-14-dev iproute2)
 VM_PKGS=(qemu-system-x86 xz-utils)
+SD_PKGS=(qemu-system-x86 xz-utils debootstrap e2fsprogs)
 CLIENT_PKGS=(podman conmon containerd catatonit crun runc umoci skopeo)
 
 # Packages a suite needs beyond the common ones: built-in knowledge plus tests/<suite>/packages.
@@ -112,6 +117,7 @@ suite_pkgs() {
 header "dependencies"
 want=("${BUILD_PKGS[@]}" "${TEST_PKGS[@]}")
 [ $run_vm -eq 1 ] && want+=("${VM_PKGS[@]}")
+[ $run_sd -eq 1 ] && want+=("${SD_PKGS[@]}")
 for s in "${BATS_SUITES[@]}"; do selected "$s" && mapfile -t -O ${#want[@]} want < <(suite_pkgs "$s"); done
 mapfile -t UNINSTALLABLE < <("$REPO/tests/install-deps.sh" --try "${want[@]}")
 if [ ${#UNINSTALLABLE[@]} -eq 0 ]; then
@@ -136,6 +142,7 @@ uninstallable clang && run_clang=0
 if uninstallable clang || uninstallable libclang-rt-14-dev; then asan_cc=gcc; else asan_cc=clang; fi
 asan_cc=${ASAN_CC:-$asan_cc}
 for p in "${VM_PKGS[@]}"; do uninstallable "$p" && run_vm=0 vm_skip="package $p cannot be installed"; done
+for p in "${SD_PKGS[@]}"; do uninstallable "$p" && run_sd=0 sd_skip="package $p cannot be installed"; done
 
 # ---------------------------------------------------------------------------- residue
 # What tests may leave behind: the same things .ci and the before-stop hook look for.
@@ -400,26 +407,32 @@ run_bats_all() {
 run_bats_all gcc "$builddir"
 [ $run_asan -eq 1 ] && run_bats_all asan "$builddir-asan" asan_env
 
-# ---------------------------------------------------------------------------- VM
-if [ $run_vm -eq 1 ]; then
-	header "vm: tests/vm/run.sh $builddir/contain (qemu guest, pure cgroup v2)"
-	if [ "${BUILD_OK[gcc]}" = 1 ]; then
-		t0=$SECONDS
-		residue_snapshot >"$LOGDIR/residue-before"
-		timeout -k 30 "$VM_TIMEOUT" tests/vm/run.sh "$REPO/$builddir/contain" </dev/null 2>&1 | tee "$LOGDIR/vm.tap"
-		rc=${PIPESTATUS[0]}
-		tap_count "vm" "$LOGDIR/vm.tap" "$rc" $((SECONDS - t0))
-		check_residue "vm" "$LOGDIR/residue-before"
-	else
-		say "not ok - vm: not run, the gcc build failed"
-		add "vm" 0 1 0 0 "not run: build failed"
-		FAILURES+=("vm: not run (build failed)")
+# ---------------------------------------------------------------------------- qemu guests
+# guest_suite NAME RUN SELECTED SKIP_REASON DESCRIPTION: a suite that boots a guest (its TAP).
+guest_suite() {
+	local name=$1 script=$2 run=$3 reason=$4 desc=$5 t0 rc
+	if [ "$run" -eq 1 ]; then
+		header "$name: $script $builddir/contain ($desc)"
+		if [ "${BUILD_OK[gcc]}" = 1 ]; then
+			t0=$SECONDS
+			residue_snapshot >"$LOGDIR/residue-before"
+			timeout -k 30 "$VM_TIMEOUT" "$script" "$REPO/$builddir/contain" </dev/null 2>&1 | tee "$LOGDIR/$name.tap"
+			rc=${PIPESTATUS[0]}
+			tap_count "$name" "$LOGDIR/$name.tap" "$rc" $((SECONDS - t0))
+			check_residue "$name" "$LOGDIR/residue-before"
+		else
+			say "not ok - $name: not run, the gcc build failed"
+			add "$name" 0 1 0 0 "not run: build failed"
+			FAILURES+=("$name: not run (build failed)")
+		fi
+	elif selected "$name" && [ $quick -eq 0 ]; then
+		reason=${reason:-$script does not exist yet}
+		SKIPS+=("$name: whole suite # $reason")
+		add "$name" 0 0 1 0 "skipped: $reason"
 	fi
-elif selected vm && [ $quick -eq 0 ]; then
-	reason=${vm_skip:-tests/vm/run.sh does not exist yet}
-	SKIPS+=("vm: whole suite # $reason")
-	add "vm" 0 0 1 0 "skipped: $reason"
-fi
+}
+guest_suite vm tests/vm/run.sh $run_vm "${vm_skip:-}" "qemu guest, pure cgroup v2"
+guest_suite systemd tests/systemd/run.sh $run_sd "${sd_skip:-}" "qemu guest, systemd as init, pure cgroup v2"
 
 # ---------------------------------------------------------------------------- summary
 header "summary ($((SECONDS - START))s; logs in $LOGDIR)"

@@ -243,11 +243,11 @@ static int systemd_version(sd_bus *bus)
         return atoi(v);
 }
 
-static int start_scope(struct cgroup *cg, pid_t pid, struct error **err)
+static int start_scope(struct cgroup *cg, const struct spec_resources *res, pid_t pid, struct error **err)
 {
         struct cg_systemd *sd = cg->sd;
         cleanup_cg_unit_props struct cg_unit_props props = { 0 };
-        if (resources_props(sd->res, &props, err) < 0)
+        if (resources_props(res, &props, err) < 0)
                 return -1;
         sd_bus_message *m = NULL;
         cleanup_free char *desc = xasprintf("contain container %s", cg->unit);
@@ -314,7 +314,7 @@ static int systemd_enter(struct cgroup *cg, pid_t pid, struct error **err)
                 return cg_manager_fs.enter(cg, pid, err);
         const struct spec_resources *res = cg->sd->res;
         cg->sd->res = NULL;
-        if (start_scope(cg, pid, err) < 0)
+        if (start_scope(cg, res, pid, err) < 0)
                 return error_wrap(err, "cgroup %s", cg->path);
         if (cg_refuse_frozen(cg, err) < 0 || enable_rest(cg, res, err) < 0 || cg_apply(cg, res, err) < 0)
                 return error_wrap(err, "cgroup %s", cg->path);

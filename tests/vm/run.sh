@@ -8,9 +8,9 @@
 #        CONTAIN_VM_CACHE (default tests/vm/cache), CONTAIN_VM_TIMEOUT (qemu limit, 600 s),
 #        CONTAIN_VM_KEEP=1 keeps the staging directory, CONTAIN_VM_CONSOLE=1 shows the kernel log,
 #        CONTAIN_VM_TESTS="t_numa ..." runs only those guest tests
-# The guest kernel (and the modules in GUEST_MODULES, loaded at boot) comes from `apt-get
-# download` into the cache; qemu-system-x86, busybox-static and xz-utils are installed with
-# apt-get when missing.  No KVM needed.
+# The guest kernel (and the loop module, loaded at boot) comes from `apt-get download` into
+# the cache (tests/vm/kernel.sh, shared with tests/systemd/run.sh); qemu-system-x86,
+# busybox-static and xz-utils are installed with apt-get when missing.  No KVM needed.
 set -uo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -38,44 +38,7 @@ fi
 static_busybox || skip "/bin/busybox is not the static busybox"
 
 # ------------------------------------------------------------------ guest kernel (cached)
-mkdir -p "$CACHE" || die "cannot create $CACHE"
-KVER=${KVER:-$(apt-cache depends linux-image-amd64 2>/dev/null |
-               sed -n 's/.*Depends: linux-image-\([0-9].*-amd64\)$/\1/p' | head -1)}
-[ -n "$KVER" ] || { apt-get update -qq >&2; KVER=$(apt-cache depends linux-image-amd64 2>/dev/null |
-               sed -n 's/.*Depends: linux-image-\([0-9].*-amd64\)$/\1/p' | head -1); }
-[ -n "$KVER" ] || skip "cannot tell which linux-image package to download (apt-cache)"
-KD=$CACHE/$KVER
-
-GUEST_MODULES="loop"
-have_modules() { local m; for m in $GUEST_MODULES; do [ -f "$KD/modules/$m.ko" ] || return 1; done; }
-is_elf() { [ "$(head -c4 "$1" 2>/dev/null | od -An -c | tr -d ' ')" = '177ELF' ]; }
-fetch_kernel() {
-        local tmp=$KD.tmp.$$
-        rm -rf "$tmp" && mkdir -p "$tmp" && cd "$tmp" || return 1
-        apt-get download "linux-image-$KVER" >&2 ||
-                { apt-get update -qq >&2 && apt-get download "linux-image-$KVER" >&2; } || return 1
-        dpkg -x linux-image-"$KVER"_*.deb x && rm -f ./*.deb || return 1
-        # boot the uncompressed ELF directly (PVH entry): no real-mode setup, no in-guest xz,
-        # which saves seconds under TCG.  Find the xz stream inside the bzImage.
-        local img=x/boot/vmlinuz-$KVER pos
-        for pos in $(tr '\3757zXZ\000\nabcde' '\nabcde=' < "$img" | grep -abo '^abcde' | cut -d: -f1); do
-                tail -c +"$pos" "$img" | xzcat > vmlinux 2>/dev/null
-                is_elf vmlinux && break
-        done
-        is_elf vmlinux || return 1
-        # modules the guest loads: loop gives the device checks a real block device
-        mkdir -p modules && for m in $GUEST_MODULES; do
-                f=$(find x/lib/modules -name "$m.ko*" | head -1)
-                [ -n "$f" ] || return 1
-                case $f in *.xz) xzcat "$f" > "modules/$m.ko" ;; *) cp "$f" "modules/$m.ko" ;; esac || return 1
-        done
-        rm -rf x && cd "$CACHE" && rm -rf "$KD" && mv "$tmp" "$KD"
-}
-(
-        flock 9
-        is_elf "$KD/vmlinux" && have_modules && exit 0
-        fetch_kernel || { rm -rf "$KD.tmp.$$"; exit 1; }
-) 9>"$CACHE/.lock" || skip "cannot download linux-image-$KVER with apt-get"
+. "$HERE/kernel.sh"
 
 # ------------------------------------------------------------------ initramfs
 W=$(mktemp -d /tmp/contain-vm.XXXXXX) || die "mktemp failed"
@@ -99,7 +62,7 @@ mv "$R$BIN" "$R/usr/local/bin/contain"
 cp "$HERE/guest.sh" "$R/tests/guest.sh"
 # CONTAIN_VM_TESTS="t_numa t_pids": run only those guest tests (all when unset)
 echo "${CONTAIN_VM_TESTS:-}" > "$R/tests/only"
-mkdir -p "$R/lib/modules" && cp "$KD"/modules/*.ko "$R/lib/modules/"
+mkdir -p "$R/lib/modules" && cp "$KD"/modules/loop.ko "$R/lib/modules/"
 printf 'root:x:0:0:root:/root:/bin/sh\n' > "$R/etc/passwd"
 printf 'root:x:0:\n' > "$R/etc/group"
 
