@@ -1,5 +1,6 @@
-/* One interface to the container's cgroups, whatever the host has: pure cgroup v2, or a hybrid
- * host where memory/cpu/pids/cpuset/freezer live in v1 hierarchies (src/cgroup/v1.c). */
+/* One interface to the container's cgroups, whatever the host has (pure cgroup v2, or a hybrid
+ * host where memory/cpu/pids/cpuset/freezer live in v1 hierarchies) and whoever makes them (our
+ * own directories, or a systemd scope with --systemd-cgroup): the engine cannot tell. */
 #ifndef CONTAIN_CGROUP_H
 #define CONTAIN_CGROUP_H
 
@@ -23,7 +24,12 @@ struct cgroup;  /* opaque */
  * enables controllers and writes the limits.  Nothing is left behind on failure.
  * CGROUP_MANAGER_DISABLED gives a handle without directories: no limits, no pids, stats all
  * zero, kill_all/destroy succeed doing nothing (the caller signals its init itself), and
- * freeze/update fail saying cgroups are disabled. */
+ * freeze/update fail saying cgroups are disabled.
+ * CGROUP_MANAGER_SYSTEMD with systemd as init (cgroup v2) checks that no unit has the scope's
+ * name (an error naming it) and leaves the making to cgroup_enter() of the init, which starts
+ * the transient scope with it (runtime-spec config-linux "cgroupsPath", runc's
+ * "slice:prefix:name"): spec must stay valid until then.  Without systemd it falls back to
+ * CGROUP_MANAGER_CGROUPFS with the path /slice/prefix-name.scope (said in the debug log). */
 int cgroup_create(const struct spec *spec, const char *id, enum cgroup_manager mgr,
                   struct cgroup **out, struct error **err);
 /* cgroup_create for a runtime without privileges over the host (rootless): when the
@@ -50,7 +56,8 @@ const char *cgroup_path(const struct cgroup *cg);
 /* A cgroup2 directory fd for clone3(CLONE_INTO_CGROUP), or -1 when v2 is not used (or, on a
  * hybrid host, does not hold every controller: then cgroup_enter() places the process). */
 int cgroup_clone_fd(const struct cgroup *cg);
-/* Moves pid into every hierarchy of the cgroup (those not done by CLONE_INTO_CGROUP). */
+/* Moves pid into every hierarchy of the cgroup (those not done by CLONE_INTO_CGROUP); the
+ * first call after a systemd cgroup_create() starts the scope with pid and writes the limits. */
 int cgroup_enter(struct cgroup *cg, pid_t pid, struct error **err);
 /* Pids in the cgroup (for ps, kill --all). *pids malloc'd. */
 int cgroup_pids(const struct cgroup *cg, pid_t **pids, size_t *n, struct error **err);
@@ -78,7 +85,8 @@ struct cgroup_stats {
         bool has_memory_peak, has_pids_peak;
 };
 int cgroup_stats(const struct cgroup *cg, struct cgroup_stats *st, struct error **err);
-/* Kills what is left, removes every directory the container owns; succeeds when already gone. */
+/* Kills what is left, removes every directory the container owns (a systemd scope: stopped,
+ * reset when failed, waited for until systemd drops it); succeeds when already gone. */
 int cgroup_destroy(const struct cgroup *cg, struct error **err);
 void cgroup_free(struct cgroup *cg);
 static inline void cgroup_freep(struct cgroup **cg) { if (*cg) cgroup_free(*cg); }

@@ -70,6 +70,27 @@ int cg_apply(const struct cgroup *cg, const struct spec_resources *res, struct e
         return 0;
 }
 
+/* memory.checkBeforeUpdate: a new limit below what the cgroup uses now is refused rather
+ * than left to the OOM killer. */
+static int check_memory_usage(const struct cgroup *cg, const struct spec_memory *m, struct error **err)
+{
+        if (!m->has_check_before_update || !m->check_before_update || !m->has_limit || m->limit <= 0)
+                return 0;
+        const struct cg_hier *h2 = cg_v2_hier(cg);
+        const struct cg_hier *h1 = cg_v1_hier(cg, "memory");
+        bool v2 = h2 && cg_v2_has_controller(h2->dir, "memory");
+        if (!v2 && !h1)
+                return error_make(err, 0, "linux.resources.memory.checkBeforeUpdate: no memory controller");
+        cleanup_free char *cur = NULL;
+        if (cg_read(v2 ? h2->dir : h1->dir, v2 ? "memory.current" : "memory.usage_in_bytes", &cur, err) < 0)
+                return error_wrap(err, "linux.resources.memory.checkBeforeUpdate");
+        long long usage = strtoll(cur, NULL, 10);
+        if (usage > m->limit)
+                return error_make(err, EBUSY, "linux.resources.memory.checkBeforeUpdate: the container uses %lld "
+                                  "bytes, more than the new limit %lld", usage, (long long)m->limit);
+        return 0;
+}
+
 int cg_update_quota(const struct cgroup *cg, struct spec_resources *r, struct error **err)
 {
         if (check_memory_usage(cg, &r->memory, err) < 0)
