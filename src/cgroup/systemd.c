@@ -202,7 +202,7 @@ static int unit_check_free(sd_bus *bus, const char *unit, struct error **err)
                         return -1;
         }
         if (state)
-                return error_make(err, EEXIST, "systemd unit %s already exists (%s)", unit, state);
+                return error_make(err, 0, "systemd unit %s already exists (%s)", unit, state);
         return 0;
 }
 
@@ -347,7 +347,7 @@ static int systemd_create(struct cgroup *cg, const struct spec *spec, const char
         if (resources_props(&spec->linux.resources, &props, err) < 0)
                 return -1;
         if (unit_check_free(bus, unit, err) < 0)
-                return error_wrap(err, "cgroup");
+                return -1;
         struct cg_mount *m = NULL;
         size_t n = 0;
         if (cg_mounts(&m, &n, err) < 0)

@@ -54,14 +54,6 @@ setup() {
         echo "# $(contain --version | head -1)"
 }
 
-t_smoke() {
-        bundle smoke limits system.slice:contain:smoke <<'EOF'
-echo hello from smoke
-EOF
-        timeout -k 5 30 contain --root "$ROOT" --systemd-cgroup --debug run --bundle /tmp/b/smoke smoke 2>&1 | sed 's/^/# smoke: /'
-        systemctl list-units --all 'contain*' --no-pager | sed 's/^/# units: /'
-}
-
 t_boot() {
         expect "PID 1 is systemd" "$(cat /proc/1/comm)" systemd
         expect "/sys/fs/cgroup is cgroup2 alone" "$(stat -f -c %T $CG)" cgroup2fs
@@ -69,7 +61,6 @@ t_boot() {
 
 t_scope() {
         bundle lim limits system.slice:contain:lim <<'EOF'
-echo "in cgroup=$(cat /proc/self/cgroup)"
 echo ready
 exec sleep 1000
 EOF
@@ -86,7 +77,6 @@ EOF
         expect "Delegate" "$(prop $u Delegate)" yes
         expect "Slice" "$(prop $u Slice)" system.slice
         expect "ControlGroup" "$(prop $u ControlGroup)" /system.slice/contain-lim.scope
-        expect "the init's cgroup (seen inside, cgroup ns)" "$(sed -n 's/^in cgroup=//p' /tmp/o.lim)" "0::/"
         pid=$(field lim pid)
         expect "the init's cgroup (host side)" "$(cat /proc/$pid/cgroup)" "0::/system.slice/contain-lim.scope"
         expect "systemd's unit for the init" "$(systemctl status $pid 2>/dev/null | head -1 | sed 's/^. //; s/ - .*//')" $u
@@ -196,7 +186,7 @@ for t in ${CONTAIN_SD_TESTS:-t_boot t_scope t_exists t_limits_hold t_reload t_up
         $t
 done
 dmesg | grep -i -e segfault -e "general protection" | sed 's/^/# dmesg: /'
-journalctl -b -p warning --no-pager -q 2>/dev/null | tail -n 20 | sed 's/^/# journal: /'
+journalctl -b -p warning --no-pager -q _PID=1 2>/dev/null | tail -n 10 | sed 's/^/# systemd said: /'
 echo "# guest tests took $(( $(cut -d. -f1 /proc/uptime) - t0 )) s"
 echo "1..$N"
 [ $FAILED -eq 0 ]
