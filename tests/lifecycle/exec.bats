@@ -80,9 +80,9 @@ start_container() {
 }
 
 @test "exec --pidfd-socket hands the caller a pidfd of the new process" {
-        cc -Wall -o "$TEST_DIR/recvpidfd" "$BATS_TEST_DIRNAME/recvpidfd.c"
+        cc -Wall -o "$TEST_DIR/recvtty" "$BATS_TEST_DIRNAME/recvtty.c"
         start_container
-        "$TEST_DIR/recvpidfd" "$TEST_DIR/pidfd.sock" > "$TEST_DIR/pidfd.out" & recv=$!
+        "$TEST_DIR/recvtty" --pidfd "$TEST_DIR/pidfd.sock" > "$TEST_DIR/pidfd.out" & recv=$!
         for i in $(seq 50); do [ -S "$TEST_DIR/pidfd.sock" ] && break; sleep 0.05; done
         contain exec --pidfd-socket "$TEST_DIR/pidfd.sock" --detach --pid-file "$TEST_DIR/e.pid" "$ID" /bin/sleep 10
         wait "$recv"

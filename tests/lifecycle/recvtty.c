@@ -1,9 +1,11 @@
 /* Test helper: a console-socket receiver.  Listens on SOCKET, receives one pty master sent
  * with SCM_RIGHTS, types INPUT into it and copies what the terminal prints to stdout until
- * the pty closes (every process of the container gone) or 20 seconds pass.
- * usage: recvtty SOCKET [INPUT] */
+ * the pty closes (every process of the container gone) or 20 seconds pass.  With --pidfd it
+ * is a --pidfd-socket receiver instead: it prints the "Pid:" line of the fd's fdinfo.
+ * usage: recvtty SOCKET [INPUT] | recvtty --pidfd SOCKET */
 #include <errno.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,10 +33,26 @@ static int receive_fd(int conn)
         return fd;
 }
 
+/* The "Pid:" line of fd's fdinfo: the process a pidfd refers to. */
+static void print_pidfd_pid(int fd)
+{
+        char path[64], line[256];
+        snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+        FILE *f = fopen(path, "r");
+        while (f && fgets(line, sizeof(line), f))
+                if (strncmp(line, "Pid:", 4) == 0)
+                        fputs(line, stdout);
+}
+
 int main(int argc, char **argv)
 {
+        bool pidfd = argc > 1 && strcmp(argv[1], "--pidfd") == 0;
+        if (pidfd) {
+                argv++;
+                argc--;
+        }
         if (argc < 2) {
-                fprintf(stderr, "usage: recvtty SOCKET [INPUT]\n");
+                fprintf(stderr, "usage: recvtty SOCKET [INPUT] | recvtty --pidfd SOCKET\n");
                 return 2;
         }
         alarm(20);
@@ -55,6 +73,10 @@ int main(int argc, char **argv)
         if (master < 0) {
                 fprintf(stderr, "recvtty: no fd received\n");
                 return 1;
+        }
+        if (pidfd) {
+                print_pidfd_pid(master);
+                return 0;
         }
         fprintf(stderr, "recvtty: got a terminal\n");
         if (argc > 2) {
