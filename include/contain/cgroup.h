@@ -59,6 +59,10 @@ int cgroup_clone_fd(const struct cgroup *cg);
 /* Moves pid into every hierarchy of the cgroup (those not done by CLONE_INTO_CGROUP); the
  * first call after a systemd cgroup_create() starts the scope with pid and writes the limits. */
 int cgroup_enter(struct cgroup *cg, pid_t pid, struct error **err);
+/* Moves pid into an existing sub-cgroup of the container's (exec --cgroup, as runc): sub is
+ * "PATH" (every hierarchy) or "CONTROLLER[,...]:PATH" (the hierarchies holding one of them; the
+ * others get the container's own cgroup).  -1 with err naming sub when it is malformed or missing. */
+int cgroup_enter_sub(const struct cgroup *cg, pid_t pid, const char *sub, struct error **err);
 /* Pids in the cgroup (for ps, kill --all). *pids malloc'd. */
 int cgroup_pids(const struct cgroup *cg, pid_t **pids, size_t *n, struct error **err);
 /* Sends sig to every process in the cgroup (cgroup.kill for SIGKILL on v2, else freeze, signal

@@ -150,6 +150,45 @@ int cgroup_enter(struct cgroup *cg, pid_t pid, struct error **err)
         return cg->ops->enter(cg, pid, err);
 }
 
+/* sub: "PATH" for every hierarchy, or "CONTROLLER[,CONTROLLER...]:PATH" for those holding one
+ * of them (runc's exec --cgroup); PATH relative, without "." or "..". */
+static int sub_path_for(const struct cg_hier *h, const char *sub, const char **path, struct error **err)
+{
+        const char *colon = strchr(sub, ':');
+        *path = colon ? colon + 1 : sub;
+        if (!**path || **path == '/')
+                return error_make(err, 0, "--cgroup '%s': expected a relative path below the container's cgroup", sub);
+        cleanup_free char *copy = xstrdup(*path);
+        char *save = NULL;
+        for (char *c = strtok_r(copy, "/", &save); c; c = strtok_r(NULL, "/", &save))
+                if (strcmp(c, ".") == 0 || strcmp(c, "..") == 0)
+                        return error_make(err, 0, "--cgroup '%s': '%s' components are not allowed", sub, c);
+        if (!colon)
+                return 1;
+        cleanup_free char *ctrls = xstrndup(sub, (size_t)(colon - sub));
+        save = NULL;
+        for (char *c = strtok_r(ctrls, ",", &save); c; c = strtok_r(NULL, ",", &save))
+                if ((h->v2 && strcmp(c, "unified") == 0) || cg_name_has(h->name, c))
+                        return 1;
+        return 0;
+}
+
+int cgroup_enter_sub(const struct cgroup *cg, pid_t pid, const char *sub, struct error **err)
+{
+        char buf[32];
+        snprintf(buf, sizeof(buf), "%d", (int)pid);
+        for (size_t i = 0; i < cg->n_h; i++) {
+                const char *path;
+                int r = sub_path_for(&cg->h[i], sub, &path, err);
+                if (r < 0)
+                        return -1;
+                cleanup_free char *dir = r ? xasprintf("%s/%s", cg->h[i].dir, path) : xstrdup(cg->h[i].dir);
+                if (cg_write(dir, "cgroup.procs", buf, err) < 0)
+                        return error_wrap(err, "--cgroup '%s'", sub);
+        }
+        return 0;
+}
+
 int cgroup_update(const struct cgroup *cg, const struct spec_resources *res, struct error **err)
 {
         if (cg->ops->update(cg, res, err) < 0)

@@ -31,6 +31,7 @@ static void usage(FILE *f)
                    "  --no-new-privs            set no_new_privs for the process\n"
                    "  --ignore-paused           exec even into a paused container (it stays paused)\n"
                    "  --pidfd-socket SOCK       send a pidfd of the new process to this unix socket\n"
+                   "  --cgroup [CTRL[,CTRL]:]PATH  run in this existing sub-cgroup of the container's\n"
                    "  -c, --cap CAP             add a capability (repeatable)\n"
                    "  --preserve-fds N          pass fds 3..3+N-1 to the process\n\n"
                    "With --process the options above still apply on top of the file, as runc's do.\n");
@@ -198,6 +199,7 @@ int cmd_exec(const struct cli_globals *g, int argc, char **argv)
                 { "process-label", required_argument, NULL, 'L' },
                 { "ignore-paused", no_argument, NULL, 'I' },
                 { "pidfd-socket", required_argument, NULL, 'F' },
+                { "cgroup", required_argument, NULL, 'G' },
                 { "help", no_argument, NULL, 'h' },
                 { 0 },
         };
@@ -226,6 +228,7 @@ int cmd_exec(const struct cli_globals *g, int argc, char **argv)
                 case 'L': f.process_label = optarg; break;
                 case 'I': o.ignore_paused = true; break;
                 case 'F': o.pidfd_socket = optarg; break;
+                case 'G': o.sub_cgroup = optarg; break;
                 case 'f': {
                         int64_t n;
                         if (parse_int64(optarg, &n) < 0 || n < 0 || n > 65536)

@@ -22,6 +22,7 @@ struct exec_child {
         const struct spec_process *proc;
         const struct spec_linux *lnx;   /* the container's: personality, memory policy, intelRdt */
         bool relayed;           /* the pty goes to our own relay, not a --console-socket */
+        const char *sub_cgroup; /* exec --cgroup: enter this sub-cgroup instead, or NULL */
         int sync_fd;
         int console_fd;
         int ns_fds[NS_TYPE_COUNT];
@@ -195,7 +196,7 @@ static pid_t spawn_via_helper(struct exec_child *c, struct cgroup *cg, struct er
                 if ((!user || (setns(c->ns_fds[NS_USER], CLONE_NEWUSER) == 0 && process_undumpable(&e) == 0)) &&
                     setns(c->ns_fds[NS_PID], CLONE_NEWPID) == 0) {
                         c->ns_skip |= (user ? 1u << NS_USER : 0) | (1u << NS_PID);
-                        pid = clone_child(CLONE_PARENT, cg ? cgroup_clone_fd(cg) : -1, NULL, &e);
+                        pid = clone_child(CLONE_PARENT, cg && !c->sub_cgroup ? cgroup_clone_fd(cg) : -1, NULL, &e);
                         if (pid == 0)
                                 exec_child_main(c);
                 }
@@ -244,7 +245,7 @@ static pid_t spawn_in_container(struct exec_child *c, const char *id, struct cgr
                         return error_make(err, errno, "join the pid namespace of container \"%s\"", id);
                 c->ns_skip |= 1u << NS_PID;
         }
-        pid = clone_child(0, cg ? cgroup_clone_fd(cg) : -1, NULL, err);
+        pid = clone_child(0, cg && !c->sub_cgroup ? cgroup_clone_fd(cg) : -1, NULL, err);
         if (pid == 0)
                 exec_child_main(c);
         if (own_pidns >= 0)
@@ -262,7 +263,8 @@ static pid_t hand_over(struct exec_child *c, const char *id, int sync_fd, pid_t 
 {
         if (process_set_cpu_affinity(pid, c->proc->exec_cpu_affinity.initial, "process.execCPUAffinity.initial",
                                      err) < 0 ||
-            (cg && cgroup_enter(cg, pid, err) < 0) ||
+            (cg && !c->sub_cgroup && cgroup_enter(cg, pid, err) < 0) ||
+            (cg && c->sub_cgroup && cgroup_enter_sub(cg, pid, c->sub_cgroup, err) < 0) ||
             resctrl_join(RESCTRL_ROOT, &c->lnx->intel_rdt, id, pid, err) < 0 ||
             process_set_oom_score_adj(pid, c->proc, err) < 0 ||
             sync_send(sync_fd, SYNC_SETUP_DONE, NULL, 0, err) < 0 ||
@@ -315,6 +317,7 @@ int container_exec(const char *root, const char *id, const struct spec_process *
 
         __attribute__((cleanup(exec_child_release))) struct exec_child c = {
                 .proc = proc, .lnx = &spec->linux, .sync_fd = -1, .console_fd = -1, .root_fd = -1,
+                .sub_cgroup = o->sub_cgroup,
                 .n_preserve = o->preserve_fds > 0 ? o->preserve_fds : 0 };
         for (int t = 0; t < NS_TYPE_COUNT; t++)
                 c.ns_fds[t] = -1;
@@ -328,6 +331,8 @@ int container_exec(const char *root, const char *id, const struct spec_process *
         }
         if (!proc_matches(s->pid, s->start_time))
                 return error_make(err, 0, "cannot exec in a stopped container");
+        if (o->sub_cgroup && !cg)
+                return error_make(err, 0, "--cgroup '%s': container \"%s\" has no cgroup", o->sub_cgroup, id);
         if (spec->linux.seccomp.present && seccomp_program_build(&spec->linux.seccomp, &c.seccomp, err) < 0)
                 return -1;
         c.seccomp_spec = &spec->linux.seccomp;

@@ -209,6 +209,24 @@ no_dirs_named() {
         [ "$(cat "$dir/memory.kmem.tcp.limit_in_bytes")" = 1048576 ]
 }
 
+@test "exec --cgroup runs the process in an existing sub-cgroup, as runc" {
+        set_args sleep 100
+        contain run -d --bundle "$BUNDLE" "$ID" </dev/null
+        pid=$(state_field "$ID" pid)
+        mkdir "$(v1dir pids "$pid")/sub"
+        run contain exec --cgroup pids:sub "$ID" cat /proc/self/cgroup
+        echo "$output"
+        [ "$status" -eq 0 ]
+        [[ "$(grep ':pids:' <<<"$output")" == */sub ]]
+        [[ "$(grep ':memory:' <<<"$output")" != */sub ]]
+        run contain exec --cgroup nosuch "$ID" /bin/true
+        [ "$status" -ne 0 ]
+        [[ "$output" == *"--cgroup 'nosuch'"* ]]
+        run contain exec --cgroup ../up "$ID" /bin/true
+        [ "$status" -ne 0 ]
+        [[ "$output" == *"'..' components are not allowed"* ]]
+}
+
 @test "ps lists the container's pids and kill --all empties its cgroup" {
         set_args sh -c 'sleep 100 & sleep 100 & echo ready; wait'
         contain run -d --bundle "$BUNDLE" "$ID" >"$TEST_DIR/out" 2>&1 </dev/null
