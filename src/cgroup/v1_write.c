@@ -64,9 +64,21 @@ int cg_write_weight(const char *dir, const char *file, const char *value, struct
         return cg_write(dir, bfq, v, err);
 }
 
-/* The children's cpu.rt_runtime_us may not add up to more than their parent's (0 for a new
- * cgroup): every ancestor below the hierarchy's root gets runtime more, top down.  The budget
- * stays with them after delete, as with runc. */
+/* A cpu.rt_* number of dir, -1 when it cannot be read. */
+static int64_t read_rt(const char *dir, const char *file)
+{
+        cleanup_free char *text = NULL;
+        struct error *e = NULL;
+        if (cg_read(dir, file, &text, &e) < 0) {
+                error_free(e);
+                return -1;
+        }
+        return strtoll(text, NULL, 10);
+}
+
+/* The children's bandwidths (cpu.rt_runtime_us / cpu.rt_period_us) may not add up to more than
+ * their parent's (0 for a new cgroup): every ancestor below the hierarchy's root gets dir's share
+ * more, top down.  The budget stays with them after delete, as with runc. */
 static int grant_rt_budget(const char *dir, int64_t runtime, struct error **err)
 {
         cleanup_strv char **up = NULL;
@@ -78,13 +90,16 @@ static int grant_rt_budget(const char *dir, int64_t runtime, struct error **err)
                         break;
                 strv_append(&up, p);
         }
+        /* the kernel compares bandwidths (runtime/period): each ancestor gets the child's
+         * share in its own period, on top of what it has (its other children may hold some) */
+        int64_t period = read_rt(dir, "cpu.rt_period_us");
         for (size_t i = strv_len(up); i-- > 0;) {
-                cleanup_free char *cur = NULL;
-                if (cg_read(up[i], "cpu.rt_runtime_us", &cur, err) < 0)
-                        return -1;
-                /* on top of what it has: its other children may hold a share already */
+                int64_t cur = read_rt(up[i], "cpu.rt_runtime_us"), own = read_rt(up[i], "cpu.rt_period_us");
+                if (cur < 0 || own <= 0 || period <= 0)
+                        return error_make(err, EINVAL, "read the realtime budget of %s", up[i]);
+                int64_t need = (runtime * own + period - 1) / period;
                 char buf[32];
-                snprintf(buf, sizeof(buf), "%lld", strtoll(cur, NULL, 10) + (long long)runtime);
+                snprintf(buf, sizeof(buf), "%lld", (long long)(cur + need));
                 if (cg_write(up[i], "cpu.rt_runtime_us", buf, err) < 0)
                         return error_wrap(err, "give the parent cgroup its realtime budget");
         }
