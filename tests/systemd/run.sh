@@ -117,33 +117,6 @@ OUT=$W/out.log CON=$W/console.log
 CMDLINE="console=ttyS0 panic=-1 quiet no_timer_check cgroup_no_v1=all rdinit=/init"
 CMDLINE+=" systemd.unified_cgroup_hierarchy=1 systemd.show_status=0 systemd.log_level=warning"
 start=$SECONDS
-boot() {
-        : > "$OUT"
-        timeout -k 5 "$TIMEOUT" qemu-system-x86_64 -accel tcg -cpu max -m 1024 -smp 2 \
-                -no-user-config -nodefaults -display none -no-reboot \
-                -kernel "$KD/vmlinux" -initrd "$W/initrd.cpio" \
-                -drive "file=$IMG,if=virtio,format=raw,snapshot=on" \
-                -append "$CMDLINE" \
-                -serial "file:$CON" -serial "file:$OUT" </dev/null >&2 &
-        QPID=$!
-        tail -n +1 -f --pid=$QPID "$OUT" 2>/dev/null | tr -d '\r' | grep --line-buffered -v '^CONTAIN_VM_RC=' &
-        TPID=$!
-        wait $QPID
-        qrc=$?
-        QPID=
-        wait $TPID 2>/dev/null
-}
-boot
-if [ ! -s "$OUT" ] && [ $qrc != 124 ]; then
-        tail -n 3 "$CON" | sed 's/^/# first boot failed: /'
-        boot
-fi
-rc=$(tr -d '\r' < "$OUT" | sed -n 's/^CONTAIN_VM_RC=\([0-9]*\).*/\1/p' | tail -1)
-echo "# systemd: guest run took $((SECONDS - start)) s (kernel $KVER, qemu TCG, systemd as init)"
-if [ -z "$rc" ]; then
-        if [ "${CONTAIN_VM_CONSOLE:-0}" = 1 ]; then cat "$CON" >&2; else tail -n 30 "$CON" | sed 's/^/# console: /'; fi
-        [ $qrc = 124 ] && die "qemu timed out after ${TIMEOUT}s"
-        die "the guest did not report an exit status (qemu rc=$qrc)"
-fi
-[ "${CONTAIN_VM_CONSOLE:-0}" = 1 ] && cat "$CON" >&2
-exit "$rc"
+. "$REPO/tests/vm/qemu.sh"
+guest_run "systemd (systemd as init)" \
+        -drive "file=$IMG,if=virtio,format=raw,snapshot=on" -append "$CMDLINE"

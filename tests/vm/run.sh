@@ -148,39 +148,11 @@ chmod 755 "$R/init"
 # ------------------------------------------------------------------ boot
 OUT=$W/out.log CON=$W/console.log
 start=$SECONDS
-boot() {
-        : > "$OUT"
-        # no_timer_check: under a loaded host TCG can miss the kernel's IO-APIC timer check,
-        # which then panics ("IO-APIC + timer doesn't work")
-        # two NUMA nodes of 512 MiB, one CPU each: linux.memoryPolicy has real nodes to bind
-        timeout -k 5 "$TIMEOUT" qemu-system-x86_64 -accel tcg -cpu max -m 1024 -smp 2 \
-                -object memory-backend-ram,id=mem0,size=512M -object memory-backend-ram,id=mem1,size=512M \
-                -numa node,nodeid=0,cpus=0,memdev=mem0 -numa node,nodeid=1,cpus=1,memdev=mem1 \
-                -no-user-config -nodefaults -display none -no-reboot \
-                -kernel "$KD/vmlinux" -initrd "$W/initrd.cpio" \
-                -append "console=ttyS0 panic=-1 quiet no_timer_check cgroup_no_v1=all rdinit=/init" \
-                -serial "file:$CON" -serial "file:$OUT" </dev/null >&2 &
-        QPID=$!
-        # stream the guest's TAP as it comes
-        tail -n +1 -f --pid=$QPID "$OUT" 2>/dev/null | tr -d '\r' | grep --line-buffered -v '^CONTAIN_VM_RC=' &
-        TPID=$!
-        wait $QPID
-        qrc=$?
-        QPID=
-        wait $TPID 2>/dev/null
-}
-boot
-# a guest that died before the tests said anything (an early kernel panic): boot once more
-if [ ! -s "$OUT" ] && [ $qrc != 124 ]; then
-        tail -n 3 "$CON" | sed 's/^/# first boot failed: /'
-        boot
-fi
-rc=$(tr -d '\r' < "$OUT" | sed -n 's/^CONTAIN_VM_RC=\([0-9]*\).*/\1/p' | tail -1)
-echo "# vm: guest run took $((SECONDS - start)) s (kernel $KVER, qemu TCG)"
-if [ -z "$rc" ]; then
-        if [ "${CONTAIN_VM_CONSOLE:-0}" = 1 ]; then cat "$CON" >&2; else tail -n 30 "$CON" | sed 's/^/# console: /'; fi
-        [ $qrc = 124 ] && die "qemu timed out after ${TIMEOUT}s"
-        die "the guest did not report an exit status (qemu rc=$qrc)"
-fi
-[ "${CONTAIN_VM_CONSOLE:-0}" = 1 ] && cat "$CON" >&2
-exit "$rc"
+. "$HERE/qemu.sh"
+# no_timer_check: under a loaded host TCG can miss the kernel's IO-APIC timer check, which then
+# panics ("IO-APIC + timer doesn't work"); two NUMA nodes of 512 MiB, one CPU each, so
+# linux.memoryPolicy has real nodes to bind
+guest_run vm \
+        -object memory-backend-ram,id=mem0,size=512M -object memory-backend-ram,id=mem1,size=512M \
+        -numa node,nodeid=0,cpus=0,memdev=mem0 -numa node,nodeid=1,cpus=1,memdev=mem1 \
+        -append "console=ttyS0 panic=-1 quiet no_timer_check cgroup_no_v1=all rdinit=/init"
