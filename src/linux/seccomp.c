@@ -184,7 +184,7 @@ int seccomp_program_build(const struct spec_seccomp *sc, struct seccomp_program 
         *out = NULL;
         if (!sc->present)
                 return 0;
-        uint32_t def;
+        uint32_t def = 0;
         if (sc->default_action == SECCOMP_ACT_NOTIFY)
                 return error_make(err, 0, "linux.seccomp.defaultAction: SCMP_ACT_NOTIFY cannot be the default action");
         if (action_of(sc->default_action, sc->has_default_errno_ret, sc->default_errno_ret, &def,
@@ -218,7 +218,7 @@ int seccomp_program_build(const struct spec_seccomp *sc, struct seccomp_program 
                 const struct spec_seccomp_syscall *s = &sc->syscalls[i];
                 char field[64];
                 snprintf(field, sizeof(field), "linux.seccomp.syscalls[%zu]", i);
-                uint32_t action;
+                uint32_t action = 0;
                 if (action_of(s->action, s->has_errno_ret, s->errno_ret, &action, field, err) < 0)
                         return -1;
                 if (action == def)
