@@ -1,7 +1,6 @@
 /* Applying the device rules: devices.allow/deny writes in a v1 devices hierarchy, or on cgroup
  * v2 an eBPF program (built by devbpf.c, loaded and attached with libbpf) on the container's
  * cgroup, replacing an earlier one of ours without a moment with none. */
-#include <bpf/bpf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -10,23 +9,24 @@
 #include "contain/log.h"
 #include "contain/util.h"
 #include "devices.h"
+#include "dynlib.h"
 
 /* how our programs are told apart from programs others attach to the same cgroup */
 #define PROG_NAME "contain_devices"
 
-static int load_program(const struct cg_dev_rules *rules, struct error **err)
+static int load_program(const struct libbpf *bpf, const struct cg_dev_rules *rules, struct error **err)
 {
         cleanup_free struct bpf_insn *insns = NULL;
         size_t n = 0;
         cg_dev_bpf_build(rules, &insns, &n);
-        int fd = bpf_prog_load(BPF_PROG_TYPE_CGROUP_DEVICE, PROG_NAME, "Apache-2.0", insns, n, NULL);
+        int fd = bpf->bpf_prog_load(BPF_PROG_TYPE_CGROUP_DEVICE, PROG_NAME, "Apache-2.0", insns, n, NULL);
         if (fd >= 0)
                 return fd;
         /* again with the verifier's log, which says why */
         int e = errno;
         cleanup_free char *vlog = xcalloc(1, 65536);
         LIBBPF_OPTS(bpf_prog_load_opts, opts, .log_buf = vlog, .log_size = 65536, .log_level = 1);
-        fd = bpf_prog_load(BPF_PROG_TYPE_CGROUP_DEVICE, PROG_NAME, "Apache-2.0", insns, n, &opts);
+        fd = bpf->bpf_prog_load(BPF_PROG_TYPE_CGROUP_DEVICE, PROG_NAME, "Apache-2.0", insns, n, &opts);
         if (fd >= 0)
                 return fd;
         size_t len = strlen(vlog);
@@ -37,22 +37,22 @@ static int load_program(const struct cg_dev_rules *rules, struct error **err)
                           *vlog ? ": verifier: " : "", last ? last + 1 : vlog);
 }
 
-static bool is_ours(int prog_fd)
+static bool is_ours(const struct libbpf *bpf, int prog_fd)
 {
         struct bpf_prog_info info;
         uint32_t len = sizeof(info);
         memset(&info, 0, sizeof(info));
-        return bpf_obj_get_info_by_fd(prog_fd, &info, &len) == 0 && strcmp(info.name, PROG_NAME) == 0;
+        return bpf->bpf_obj_get_info_by_fd(prog_fd, &info, &len) == 0 && strcmp(info.name, PROG_NAME) == 0;
 }
 
 /* Our programs attached to the cgroup: *ids malloc'd. */
-static int attached(int cg_fd, const char *dir, uint32_t **ids, uint32_t *n, struct error **err)
+static int attached(const struct libbpf *bpf, int cg_fd, const char *dir, uint32_t **ids, uint32_t *n, struct error **err)
 {
         for (uint32_t cap = 16;; cap *= 4) {
                 free(*ids);
                 *ids = xcalloc(cap, sizeof(**ids));
                 uint32_t cnt = cap, flags = 0;
-                if (bpf_prog_query(cg_fd, BPF_CGROUP_DEVICE, 0, &flags, *ids, &cnt) == 0) {
+                if (bpf->bpf_prog_query(cg_fd, BPF_CGROUP_DEVICE, 0, &flags, *ids, &cnt) == 0) {
                         *n = cnt;
                         return 0;
                 }
@@ -62,17 +62,17 @@ static int attached(int cg_fd, const char *dir, uint32_t **ids, uint32_t *n, str
 }
 
 /* Detaches our programs among ids (those gone meanwhile are skipped). */
-static int detach(int cg_fd, const char *dir, const uint32_t *ids, uint32_t n, struct error **err)
+static int detach(const struct libbpf *bpf, int cg_fd, const char *dir, const uint32_t *ids, uint32_t n, struct error **err)
 {
         for (uint32_t i = 0; i < n; i++) {
-                cleanup_close int fd = bpf_prog_get_fd_by_id(ids[i]);
+                cleanup_close int fd = bpf->bpf_prog_get_fd_by_id(ids[i]);
                 if (fd < 0 && errno == ENOENT)
                         continue;
                 if (fd < 0)
                         return error_make(err, errno, "open device program %u of %s", ids[i], dir);
-                if (!is_ours(fd))
+                if (!is_ours(bpf, fd))
                         continue;
-                if (bpf_prog_detach2(fd, cg_fd, BPF_CGROUP_DEVICE) < 0 && errno != ENOENT)
+                if (bpf->bpf_prog_detach2(fd, cg_fd, BPF_CGROUP_DEVICE) < 0 && errno != ENOENT)
                         return error_make(err, errno, "detach device program %u from %s", ids[i], dir);
         }
         return 0;
@@ -83,17 +83,21 @@ static int apply_v2(const char *dir, const struct cg_dev_rules *rules, struct er
         cleanup_close int cg_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (cg_fd < 0)
                 return error_make(err, errno, "open cgroup %s", dir);
+        cleanup_libbpf struct libbpf lib = { 0 };
+        const struct libbpf *bpf = &lib;
+        if (libbpf_open(&lib, err) < 0)
+                return error_wrap(err, "cgroup v2 device rules need libbpf");
         cleanup_free uint32_t *old = NULL;
         uint32_t n_old = 0;
-        if (attached(cg_fd, dir, &old, &n_old, err) < 0)
+        if (attached(bpf, cg_fd, dir, &old, &n_old, err) < 0)
                 return -1;
-        cleanup_close int prog = load_program(rules, err);
+        cleanup_close int prog = load_program(bpf, rules, err);
         if (prog < 0)
                 return -1;
         /* the new program first, then the old ones go: never a moment without rules */
-        if (bpf_prog_attach(prog, cg_fd, BPF_CGROUP_DEVICE, BPF_F_ALLOW_MULTI) < 0)
+        if (bpf->bpf_prog_attach(prog, cg_fd, BPF_CGROUP_DEVICE, BPF_F_ALLOW_MULTI) < 0)
                 return error_make(err, errno, "attach the device eBPF program to %s", dir);
-        return detach(cg_fd, dir, old, n_old, err);
+        return detach(bpf, cg_fd, dir, old, n_old, err);
 }
 
 static int apply_v1(const char *dir, const struct cg_dev_rules *rules, size_t n_config, struct error **err)
@@ -141,7 +145,9 @@ void cg_detach_devices(const struct cgroup *cg)
         cleanup_free uint32_t *ids = NULL;
         uint32_t n = 0;
         struct error *e = NULL;
-        if (attached(cg_fd, h->dir, &ids, &n, &e) < 0 || detach(cg_fd, h->dir, ids, n, &e) < 0) {
+        cleanup_libbpf struct libbpf bpf = { 0 };
+        if (libbpf_open(&bpf, &e) < 0 || attached(&bpf, cg_fd, h->dir, &ids, &n, &e) < 0 ||
+            detach(&bpf, cg_fd, h->dir, ids, n, &e) < 0) {
                 log_debug("cgroup: %s", e->msg);
                 error_free(e);
         }

@@ -8,12 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <systemd/sd-bus.h>
-#include <systemd/sd-daemon.h>
 #include <time.h>
 
 #include "contain/log.h"
 #include "contain/util.h"
+#include "dynlib.h"
 #include "systemd.h"
 
 #define SD_DEST "org.freedesktop.systemd1"
@@ -23,21 +22,32 @@
 #define JOB_TIMEOUT_USEC (30 * 1000000ULL)
 
 struct job_wait {
+        const struct libsystemd *sd;
         char *job;
         char *result;
 };
 
-struct cg_systemd {
+/* a connection to the system bus and the library it goes through */
+struct sdb {
+        struct libsystemd lib;
         sd_bus *bus;
+};
+
+struct cg_systemd {
+        struct sdb conn;
         char *slice;
         /* the create's spec resources: the engine keeps the spec until the init is placed */
         const struct spec_resources *res;
 };
 
-#define cleanup_bus __attribute__((cleanup(sd_bus_flush_close_unrefp)))
-#define cleanup_bus_msg __attribute__((cleanup(sd_bus_message_unrefp)))
-#define cleanup_bus_slot __attribute__((cleanup(sd_bus_slot_unrefp)))
-#define cleanup_bus_error __attribute__((cleanup(sd_bus_error_free)))
+static void sdb_close(struct sdb *b)
+{
+        if (b->bus)
+                b->lib.sd_bus_flush_close_unref(b->bus);
+        b->bus = NULL;
+        libsystemd_close(&b->lib);
+}
+#define cleanup_sdb __attribute__((cleanup(sdb_close)))
 
 static void job_wait_free(struct job_wait *w)
 {
@@ -50,31 +60,35 @@ static void systemd_release(struct cgroup *cg)
 {
         if (!cg->sd)
                 return;
-        sd_bus_flush_close_unrefp(&cg->sd->bus);
+        sdb_close(&cg->sd->conn);
         free(cg->sd->slice);
         free(cg->sd);
         cg->sd = NULL;
 }
 
 /* -r from sd-bus with the D-Bus error's message when there is one */
-static int bus_fail(struct error **err, int r, const sd_bus_error *e, const char *what)
+static int bus_fail(const struct libsystemd *sd, struct error **err, int r, const sd_bus_error *e, const char *what)
 {
-        if (e && sd_bus_error_is_set(e) && e->message)
+        if (e && sd->sd_bus_error_is_set(e) && e->message)
                 return error_make(err, -r, "%s: %s", what, e->message);
         return error_make(err, -r, "%s", what);
 }
 
-static int bus_connect(sd_bus **bus, struct error **err)
+/* Loads libsystemd into b->lib when it is not yet, and connects to the system bus. */
+static int bus_connect(struct sdb *b, struct error **err)
 {
-        int r = sd_bus_open_system(bus);
+        if (libsystemd_open(&b->lib, err) < 0)
+                return -1;
+        const struct libsystemd *sd = &b->lib;
+        int r = sd->sd_bus_open_system(&b->bus);
         if (r < 0)
                 return error_make(err, -r, "connect to the D-Bus system bus");
         /* systemd signals JobRemoved on the bus only while someone is subscribed */
         sd_bus_error e = SD_BUS_ERROR_NULL;
-        r = sd_bus_call_method(*bus, SD_DEST, SD_PATH, SD_MANAGER, "Subscribe", &e, NULL, "");
+        r = sd->sd_bus_call_method(b->bus, SD_DEST, SD_PATH, SD_MANAGER, "Subscribe", &e, NULL, "");
         if (r < 0) {
-                bus_fail(err, r, &e, "subscribe to systemd's signals");
-                sd_bus_error_free(&e);
+                bus_fail(sd, err, r, &e, "subscribe to systemd's signals");
+                sd->sd_bus_error_free(&e);
                 return -1;
         }
         return 0;
@@ -86,7 +100,7 @@ static int on_job_removed(sd_bus_message *m, void *data, sd_bus_error *ret)
         struct job_wait *w = data;
         uint32_t id;
         const char *path, *unit, *result;
-        if (sd_bus_message_read(m, "uoss", &id, &path, &unit, &result) >= 0 && w->job &&
+        if (w->sd->sd_bus_message_read(m, "uoss", &id, &path, &unit, &result) >= 0 && w->job &&
             !w->result && strcmp(path, w->job) == 0)
                 w->result = xstrdup(result);
         return 0;
@@ -99,67 +113,86 @@ static uint64_t now_usec(void)
         return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
 }
 
-/* Sends call (a Manager method returning a job) and waits for the job to finish; errors say
- * what (what % unit) and how it ended. */
-static int call_job(sd_bus *bus, sd_bus_message *call, const char *what, struct error **err)
+/* Sends call and reads the job it returns into w->job. */
+static int send_job(const struct sdb *b, sd_bus_message *call, struct job_wait *w, const char *what,
+                    struct error **err)
 {
-        cleanup_job_wait struct job_wait w = { 0 };
-        cleanup_bus_slot sd_bus_slot *slot = NULL;
-        cleanup_bus_error sd_bus_error e = SD_BUS_ERROR_NULL;
-        cleanup_bus_msg sd_bus_message *reply = NULL;
-        int r = sd_bus_match_signal(bus, &slot, SD_DEST, SD_PATH, SD_MANAGER, "JobRemoved", on_job_removed, &w);
-        if (r < 0)
-                return error_make(err, -r, "watch systemd's jobs");
-        r = sd_bus_call(bus, call, 0, &e, &reply);
+        const struct libsystemd *sd = &b->lib;
+        sd_bus_error e = SD_BUS_ERROR_NULL;
+        sd_bus_message *reply = NULL;
+        int r = sd->sd_bus_call(b->bus, call, 0, &e, &reply);
         const char *job = NULL;
         if (r >= 0)
-                r = sd_bus_message_read(reply, "o", &job);
+                r = sd->sd_bus_message_read(reply, "o", &job);
+        if (r >= 0)
+                w->job = xstrdup(job);
+        else
+                bus_fail(sd, err, r, &e, what);
+        sd->sd_bus_message_unref(reply);
+        sd->sd_bus_error_free(&e);
+        return r < 0 ? -1 : 0;
+}
+
+/* Sends call (a Manager method returning a job) and waits for the job to finish; errors say
+ * what (what % unit) and how it ended. */
+static int call_job(const struct sdb *b, sd_bus_message *call, const char *what, struct error **err)
+{
+        const struct libsystemd *sd = &b->lib;
+        cleanup_job_wait struct job_wait w = { .sd = sd };
+        sd_bus_slot *slot = NULL;
+        int r = sd->sd_bus_match_signal(b->bus, &slot, SD_DEST, SD_PATH, SD_MANAGER, "JobRemoved", on_job_removed, &w);
         if (r < 0)
-                return bus_fail(err, r, &e, what);
+                return error_make(err, -r, "watch systemd's jobs");
         /* JobRemoved may be queued already: sd_bus_call does not dispatch signals */
-        w.job = xstrdup(job);
-        for (uint64_t end = now_usec() + JOB_TIMEOUT_USEC; !w.result;) {
+        r = send_job(b, call, &w, what, err);
+        for (uint64_t end = now_usec() + JOB_TIMEOUT_USEC; r == 0 && !w.result;) {
                 uint64_t now = now_usec();
-                if (now >= end)
-                        return error_make(err, ETIMEDOUT, "systemd's job %s did not finish in %llu s", job,
-                                          JOB_TIMEOUT_USEC / 1000000);
-                r = sd_bus_process(bus, NULL);
-                if (r == 0)
-                        r = sd_bus_wait(bus, end - now);
-                if (r < 0)
-                        return error_make(err, -r, "wait for systemd's job %s", job);
+                if (now >= end) {
+                        r = error_make(err, ETIMEDOUT, "systemd's job %s did not finish in %llu s", w.job,
+                                       JOB_TIMEOUT_USEC / 1000000);
+                        break;
+                }
+                int q = sd->sd_bus_process(b->bus, NULL);
+                if (q == 0)
+                        q = sd->sd_bus_wait(b->bus, end - now);
+                if (q < 0)
+                        r = error_make(err, -q, "wait for systemd's job %s", w.job);
         }
+        sd->sd_bus_slot_unref(slot);
+        if (r < 0)
+                return -1;
         if (strcmp(w.result, "done") != 0)
                 return error_make(err, 0, "%s: systemd's job ended '%s'", what, w.result);
         return 0;
 }
 
 /* The unit's ActiveState, or NULL (returned 0) when systemd has no such unit loaded. */
-static int unit_state(sd_bus *bus, const char *unit, char **state, struct error **err)
+static int unit_state(const struct sdb *b, const char *unit, char **state, struct error **err)
 {
+        const struct libsystemd *sd = &b->lib;
         sd_bus_error e = SD_BUS_ERROR_NULL;
         sd_bus_message *reply = NULL;
         *state = NULL;
-        int r = sd_bus_call_method(bus, SD_DEST, SD_PATH, SD_MANAGER, "GetUnit", &e, &reply, "s", unit);
+        int r = sd->sd_bus_call_method(b->bus, SD_DEST, SD_PATH, SD_MANAGER, "GetUnit", &e, &reply, "s", unit);
         if (r < 0) {
-                bool none = sd_bus_error_has_name(&e, "org.freedesktop.systemd1.NoSuchUnit");
+                bool none = sd->sd_bus_error_has_name(&e, "org.freedesktop.systemd1.NoSuchUnit");
                 if (!none)
                         error_make(err, -r, "ask systemd about unit %s: %s", unit, e.message ? e.message : strerror(-r));
-                sd_bus_error_free(&e);
+                sd->sd_bus_error_free(&e);
                 return none ? 0 : -1;
         }
         const char *path;
-        r = sd_bus_message_read(reply, "o", &path);
+        r = sd->sd_bus_message_read(reply, "o", &path);
         if (r >= 0)
-                r = sd_bus_get_property_string(bus, SD_DEST, path, "org.freedesktop.systemd1.Unit",
+                r = sd->sd_bus_get_property_string(b->bus, SD_DEST, path, "org.freedesktop.systemd1.Unit",
                                                "ActiveState", &e, state);
-        sd_bus_message_unref(reply);
+        sd->sd_bus_message_unref(reply);
         if (r < 0) {
-                bool gone = sd_bus_error_has_name(&e, SD_BUS_ERROR_UNKNOWN_OBJECT);
+                bool gone = sd->sd_bus_error_has_name(&e, SD_BUS_ERROR_UNKNOWN_OBJECT);
                 if (!gone)
                         error_make(err, -r, "read the state of unit %s: %s", unit,
                                    e.message ? e.message : strerror(-r));
-                sd_bus_error_free(&e);
+                sd->sd_bus_error_free(&e);
                 return gone ? 0 : -1;
         }
         return 0;
@@ -167,11 +200,11 @@ static int unit_state(sd_bus *bus, const char *unit, char **state, struct error 
 
 /* Waits (up to 2 s) until systemd has dropped an inactive unit: a stopped transient scope is
  * collected a moment after its stop job ends, and its name is free only then. */
-static int unit_wait_gone(sd_bus *bus, const char *unit, char **last, struct error **err)
+static int unit_wait_gone(const struct sdb *b, const char *unit, char **last, struct error **err)
 {
         for (int i = 0;; i++) {
                 free(*last);
-                if (unit_state(bus, unit, last, err) < 0)
+                if (unit_state(b, unit, last, err) < 0)
                         return -1;
                 if (!*last || i == 100 || strcmp(*last, "inactive") != 0)
                         return 0;
@@ -180,25 +213,26 @@ static int unit_wait_gone(sd_bus *bus, const char *unit, char **last, struct err
         }
 }
 
-static int simple_call(sd_bus *bus, const char *method, const char *unit, struct error **err)
+static int simple_call(const struct sdb *b, const char *method, const char *unit, struct error **err)
 {
+        const struct libsystemd *sd = &b->lib;
         sd_bus_error e = SD_BUS_ERROR_NULL;
-        int r = sd_bus_call_method(bus, SD_DEST, SD_PATH, SD_MANAGER, method, &e, NULL, "s", unit);
+        int r = sd->sd_bus_call_method(b->bus, SD_DEST, SD_PATH, SD_MANAGER, method, &e, NULL, "s", unit);
         if (r < 0)
                 error_make(err, -r, "%s %s: %s", method, unit, e.message ? e.message : strerror(-r));
-        sd_bus_error_free(&e);
+        sd->sd_bus_error_free(&e);
         return r < 0 ? -1 : 0;
 }
 
 /* A unit already holding the scope's name is an error naming it; a failed one left by an
  * earlier container is reset (as runc does), an inactive one waited for. */
-static int unit_check_free(sd_bus *bus, const char *unit, struct error **err)
+static int unit_check_free(const struct sdb *b, const char *unit, struct error **err)
 {
         cleanup_free char *state = NULL;
-        if (unit_wait_gone(bus, unit, &state, err) < 0)
+        if (unit_wait_gone(b, unit, &state, err) < 0)
                 return -1;
         if (state && strcmp(state, "failed") == 0) {
-                if (simple_call(bus, "ResetFailedUnit", unit, err) < 0 || unit_wait_gone(bus, unit, &state, err) < 0)
+                if (simple_call(b, "ResetFailedUnit", unit, err) < 0 || unit_wait_gone(b, unit, &state, err) < 0)
                         return -1;
         }
         if (state)
@@ -206,22 +240,22 @@ static int unit_check_free(sd_bus *bus, const char *unit, struct error **err)
         return 0;
 }
 
-static int append_props(sd_bus_message *m, const struct cg_unit_props *p)
+static int append_props(const struct libsystemd *sd, sd_bus_message *m, const struct cg_unit_props *p)
 {
         int r = 0;
         for (size_t i = 0; i < p->n && r >= 0; i++) {
                 const struct cg_unit_prop *pr = &p->v[i];
                 if (pr->type == 't') {
-                        r = sd_bus_message_append(m, "(sv)", pr->name, "t", pr->u);
+                        r = sd->sd_bus_message_append(m, "(sv)", pr->name, "t", pr->u);
                         continue;
                 }
-                if ((r = sd_bus_message_open_container(m, 'r', "sv")) < 0 ||
-                    (r = sd_bus_message_append(m, "s", pr->name)) < 0 ||
-                    (r = sd_bus_message_open_container(m, 'v', "ay")) < 0 ||
-                    (r = sd_bus_message_append_array(m, 'y', pr->bytes, pr->n_bytes)) < 0 ||
-                    (r = sd_bus_message_close_container(m)) < 0)
+                if ((r = sd->sd_bus_message_open_container(m, 'r', "sv")) < 0 ||
+                    (r = sd->sd_bus_message_append(m, "s", pr->name)) < 0 ||
+                    (r = sd->sd_bus_message_open_container(m, 'v', "ay")) < 0 ||
+                    (r = sd->sd_bus_message_append_array(m, 'y', pr->bytes, pr->n_bytes)) < 0 ||
+                    (r = sd->sd_bus_message_close_container(m)) < 0)
                         break;
-                r = sd_bus_message_close_container(m);
+                r = sd->sd_bus_message_close_container(m);
         }
         return r;
 }
@@ -235,51 +269,54 @@ static int resources_props(const struct spec_resources *res, struct cg_unit_prop
 }
 
 /* systemd's version number (252 for "252.38-1~deb12u1"), 0 when unknown */
-static int systemd_version(sd_bus *bus)
+static int systemd_version(const struct sdb *b)
 {
+        const struct libsystemd *sd = &b->lib;
         cleanup_free char *v = NULL;
-        if (sd_bus_get_property_string(bus, SD_DEST, SD_PATH, SD_MANAGER, "Version", NULL, &v) < 0)
+        if (sd->sd_bus_get_property_string(b->bus, SD_DEST, SD_PATH, SD_MANAGER, "Version", NULL, &v) < 0)
                 return 0;
         return atoi(v);
 }
 
 static int start_scope(struct cgroup *cg, const struct spec_resources *res, pid_t pid, struct error **err)
 {
-        struct cg_systemd *sd = cg->sd;
+        struct cg_systemd *cs = cg->sd;
+        const struct sdb *b = &cs->conn;
+        const struct libsystemd *sd = &b->lib;
         cleanup_cg_unit_props struct cg_unit_props props = { 0 };
         if (resources_props(res, &props, err) < 0)
                 return -1;
         sd_bus_message *m = NULL;
         cleanup_free char *desc = xasprintf("contain container %s", cg->unit);
-        int r = sd_bus_message_new_method_call(sd->bus, &m, SD_DEST, SD_PATH, SD_MANAGER, "StartTransientUnit");
+        int r = sd->sd_bus_message_new_method_call(b->bus, &m, SD_DEST, SD_PATH, SD_MANAGER, "StartTransientUnit");
         if (r >= 0)
-                r = sd_bus_message_append(m, "ss", cg->unit, "fail");
+                r = sd->sd_bus_message_append(m, "ss", cg->unit, "fail");
         if (r >= 0)
-                r = sd_bus_message_open_container(m, 'a', "(sv)");
+                r = sd->sd_bus_message_open_container(m, 'a', "(sv)");
         if (r >= 0)
-                r = sd_bus_message_append(m, "(sv)(sv)(sv)(sv)(sv)(sv)(sv)(sv)(sv)",
-                                          "Description", "s", desc, "Slice", "s", sd->slice,
+                r = sd->sd_bus_message_append(m, "(sv)(sv)(sv)(sv)(sv)(sv)(sv)(sv)(sv)",
+                                          "Description", "s", desc, "Slice", "s", cs->slice,
                                           "Delegate", "b", 1, "PIDs", "au", 1, (uint32_t)pid,
                                           "DefaultDependencies", "b", 0, "MemoryAccounting", "b", 1,
                                           "CPUAccounting", "b", 1, "TasksAccounting", "b", 1,
                                           "IOAccounting", "b", 1);
         /* from 253 systemd stops a scope when the kernel OOM-kills one of its processes;
          * the container's own processes decide what an OOM kill means */
-        if (r >= 0 && systemd_version(sd->bus) >= 253)
-                r = sd_bus_message_append(m, "(sv)", "OOMPolicy", "s", "continue");
+        if (r >= 0 && systemd_version(b) >= 253)
+                r = sd->sd_bus_message_append(m, "(sv)", "OOMPolicy", "s", "continue");
         if (r >= 0)
-                r = append_props(m, &props);
+                r = append_props(sd, m, &props);
         if (r >= 0)
-                r = sd_bus_message_close_container(m);
+                r = sd->sd_bus_message_close_container(m);
         if (r >= 0)
-                r = sd_bus_message_append(m, "a(sa(sv))", 0);
+                r = sd->sd_bus_message_append(m, "a(sa(sv))", 0);
         if (r < 0) {
-                sd_bus_message_unref(m);
+                sd->sd_bus_message_unref(m);
                 return error_make(err, -r, "build the StartTransientUnit call for %s", cg->unit);
         }
         cleanup_free char *what = xasprintf("start systemd scope %s", cg->unit);
-        r = call_job(sd->bus, m, what, err);
-        sd_bus_message_unref(m);
+        r = call_job(b, m, what, err);
+        sd->sd_bus_message_unref(m);
         if (r < 0)
                 return -1;
         const struct cg_hier *h = cg_v2_hier(cg);
@@ -287,7 +324,7 @@ static int start_scope(struct cgroup *cg, const struct spec_resources *res, pid_
         if (stat(h->dir, &st) < 0)
                 return error_make(err, errno, "systemd scope %s: its cgroup %s", cg->unit, h->dir);
         log_debug("cgroup: systemd scope %s started in %s with pid %d (%zu limits as unit properties)",
-                  cg->unit, sd->slice, (int)pid, props.n);
+                  cg->unit, cs->slice, (int)pid, props.n);
         return 0;
 }
 
@@ -323,14 +360,16 @@ static int systemd_enter(struct cgroup *cg, pid_t pid, struct error **err)
 
 static int systemd_create(struct cgroup *cg, const struct spec *spec, const char *id, struct error **err)
 {
-        cleanup_bus sd_bus *bus = NULL;
+        cleanup_sdb struct sdb b = { 0 };
         cleanup_free char *why = NULL;
         struct error *e = NULL;
-        if (sd_booted() <= 0)
+        if (libsystemd_open(&b.lib, &e) < 0)
+                why = xstrdup(e->msg);
+        else if (b.lib.sd_booted() <= 0)
                 why = xstrdup("systemd is not the init here");
         else if (!cgroup_host_is_v2())
                 why = xstrdup("the host is not on cgroup v2 alone");
-        else if (bus_connect(&bus, &e) < 0)
+        else if (bus_connect(&b, &e) < 0)
                 why = xstrdup(e->msg);
         error_free(e);
         if (why) {
@@ -346,7 +385,7 @@ static int systemd_create(struct cgroup *cg, const struct spec *spec, const char
         cleanup_cg_unit_props struct cg_unit_props props = { 0 };
         if (resources_props(&spec->linux.resources, &props, err) < 0)
                 return -1;
-        if (unit_check_free(bus, unit, err) < 0)
+        if (unit_check_free(&b, unit, err) < 0)
                 return -1;
         struct cg_mount *m = NULL;
         size_t n = 0;
@@ -361,7 +400,8 @@ static int systemd_create(struct cgroup *cg, const struct spec *spec, const char
         cg->n_h = 1;
         cg_mounts_free(m, n);
         cg->sd = xcalloc(1, sizeof(*cg->sd));
-        cg->sd->bus = steal_pointer(&bus);
+        cg->sd->conn = b;
+        b = (struct sdb){ 0 };
         cg->sd->slice = steal_pointer(&slice);
         cg->sd->res = &spec->linux.resources;
         cg_build_state(cg);
@@ -375,27 +415,28 @@ static int systemd_update(const struct cgroup *cg, const struct spec_resources *
         if (cg_update_quota(cg, &r, err) < 0 || resources_props(&r, &props, err) < 0)
                 return -1;
         if (props.n) {
-                cleanup_bus sd_bus *bus = NULL;
+                cleanup_sdb struct sdb b = { 0 };
                 sd_bus_message *m = NULL;
                 sd_bus_error e = SD_BUS_ERROR_NULL;
-                if (bus_connect(&bus, err) < 0)
+                if (bus_connect(&b, err) < 0)
                         return -1;
-                int q = sd_bus_message_new_method_call(bus, &m, SD_DEST, SD_PATH, SD_MANAGER, "SetUnitProperties");
+                const struct libsystemd *sd = &b.lib;
+                int q = sd->sd_bus_message_new_method_call(b.bus, &m, SD_DEST, SD_PATH, SD_MANAGER, "SetUnitProperties");
                 if (q >= 0)
-                        q = sd_bus_message_append(m, "sb", cg->unit, 1);
+                        q = sd->sd_bus_message_append(m, "sb", cg->unit, 1);
                 if (q >= 0)
-                        q = sd_bus_message_open_container(m, 'a', "(sv)");
+                        q = sd->sd_bus_message_open_container(m, 'a', "(sv)");
                 if (q >= 0)
-                        q = append_props(m, &props);
+                        q = append_props(sd, m, &props);
                 if (q >= 0)
-                        q = sd_bus_message_close_container(m);
+                        q = sd->sd_bus_message_close_container(m);
                 if (q >= 0)
-                        q = sd_bus_call(bus, m, 0, &e, NULL);
+                        q = sd->sd_bus_call(b.bus, m, 0, &e, NULL);
                 if (q < 0)
                         error_make(err, -q, "set the properties of systemd unit %s: %s", cg->unit,
                                    e.message ? e.message : strerror(-q));
-                sd_bus_error_free(&e);
-                sd_bus_message_unref(m);
+                sd->sd_bus_error_free(&e);
+                sd->sd_bus_message_unref(m);
                 if (q < 0)
                         return -1;
         }
@@ -404,37 +445,38 @@ static int systemd_update(const struct cgroup *cg, const struct spec_resources *
 
 static int systemd_destroy(const struct cgroup *cg, struct error **err)
 {
-        cleanup_bus sd_bus *bus = NULL;
+        cleanup_sdb struct sdb b = { 0 };
         struct error *e = NULL;
-        if (bus_connect(&bus, &e) < 0) {
+        if (bus_connect(&b, &e) < 0) {
                 /* its processes are dead: systemd drops an empty scope by itself */
                 log_debug("cgroup: cannot stop systemd unit %s: %s", cg->unit, e->msg);
                 error_free(e);
                 return 0;
         }
+        const struct libsystemd *sd = &b.lib;
         cleanup_free char *state = NULL;
-        if (unit_state(bus, cg->unit, &state, err) < 0)
+        if (unit_state(&b, cg->unit, &state, err) < 0)
                 return -1;
         if (state && strcmp(state, "inactive") != 0 && strcmp(state, "failed") != 0) {
                 sd_bus_message *m = NULL;
-                int r = sd_bus_message_new_method_call(bus, &m, SD_DEST, SD_PATH, SD_MANAGER, "StopUnit");
+                int r = sd->sd_bus_message_new_method_call(b.bus, &m, SD_DEST, SD_PATH, SD_MANAGER, "StopUnit");
                 if (r >= 0)
-                        r = sd_bus_message_append(m, "ss", cg->unit, "replace");
+                        r = sd->sd_bus_message_append(m, "ss", cg->unit, "replace");
                 if (r < 0) {
-                        sd_bus_message_unref(m);
+                        sd->sd_bus_message_unref(m);
                         return error_make(err, -r, "build the StopUnit call for %s", cg->unit);
                 }
                 cleanup_free char *what = xasprintf("stop systemd scope %s", cg->unit);
-                r = call_job(bus, m, what, err);
-                sd_bus_message_unref(m);
+                r = call_job(&b, m, what, err);
+                sd->sd_bus_message_unref(m);
                 if (r < 0)
                         return -1;
         }
-        if (unit_wait_gone(bus, cg->unit, &state, err) < 0)
+        if (unit_wait_gone(&b, cg->unit, &state, err) < 0)
                 return -1;
         /* a failed scope stays loaded until reset */
         if (state && strcmp(state, "failed") == 0 &&
-            (simple_call(bus, "ResetFailedUnit", cg->unit, err) < 0 || unit_wait_gone(bus, cg->unit, &state, err) < 0))
+            (simple_call(&b, "ResetFailedUnit", cg->unit, err) < 0 || unit_wait_gone(&b, cg->unit, &state, err) < 0))
                 return -1;
         if (state)
                 return error_make(err, EBUSY, "systemd unit %s is still there (%s)", cg->unit, state);
