@@ -42,8 +42,8 @@ int cgroup_create_unprivileged(const struct spec *spec, const char *id, enum cgr
 /* Write-ahead for cgroup_create: the state string (as cgroup_state_string) of the
  * directories a cgroup_create with the same arguments would make now, without touching the
  * file system, so that the caller records it first and a runtime killed in between leaves
- * nothing cgroup_open + cgroup_destroy cannot find.  *out: malloc'd, NULL with
- * CGROUP_MANAGER_DISABLED.  Errors: the path cannot be resolved, or the cgroup exists with
+ * nothing cgroup_open + cgroup_destroy cannot find.  *out: malloc'd, "disabled"
+ * with CGROUP_MANAGER_DISABLED.  Errors: the path cannot be resolved, or the cgroup exists with
  * processes (EBUSY: it is someone else's). */
 int cgroup_plan(const struct spec *spec, const char *id, enum cgroup_manager mgr, char **out,
                 struct error **err);
@@ -79,6 +79,9 @@ int cgroup_update(const struct cgroup *cg, const struct spec_resources *res, str
  * one a previous call attached.  Called once the init has made /dev (its mknods of
  * linux.devices must pass), and again by update. */
 int cgroup_apply_devices(const struct cgroup *cg, const struct spec_resources *res, struct error **err);
+/* False for a handle without a cgroup (--cgroup-manager=disabled): cgroup_enter and
+ * cgroup_apply_devices then do nothing a caller has to wait for. */
+bool cgroup_is_real(const struct cgroup *cg);
 
 struct cgroup_stats {
         uint64_t memory_usage, memory_peak, memory_limit;       /* limit UINT64_MAX = none */

@@ -5,6 +5,7 @@
 
 #include <dirent.h>
 #include <stdbool.h>
+#include <string.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -61,6 +62,8 @@ char **strv_dup(char *const *v);
 void strv_append(char ***v, const char *s);
 
 bool str_has_prefix(const char *s, const char *prefix);
+/* a and b are both NULL or equal strings */
+static inline bool streq_null(const char *a, const char *b) { return a == b || (a && b && strcmp(a, b) == 0); }
 
 /* Reads fd to its end into *out (malloc'd, NUL-terminated; *len without the NUL when len is
  * not NULL); more than max bytes (0: no limit) is EFBIG.  name is for the error message. */

@@ -32,6 +32,7 @@ void cgroup_free(struct cgroup *cg)
 const char *cgroup_state_string(const struct cgroup *cg) { return cg->state; }
 const char *cgroup_path(const struct cgroup *cg) { return cg->path; }
 int cgroup_clone_fd(const struct cgroup *cg) { return cg->v2_fd; }
+bool cgroup_is_real(const struct cgroup *cg) { return cg->ops != &cg_manager_disabled; }
 
 static struct cgroup *cgroup_new(enum cgroup_manager mgr, const struct cg_manager *ops)
 {
@@ -135,8 +136,10 @@ int cgroup_plan(const struct spec *spec, const char *id, enum cgroup_manager mgr
                 struct error **err)
 {
         *out = NULL;
-        if (mgr == CGROUP_MANAGER_DISABLED)
+        if (mgr == CGROUP_MANAGER_DISABLED) {
+                *out = xstrdup("disabled");     /* what cg_build_state() records for it */
                 return 0;
+        }
         /* a systemd scope is recorded once cgroup_create has named it (no directory is ours) */
         cleanup_cgroup struct cgroup *cg = cgroup_new(mgr, &cg_manager_fs);
         if (cg_fs_plan(cg, spec, id, err) < 0)

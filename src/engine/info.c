@@ -39,7 +39,7 @@ static struct container_info *info_from_state(struct saved_state *s, const char 
         i->bundle = steal_pointer(&s->bundle);
         i->rootfs = steal_pointer(&s->rootfs);
         i->created = steal_pointer(&s->created);
-        i->owner = steal_pointer(&s->owner);
+        i->owner = s->owner ? steal_pointer(&s->owner) : s->has_owner_uid ? owner_name(s->owner_uid) : NULL;
         i->annotations = steal_pointer(&s->annotations);
         i->n_annotations = s->n_annotations;
         s->n_annotations = 0;

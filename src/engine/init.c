@@ -19,8 +19,13 @@
 #define KEYCTL_JOIN_SESSION_KEYRING 1
 #endif
 
-static void send_progress(int fd, enum container_step step, const char *detail)
+/* For quick mode's "[contain] ..." lines: only when the caller shows progress, since each
+ * message wakes the runtime. */
+static void send_progress(const struct init_args *a, enum container_step step, const char *detail)
 {
+        if (!a->o->progress)
+                return;
+        int fd = a->sync_fd;
         char buf[512];
         size_t n = strlen(detail ? detail : "");
         if (n > sizeof(buf) - 1)
@@ -32,15 +37,37 @@ static void send_progress(int fd, enum container_step step, const char *detail)
         error_free(e);
 }
 
-/* The caller may have blocked or ignored signals (run blocks the ones it forwards). */
+/* The signals whose disposition is SIG_IGN, from /proc/self/status's SigIgn (bit sig-1);
+ * all but SIGKILL and SIGSTOP when it cannot be read. */
+static uint64_t ignored_signals(void)
+{
+        char buf[4096];
+        cleanup_close int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
+        ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+        const char *line = NULL;
+        if (n > 0) {
+                buf[n] = '\0';
+                line = strstr(buf, "\nSigIgn:\t");
+        }
+        char *end = NULL;
+        unsigned long long mask = line ? strtoull(line + strlen("\nSigIgn:\t"), &end, 16) : 0;
+        if (!line || !end || *end != '\n')
+                return ~0ULL & ~((1ULL << (SIGKILL - 1)) | (1ULL << (SIGSTOP - 1)));
+        return mask;
+}
+
+/* The caller may have blocked or ignored signals (run blocks the ones it forwards).  Handlers
+ * are reset by execve by themselves (and the runtime installs none), an ignored signal stays
+ * ignored: only those are reset, not all 64 one by one. */
 static void reset_signals(void)
 {
         sigset_t none;
         sigemptyset(&none);
         sigprocmask(SIG_SETMASK, &none, NULL);
+        uint64_t ign = ignored_signals();
         struct sigaction dfl = { .sa_handler = SIG_DFL };
-        for (int sig = 1; sig < NSIG; sig++)
-                if (sig != SIGKILL && sig != SIGSTOP)
+        for (int sig = 1; sig < NSIG && sig <= 64; sig++)
+                if ((ign & (1ULL << (sig - 1))) && sig != SIGKILL && sig != SIGSTOP)
                         (void)sigaction(sig, &dfl, NULL);
 }
 
@@ -66,8 +93,8 @@ static int enter_namespaces(struct init_args *a, struct error **err)
         if (a->new_userns && rootless_euid() && prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0)
                 return error_make(err, errno, "prctl PR_SET_DUMPABLE 1");
         cleanup_free struct sync_msg *m = xmalloc(sizeof(*m));
-        if (sync_send(a->sync_fd, SYNC_SETUP_REQUEST, NULL, 0, err) < 0 ||
-            sync_expect(a->sync_fd, SYNC_SETUP_DONE, m, "wait for the runtime", err) < 0)
+        if (a->setup_sync && (sync_send(a->sync_fd, SYNC_SETUP_REQUEST, NULL, 0, err) < 0 ||
+                              sync_expect(a->sync_fd, SYNC_SETUP_DONE, m, "wait for the runtime", err) < 0))
                 return -1;
         bool joins_userns = a->ns_fds[NS_USER] >= 0;
         if (a->new_userns && become_userns_root(err) < 0)       /* the maps exist now */
@@ -126,7 +153,7 @@ static int init_setup(struct init_args *a, bool *ready_sent, struct error **err)
         if (process_set_hostname(spec, err) < 0)
                 return -1;
         if (spec->hostname)
-                send_progress(a->sync_fd, STEP_HOSTNAME, spec->hostname);
+                send_progress(a, STEP_HOSTNAME, spec->hostname);
 
         struct rootfs_opts ro = {
                 .no_pivot = a->o->no_pivot,
@@ -146,24 +173,27 @@ static int init_setup(struct init_args *a, bool *ready_sent, struct error **err)
                 closep(&a->mount_trees[i]);
         if (rc < 0)
                 return -1;
-        send_progress(a->sync_fd, STEP_ROOTFS, spec->root_path);
+        send_progress(a, STEP_ROOTFS, spec->root_path);
         if (a->console_fd >= 0) {
                 if (terminal_setup_container(spec, a->console_fd, !a->o->console_socket, err) < 0)
                         return -1;
                 closep(&a->console_fd);
         }
 
-        cleanup_free struct sync_msg *m = xmalloc(sizeof(*m));
-        if (sync_send(a->sync_fd, SYNC_HOOKS_REQUEST, NULL, 0, err) < 0 ||
-            sync_expect(a->sync_fd, SYNC_HOOKS_DONE, m, "wait for the runtime hooks", err) < 0)
-                return -1;
-        cleanup_free char *state_json = xstrdup(m->payload);
+        cleanup_free char *state_json = NULL;
+        if (a->hooks_sync) {
+                cleanup_free struct sync_msg *m = xmalloc(sizeof(*m));
+                if (sync_send(a->sync_fd, SYNC_HOOKS_REQUEST, NULL, 0, err) < 0 ||
+                    sync_expect(a->sync_fd, SYNC_HOOKS_DONE, m, "wait for the runtime hooks", err) < 0)
+                        return -1;
+                state_json = xstrdup(m->payload);
+        }
         if (hooks_run(spec, HOOK_CREATE_CONTAINER, NULL, state_json, err) < 0)
                 return -1;
 
         if (rootfs_finish(spec, &ro, err) < 0)
                 return -1;
-        send_progress(a->sync_fd, STEP_PIVOT, "");
+        send_progress(a, STEP_PIVOT, "");
 
         cleanup_free char *path = NULL;
         if (process_resolve_exec(&spec->process, &path, err) < 0)

@@ -54,10 +54,18 @@ int state_write(int dirfd, const struct saved_state *s, struct error **err)
         json_w_kv_string(w, "bundle", s->bundle);
         json_w_kv_string(w, "rootfs", s->rootfs);
         json_w_kv_string(w, "created", s->created);
-        json_w_kv_string(w, "owner", s->owner);
+        if (s->owner)
+                json_w_kv_string(w, "owner", s->owner);
+        if (s->has_owner_uid)
+                json_w_kv_uint(w, "ownerUid", s->owner_uid);
         json_w_kv_string(w, "cgroup", s->cgroup);
         json_w_kv_bool(w, "newPidNamespace", s->new_pid_ns);
         json_w_kv_bool(w, "createdOk", s->created_ok);
+        if (s->config_needs_known) {
+                json_w_kv_bool(w, "poststartHooks", s->has_poststart);
+                json_w_kv_bool(w, "poststopHooks", s->has_poststop);
+                json_w_kv_bool(w, "intelRdt", s->has_intel_rdt);
+        }
         write_annotations(w, s->annotations, s->n_annotations);
         json_w_object_end(w);
         size_t len;
@@ -100,9 +108,18 @@ int state_read(int dirfd, struct saved_state **out, struct error **err)
         s->rootfs = dup_field(doc, "rootfs");
         s->created = dup_field(doc, "created");
         s->owner = dup_field(doc, "owner");
+        uint64_t uid;
+        if (json_uint64(json_get(doc, "ownerUid"), &uid) && uid < UINT32_MAX) {
+                s->owner_uid = (uid_t)uid;
+                s->has_owner_uid = true;
+        }
         s->cgroup = dup_field(doc, "cgroup");
         s->new_pid_ns = json_bool(json_get(doc, "newPidNamespace"));
         s->created_ok = json_bool(json_get(doc, "createdOk"));
+        s->config_needs_known = json_get(doc, "poststartHooks") != NULL;
+        s->has_poststart = json_bool(json_get(doc, "poststartHooks"));
+        s->has_poststop = json_bool(json_get(doc, "poststopHooks"));
+        s->has_intel_rdt = json_bool(json_get(doc, "intelRdt"));
         const struct json *ann = json_get(doc, "annotations");
         size_t n = ann && json_type(ann) == JSON_OBJECT ? json_object_size(ann) : 0;
         s->annotations = n ? xcalloc(n, sizeof(struct spec_kv)) : NULL;

@@ -62,6 +62,21 @@ teardown() { common_teardown; }
         [ -z "$(ls "$ROOT")" ]
 }
 
+@test "signals the caller ignores are not ignored in the container, run and create+start" {
+        set_args /bin/grep -E '^Sig(Ign|Blk):' /proc/self/status
+        # SIGHUP and SIGPIPE ignored by the caller (nohup, a shell with trap ''), SIGUSR1 too
+        run bash -c 'trap "" HUP PIPE USR1; exec "$@"' _ "$CONTAIN" --root "$ROOT" run --bundle "$BUNDLE" "$(new_id r)"
+        [ "$status" -eq 0 ]
+        [[ "$output" == *"SigIgn:	0000000000000000"* ]]
+        [[ "$output" == *"SigBlk:	0000000000000000"* ]]
+        id=$(new_id c)
+        bash -c 'trap "" HUP PIPE USR1; exec "$@"' _ "$CONTAIN" --root "$ROOT" create --bundle "$BUNDLE" "$id" > "$BATS_TEST_TMPDIR/out" 2>&1
+        contain start "$id"
+        wait_for_status "$id" 5 stopped
+        contain delete "$id"
+        grep -q "SigIgn:	0000000000000000" "$BATS_TEST_TMPDIR/out"
+}
+
 @test "run passes stdout and stderr through" {
         set_args /bin/sh -c 'echo to-stdout; echo to-stderr >&2'
         contain run --bundle "$BUNDLE" "$(new_id)" >"$TEST_DIR/out" 2>"$TEST_DIR/err"
