@@ -111,6 +111,9 @@ struct exec_opts {
         bool ignore_paused;     /* exec into a paused container (runc --ignore-paused) */
         const char *pidfd_socket; /* unix socket that gets a pidfd of the new process, or NULL */
         const char *sub_cgroup;   /* exec --cgroup: a sub-cgroup of the container's, or NULL */
+        /* the container's saved config when the caller loaded it already (container_load_spec;
+         * borrowed), or NULL: container_exec loads it */
+        const struct spec *saved_spec;
 };
 /* Runs proc inside the running container id, with its namespaces, cgroup and the security
  * settings of its config.  Without detach waits and sets *exit_status; a failure to start

@@ -177,7 +177,9 @@ static int run_exec(const struct cli_globals *g, const char *id, const struct ex
         spec->process.terminal = false;
         if (apply_flags(&spec->process, f, args, err) < 0)
                 return -1;
-        return container_exec(g->root, id, &spec->process, o, status, err);
+        struct exec_opts with_spec = *o;
+        with_spec.saved_spec = spec;
+        return container_exec(g->root, id, &spec->process, &with_spec, status, err);
 }
 
 int cmd_exec(const struct cli_globals *g, int argc, char **argv)

@@ -171,6 +171,14 @@ static int handle_setup(struct create_ctx *c, unsigned long clone_flags, bool ti
         return sync_send(c->sync_fd, SYNC_SETUP_DONE, NULL, 0, err);
 }
 
+/* From here a delete --force can find (and kill) the init even if we die.  Before this, a
+ * runtime that dies takes the init along: it has PR_SET_PDEATHSIG until "ready", and its next
+ * message to us fails. */
+static int save_init_pid(struct create_ctx *c, struct error **err)
+{
+        return state_write(c->dirfd, c->state, err);
+}
+
 /* Whether handle_setup has anything to do for this container. */
 static bool setup_needed(const struct create_ctx *c, unsigned long clone_flags, bool time_ns)
 {
@@ -238,7 +246,7 @@ static int handshake(struct create_ctx *c, unsigned long clone_flags, bool time_
                 }
                 switch (m->type) {
                 case SYNC_SETUP_REQUEST:
-                        if (handle_setup(c, clone_flags, time_ns, err) < 0)
+                        if (handle_setup(c, clone_flags, time_ns, err) < 0 || save_init_pid(c, err) < 0)
                                 return -1;
                         progress(c->o, STEP_NAMESPACES, NULL);
                         break;
@@ -343,16 +351,16 @@ static int clone_init(struct create_ctx *c, int n_preserve, struct error **err)
         if (!a.setup_sync)
                 progress(c->o, STEP_NAMESPACES, NULL);
 
-        /* from here a delete --force can find (and kill) the init even if we die */
         c->state->pid = pid;
         c->state->start_time = proc_start_time(pid);
-        if (state_write(c->dirfd, c->state, err) < 0)
+        /* with a SETUP round trip the pid is saved once the init goes on (off its path) */
+        if (!a.setup_sync && save_init_pid(c, err) < 0)
                 return -1;
         return handshake(c, flags, time_ns, err);
 }
 
 int create_container(const struct spec *spec, const struct container_opts *o, int console_fd,
-                     pid_t *pid_out, struct error **err)
+                     pid_t *pid_out, int *start_fd, struct error **err)
 {
         if (!spec->process.present || !spec->process.args || !spec->process.args[0])
                 return error_make(err, 0, "config.json: process.args: required to create a container");
@@ -402,7 +410,9 @@ int create_container(const struct spec *spec, const struct container_opts *o, in
         if (idmap_mounts_prepare(spec, &c.mount_trees, err) < 0 ||
             mount_sources_open(spec, c.mount_trees, err) < 0)
                 return -1;
-        if (make_exec_fifo(&c, err) < 0)
+        /* run starts at once: the sync socket replaces the fifo (its mknod, its unlink, and
+         * start's wait for it: ~0.3 ms) */
+        if (!start_fd && make_exec_fifo(&c, err) < 0)
                 return -1;
         if (spec->process.terminal) {
                 if (console_fd >= 0) {
@@ -427,11 +437,13 @@ int create_container(const struct spec *spec, const struct container_opts *o, in
                 return -1;
         if (pid_out)
                 *pid_out = c.pid;
+        if (start_fd)
+                *start_fd = steal_fd(&c.sync_fd);
         c.done = true;
         return 0;
 }
 
 int container_create(const struct spec *spec, const struct container_opts *o, struct error **err)
 {
-        return create_container(spec, o, -1, NULL, err);
+        return create_container(spec, o, -1, NULL, NULL, err);
 }

@@ -311,9 +311,10 @@ int container_exec(const char *root, const char *id, const struct spec_process *
                 return error_make(err, 0, "cannot exec in a paused container (use --ignore-paused to force)");
         if (strcmp(status, "creating") == 0)
                 return error_make(err, 0, "cannot exec in a container that is being created");
-        cleanup_spec struct spec *spec = NULL;
-        if (state_load_spec(dirfd, &spec, err) < 0)
+        cleanup_spec struct spec *loaded = NULL;
+        if (!o->saved_spec && state_load_spec(dirfd, &loaded, err) < 0)
                 return -1;
+        const struct spec *spec = o->saved_spec ? o->saved_spec : loaded;
 
         __attribute__((cleanup(exec_child_release))) struct exec_child c = {
                 .proc = proc, .lnx = &spec->linux, .sync_fd = -1, .console_fd = -1, .root_fd = -1,

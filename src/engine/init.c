@@ -210,18 +210,25 @@ static int init_setup(struct init_args *a, bool *ready_sent, struct error **err)
         prctl(PR_SET_PDEATHSIG, 0);
         if (sync_send(a->sync_fd, SYNC_READY, NULL, 0, err) < 0)
                 return -1;
-        closep(&a->sync_fd);
         *ready_sent = true;
 
-        /* wait for `start`: it writes one byte into the fifo */
-        char c;
-        ssize_t r;
-        do
-                r = read(a->fifo_fd, &c, 1);
-        while (r < 0 && errno == EINTR);
-        if (r != 1)
-                return error_make(err, r < 0 ? errno : EPIPE, "wait for start on the exec fifo");
-        /* the fifo stays open (close-on-exec): its closing tells `start` we exec'd */
+        if (a->fifo_fd >= 0) {
+                closep(&a->sync_fd);
+                /* wait for `start`: it writes one byte into the fifo */
+                char c;
+                ssize_t r;
+                do
+                        r = read(a->fifo_fd, &c, 1);
+                while (r < 0 && errno == EINTR);
+                if (r != 1)
+                        return error_make(err, r < 0 ? errno : EPIPE, "wait for start on the exec fifo");
+        } else {
+                /* run's own start; a run that died meanwhile is an end of file here */
+                cleanup_free struct sync_msg *m = xmalloc(sizeof(*m));
+                if (sync_expect(a->sync_fd, SYNC_START, m, "wait for start", err) < 0)
+                        return -1;
+        }
+        /* the fifo (or the socket) stays open, close-on-exec: its closing tells start we exec'd */
 
         /* startContainer hooks see the state as it is now */
         if (hooks_run(spec, HOOK_START_CONTAINER, NULL, state_json, err) < 0)

@@ -88,11 +88,12 @@ enum sync_type {
         SYNC_PROGRESS,          /* init: payload = step number byte + detail */
         SYNC_HOOKS_REQUEST,     /* init: mounts are there, run prestart/createRuntime */
         SYNC_HOOKS_DONE,        /* parent: payload = state JSON for the init's own hooks */
-        SYNC_READY,             /* init: about to wait on the exec fifo */
+        SYNC_READY,             /* init: about to wait on the exec fifo (or for SYNC_START) */
         SYNC_ERROR,             /* either side: payload = int32 errno + message */
         SYNC_CHILD_PID,         /* exec helper: payload = pid of the process */
         SYNC_SECCOMP_FD,        /* init/exec child: the seccomp notify fd (SCM_RIGHTS), filter on */
         SYNC_SECCOMP_DONE,      /* parent: the agent has it */
+        SYNC_START,             /* run's parent: exec now (instead of the exec fifo's byte) */
 };
 #define SYNC_MAX_PAYLOAD 8192
 struct sync_msg {
@@ -220,8 +221,15 @@ pid_t clone_child(unsigned long flags, int cgroup_fd, int *pidfd, struct error *
 /* The spec a container was created with (saved in its state dir). */
 int state_load_spec(int dirfd, struct spec **out, struct error **err);
 
-/* Internal create used by run: console_fd overrides console_socket; *pid_out = init pid. */
+/* Internal create used by run: console_fd overrides console_socket; *pid_out = init pid.
+ * start_fd NULL: the init waits on the exec fifo for `start`.  Not NULL (run, which starts
+ * at once): no fifo; the init waits on the sync socket, returned in *start_fd (the caller's
+ * to close) for container_start_direct. */
 int create_container(const struct spec *spec, const struct container_opts *o, int console_fd,
-                     pid_t *pid_out, struct error **err);
+                     pid_t *pid_out, int *start_fd, struct error **err);
+/* start for run: releases the init waiting on start_fd (closes it), waits until it has
+ * exec'd (or died: its exit status tells), then the poststart hooks as container_start. */
+int container_start_direct(const struct spec *spec, const char *root, const char *id, int start_fd,
+                           struct error **err);
 
 #endif

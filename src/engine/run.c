@@ -67,12 +67,14 @@ int container_run(const struct spec *spec, const struct container_opts *o, int *
                 console_theirs = sp[1];
         }
         pid_t pid = 0;
-        if (create_container(spec, o, console_theirs, &pid, err) < 0)
+        int start_fd = -1;
+        if (create_container(spec, o, console_theirs, &pid, &start_fd, err) < 0)
                 return -1;
         closep(&console_theirs);
 
         cleanup_close int master = -1;
         if (relay_tty && console_recv_fd(console_ours, &master, err) < 0) {
+                close(start_fd);
                 discard(o);
                 return -1;
         }
@@ -82,7 +84,7 @@ int container_run(const struct spec *spec, const struct container_opts *o, int *
                 snprintf(buf, sizeof(buf), "%d", (int)pid);
                 o->progress(o->progress_data, STEP_RUNNING, buf);
         }
-        if (container_start(o->root, o->id, err) < 0) {
+        if (container_start_direct(spec, o->root, o->id, start_fd, err) < 0) {
                 discard(o);
                 return -1;
         }

@@ -73,6 +73,23 @@ static int run_poststart_hooks(int dirfd, const char *id, const struct saved_sta
         return hooks_run(spec, HOOK_POSTSTART, s->bundle, json, err);
 }
 
+/* The poststart hooks; when one fails (runtime-spec 1.3), the container is removed. */
+static int poststart_or_remove(const char *root, const char *id, int *dirfd, const struct saved_state *s,
+                               struct error **err)
+{
+        if (run_poststart_hooks(*dirfd, id, s, err) == 0)
+                return 0;
+        /* runtime-spec 1.3 (runtime.md, lifecycle step 6): a failed poststart hook stops the
+         * container, and it is destroyed as delete would; the lock is ours until dirfd closes */
+        closep(dirfd);
+        struct error *e = NULL;
+        if (container_delete(root, id, true, &e) < 0) {
+                log_warning("start \"%s\": remove after the failed poststart hook: %s", id, e->msg);
+                error_free(e);
+        }
+        return error_wrap(err, "container \"%s\" was stopped and removed", id);
+}
+
 int container_start(const char *root, const char *id, struct error **err)
 {
         cleanup_close int dirfd = statedir_open(root, id, true, err);
@@ -106,17 +123,39 @@ int container_start(const char *root, const char *id, struct error **err)
         /* state.json keeps "created": the status is computed (state_status: the init has
          * exec'd), so a write here (~0.2 ms on a disk-backed --root) would say nothing new */
 
-        if (run_poststart_hooks(dirfd, id, s, err) == 0)
-                return 0;
-        /* runtime-spec 1.3 (runtime.md, lifecycle step 6): a failed poststart hook stops the
-         * container, and it is destroyed as delete would; the lock is ours until dirfd closes */
-        closep(&dirfd);
+        return poststart_or_remove(root, id, &dirfd, s, err);
+}
+
+int container_start_direct(const struct spec *spec, const char *root, const char *id, int start_fd,
+                           struct error **err)
+{
+        cleanup_close int fd = start_fd;
+        if (sync_send(fd, SYNC_START, NULL, 0, err) < 0)
+                return error_wrap(err, "start container \"%s\"", id);
+        /* the init holds its end until its exec (close-on-exec) or its death: either way the
+         * next read is the end of file; a death shows in the exit status run waits for */
+        cleanup_free struct sync_msg *m = xmalloc(sizeof(*m));
         struct error *e = NULL;
-        if (container_delete(root, id, true, &e) < 0) {
-                log_warning("start \"%s\": remove after the failed poststart hook: %s", id, e->msg);
-                error_free(e);
+        if (sync_recv(fd, m, &e) == 0) {
+                if (m->fd >= 0)
+                        close(m->fd);
+                return error_make(err, EPROTO, "start container \"%s\": unexpected message %u", id, m->type);
         }
-        return error_wrap(err, "container \"%s\" was stopped and removed", id);
+        bool eof = e->errnum == EPIPE;
+        if (!eof) {
+                *err = e;
+                return error_wrap(err, "start container \"%s\"", id);
+        }
+        error_free(e);
+        if (!spec->hooks[HOOK_POSTSTART].n)
+                return 0;
+        cleanup_close int dirfd = statedir_open(root, id, true, err);
+        if (dirfd < 0)
+                return -1;
+        cleanup_saved_state struct saved_state *s = NULL;
+        if (state_read(dirfd, &s, err) < 0)
+                return -1;
+        return poststart_or_remove(root, id, &dirfd, s, err);
 }
 
 int state_load_spec(int dirfd, struct spec **out, struct error **err)
