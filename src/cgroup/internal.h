@@ -126,8 +126,10 @@ bool cg_number(const char *text, uint64_t *out);
  * hierarchies, in the order the kernel takes them (see the file's comment). */
 int cg_write_v1_settings(const struct cgroup *cg, const struct cg_settings *s, char *const *controllers,
                          struct error **err);
-/* cg_write, with the BFQ weight file standing in for a missing CFQ-era one (blkio.weight,
- * blkio.weight_device, io.weight on cgroup2, converted to BFQ's scale). */
+/* cg_write, and for a weight file (blkio.weight, blkio.weight_device, io.weight) also the BFQ
+ * scheduler's file beside it when that exists (io.bfq.weight takes BFQ's scale, converted
+ * back from io.weight's).  A default weight must reach every file there is; a device weight
+ * one of them (the other's policy may not run that device: EOPNOTSUPP).  Errors name the file. */
 int cg_write_weight(const char *dir, const char *file, const char *value, struct error **err);
 
 /* v2.c / v1.c */

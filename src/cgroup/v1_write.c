@@ -1,7 +1,8 @@
 /* Writing a list of v1 settings the way the kernel accepts them: files whose values are checked
  * against each other (memory against memory+swap, the cfs and rt quota against their period)
- * are retried in the other order, the BFQ scheduler's weight files stand in for the CFQ ones it
- * replaced, and a realtime budget is first granted to the ancestors that have none. */
+ * are retried in the other order, the weights go to the BFQ scheduler's files too (beside the
+ * CFQ ones it replaced, or cgroup2's iocost), and a realtime budget is first granted to the
+ * ancestors that have none. */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
@@ -28,8 +29,8 @@ static const char *partner_of(const char *file)
         return NULL;
 }
 
-/* The weight files of the BFQ I/O scheduler (the only one with weights since Linux 5.0):
- * the CFQ-era names are missing where BFQ is in use, as runc falls back too */
+/* The weight file of the BFQ I/O scheduler beside the one of its kind: blkio.weight was CFQ's
+ * (gone since Linux 5.0), io.weight is blk-iocost's (cgroup2) */
 static const char *bfq_file_of(const char *file)
 {
         if (strcmp(file, "blkio.weight") == 0)
@@ -52,16 +53,54 @@ static char *io_weight_to_bfq(const char *value)
         return xasprintf("%.*s%" PRIu64, (int)(num - value), value, bfq > 1000 ? 1000 : bfq);
 }
 
+/* A weight for one device ("MAJ:MIN W"), not the cgroup's default ("W", "default W"). */
+static bool per_device(const char *value)
+{
+        return strchr(value, ':') != NULL;
+}
+
+/* Writes one weight file: *taken when it took the value; a device weight its policy does not
+ * run that device for (EOPNOTSUPP) is kept in *refused, any other failure is the error. */
+static int write_weight_file(const char *dir, const char *file, const char *value, bool *taken,
+                             struct error **refused, struct error **err)
+{
+        struct error *e = NULL;
+        if (cg_write(dir, file, value, &e) == 0) {
+                *taken = true;
+                return 0;
+        }
+        if (!per_device(value) || e->errnum != EOPNOTSUPP) {
+                *err = e;
+                return -1;
+        }
+        if (*refused)
+                error_free(e);
+        else
+                *refused = e;
+        return 0;
+}
+
 int cg_write_weight(const char *dir, const char *file, const char *value, struct error **err)
 {
-        if (cg_write(dir, file, value, err) == 0)
-                return 0;
-        const char *bfq = (*err)->errnum == ENOENT ? bfq_file_of(file) : NULL;
+        const char *bfq = bfq_file_of(file);
         if (!bfq || !cg_file_exists(dir, bfq))
-                return -1;
-        error_freep(err);
+                return cg_write(dir, file, value, err);
+        /* Both kinds may be there (cgroup2 with iocost built in and the bfq module loaded; they
+         * weigh different devices): the weight goes to each, as systemd's IOWeight= does.
+         * runc writes io.bfq.weight alone when it exists, which leaves iocost devices
+         * unweighted.  A device's weight only needs to be taken by one of them. */
         cleanup_free char *v = strcmp(file, "io.weight") == 0 ? io_weight_to_bfq(value) : xstrdup(value);
-        return cg_write(dir, bfq, v, err);
+        cleanup_error struct error *refused = NULL;
+        bool taken = false;
+        if (cg_file_exists(dir, file) && write_weight_file(dir, file, value, &taken, &refused, err) < 0)
+                return -1;
+        if (write_weight_file(dir, bfq, v, &taken, &refused, err) < 0)
+                return -1;
+        if (!taken) {
+                *err = steal_pointer(&refused);
+                return -1;
+        }
+        return 0;
 }
 
 /* A cpu.rt_* number of dir, -1 when it cannot be read. */
