@@ -72,6 +72,15 @@ int cgroup_freeze(const struct cgroup *cg, bool frozen, struct error **err);
 int cgroup_is_frozen(const struct cgroup *cg, bool *frozen, struct error **err);
 /* Rewrites limits from resources (update); device rules too when res has any. */
 int cgroup_update(const struct cgroup *cg, const struct spec_resources *res, struct error **err);
+/* process.scheduler SCHED_FIFO or SCHED_RR (runtime-spec config "Scheduler") on a kernel that
+ * groups realtime tasks by cgroup (v1 cpu.rt_runtime_us, CONFIG_RT_GROUP_SCHED): a new cgroup
+ * has no realtime budget and sched_setattr would fail with EPERM, so when the cgroup has none
+ * and res asks for none (cpu.realtimeRuntime), gives it a tenth of its period (100000 µs of
+ * 1000000) and its ancestors what they need for it.  Called by create (cgroupfs) before the
+ * init exists and by exec before the process does; nothing to do elsewhere.  Errors name
+ * process.scheduler. */
+int cgroup_realtime_budget(const struct cgroup *cg, const struct spec_process *proc,
+                           const struct spec_resources *res, struct error **err);
 /* Restricts device access (runtime-spec config-linux "Device allowed list") to
  * res->devices plus the default nodes (null zero full random urandom tty ptmx pts/<n>);
  * linux.devices nodes get no rule of their own.  v1 devices hierarchy: devices.deny "a",

@@ -238,6 +238,8 @@ static int fs_create(struct cgroup *cg, const struct spec *spec, const char *id,
                 r = cg_refuse_frozen(cg, err);
         if (r == 0)
                 r = cg_apply(cg, res, err);
+        if (r == 0)
+                r = cgroup_realtime_budget(cg, &spec->process, res, err);
         if (r == 0) {
                 cg_open_v2_fd(cg);
                 if (cg->pure_v2 && cg->v2_fd < 0)
@@ -281,6 +283,7 @@ static int remove_tree(const char *dir)
                 remove_tree(sub);
         }
         closedir(d);
+        cg_rt_release(dir);
         if (rmdir(dir) < 0 && errno != ENOENT)
                 return -1;
         return 0;
@@ -312,6 +315,7 @@ static int fs_destroy(const struct cgroup *cg, struct error **err)
                         if (!slash || slash == p)
                                 break;
                         *slash = '\0';
+                        cg_rt_release(p);
                         if (rmdir(p) < 0)
                                 break;
                 }

@@ -132,6 +132,16 @@ int cg_write_v1_settings(const struct cgroup *cg, const struct cg_settings *s, c
  * one of them (the other's policy may not run that device: EOPNOTSUPP).  Errors name the file. */
 int cg_write_weight(const char *dir, const char *file, const char *value, struct error **err);
 
+/* rt_budget.c: writes value (µs) to dir's cpu.rt_runtime_us; when the kernel refuses it
+ * (EINVAL) because the ancestors lack the realtime budget, raises theirs to what their
+ * children need and writes again.  Errors name the file. */
+int cg_rt_write_runtime(const char *dir, const char *value, struct error **err);
+/* rt_budget.c: before dir is removed, its realtime budget goes back to 0: the kernel counts a
+ * removed cgroup against its parent until it is freed, a moment later, and would refuse the
+ * next container's budget meanwhile.  The kernel refuses it while a child still holds some (the
+ * directory is not empty then either); failures are only logged. */
+void cg_rt_release(const char *dir);
+
 /* v2.c / v1.c */
 int cg_v2_enable(const char *mountpoint, const char *dir, char *const *controllers, struct error **err);
 int cg_v2_freeze(const char *dir, bool frozen, struct error **err);

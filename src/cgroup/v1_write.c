@@ -1,8 +1,8 @@
 /* Writing a list of v1 settings the way the kernel accepts them: files whose values are checked
  * against each other (memory against memory+swap, the cfs and rt quota against their period)
  * are retried in the other order, the weights go to the BFQ scheduler's files too (beside the
- * CFQ ones it replaced, or cgroup2's iocost), and a realtime budget is first granted to the
- * ancestors that have none. */
+ * CFQ ones it replaced, or cgroup2's iocost), and a realtime runtime the parents have no
+ * budget for is granted to them first (rt_budget.c). */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
@@ -103,48 +103,6 @@ int cg_write_weight(const char *dir, const char *file, const char *value, struct
         return 0;
 }
 
-/* A cpu.rt_* number of dir, -1 when it cannot be read. */
-static int64_t read_rt(const char *dir, const char *file)
-{
-        cleanup_free char *text = NULL;
-        struct error *e = NULL;
-        if (cg_read(dir, file, &text, &e) < 0) {
-                error_free(e);
-                return -1;
-        }
-        return strtoll(text, NULL, 10);
-}
-
-/* The children's bandwidths (cpu.rt_runtime_us / cpu.rt_period_us) may not add up to more than
- * their parent's (0 for a new cgroup): every ancestor below the hierarchy's root gets dir's share
- * more, top down.  The budget stays with them after delete, as with runc. */
-static int grant_rt_budget(const char *dir, int64_t runtime, struct error **err)
-{
-        cleanup_strv char **up = NULL;
-        cleanup_free char *p = xstrdup(dir);
-        for (char *slash; (slash = strrchr(p, '/')) && slash != p;) {
-                *slash = '\0';
-                /* the root: its budget is the system's, never ours to change */
-                if (cg_file_exists(p, "cgroup.sane_behavior") || !cg_file_exists(p, "cpu.rt_runtime_us"))
-                        break;
-                strv_append(&up, p);
-        }
-        /* the kernel compares bandwidths (runtime/period): each ancestor gets the child's
-         * share in its own period, on top of what it has (its other children may hold some) */
-        int64_t period = read_rt(dir, "cpu.rt_period_us");
-        for (size_t i = strv_len(up); i-- > 0;) {
-                int64_t cur = read_rt(up[i], "cpu.rt_runtime_us"), own = read_rt(up[i], "cpu.rt_period_us");
-                if (cur < 0 || own <= 0 || period <= 0)
-                        return error_make(err, EINVAL, "read the realtime budget of %s", up[i]);
-                int64_t need = (runtime * own + period - 1) / period;
-                char buf[32];
-                snprintf(buf, sizeof(buf), "%lld", (long long)(cur + need));
-                if (cg_write(up[i], "cpu.rt_runtime_us", buf, err) < 0)
-                        return error_wrap(err, "give the parent cgroup its realtime budget");
-        }
-        return 0;
-}
-
 /* One retry after EINVAL: what the kernel needs first, then the setting again. */
 static int retry_after_einval(const char *dir, const struct cg_settings *s, size_t i, bool *done,
                               struct error **err)
@@ -171,11 +129,9 @@ static int retry_after_einval(const char *dir, const struct cg_settings *s, size
                 return cg_write(dir, st->file, st->value, err);
         }
         if (strcmp(st->file, "cpu.rt_runtime_us") == 0) {
-                int64_t runtime = strtoll(st->value, NULL, 10);
+                /* the parents lack the realtime budget (rt_budget.c) */
                 error_freep(err);
-                if (grant_rt_budget(dir, runtime, err) < 0)
-                        return -1;
-                return cg_write(dir, st->file, st->value, err);
+                return cg_rt_write_runtime(dir, st->value, err);
         }
         return -1;
 }

@@ -334,6 +334,9 @@ int container_exec(const char *root, const char *id, const struct spec_process *
                 return error_make(err, 0, "cannot exec in a stopped container");
         if (o->sub_cgroup && !cg)
                 return error_make(err, 0, "--cgroup '%s': container \"%s\" has no cgroup", o->sub_cgroup, id);
+        /* a realtime policy in a cgroup without realtime budget (a sub-cgroup's is its owner's) */
+        if (cg && !o->sub_cgroup && cgroup_realtime_budget(cg, proc, &spec->linux.resources, err) < 0)
+                return -1;
         if (spec->linux.seccomp.present && seccomp_program_build(&spec->linux.seccomp, &c.seccomp, err) < 0)
                 return -1;
         c.seccomp_spec = &spec->linux.seccomp;

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <limits.h>
+#include <sched.h>
 #include <string.h>
 #include <sys/personality.h>
 #include <sys/prctl.h>
@@ -186,8 +187,14 @@ static int apply_scheduler(const struct spec_process *proc, struct error **err)
                         return error_make(err, 0, "process.scheduler.flags: unknown \"%s\"", s->flags[i]);
                 attr.sched_flags |= sched_flag_names[k].value;
         }
-        if (syscall(SYS_sched_setattr, 0, &attr, 0) < 0)
+        if (syscall(SYS_sched_setattr, 0, &attr, 0) < 0) {
+                if (errno == EPERM && (s->policy_value == SCHED_FIFO || s->policy_value == SCHED_RR))
+                        /* the runtime gave the cgroup a budget where it knows how (cgroup v1) */
+                        return error_make(err, errno, "process.scheduler: sched_setattr policy %s (a realtime "
+                                          "policy needs CAP_SYS_NICE or RLIMIT_RTPRIO, and a realtime budget in "
+                                          "the cgroup where the kernel groups realtime tasks)", s->policy);
                 return error_make(err, errno, "process.scheduler: sched_setattr policy %s", s->policy);
+        }
         return 0;
 }
 
