@@ -8,9 +8,10 @@
 #        CONTAIN_VM_CACHE (default tests/vm/cache), CONTAIN_VM_TIMEOUT (qemu limit, 600 s),
 #        CONTAIN_VM_KEEP=1 keeps the staging directory, CONTAIN_VM_CONSOLE=1 shows the kernel log,
 #        CONTAIN_VM_TESTS="t_numa ..." runs only those guest tests
-# The guest kernel (and the loop module, loaded at boot) comes from `apt-get download` into
-# the cache (tests/vm/kernel.sh, shared with tests/systemd/run.sh); qemu-system-x86,
-# busybox-static and xz-utils are installed with apt-get when missing.  No KVM needed.
+# The guest kernel (with the loop module, loaded at boot, and bfq, loaded by its test) comes
+# from `apt-get download` into the cache (tests/vm/kernel.sh, shared with tests/systemd/run.sh);
+# qemu-system-x86, busybox-static and xz-utils are installed with apt-get when missing.  No
+# KVM needed.
 set -uo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -63,6 +64,8 @@ cp "$HERE/guest.sh" "$R/tests/guest.sh"
 # CONTAIN_VM_TESTS="t_numa t_pids": run only those guest tests (all when unset)
 echo "${CONTAIN_VM_TESTS:-}" > "$R/tests/only"
 mkdir -p "$R/lib/modules" && cp "$KD"/modules/loop.ko "$R/lib/modules/"
+# bfq is loaded by its test, not at boot (or the note that the kernel package has none)
+mkdir -p "$R/lib/modules/test" && cp "$KD"/modules/bfq.* "$R/lib/modules/test/"
 printf 'root:x:0:0:root:/root:/bin/sh\n' > "$R/etc/passwd"
 printf 'root:x:0:\n' > "$R/etc/group"
 
@@ -88,6 +91,13 @@ jq "$base | .linux.resources.memory = {\"limit\": 33554432} | .linux.resources.p
                    \"options\": [\"rbind\", \"nosuid\", \"noexec\", \"nodev\", \"ro\"]}
                else .options = ((.options // []) | map(select(startswith(\"gid=\") | not))) end]" \
         "$REPO/bundles/busybox/config.json" > "$R/tests/conf/rootless.json" || die "jq failed"
+# issue 14 on cgroup v2: a block I/O weight (and one for the device "@BMAJ@":"@BMIN@") where
+# the BFQ scheduler runs; memory.kernelTCP, which v2 has no file for
+jq "$base | .linux.resources.blockIO = {\"weight\": 500,
+        \"weightDevice\": [{\"major\": \"@BMAJ@\", \"minor\": \"@BMIN@\", \"weight\": 200}]}" \
+        "$REPO/bundles/busybox/config.json" > "$R/tests/conf/bfq.json" || die "jq failed"
+jq "$base | .linux.resources.memory = {\"limit\": 33554432, \"kernelTCP\": 1048576}" \
+        "$REPO/bundles/busybox/config.json" > "$R/tests/conf/ktcp.json" || die "jq failed"
 # device access: CAP_MKNOD, so that only the device rules can refuse; the guest puts the numbers
 # of a block device it has in place of "@BMAJ@"/"@BMIN@"
 mknod='.process.capabilities.bounding += ["CAP_MKNOD"] | .process.capabilities.effective += ["CAP_MKNOD"] |
