@@ -59,6 +59,13 @@ cp /bin/busybox "$R/bin/busybox"
 for f in "$BIN" $(ldd "$BIN" 2>/dev/null | awk '/=> \//{print $3} /^\t\//{print $1}'); do
         cp -L --parents "$f" "$R/" || die "cannot copy $f"
 done
+# and the one it dlopens here (src/cgroup/dynlib.h): libbpf for the v2 device program (not
+# libsystemd: --systemd-cgroup has no systemd to talk to in this guest)
+so=$(ldconfig -p | awk '$1 == "libbpf.so.1" && /x86-64/ { print $NF; exit }')
+[ -n "$so" ] || die "no libbpf.so.1 on the host (Debian package libbpf1)"
+for f in "$so" $(ldd "$so" 2>/dev/null | awk '/=> \//{print $3}'); do
+        cp -L --parents "$f" "$R/" || die "cannot copy $f"
+done
 mv "$R$BIN" "$R/usr/local/bin/contain"
 cp "$HERE/guest.sh" "$R/tests/guest.sh"
 # CONTAIN_VM_TESTS="t_numa t_pids": run only those guest tests (all when unset)
