@@ -3,7 +3,12 @@
 # the contain binary, its libraries, busybox and tests/vm/guest.sh, mounts cgroup2 alone at
 # /sys/fs/cgroup, runs the guest tests and prints their TAP; exits non-zero when one failed.
 #
-# usage: tests/vm/run.sh [CONTAIN_BINARY]     (default: build/contain)
+# usage: tests/vm/run.sh [-i DIR] [-b FILE]... [-c COMMAND] [CONTAIN_BINARY]   (default: build/contain)
+#   -i DIR      copy DIR onto the guest's / (DIR/x/y becomes /x/y)
+#   -b FILE     copy FILE (an executable or a shared object) to the same path in the guest, with
+#               the shared libraries ldd lists for it (repeatable)
+#   -c COMMAND  run `sh -c COMMAND` in the guest instead of the test suite (tests/vm/guest.sh):
+#               its output is streamed, its exit status is the run's (bench/bench.py --mode vm)
 # env:   KVER (guest kernel ABI, default: what linux-image-amd64 depends on),
 #        CONTAIN_VM_CACHE (default tests/vm/cache), CONTAIN_VM_TIMEOUT (qemu limit, 600 s),
 #        CONTAIN_VM_KEEP=1 keeps the staging directory, CONTAIN_VM_CONSOLE=1 shows the kernel log,
@@ -16,6 +21,16 @@ set -uo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
+INJECT= CMD= EXTRA=()
+while getopts "i:b:c:" o; do
+        case $o in
+        i) INJECT=$OPTARG ;;
+        b) EXTRA+=("$OPTARG") ;;
+        c) CMD=$OPTARG ;;
+        *) echo "usage: tests/vm/run.sh [-i DIR] [-b FILE]... [-c COMMAND] [CONTAIN_BINARY]" >&2; exit 2 ;;
+        esac
+done
+shift $((OPTIND - 1))
 BIN=$(realpath "${1:-$REPO/build/contain}" 2>/dev/null) || BIN=${1:-}
 CACHE=${CONTAIN_VM_CACHE:-$HERE/cache}
 TIMEOUT=${CONTAIN_VM_TIMEOUT:-600}
@@ -67,7 +82,14 @@ for f in "$so" $(ldd "$so" 2>/dev/null | awk '/=> \//{print $3}'); do
         cp -L --parents "$f" "$R/" || die "cannot copy $f"
 done
 mv "$R$BIN" "$R/usr/local/bin/contain"
-cp "$HERE/guest.sh" "$R/tests/guest.sh"
+for b in "${EXTRA[@]}"; do
+        for f in "$b" $(ldd "$b" 2>/dev/null | awk '/=> \//{print $3} /^\t\//{print $1}'); do
+                cp -L --remove-destination --parents "$f" "$R/" || die "cannot copy $f"
+        done
+done
+[ -z "$INJECT" ] || cp -a --remove-destination "$INJECT/." "$R/" || die "cannot copy $INJECT"
+# the guest runs /tests/guest.sh: the suite, or the command given with -c
+if [ -n "$CMD" ]; then printf '%s\n' "$CMD" > "$R/tests/guest.sh"; else cp "$HERE/guest.sh" "$R/tests/guest.sh"; fi
 # CONTAIN_VM_TESTS="t_numa t_pids": run only those guest tests (all when unset)
 echo "${CONTAIN_VM_TESTS:-}" > "$R/tests/only"
 mkdir -p "$R/lib/modules" && cp "$KD"/modules/loop.ko "$R/lib/modules/"
