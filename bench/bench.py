@@ -1,81 +1,62 @@
 #!/usr/bin/python3
 """Benchmark: contain against crun and runc side by side, and against a floor program.
 
-Runs the busybox bundle's /bin/true N times with every runtime found, in alternation
-(A B C A B C ...) so that machine drift hits all alike, and prints per runtime the median and
-p90 wall time of `run` and of `create`, `start`, `delete` (separate calls) and their sum, the
-runtime's peak RSS, its stripped binary size and shared libraries, and ratios.
+One command runs every section in every mode and prints their tables:
 
-Run by hand as root (never part of the test suite):
-    bench/bench.py [--runs N] [--mode native|nocgroup|vm|all] [--json] [--contain PATH]
-                   [--baseline PATH]   (another contain build, e.g. main's: before/after)
+    bench/bench.py --contain build-bench/contain          (as root; --mode all, all sections)
+
+Sections (--sections run,exec,scale):
+  run    the busybox bundle's /bin/true N times with every runtime found, in alternation
+         (A B C A B C ...) so that machine drift hits all alike: median and p90 wall time of `run`
+         and of `create`, `start`, `delete` (separate calls) and their sum, the runtime's peak RSS,
+         its stripped binary size and shared libraries, and ratios
+  exec   `RUNTIME exec ID /bin/true` N times into a running sleep per runtime, in alternation
+  scale  10, 100, 500 containers running at once (a sleep each; created and started 8 at a
+         time), then list/state/ps of one, kill/delete of a few, delete of all: the time per call
+         at each count, its 500/10 ratio, and the runtime processes left alive (bench_scale.py)
 
 Modes
   native    this host's cgroups (hybrid here: crun refuses it and is shown n/a with its error)
   nocgroup  like-for-like: a private mount + cgroup namespace with cgroup2 on /sys/fs/cgroup and
             cgroups disabled (crun and contain --cgroup-manager=disabled; runc has no such
             switch and still creates its cgroup, inside a scratch cgroup removed afterwards)
-  vm        inside a cgroup v2 qemu guest where all three apply real cgroups (--vm-runs, 10):
-            needs --vm-harness RUNNER with vm-run.sh's interface (-t -9 -b INJECT CMD...);
-            skipped otherwise (tests/vm/run.sh only runs the project's own guest suite)
+  vm        inside the project's cgroup v2 qemu guest (tests/vm/run.sh -c), where all three apply
+            real cgroups (--vm-runs, 10; the scale section only with --vm-scale-counts)
 
-Python 3 standard library only.  See docs/performance.md for a recorded run.
+Everything created (containers, state dirs, cgroups) is deleted at the end, also after Ctrl-C.
+Run by hand as root (never part of the test suite).  Python 3 standard library only.
+See docs/performance.md for the options and a recorded run.
 """
 
 import argparse
 import ctypes
-import glob
 import json
-import math
 import os
+import shlex
 import shutil
-import statistics
+import signal
 import subprocess
 import sys
 import tempfile
 import time
 
+import bench_exec
+import bench_scale
+from benchlib import (PR_SET_CHILD_SUBREAPER, SPAWN, Runtime, die, interrupt_on_term, kill_descendants,
+                      log, my_children, ratio, read_err, reap_orphans, stats, timed_call, uninterrupted)
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 ROOTFS = os.path.join(REPO, "bundles", "busybox", "rootfs")
 CONFIG = os.path.join(REPO, "bundles", "busybox", "config.json")
-FLOOR_SRC = os.path.join(HERE, "floor.c")
-PR_SET_CHILD_SUBREAPER = 36
+VM_RUN = os.path.join(REPO, "tests", "vm", "run.sh")
 HOST_CGROUP2 = "/sys/fs/cgroup/unified"   # where this hybrid host mounts its cgroup2 hierarchy
 PHASES = ("run", "create", "start", "delete", "csd")
-SPAWN = []                                # [path of the built spawn helper]
-
-
-def log(msg):
-    print("bench: " + msg, file=sys.stderr, flush=True)
-
-
-def die(msg):
-    log(msg)
-    sys.exit(1)
+SECTIONS = ("run", "exec", "scale")
+MODULES = ("bench.py", "benchlib.py", "bench_exec.py", "bench_scale.py")   # copied into the guest
 
 
 # ------------------------------------------------------------------ the runtimes
-
-class Runtime:
-    """One runtime under test: how to call it, and what it measured."""
-
-    def __init__(self, name, path, global_args=(), lifecycle=True, note=""):
-        self.name = name
-        self.path = path
-        self.global_args = list(global_args)
-        self.lifecycle = lifecycle      # False for the floor: it only has `run`
-        self.note = note
-        self.error = None               # set when it cannot run here: shown as n/a
-        self.root = None
-        self.samples = {p: [] for p in PHASES}
-        self.rss = {p: [] for p in PHASES if p != "csd"}
-        self.cpu = {p: [] for p in PHASES}     # user+system CPU us of the call's process tree
-        self.failures = 0
-
-    def argv(self, *args):
-        return [self.path] + self.global_args + ["--root", self.root] + list(args)
-
 
 def find_runtimes(args, mode):
     """The runtimes this mode compares, in the order they alternate."""
@@ -109,68 +90,7 @@ def find_runtimes(args, mode):
     return found
 
 
-# ------------------------------------------------------------------ one timed call
-
-def reap_orphans():
-    """Reaps whatever got reparented to us (we are a subreaper): container inits after create."""
-    while True:
-        try:
-            pid, _ = os.waitpid(-1, os.WNOHANG)
-        except ChildProcessError:
-            return
-        if pid == 0:
-            return
-
-
-def my_children():
-    kids = set()
-    for f in glob.glob("/proc/self/task/*/children"):
-        try:
-            with open(f) as fh:
-                kids.update(int(p) for p in fh.read().split())
-        except OSError:
-            pass
-    return kids
-
-
-def timed_call(argv, errpath):
-    """Runs argv through the spawn helper with stdin/stdout on /dev/null, stderr to errpath.
-    Returns (exit status, wall ns, peak RSS in KiB, user+system CPU us), RSS and CPU of the
-    process and the children it reaped."""
-    err = os.open(errpath, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o600)
-    rfd, wfd = os.pipe2(os.O_CLOEXEC)
-    actions = [
-        (os.POSIX_SPAWN_OPEN, 0, "/dev/null", os.O_RDONLY, 0),
-        (os.POSIX_SPAWN_OPEN, 1, "/dev/null", os.O_WRONLY, 0),
-        (os.POSIX_SPAWN_DUP2, err, 2),
-        (os.POSIX_SPAWN_DUP2, wfd, 3),
-    ]
-    try:
-        pid = os.posix_spawn(SPAWN[0], SPAWN + argv, os.environ, file_actions=actions)
-        os.close(wfd)
-        wfd = -1
-        with os.fdopen(rfd, closefd=False) as f:
-            line = f.read()
-        _, status = os.waitpid(pid, 0)
-    finally:
-        os.close(err)
-        os.close(rfd)
-        if wfd >= 0:
-            os.close(wfd)
-    if os.waitstatus_to_exitcode(status) != 0 or len(line.split()) != 4:
-        die("spawn helper failed for %s" % " ".join(argv))
-    code, ns, rss, cpu_us = (int(x) for x in line.split())
-    return code, ns, rss, cpu_us
-
-
-def read_err(errpath):
-    try:
-        with open(errpath, errors="replace") as f:
-            lines = [l.strip() for l in f.read().splitlines() if l.strip()]
-    except OSError:
-        return ""
-    return " / ".join(lines[-3:])[:300]
-
+# ------------------------------------------------------------------ the run and c+s+d section
 
 class Bench:
     def __init__(self, args, mode, workdir):
@@ -228,7 +148,7 @@ class Bench:
         return True
 
     def account(self, rt, phase, result, record, cid):
-        code, ns, rss, cpu_us = result
+        code = result[0]
         if code != 0:
             msg = "%s exited %d: %s" % (phase, code, read_err(self.errpath) or "(no message)")
             if cid:
@@ -243,9 +163,7 @@ class Bench:
                     rt.error = "too many failures; last: " + msg
             return False
         if record:
-            rt.samples[phase].append(ns)
-            rt.rss[phase].append(rss)
-            rt.cpu[phase].append(cpu_us)
+            rt.record(phase, result)
         return True
 
     def go(self, runtimes):
@@ -254,46 +172,37 @@ class Bench:
             rt.root = tempfile.mkdtemp(prefix="root-%s." % rt.name, dir=self.workdir)
         total = self.args.warmup + self.args.runs
         step = max(1, total // 10)
-        for i in range(total):
-            record = i >= self.args.warmup
-            for rt in [r for r in live if not r.error]:
-                self.one_run(rt, record)
-            for rt in [r for r in live if not r.error and r.lifecycle]:
-                self.one_lifecycle(rt, record)
-            if (i + 1) % step == 0:
-                log("%s: %d/%d" % (self.mode, i + 1, total))
-        # what a runtime left in its --root is a bug worth seeing, not silently removed
-        for rt in live:
-            left = sorted(os.listdir(rt.root)) if os.path.isdir(rt.root) else []
-            if left:
-                log("%s left state behind in its --root: %s" % (rt.name, " ".join(left[:5])))
-                for cid in left:
-                    if os.path.isdir(os.path.join(rt.root, cid)):
-                        self.force_delete(rt, cid)
+        try:
+            for i in range(total):
+                record = i >= self.args.warmup
+                for rt in [r for r in live if not r.error]:
+                    self.one_run(rt, record)
+                for rt in [r for r in live if not r.error and r.lifecycle]:
+                    self.one_lifecycle(rt, record)
+                if (i + 1) % step == 0:
+                    log("%s: %d/%d" % (self.mode, i + 1, total))
+        finally:
+            # what a runtime left in its --root is a bug worth seeing, not silently removed
+            # (or the container of the call Ctrl-C interrupted)
+            with uninterrupted():
+                for rt in live:
+                    left = sorted(os.listdir(rt.root)) if os.path.isdir(rt.root) else []
+                    if left:
+                        log("%s left state behind in its --root: %s" % (rt.name, " ".join(left[:5])))
+                    for cid in left:
+                        if os.path.isdir(os.path.join(rt.root, cid)):
+                            self.force_delete(rt, cid)
 
 
 # ------------------------------------------------------------------ statistics and binaries
-
-def p90(xs):
-    s = sorted(xs)
-    return s[max(0, math.ceil(0.9 * len(s)) - 1)]
-
 
 def summarize(rt):
     out = {"name": rt.name, "path": rt.path, "args": rt.global_args, "note": rt.note,
            "error": rt.error, "failures": rt.failures}
     for p in PHASES:
-        xs = rt.samples[p]
-        if xs:
-            out[p] = {"n": len(xs), "median_ms": statistics.median(xs) / 1e6,
-                      "p90_ms": p90(xs) / 1e6, "min_ms": min(xs) / 1e6}
-    for p, xs in rt.cpu.items():
-        if xs:
-            out[p]["cpu_median_ms"] = statistics.median(xs) / 1e3
-    for p, xs in rt.rss.items():
-        if xs:
-            out.setdefault(p, {})["rss_max_kb"] = max(xs)
-            out[p]["rss_median_kb"] = statistics.median(xs)
+        st = stats(rt, p)
+        if st:
+            out[p] = st
     return out
 
 
@@ -384,36 +293,83 @@ def make_bundle(dest, mode, args):
 # ------------------------------------------------------------------ one mode, in this process
 
 def run_mode_here(args, mode):
-    """Measures every runtime of `mode` in this process; returns the result dict."""
+    """Measures every section of `mode` in this process; returns the result dict."""
     ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
     workdir = tempfile.mkdtemp(prefix="bench.", dir=args.tmpdir)
+    sections = args.sections.split(",")
+    res = None
     try:
-        cfg = make_bundle(os.path.join(workdir, "bundle"), mode, args)
-        runtimes = find_runtimes(args, mode)
+        bundle = os.path.join(workdir, "bundle")
+        cfg = make_bundle(bundle, mode, args)
         helpers = build_helpers(workdir) if not (args.floor and args.spawn) else {}
         SPAWN[:] = [args.spawn or helpers["spawn"]]
-        floor = Runtime("floor", args.floor or helpers["floor"], lifecycle=False,
-                        note="clone+pivot_root+/proc+exec, no runtime")
-        runtimes.append(floor)
-        b = Bench(args, mode, workdir)
-        log("%s: %d+%d runs of /bin/true with %s" % (
-            mode, args.warmup, args.runs, ", ".join(r.name for r in runtimes if not r.error)))
         load_before = os.getloadavg()[0]
-        b.go(runtimes)
-        res = {"mode": mode, "runs": args.runs, "warmup": args.warmup, "machine": machine(),
-               "loadavg_before": load_before,
+        res = {"mode": mode, "runs": args.runs, "warmup": args.warmup,
+               "loadavg_before": load_before, "sections": sections,
                "resources": sorted(cfg.get("linux", {}).get("resources", {}).keys()),
                "runtimes": {}}
-        for rt in runtimes:
-            s = summarize(rt)
-            if not rt.error or os.path.exists(rt.path):
-                s["version"] = version_of(rt.path) if rt.lifecycle else ""
-            res["runtimes"][rt.name] = s
+        if "run" in sections:
+            runtimes = find_runtimes(args, mode)
+            floor = Runtime("floor", args.floor or helpers["floor"], lifecycle=False,
+                            note="clone+pivot_root+/proc+exec, no runtime")
+            runtimes.append(floor)
+            log("%s: %d+%d runs of /bin/true with %s" % (
+                mode, args.warmup, args.runs, ", ".join(r.name for r in runtimes if not r.error)))
+            Bench(args, mode, workdir).go(runtimes)
+            for rt in runtimes:
+                s = summarize(rt)
+                if not rt.error or os.path.exists(rt.path):
+                    s["version"] = version_of(rt.path) if rt.lifecycle else ""
+                res["runtimes"][rt.name] = s
+        if "exec" in sections:
+            runs = args.exec_runs if args.exec_runs is not None else args.runs
+            res["exec"] = bench_exec.run_exec(args, find_runtimes(args, mode), workdir, bundle,
+                                              runs, min(args.warmup, runs))
+        counts = [int(c) for c in args.scale_counts.split(",") if c.strip()]
+        if "scale" in sections and counts:
+            wanted = args.scale_runtimes.split(",")
+            runtimes = [rt for rt in find_runtimes(args, mode) if rt.name in wanted]
+            res["scale"] = bench_scale.run_scale(args, runtimes, workdir, bundle, counts)
+        res["machine"] = machine()
         if mode != "vm":        # the guest has no strip; run_vm measures the same files on the host
             add_binaries(res)
         return res
     finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+        with uninterrupted():
+            n = kill_descendants()
+            if n:
+                log("%s: %d processes were still running at the end (killed)" % (mode, n))
+            mounts = mount_leftovers(workdir)
+            cgroups = cgroup_leftovers("bench%d-" % os.getpid())
+            if mounts or cgroups:
+                log("%s: left behind (removed): %s" % (mode, " ".join(mounts + cgroups)))
+                if res is not None:     # the dict being returned
+                    res["mount_leftovers"], res["cgroup_leftovers"] = mounts, cgroups
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+def mount_leftovers(workdir):
+    """Mounts below workdir in our mount namespace (none expected: the runtimes mount in the
+    containers' own namespaces); each is detached."""
+    with open("/proc/self/mountinfo") as f:
+        points = [l.split()[4] for l in f if l.split()[4].startswith(workdir + "/")]
+    for mp in sorted(points, reverse=True):
+        subprocess.run(["umount", "-l", mp], stderr=subprocess.DEVNULL)
+    return points
+
+
+def cgroup_leftovers(tag):
+    """cgroup directories of our containers (their names start with tag: "bench<PID>-") still
+    present in any hierarchy after every delete; each is removed (deepest first)."""
+    with open("/proc/self/mountinfo") as f:
+        roots = [l.split()[4] for l in f if l.split(" - ", 1)[-1].split()[0] in ("cgroup", "cgroup2")]
+    found = []
+    for root in roots:
+        for d, subdirs, _ in os.walk(root):
+            found += [os.path.join(d, s) for s in subdirs if s.startswith(tag)]
+    for d in found:
+        rmdir_tree(d)
+    return found
 
 
 def add_binaries(res):
@@ -436,8 +392,9 @@ def inner_nocgroup(args):
     with open("/sys/fs/cgroup/bench-self/cgroup.procs", "w") as f:
         f.write(str(os.getpid()))
     res = run_mode_here(args, "nocgroup")
-    res["cgroup_leftovers"] = [d for d in os.listdir("/sys/fs/cgroup")
-                               if os.path.isdir(os.path.join("/sys/fs/cgroup", d)) and d != "bench-self"]
+    res["cgroup_leftovers"] = res.get("cgroup_leftovers", []) + [
+        d for d in os.listdir("/sys/fs/cgroup")
+        if os.path.isdir(os.path.join("/sys/fs/cgroup", d)) and d != "bench-self"]
     json.dump(res, sys.stdout)
 
 
@@ -465,17 +422,43 @@ def run_nocgroup(args):
     # the child joins the scratch cgroup before `unshare -C`, so it becomes the namespace's root
     sh = 'echo $$ > "$1/cgroup.procs" && shift && exec unshare -m -C --propagation private "$@"'
     try:
-        r = subprocess.run(["/bin/sh", "-c", sh, "sh", scratch] + cmd, stdout=subprocess.PIPE, text=True)
+        rc, out = run_child(["/bin/sh", "-c", sh, "sh", scratch] + cmd)
     finally:
         rmdir_tree(scratch)
-    if r.returncode != 0:
-        die("nocgroup mode failed (exit %d)" % r.returncode)
-    return json.loads(r.stdout)
+    if rc != 0:
+        die("nocgroup mode failed (exit %d)" % rc)
+    return json.loads(out)
+
+
+def run_child(cmd, on_line=None, env=None):
+    """Runs a re-executed bench.py (or the VM runner) with its stdout piped; returns (exit status,
+    the stdout lines on_line did not take).  Ctrl-C reaches the child too (same process group);
+    SIGTERM is passed on to it; either way we wait until it has cleaned up, then re-raise."""
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, env=env)
+    out, stopped = [], None
+    try:
+        for line in p.stdout:
+            if not (on_line and on_line(line)):
+                out.append(line)
+        p.wait()
+    except KeyboardInterrupt as e:
+        stopped = e
+        with uninterrupted():
+            if e.args and p.poll() is None:     # SIGTERM or SIGHUP, which only we got
+                p.send_signal(signal.SIGTERM)
+            p.communicate()
+    if stopped:
+        raise stopped
+    return p.returncode, "".join(out)
 
 
 def passthrough(args):
     out = ["--runs", str(args.runs), "--warmup", str(args.warmup), "--contain", os.path.abspath(args.contain),
-           "--tmpdir", args.tmpdir]
+           "--tmpdir", args.tmpdir, "--sections", args.sections, "--scale-counts", args.scale_counts,
+           "--scale-runtimes", args.scale_runtimes, "--scale-parallel", str(args.scale_parallel),
+           "--scale-reps", str(args.scale_reps)]
+    if args.exec_runs is not None:
+        out += ["--exec-runs", str(args.exec_runs)]
     for opt in ("floor", "spawn", "rootfs", "config"):
         v = getattr(args, opt)
         if v:
@@ -489,70 +472,101 @@ def passthrough(args):
 
 # ------------------------------------------------------------------ vm: the cgroup v2 guest
 
-def find_vm_harness(args):
-    """A runner with vm-run.sh's interface: RUNNER [-t SECS] [-9 HOSTDIR] [-b FILE]... INJECT_DIR CMD...
-    (-b copies a host executable and its libraries, -9 shares a host directory over 9p).
-    tests/vm/run.sh only runs the project's own guest suite, so none is used by default."""
-    return os.path.abspath(args.vm_harness) if args.vm_harness else None
+def list_python_files():
+    """Prints the files of this Python that the benchmark loads: every module imported by now
+    (bench.py imports all its sections at the top), with its byte code, and the extension
+    modules (.so).  Run as `python -E -S bench.py --list-python-files`, as the guest runs it."""
+    import importlib.util
+    # the start-up codec: the guest has no locale, so Python may pick another than the host
+    import encodings.ascii
+    import encodings.latin_1
+    import encodings.utf_8
+    del encodings
+    files = set()
+    for m in list(sys.modules.values()):
+        f = getattr(m, "__file__", None)
+        if not f or os.path.dirname(os.path.abspath(f)) == HERE:
+            continue
+        files.add(f)
+        if f.endswith(".py"):
+            c = importlib.util.cache_from_source(f)
+            if os.path.exists(c):
+                files.add(c)
+    print("\n".join(sorted(files)))
 
 
 def run_vm(args):
-    """Boots the project's qemu guest (pure cgroup v2) and runs the measuring loop there.
-    The harness copies -b binaries with their libraries; Python's stdlib is shared over 9p."""
-    harness = find_vm_harness(args)
-    if not harness:
-        return {"mode": "vm", "skipped": "no VM runner: tests/vm/run.sh runs only its own suite; "
-                "pass --vm-harness RUNNER (vm-run.sh interface: -t -9 -b INJECT CMD...)"}
+    """Boots the project's qemu guest (tests/vm/run.sh: Debian's kernel, pure cgroup v2) with
+    this Python, the runtimes and the helpers in its initramfs, and runs the sections there."""
+    contain = os.path.abspath(args.contain)
+    if not os.access(contain, os.X_OK):
+        return {"mode": "vm", "skipped": "no contain binary at %s" % contain}
     work = tempfile.mkdtemp(prefix="bench-vm.", dir=args.tmpdir)
     try:
         inject = os.path.join(work, "inject")
-        os.makedirs(os.path.join(inject, "bench"))
-        shutil.copy(os.path.abspath(__file__), os.path.join(inject, "bench", "bench.py"))
+        guest = os.path.join(inject, "bench")
+        os.makedirs(guest)
+        for m in MODULES:
+            shutil.copy(os.path.join(HERE, m), guest)
         helpers = build_helpers(work)
-        floor = helpers["floor"]
         for name, path in helpers.items():
-            shutil.copy(path, os.path.join(inject, "bench", name))
-        shutil.copytree(args.rootfs or ROOTFS, os.path.join(inject, "bench", "rootfs"), symlinks=True)
-        shutil.copy(args.config or CONFIG, os.path.join(inject, "bench", "config.json"))
+            shutil.copy(path, os.path.join(guest, name))
+        rootfs = args.rootfs or ROOTFS
+        if not os.path.exists(os.path.join(rootfs, "bin", "busybox")):
+            subprocess.run([os.path.join(REPO, "bundles", "busybox", "build-rootfs.sh")], check=True)
+        shutil.copytree(rootfs, os.path.join(guest, "rootfs"), symlinks=True)
+        shutil.copy(args.config or CONFIG, os.path.join(guest, "config.json"))
+        # Python: the interpreter and the extension modules with their libraries (-b), the
+        # pure-Python modules it imports at their own paths
         bins = [sys.executable]
+        r = subprocess.run([sys.executable, "-E", "-S", os.path.abspath(__file__), "--list-python-files"],
+                           capture_output=True, text=True, check=True)
+        for f in r.stdout.split():
+            if f.endswith(".so"):
+                bins.append(f)
+            else:
+                dest = os.path.join(inject, f.lstrip("/"))
+                os.makedirs(os.path.dirname(dest), exist_ok=True)
+                shutil.copy2(f, dest)
         for name in ("crun", "runc"):
             if shutil.which(name):
                 bins.append(os.path.realpath(shutil.which(name)))
-        contain = os.path.abspath(args.contain)
-        vm_contain = "/usr/local/bin/contain"
-        if os.access(contain, os.X_OK):
-            os.makedirs(os.path.join(inject, "usr", "local", "bin"), exist_ok=True)
-            shutil.copy(contain, os.path.join(inject, "usr", "local", "bin", "contain"))
-            bins.append(contain)  # for its libraries; the copy above is the one that runs
-        stdlib = os.path.dirname(os.__file__)
-        # ctypes (for PR_SET_CHILD_SUBREAPER) needs libffi, which -b does not bring along
-        import _ctypes
-        for line in subprocess.run(["ldd", _ctypes.__file__], capture_output=True, text=True).stdout.splitlines():
-            if "=> /" in line:
-                lib = line.split("=>")[1].split()[0]
-                dest = os.path.join(inject, lib.lstrip("/"))
-                if not os.path.exists(dest):
-                    os.makedirs(os.path.dirname(dest), exist_ok=True)
-                    shutil.copy(lib, dest)
-        inner = [sys.executable, "/bench/bench.py", "--inner", "vm", "--runs", str(args.vm_runs),
-                 "--warmup", "1", "--contain", vm_contain, "--floor", "/bench/floor", "--spawn", "/bench/spawn",
-                 "--rootfs", "/bench/rootfs", "--config", "/bench/config.json", "--tmpdir", "/tmp"]
+        counts = args.vm_scale_counts
+        sections = [x for x in args.sections.split(",") if x != "scale" or counts]
+        inner = [sys.executable, "-E", "-S", "/bench/bench.py", "--inner", "vm",
+                 "--runs", str(args.vm_runs), "--warmup", "1", "--contain", "/usr/local/bin/contain",
+                 "--floor", "/bench/floor", "--spawn", "/bench/spawn", "--rootfs", "/bench/rootfs",
+                 "--config", "/bench/config.json", "--tmpdir", "/tmp", "--sections", ",".join(sections),
+                 "--scale-counts", counts, "--scale-runtimes", args.scale_runtimes,
+                 "--scale-parallel", str(args.scale_parallel), "--scale-reps", str(args.scale_reps)]
         if args.no_limits:
             inner.append("--no-limits")
-        cmd = [harness, "-t", str(args.vm_timeout), "-9", stdlib]
+        cmd = [VM_RUN, "-i", inject]
         for b in bins:
             cmd += ["-b", b]
-        cmd += [inject] + inner
-        log("vm: booting the guest (%s), %d runs" % (harness, args.vm_runs))
+        cmd += ["-c", shlex.join(inner), contain]
+        log("vm: booting the guest (tests/vm/run.sh), %d runs" % args.vm_runs)
         host_load = os.getloadavg()[0]
-        r = subprocess.run(cmd, stdout=subprocess.PIPE, text=True)
-        if r.returncode != 0:
-            return {"mode": "vm", "skipped": "guest run failed (exit %d)" % r.returncode}
-        res = json.loads(r.stdout.strip().splitlines()[-1])
+        found, said = [], []
+
+        def on_line(line):          # the guest's stdout and stderr come as one stream
+            if line.startswith('{"mode"'):
+                found.append(line)
+            else:                   # the guest's own "bench: ..." progress, and run.sh's notes
+                said.append(line.strip())
+                log("guest: " + line.rstrip().removeprefix("bench: "))
+            return True
+
+        env = dict(os.environ, CONTAIN_VM_TIMEOUT=str(args.vm_timeout))
+        rc, _ = run_child(cmd, on_line, env)
+        if rc != 0 or not found:
+            return {"mode": "vm", "skipped": "tests/vm/run.sh exited %d%s; its last words: %s" % (
+                rc, "" if found else " without a result", " / ".join(said[-2:]) or "none")}
+        res = json.loads(found[-1])
         res["host_loadavg"] = [host_load, os.getloadavg()[0]]
         for name, s in res["runtimes"].items():
             # binaries are measured on the host: same files
-            s["path"] = {"contain": contain, "floor": floor}.get(name, shutil.which(name) or s["path"])
+            s["path"] = {"contain": contain, "floor": helpers["floor"]}.get(name, shutil.which(name) or s["path"])
         add_binaries(res)
         return res
     finally:
@@ -560,18 +574,22 @@ def run_vm(args):
 
 
 def inner_vm(args):
+    # controllers enabled for the root's children, as a host's init does: crun and runc enable
+    # them only below their own parent (contain would do it itself)
+    for c in ("cpu", "memory", "pids", "cpuset", "io"):
+        try:
+            with open("/sys/fs/cgroup/cgroup.subtree_control", "w") as f:
+                f.write("+" + c)
+        except OSError as e:
+            log("vm: cannot enable the %s controller: %s" % (c, e))
     res = run_mode_here(args, "vm")
-    print(json.dumps(res))
+    print(json.dumps(res), flush=True)
 
 
 # ------------------------------------------------------------------ the table
 
 def fmt_ms(d, key="median_ms"):
     return "%.2f" % d[key] if d and key in d else "-"
-
-
-def ratio(a, b):
-    return "%.2f" % (a / b) if a and b else "n/a"
 
 
 def libs_cell(b):
@@ -591,12 +609,29 @@ def print_table(res, out=sys.stdout):
         w("\n== mode %s: skipped: %s\n" % (res["mode"], res["skipped"]))
         return
     m = res["machine"]
-    w("\n== mode %s: %d runs (+%d warm-up) of /bin/true per runtime, alternating; %s, %d CPUs, %s\n"
-      % (res["mode"], res["runs"], res["warmup"], m["kernel"], m["nproc"], m["cpu"]))
+    if res["runtimes"]:
+        w("\n== mode %s: %d runs (+%d warm-up) of /bin/true per runtime, alternating; %s, %d CPUs, %s\n"
+          % (res["mode"], res["runs"], res["warmup"], m["kernel"], m["nproc"], m["cpu"]))
+    else:
+        w("\n== mode %s: %s, %d CPUs, %s\n" % (res["mode"], m["kernel"], m["nproc"], m["cpu"]))
     w("   config resources: %s; load average %.1f before, %.1f after (other work on the machine)\n"
       % (", ".join(res["resources"]) or "none", res.get("loadavg_before", 0), m.get("loadavg", 0)))
     if res.get("host_loadavg"):
         w("   host (qemu TCG emulation) load average %.1f before, %.1f after\n" % tuple(res["host_loadavg"]))
+    if res["runtimes"]:
+        print_run(res, w)
+    if res.get("cgroup_leftovers"):
+        w("   cgroups left behind (removed): %s\n" % " ".join(res["cgroup_leftovers"]))
+    if res.get("mount_leftovers"):
+        w("   mounts left behind (detached): %s\n" % " ".join(res["mount_leftovers"]))
+    if res.get("exec"):
+        bench_exec.print_exec(res["exec"], w)
+    if res.get("scale"):
+        bench_scale.print_scale(res["scale"], w)
+
+
+def print_run(res, w):
+    """The run and c+s+d table (the format of the first recordings, kept for comparison)."""
     w("   wall ms (median, p90); run cpu = median user+system ms of the run's process tree;\n"
       "   RSS = peak KiB of the runtime process and what it reaped (max over calls)\n")
     hdr = ("runtime", "run med", "run p90", "run cpu", "create", "start", "delete", "c+s+d med",
@@ -625,8 +660,6 @@ def print_table(res, out=sys.stdout):
             w("   %s: %s\n" % (name, s["note"]))
         if s.get("failures"):
             w("   %s: %d failed calls (not counted)\n" % (name, s["failures"]))
-    if res.get("cgroup_leftovers"):
-        w("   cgroups left behind (removed): %s\n" % " ".join(res["cgroup_leftovers"]))
     rts = res["runtimes"]
     c = rts.get("contain", {})
     if c.get("error") or "run" not in c:
@@ -670,10 +703,22 @@ def main():
                     help="a second contain binary, shown as contain-base (a change's cost: before/after)")
     ap.add_argument("--no-limits", action="store_true",
                     help="drop linux.resources in native/vm too (nocgroup always drops them)")
-    ap.add_argument("--vm-runs", type=int, default=10, help="runs inside the VM (default 10)")
-    ap.add_argument("--vm-timeout", type=int, default=1500)
-    ap.add_argument("--vm-harness", help="VM runner with vm-run.sh's interface (-t, -9, -b INJECT CMD...)")
+    ap.add_argument("--sections", default=",".join(SECTIONS), type=sections_arg,
+                    help="what to measure, comma-separated (default run,exec,scale)")
+    ap.add_argument("--exec-runs", type=int, help="exec calls per runtime (default: --runs)")
+    ap.add_argument("--scale-counts", default="10,100,500",
+                    help="containers running at once in the scale section (default 10,100,500; '' skips it)")
+    ap.add_argument("--scale-runtimes", default="contain,contain-base,crun",
+                    help="runtimes of the scale section (default contain,contain-base,crun; add runc)")
+    ap.add_argument("--scale-parallel", type=int, default=8, help="creates/starts/deletes in flight (8)")
+    ap.add_argument("--scale-reps", type=int, default=10,
+                    help="list/state/ps calls per count, and most kills and deletes of one (10)")
+    ap.add_argument("--vm-runs", type=int, default=10, help="runs (and exec calls) inside the VM (default 10)")
+    ap.add_argument("--vm-scale-counts", default="",
+                    help="scale counts inside the VM (default none: the guest has 1 GiB and emulated CPUs)")
+    ap.add_argument("--vm-timeout", type=int, default=1500, help="seconds for the whole guest run (1500)")
     ap.add_argument("--tmpdir", default="/tmp")
+    ap.add_argument("--list-python-files", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--floor", help=argparse.SUPPRESS)
     ap.add_argument("--spawn", help=argparse.SUPPRESS)
     ap.add_argument("--rootfs", help=argparse.SUPPRESS)
@@ -683,34 +728,56 @@ def main():
     ap.add_argument("--from-json", metavar="FILE", help="print the tables of a saved --json run")
     args = ap.parse_args()
 
+    if args.list_python_files:
+        return list_python_files()
     if args.from_json:
         with open(args.from_json) as f:
             for res in json.load(f):
                 print_table(res)
         return
-    if args.inner == "nocgroup":
-        return inner_nocgroup(args)
-    if args.inner == "vm":
-        return inner_vm(args)
+    interrupt_on_term()
+    try:
+        if args.inner == "nocgroup":
+            return inner_nocgroup(args)
+        if args.inner == "vm":
+            return inner_vm(args)
+    except KeyboardInterrupt:
+        sys.exit(130)
     if os.geteuid() != 0:
         die("run as root")
 
     modes = ("native", "nocgroup", "vm") if args.mode == "all" else (args.mode,)
     results = []
-    for mode in modes:
-        if mode == "native":
-            res = run_mode_here(args, "native")
-        elif mode == "nocgroup":
-            res = run_nocgroup(args)
-        else:
-            res = run_vm(args)
-        results.append(res)
-        if not args.json:
-            print_table(res)
-            sys.stdout.flush()
+    try:
+        for mode in modes:
+            if mode == "native":
+                res = run_mode_here(args, "native")
+            elif mode == "nocgroup":
+                res = run_nocgroup(args)
+            else:
+                res = run_vm(args)
+            results.append(res)
+            if not args.json:
+                print_table(res)
+                sys.stdout.flush()
+    except KeyboardInterrupt:
+        log("interrupted: what the benchmark created is deleted%s" % (
+            "; the modes finished are printed as JSON" if args.json and results else ""))
+        if args.json and results:
+            json.dump(results, sys.stdout, indent=1)
+            print()
+        sys.exit(130)
     if args.json:
         json.dump(results, sys.stdout, indent=1)
         print()
+
+
+def sections_arg(value):
+    names = [x.strip() for x in value.split(",") if x.strip()]
+    bad = [x for x in names if x not in SECTIONS]
+    if bad or not names:
+        raise argparse.ArgumentTypeError("sections are %s, not %r" % (", ".join(SECTIONS), value))
+    return ",".join(names)
 
 
 if __name__ == "__main__":
