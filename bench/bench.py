@@ -42,7 +42,7 @@ import time
 
 import bench_exec
 import bench_scale
-from benchlib import (PR_SET_CHILD_SUBREAPER, SPAWN, Runtime, die, interrupt_on_term, kill_descendants,
+from benchlib import (PR_SET_CHILD_SUBREAPER, SPAWN, Runtime, die, interrupt_on_term, kill_descendants, rotated,
                       log, my_children, ratio, read_err, reap_orphans, stats, timed_call, uninterrupted)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -175,9 +175,9 @@ class Bench:
         try:
             for i in range(total):
                 record = i >= self.args.warmup
-                for rt in [r for r in live if not r.error]:
+                for rt in rotated([r for r in live if not r.error], i):
                     self.one_run(rt, record)
-                for rt in [r for r in live if not r.error and r.lifecycle]:
+                for rt in rotated([r for r in live if not r.error and r.lifecycle], i):
                     self.one_lifecycle(rt, record)
                 if (i + 1) % step == 0:
                     log("%s: %d/%d" % (self.mode, i + 1, total))

@@ -9,6 +9,7 @@ import contextlib
 import glob
 import math
 import os
+import random
 import signal
 import statistics
 import sys
@@ -247,6 +248,18 @@ def kill_descendants():
 
 
 # ------------------------------------------------------------------ statistics
+
+def rotated(items, i):
+    """items in the order of round i of an alternation: a shuffle seeded by i (the same on
+    every run of the benchmark).  A call pays for what the one before it left the kernel to
+    finish (a floor's namespaces are torn down in the background after its wait4 returns, a
+    delete's cgroups go offline): in a fixed order, or a rotation (which keeps who follows
+    whom), that cost fell on one runtime (contain's native `run` read 1.5-2x its time in the
+    slot after the floor).  Shuffled, each runtime follows each other one as often."""
+    order = list(items)
+    random.Random(i).shuffle(order)
+    return order
+
 
 def p90(xs):
     s = sorted(xs)
