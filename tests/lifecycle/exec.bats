@@ -111,3 +111,14 @@ start_container() {
         [ "$status" -eq 255 ]
         [[ "$output" == *'exec: "/bin/nope": no such file or directory'* ]]
 }
+
+@test "signals the caller ignores are not ignored in an exec'd process (as in run)" {
+        start_container
+        # a caller under nohup or `trap ''` (or a background job: SIGINT, SIGQUIT) must not
+        # hand its ignored dispositions to the process it starts in the container
+        run bash -c 'trap "" HUP INT USR1; exec "$@"' _ "$CONTAIN" --root "$ROOT" exec "$ID" \
+                /bin/grep -E '^Sig(Ign|Blk):' /proc/self/status
+        [ "$status" -eq 0 ]
+        [[ "$output" == *"SigIgn:	0000000000000000"* ]]
+        [[ "$output" == *"SigBlk:	0000000000000000"* ]]
+}

@@ -77,6 +77,21 @@ teardown() { common_teardown; }
         grep -q "SigIgn:	0000000000000000" "$BATS_TEST_TMPDIR/out"
 }
 
+@test "a created container that is paused shows paused, resumes to created and starts" {
+        set_args /bin/sleep 100
+        id=$(new_id)
+        contain create --bundle "$BUNDLE" "$id"
+        # pause accepts a created container (as runc does): its status must say so, and
+        # resume must take it back, else it stays frozen with a status of "created"
+        contain pause "$id"
+        [ "$(state_field "$id" status)" = paused ]
+        contain resume "$id"
+        [ "$(state_field "$id" status)" = created ]
+        contain start "$id"
+        [ "$(state_field "$id" status)" = running ]
+        contain delete --force "$id"
+}
+
 @test "run passes stdout and stderr through" {
         set_args /bin/sh -c 'echo to-stdout; echo to-stderr >&2'
         contain run --bundle "$BUNDLE" "$(new_id)" >"$TEST_DIR/out" 2>"$TEST_DIR/err"
