@@ -78,9 +78,7 @@ static int open_init_namespaces(pid_t pid, int fds[NS_TYPE_COUNT], struct error 
 
 static int exec_child_setup(struct exec_child *c, struct error **err)
 {
-        sigset_t none;
-        sigemptyset(&none);
-        sigprocmask(SIG_SETMASK, &none, NULL);
+        signals_reset_for_container();
         /* before joining the container: no fd of the caller or the runtime (the state dir,
          * cgroup dirs, a host directory) may be seen by it or resolve --cwd or args[0] */
         int *keep[3 + NS_TYPE_COUNT] = { &c->sync_fd, &c->console_fd, &c->root_fd };

@@ -212,6 +212,10 @@ struct init_args {
          * rules, hooks) */
         bool setup_sync, hooks_sync;
 };
+/* signals.c: unblocks every signal and resets those the caller ignored (nohup, `trap ''`, a
+ * background job's SIGINT) to SIG_DFL, in the init and in exec'd processes alike. */
+void signals_reset_for_container(void);
+
 /* The container init: never returns. */
 __attribute__((noreturn)) void init_main(struct init_args *a);
 

@@ -104,12 +104,21 @@ int container_start(const char *root, const char *id, struct error **err)
                 }
                 return -1;
         }
-        const char *status = state_status(dirfd, s, NULL);
+        cleanup_cgroup struct cgroup *cg = NULL;
+        struct error *e = NULL;
+        if (s->cgroup && cgroup_open(s->cgroup, &cg, &e) < 0) {
+                log_debug("start \"%s\": %s", id, e->msg);
+                error_free(e);
+        }
+        const char *status = state_status(dirfd, s, cg);
         if (strcmp(status, "created") != 0) {
                 if (strcmp(status, "stopped") == 0)
                         return error_make(err, 0, "cannot start a container that has stopped");
                 if (strcmp(status, "creating") == 0)
                         return error_make(err, 0, "cannot start container \"%s\": it is still being created", id);
+                /* a frozen init could not take the fifo's byte: start would wait forever */
+                if (strcmp(status, "paused") == 0)
+                        return error_make(err, 0, "cannot start container \"%s\": it is paused (resume it first)", id);
                 return error_make(err, 0, "cannot start an already running container");
         }
 

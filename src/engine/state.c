@@ -230,9 +230,8 @@ const char *state_status(int dirfd, const struct saved_state *s, struct cgroup *
          * start killed (or on a read-only --root) between releasing the init and removing the
          * fifo leaves the fifo behind, and a plain delete of "created" must not kill a
          * running workload.  The init's own exec is the one thing that cannot lie. */
-        struct stat st;
-        if (fstatat(dirfd, EXEC_FIFO, &st, AT_SYMLINK_NOFOLLOW) == 0 && !proc_has_execed(s->pid))
-                return "created";
+        /* frozen first: pause takes a created container too (as runc's does), and resume
+         * must see it paused to thaw it */
         if (cg) {
                 bool frozen = false;
                 struct error *e = NULL;
@@ -240,6 +239,9 @@ const char *state_status(int dirfd, const struct saved_state *s, struct cgroup *
                         return "paused";
                 error_free(e);
         }
+        struct stat st;
+        if (fstatat(dirfd, EXEC_FIFO, &st, AT_SYMLINK_NOFOLLOW) == 0 && !proc_has_execed(s->pid))
+                return "created";
         return "running";
 }
 
