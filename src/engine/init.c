@@ -224,7 +224,8 @@ void init_main(struct init_args *a)
         init_setup(a, &ready_sent, &err);
         if (!err)
                 error_make(&err, 0, "container init returned without exec");
-        if (!ready_sent)
+        /* run's own start still listens on the sync socket after "ready": it says why */
+        if (!ready_sent || (a->fifo_fd < 0 && a->sync_fd >= 0))
                 sync_send_error(a->sync_fd, err);
         else
                 log_error("container init: %s", err->msg);

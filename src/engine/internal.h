@@ -232,7 +232,8 @@ int state_load_spec(int dirfd, struct spec **out, struct error **err);
 int create_container(const struct spec *spec, const struct container_opts *o, int console_fd,
                      pid_t *pid_out, int *start_fd, struct error **err);
 /* start for run: releases the init waiting on start_fd (closes it), waits until it has
- * exec'd (or died: its exit status tells), then the poststart hooks as container_start. */
+ * exec'd, then the poststart hooks as container_start.  An init that fails before its exec
+ * (a startContainer hook, the exec itself) is an error with its message. */
 int container_start_direct(const struct spec *spec, const char *root, const char *id, int start_fd,
                            struct error **err);
 

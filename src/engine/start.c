@@ -146,6 +146,9 @@ int container_start_direct(const struct spec *spec, const char *root, const char
         cleanup_free struct sync_msg *m = xmalloc(sizeof(*m));
         struct error *e = NULL;
         if (sync_recv(fd, m, &e) == 0) {
+                /* the init failed between start and its exec (a startContainer hook, the exec) */
+                if (m->type == SYNC_ERROR)
+                        return sync_error_from_msg(m, "container init", err);
                 if (m->fd >= 0)
                         close(m->fd);
                 return error_make(err, EPROTO, "start container \"%s\": unexpected message %u", id, m->type);

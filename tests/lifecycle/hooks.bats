@@ -156,3 +156,16 @@ add_hook() {
         ! kill -0 "$init" 2>/dev/null
         [ -z "$(find /sys/fs/cgroup -maxdepth 4 -type d -name "$id" 2>/dev/null)" ]
 }
+
+@test "a startContainer hook that fails: run and run -d exit non-zero naming it and leave nothing" {
+        set_args /bin/true
+        update_config '.hooks.startContainer = [{path: "/bin/sh", args: ["sh", "-c", "exit 7"]}]'
+        run contain run --bundle "$BUNDLE" "$(new_id fg)"
+        [ "$status" -ne 0 ]
+        [[ "$output" == *startContainer* ]]
+        [ "$(grep -c startContainer <<<"$output")" -eq 1 ]      # said once
+        run contain run -d --bundle "$BUNDLE" "$(new_id bg)"
+        [ "$status" -ne 0 ]
+        [[ "$output" == *startContainer* ]]
+        [ -z "$(ls "$ROOT")" ]
+}
