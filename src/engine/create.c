@@ -429,10 +429,9 @@ int create_container(const struct spec *spec, const struct container_opts *o, in
         if (clone_init(&c, fds_to_preserve(o->preserve_fds), err) < 0)
                 return -1;
 
-        free(c.state->status);
-        c.state->status = xstrdup("created");
-        c.state->created_ok = true;
-        if (state_write(c.dirfd, c.state, err) < 0)
+        /* run writes "created" itself once it has released the init (container_start_direct):
+         * the write then overlaps the init's exec instead of delaying it */
+        if (!start_fd && state_mark_created(c.dirfd, c.state, err) < 0)
                 return -1;
         if (o->pid_file && pid_file_write(o->pid_file, c.pid, err) < 0)
                 return -1;

@@ -44,6 +44,8 @@ static inline void saved_state_freep(struct saved_state **s) { if (*s) saved_sta
 #define cleanup_saved_state __attribute__((cleanup(saved_state_freep)))
 
 int state_write(int dirfd, const struct saved_state *s, struct error **err);
+/* Records that create completed: status "created", created_ok (poststop hooks are due). */
+int state_mark_created(int dirfd, struct saved_state *s, struct error **err);
 /* ENOENT when state.json is missing. */
 int state_read(int dirfd, struct saved_state **out, struct error **err);
 /* state_read, except that a missing state.json (create has made the dir but not written yet,
@@ -231,9 +233,10 @@ int state_load_spec(int dirfd, struct spec **out, struct error **err);
  * to close) for container_start_direct. */
 int create_container(const struct spec *spec, const struct container_opts *o, int console_fd,
                      pid_t *pid_out, int *start_fd, struct error **err);
-/* start for run: releases the init waiting on start_fd (closes it), waits until it has
- * exec'd, then the poststart hooks as container_start.  An init that fails before its exec
- * (a startContainer hook, the exec itself) is an error with its message. */
+/* start for run: releases the init waiting on start_fd (closes it), records the create as
+ * complete (create_container left that to here: state_mark_created) while the init execs,
+ * waits until it has exec'd, then the poststart hooks as container_start.  An init that fails
+ * before its exec (a startContainer hook, the exec itself) is an error with its message. */
 int container_start_direct(const struct spec *spec, const char *root, const char *id, int start_fd,
                            struct error **err);
 

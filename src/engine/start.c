@@ -141,8 +141,14 @@ int container_start_direct(const struct spec *spec, const char *root, const char
         cleanup_close int fd = start_fd;
         if (sync_send(fd, SYNC_START, NULL, 0, err) < 0)
                 return error_wrap(err, "start container \"%s\"", id);
+        cleanup_close int dirfd = statedir_open(root, id, true, err);
+        if (dirfd < 0)
+                return -1;
+        cleanup_saved_state struct saved_state *s = NULL;
+        if (state_read(dirfd, &s, err) < 0 || state_mark_created(dirfd, s, err) < 0)
+                return -1;
         /* the init holds its end until its exec (close-on-exec) or its death: either way the
-         * next read is the end of file; a death shows in the exit status run waits for */
+         * next read is the end of file, unless it failed in between and says why */
         cleanup_free struct sync_msg *m = xmalloc(sizeof(*m));
         struct error *e = NULL;
         if (sync_recv(fd, m, &e) == 0) {
@@ -161,12 +167,6 @@ int container_start_direct(const struct spec *spec, const char *root, const char
         error_free(e);
         if (!spec->hooks[HOOK_POSTSTART].n)
                 return 0;
-        cleanup_close int dirfd = statedir_open(root, id, true, err);
-        if (dirfd < 0)
-                return -1;
-        cleanup_saved_state struct saved_state *s = NULL;
-        if (state_read(dirfd, &s, err) < 0)
-                return -1;
         return poststart_or_remove(root, id, &dirfd, s, err);
 }
 

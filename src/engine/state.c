@@ -76,6 +76,14 @@ int state_write(int dirfd, const struct saved_state *s, struct error **err)
         return 0;
 }
 
+int state_mark_created(int dirfd, struct saved_state *s, struct error **err)
+{
+        free(s->status);
+        s->status = xstrdup("created");
+        s->created_ok = true;
+        return state_write(dirfd, s, err);
+}
+
 static char *dup_field(const struct json *doc, const char *key)
 {
         const char *v = json_string(json_get(doc, key));
