@@ -29,24 +29,22 @@ static int release_init(int dirfd, const char *id, const struct saved_state *s, 
                 return error_make(err, errno, "release the init of \"%s\"", id);
         closep(&w);
         for (;;) {
-                struct pollfd p = { .fd = r, .events = POLLIN };
+                /* events 0: only the HUP (POLLIN, true while the byte is unread, would return
+                 * at once and make this a busy loop) */
+                struct pollfd p = { .fd = r, .events = 0 };
                 int n = poll(&p, 1, 50);
                 if (n < 0 && errno != EINTR)
                         return error_make(err, errno, "wait for the init of \"%s\"", id);
+                /* the timeout only guards against an init that is gone without a HUP */
+                bool gone = (p.revents & POLLHUP) || (n == 0 && !proc_matches(s->pid, s->start_time));
+                if (!gone)
+                        continue;
                 int unread = 0;
                 if (ioctl(r, FIONREAD, &unread) < 0)
                         return error_make(err, errno, "wait for the init of \"%s\"", id);
-                bool gone = (p.revents & POLLHUP) || !proc_matches(s->pid, s->start_time);
-                if (gone && unread > 0)
+                if (unread > 0)
                         return error_make(err, 0, "container \"%s\": its init exited before start", id);
-                if (gone)
-                        return 0;
-                if (unread > 0) {
-                        /* not taken yet: POLLIN returns at once, so nap instead of spinning;
-                         * the init usually takes the byte within a few tens of microseconds */
-                        struct timespec ts = { 0, 50 * 1000 };
-                        nanosleep(&ts, NULL);
-                }
+                return 0;
         }
 }
 
