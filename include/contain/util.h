@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "contain/error.h"
@@ -70,7 +71,10 @@ static inline bool streq_null(const char *a, const char *b) { return a == b || (
 int read_fd_all(int fd, const char *name, size_t max, char **out, size_t *len, struct error **err);
 /* Reads a whole file (at most max bytes, 0 = no limit) into a NUL-terminated buffer. */
 int read_file_at(int dirfd, const char *path, size_t max, char **out, size_t *len, struct error **err);
-/* Writes data to dirfd/path through a temp file + fsync + rename. */
+/* Writes data to dirfd/path through a temp file put in its place atomically: a reader sees the
+ * old or the new content, never a mix.  sync: fdatasync before, a rename after (durable across
+ * a crash); without it an existing path is swapped out (renameat2 RENAME_EXCHANGE), which spares
+ * ext4's flush of the new blocks.  Errors: errno of the step that failed, tmp removed. */
 int write_file_atomic_at(int dirfd, const char *path, const void *data, size_t len, mode_t mode,
                          bool sync, struct error **err);
 /* Writes the whole buffer (retrying short writes and EINTR). */
@@ -103,7 +107,10 @@ int parse_uint64(const char *s, uint64_t *out);
  * bad syntax (empty, "3-1", stray characters) or ERANGE for an id >= nbits. */
 int id_list_parse(const char *s, unsigned long *mask, size_t nbits);
 
-/* Current time as RFC 3339 with nanoseconds in UTC ("2026-11-23T21:28:48.123456789Z"). */
+/* ts (CLOCK_REALTIME) as RFC 3339 with nanoseconds in UTC ("2026-11-23T21:28:48.123456789Z"),
+ * malloc'd; never fails (aborts on no memory, as xasprintf). */
+char *time_rfc3339(const struct timespec *ts);
+/* The current time as time_rfc3339 formats it. */
 char *time_rfc3339_now(void);
 
 #endif

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -60,6 +61,26 @@ int read_file_at(int dirfd, const char *path, size_t max, char **out, size_t *le
         return read_fd_all(fd, path, max, out, len, err);
 }
 
+/* Puts tmp in place of an existing path by swapping the two names and unlinking the old file,
+ * which is as atomic for a reader as rename(2) but skips ext4's auto_da_alloc: a rename over an
+ * existing file makes ext4 write the new file's blocks out at once (~0.1 ms for a state file
+ * on a disk-backed --root), a flush only worth it for data that must survive a crash.
+ * Returns 0 when done, -1 when the caller should rename instead (no path yet, or a file system
+ * without RENAME_EXCHANGE), or an errno when path is something we must not replace (a
+ * directory: rename would fail with EISDIR, so the swap is undone). */
+static int replace_by_exchange(int dirfd, const char *tmp, const char *path)
+{
+        if (renameat2(dirfd, tmp, dirfd, path, RENAME_EXCHANGE) < 0)
+                return -1;
+        if (unlinkat(dirfd, tmp, 0) == 0)
+                return 0;
+        int e = errno;
+        /* tmp now names what was at path: put it back, our file returns to tmp */
+        if (renameat2(dirfd, tmp, dirfd, path, RENAME_EXCHANGE) < 0)
+                return errno;
+        return e;
+}
+
 int write_file_atomic_at(int dirfd, const char *path, const void *data, size_t len, mode_t mode,
                          bool sync, struct error **err)
 {
@@ -71,6 +92,15 @@ int write_file_atomic_at(int dirfd, const char *path, const void *data, size_t l
                 int e = errno;
                 unlinkat(dirfd, tmp, 0);
                 return error_make(err, e, "write %s", tmp);
+        }
+        if (!sync) {
+                int r = replace_by_exchange(dirfd, tmp, path);
+                if (r == 0)
+                        return 0;
+                if (r > 0) {
+                        unlinkat(dirfd, tmp, 0);
+                        return error_make(err, r, "replace %s", path);
+                }
         }
         if (renameat(dirfd, tmp, dirfd, path) < 0) {
                 int e = errno;

@@ -202,13 +202,40 @@ int id_list_parse(const char *s, unsigned long *mask, size_t nbits)
         }
 }
 
+/* Proleptic Gregorian date of a day count since 1970-01-01 (H. Hinnant's days_to_civil):
+ * 400-year eras of 146097 days, years starting on March 1 so that the leap day is last. */
+static void civil_from_days(long long days, long long *y, unsigned *m, unsigned *d)
+{
+        days += 719468; /* days from 0000-03-01 to 1970-01-01 */
+        long long era = (days >= 0 ? days : days - 146096) / 146097;
+        unsigned doe = (unsigned)(days - era * 146097);
+        unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+        unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        unsigned mp = (5 * doy + 2) / 153;
+        *d = doy - (153 * mp + 2) / 5 + 1;
+        *m = mp < 10 ? mp + 3 : mp - 9;
+        *y = (long long)yoe + era * 400 + (*m <= 2);
+}
+
+char *time_rfc3339(const struct timespec *ts)
+{
+        /* not gmtime_r: glibc loads the time zone (/etc/localtime) on its first call even for
+         * UTC, seven system calls per create */
+        long long days = ts->tv_sec / 86400, secs = ts->tv_sec % 86400;
+        if (secs < 0) {
+                secs += 86400;
+                days--;
+        }
+        long long y;
+        unsigned m, d;
+        civil_from_days(days, &y, &m, &d);
+        return xasprintf("%04lld-%02u-%02uT%02lld:%02lld:%02lld.%09ldZ", y, m, d, secs / 3600, secs / 60 % 60,
+                         secs % 60, ts->tv_nsec);
+}
+
 char *time_rfc3339_now(void)
 {
         struct timespec ts;
-        struct tm tm;
         clock_gettime(CLOCK_REALTIME, &ts);
-        gmtime_r(&ts.tv_sec, &tm);
-        /* not strftime: it loads the time zone (/etc/localtime) that UTC does not need */
-        return xasprintf("%04d-%02d-%02dT%02d:%02d:%02d.%09ldZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                         tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec);
+        return time_rfc3339(&ts);
 }

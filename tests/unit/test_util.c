@@ -1,0 +1,148 @@
+/* Unit tests of src/util: RFC 3339 timestamps for state.json's "created" (util.c), and the
+ * atomic file replacement state.json and pid files are written with (fs.c). */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "contain/util.h"
+#include "tap.h"
+
+static void rfc3339(struct tap *t, long long sec, long nsec, const char *want)
+{
+        struct timespec ts = { .tv_sec = (time_t)sec, .tv_nsec = nsec };
+        cleanup_free char *got = time_rfc3339(&ts);
+        char name[96];
+        snprintf(name, sizeof(name), "time_rfc3339(%lld.%09ld) = %s", sec, nsec, want);
+        is_str(t, got, want, name);
+}
+
+/* The same text as glibc's gmtime_r gives, for every day in [from, to) by step seconds. */
+static void matches_gmtime(struct tap *t, long long from, long long to, long long step)
+{
+        long long bad = 0, first_bad = 0;
+        for (long long s = from; s < to; s += step) {
+                struct timespec ts = { .tv_sec = (time_t)s, .tv_nsec = 7 };
+                struct tm tm;
+                time_t tt = (time_t)s;
+                gmtime_r(&tt, &tm);
+                char want[64];
+                snprintf(want, sizeof(want), "%04d-%02d-%02dT%02d:%02d:%02d.000000007Z", tm.tm_year + 1900,
+                         tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+                cleanup_free char *got = time_rfc3339(&ts);
+                if (strcmp(got, want) != 0 && bad++ == 0)
+                        first_bad = s;
+        }
+        char name[128];
+        snprintf(name, sizeof(name), "time_rfc3339 agrees with gmtime_r from %lld to %lld every %lld s", from, to, step);
+        if (!ok(t, bad == 0, name))
+                printf("#   %lld differ, the first at %lld\n", bad, first_bad);
+}
+
+/* The names in dir, one string "a b c" in readdir order sorted (no . and ..). */
+static char *dir_names(int dirfd)
+{
+        int fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        DIR *d = fdopendir(fd);
+        char **names = NULL;
+        for (struct dirent *e; d && (e = readdir(d));)
+                if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+                        strv_append(&names, e->d_name);
+        if (d)
+                closedir(d);
+        size_t n = strv_len(names);
+        for (size_t i = 0; i + 1 < n; i++)  /* a few names: insertion sort */
+                for (size_t j = i + 1; j < n; j++)
+                        if (strcmp(names[j], names[i]) < 0) {
+                                char *t = names[i];
+                                names[i] = names[j], names[j] = t;
+                        }
+        char *out = xstrdup("");
+        for (size_t i = 0; i < n; i++) {
+                char *o = xasprintf("%s%s%s", out, i ? " " : "", names[i]);
+                free(out);
+                out = o;
+        }
+        strv_free(names);
+        return out;
+}
+
+static char *file_text(int dirfd, const char *name)
+{
+        char *text = NULL;
+        struct error *e = NULL;
+        if (read_file_at(dirfd, name, 0, &text, NULL, &e) < 0) {
+                error_free(e);
+                return xstrdup("(unreadable)");
+        }
+        return text;
+}
+
+static void atomic_writes(struct tap *t, bool sync)
+{
+        char tmpl[] = "/tmp/contain-unit-XXXXXX";
+        if (!mkdtemp(tmpl)) {
+                ok(t, false, "mkdtemp");
+                return;
+        }
+        int d = open(tmpl, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        char name[128];
+        struct error *e = NULL;
+
+        snprintf(name, sizeof(name), "write_file_atomic_at(sync=%d) creates a new file", sync);
+        ok(t, write_file_atomic_at(d, "state.json", "one", 3, 0600, sync, &e) == 0, name);
+        cleanup_free char *a = file_text(d, "state.json");
+        is_str(t, a, "one", "  with its content");
+
+        snprintf(name, sizeof(name), "write_file_atomic_at(sync=%d) replaces an existing file", sync);
+        ok(t, write_file_atomic_at(d, "state.json", "second", 6, 0600, sync, &e) == 0, name);
+        cleanup_free char *b = file_text(d, "state.json");
+        is_str(t, b, "second", "  with the new content");
+        struct stat st;
+        ok(t, fstatat(d, "state.json", &st, 0) == 0 && (st.st_mode & 07777) == 0600, "  mode 0600");
+        cleanup_free char *names = dir_names(d);
+        is_str(t, names, "state.json", "  and no temporary file left");
+
+        /* rename(2) refuses to put a file over a directory: so must the swap */
+        mkdirat(d, "adir", 0700);
+        mkdirat(d, "adir/inside", 0700);
+        snprintf(name, sizeof(name), "write_file_atomic_at(sync=%d) over a directory fails with EISDIR", sync);
+        int r = write_file_atomic_at(d, "adir", "x", 1, 0600, sync, &e);
+        ok(t, r < 0 && e && e->errnum == EISDIR, name);
+        if (e)
+                printf("#   %s\n", e->msg);
+        error_free(e);
+        e = NULL;
+        cleanup_free char *names2 = dir_names(d);
+        is_str(t, names2, "adir state.json", "  leaving the directory in place and no temporary file");
+        ok(t, fstatat(d, "adir/inside", &st, 0) == 0 && S_ISDIR(st.st_mode), "  with its content");
+
+        unlinkat(d, "adir/inside", AT_REMOVEDIR);
+        unlinkat(d, "adir", AT_REMOVEDIR);
+        unlinkat(d, "state.json", 0);
+        close(d);
+        rmdir(tmpl);
+}
+
+int main(void)
+{
+        struct tap t = { 0 };
+
+        rfc3339(&t, 0, 0, "1970-01-01T00:00:00.000000000Z");
+        rfc3339(&t, 951782400, 1, "2000-02-29T00:00:00.000000001Z");       /* a leap day of a 400-year */
+        rfc3339(&t, 4107542399LL, 999999999, "2100-02-28T23:59:59.999999999Z"); /* 2100 has none */
+        rfc3339(&t, 4107542400LL, 0, "2100-03-01T00:00:00.000000000Z");
+        rfc3339(&t, 1796083200, 123456789, "2026-12-01T00:00:00.123456789Z");
+        rfc3339(&t, -1, 0, "1969-12-31T23:59:59.000000000Z");
+        rfc3339(&t, -86400LL * 365, 0, "1969-01-01T00:00:00.000000000Z");
+        rfc3339(&t, 253402300799LL, 0, "9999-12-31T23:59:59.000000000Z");
+
+        matches_gmtime(&t, -2208988800LL, 4102444800LL, 86400 - 7);  /* 1900..2100, drifting through the day */
+        matches_gmtime(&t, 1700000000LL, 1900000000LL, 3599);
+
+        atomic_writes(&t, false);
+        atomic_writes(&t, true);
+
+        return tap_done(&t);
+}
