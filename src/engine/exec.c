@@ -47,31 +47,35 @@ static void exec_child_release(struct exec_child *c)
         c->seccomp = NULL;
 }
 
-static bool same_ns(pid_t pid, const char *name)
+/* Whether the init's namespace of this type is ours (also when the kernel lacks the type).
+ * The directory fds spare the /proc/PID lookup of a path walk per name. */
+static bool same_ns(int init_ns_dir, int own_ns_dir, const char *name)
 {
-        char path[64];
         struct stat a, b;
-        snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)pid, name);
-        if (stat(path, &a) < 0)
-                return true;    /* the kernel lacks this namespace type */
-        snprintf(path, sizeof(path), "/proc/self/ns/%s", name);
-        if (stat(path, &b) < 0)
+        if (fstatat(init_ns_dir, name, &a, 0) < 0 || fstatat(own_ns_dir, name, &b, 0) < 0)
                 return true;
         return a.st_ino == b.st_ino && a.st_dev == b.st_dev;
 }
 
 static int open_init_namespaces(pid_t pid, int fds[NS_TYPE_COUNT], struct error **err)
 {
-        for (int t = 0; t < NS_TYPE_COUNT; t++) {
+        for (int t = 0; t < NS_TYPE_COUNT; t++)
                 fds[t] = -1;
+        char path[64];
+        snprintf(path, sizeof(path), "/proc/%d/ns", (int)pid);
+        cleanup_close int init_dir = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (init_dir < 0)
+                return error_make(err, errno, "open %s", path);
+        cleanup_close int own_dir = open("/proc/self/ns", O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (own_dir < 0)
+                return error_make(err, errno, "open /proc/self/ns");
+        for (int t = 0; t < NS_TYPE_COUNT; t++) {
                 const char *name = ns_type_proc_name((enum ns_type)t);
-                if (same_ns(pid, name))
+                if (same_ns(init_dir, own_dir, name))
                         continue;
-                char path[64];
-                snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)pid, name);
-                fds[t] = open(path, O_RDONLY | O_CLOEXEC);
+                fds[t] = openat(init_dir, name, O_RDONLY | O_CLOEXEC);
                 if (fds[t] < 0)
-                        return error_make(err, errno, "open %s", path);
+                        return error_make(err, errno, "open %s/%s", path, name);
         }
         return 0;
 }
