@@ -29,7 +29,34 @@ void container_info_free(struct container_info *info)
         free(info);
 }
 
-static struct container_info *info_from_state(struct saved_state *s, const char *status)
+/* The last owner name looked up, for list: containers mostly share one owner, and each NSS
+ * lookup reads /etc/passwd anew (500 containers: 500 reads). */
+struct owner_cache {
+        bool valid;
+        uid_t uid;
+        char *name;
+};
+
+static void owner_cache_release(struct owner_cache *cache)
+{
+        free(cache->name);
+}
+
+static char *cached_owner_name(struct owner_cache *cache, uid_t uid)
+{
+        if (!cache)
+                return owner_name(uid);
+        if (!cache->valid || cache->uid != uid) {
+                free(cache->name);
+                cache->name = owner_name(uid);
+                cache->uid = uid;
+                cache->valid = true;
+        }
+        return xstrdup(cache->name);
+}
+
+static struct container_info *info_from_state(struct saved_state *s, const char *status,
+                                              struct owner_cache *owners)
 {
         struct container_info *i = xcalloc(1, sizeof(*i));
         i->oci_version = xstrdup(CONTAIN_SPEC_VERSION);
@@ -39,7 +66,7 @@ static struct container_info *info_from_state(struct saved_state *s, const char 
         i->bundle = steal_pointer(&s->bundle);
         i->rootfs = steal_pointer(&s->rootfs);
         i->created = steal_pointer(&s->created);
-        i->owner = s->owner ? steal_pointer(&s->owner) : s->has_owner_uid ? owner_name(s->owner_uid) : NULL;
+        i->owner = s->owner ? steal_pointer(&s->owner) : s->has_owner_uid ? cached_owner_name(owners, s->owner_uid) : NULL;
         i->annotations = steal_pointer(&s->annotations);
         i->n_annotations = s->n_annotations;
         s->n_annotations = 0;
@@ -64,7 +91,8 @@ static const char *status_unlocked(int dirfd, const struct saved_state *s, struc
         return status;
 }
 
-static int load_info(const char *root, const char *id, struct container_info **out, struct error **err)
+static int load_info(const char *root, const char *id, struct owner_cache *owners, struct container_info **out,
+                     struct error **err)
 {
         cleanup_close int dirfd = statedir_open(root, id, false, err);
         if (dirfd < 0)
@@ -80,13 +108,13 @@ static int load_info(const char *root, const char *id, struct container_info **o
         }
         if (!s->id)
                 s->id = xstrdup(id);
-        *out = info_from_state(s, status_unlocked(dirfd, s, cg));
+        *out = info_from_state(s, status_unlocked(dirfd, s, cg), owners);
         return 0;
 }
 
 int container_state(const char *root, const char *id, struct container_info **out, struct error **err)
 {
-        return load_info(root, id, out, err);
+        return load_info(root, id, NULL, out, err);
 }
 
 char *container_info_json(const struct container_info *info, bool pretty)
@@ -129,6 +157,7 @@ int container_list(const char *root, struct container_info ***out, size_t *n, st
         }
         struct container_info **list = NULL;
         size_t count = 0;
+        __attribute__((cleanup(owner_cache_release))) struct owner_cache owners = { 0 };
         struct dirent *de;
         while ((de = readdir(d))) {
                 struct error *e = NULL;
@@ -137,7 +166,7 @@ int container_list(const char *root, struct container_info ***out, size_t *n, st
                         continue;
                 }
                 struct container_info *info = NULL;
-                if (load_info(root, de->d_name, &info, &e) < 0) {
+                if (load_info(root, de->d_name, &owners, &info, &e) < 0) {
                         error_free(e);  /* deleted meanwhile, or not ours */
                         continue;
                 }

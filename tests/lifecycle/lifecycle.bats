@@ -130,6 +130,20 @@ teardown() { common_teardown; }
         [ "$(echo "$output" | sort | tr '\n' ' ')" = "$(printf '%s\n' "$a" "$b" "$c" | sort | tr '\n' ' ')" ]
 }
 
+@test "list names each container's owner, also when owners alternate" {
+        set_args /bin/true
+        a=$(new_id a) b=$(new_id b) c=$(new_id c)
+        for id in "$a" "$b" "$c"; do contain create --bundle "$BUNDLE" "$id"; done
+        # as if a user with uid 1 (daemon) had made b: list looks the names up once per owner run
+        jq -c '.ownerUid = 1' "$ROOT/$b/state.json" > "$ROOT/$b/state.new" && mv "$ROOT/$b/state.new" "$ROOT/$b/state.json"
+        run contain list --format json
+        [ "$status" -eq 0 ]
+        [ "$(echo "$output" | jq -r --arg a "$a" --arg b "$b" --arg c "$c" \
+                '[.[] | select(.id == $a or .id == $b or .id == $c) | .owner] | join(" ")')" = "root $(getent passwd 1 | cut -d: -f1) root" ]
+        run contain state "$b"
+        [ "$(echo "$output" | jq -r .owner)" = "$(getent passwd 1 | cut -d: -f1)" ]
+}
+
 @test "--root keeps containers apart" {
         set_args /bin/sleep 100
         id=$(new_id)
