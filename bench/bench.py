@@ -42,8 +42,9 @@ import time
 
 import bench_exec
 import bench_scale
-from benchlib import (PR_SET_CHILD_SUBREAPER, SPAWN, Runtime, die, interrupt_on_term, kill_descendants, rotated,
-                      log, my_children, ratio, read_err, reap_orphans, stats, timed_call, uninterrupted)
+from benchlib import (PR_SET_CHILD_SUBREAPER, SPAWN, Runtime, cpu_steal_ticks, die, interrupt_on_term, kill_descendants, rotated,
+                      log, my_children, quiesce, ratio, read_err, reap_orphans, settle, stats, timed_call,
+                      uninterrupted, QUIESCE)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
@@ -110,6 +111,7 @@ class Bench:
         reap_orphans()
 
     def one_run(self, rt, record):
+        quiesce()
         if not rt.lifecycle:
             r = timed_call([rt.path, os.path.join(self.bundle, "rootfs")], self.errpath)
             return self.account(rt, "run", r, record, None)
@@ -121,6 +123,7 @@ class Bench:
     def one_lifecycle(self, rt, record):
         cid = self.new_id(rt)
         before = my_children()
+        quiesce()
         rc = timed_call(rt.argv("create", "--bundle", self.bundle, cid), self.errpath)
         if not self.account(rt, "create", rc, record, cid):
             return False
@@ -138,6 +141,7 @@ class Bench:
                 except ChildProcessError:
                     break
                 time.sleep(0.0005)
+        quiesce()
         rd = timed_call(rt.argv("delete", cid), self.errpath)
         if not self.account(rt, "delete", rd, record, cid):
             return False
@@ -304,11 +308,13 @@ def run_mode_here(args, mode):
         helpers = build_helpers(workdir) if not (args.floor and args.spawn) else {}
         SPAWN[:] = [args.spawn or helpers["spawn"]]
         load_before = os.getloadavg()[0]
+        steal_before = cpu_steal_ticks()
         res = {"mode": mode, "runs": args.runs, "warmup": args.warmup,
                "loadavg_before": load_before, "sections": sections,
                "resources": sorted(cfg.get("linux", {}).get("resources", {}).keys()),
                "runtimes": {}}
         if "run" in sections:
+            settle("%s: run" % mode)
             runtimes = find_runtimes(args, mode)
             floor = Runtime("floor", args.floor or helpers["floor"], lifecycle=False,
                             note="clone+pivot_root+/proc+exec, no runtime")
@@ -322,15 +328,20 @@ def run_mode_here(args, mode):
                     s["version"] = version_of(rt.path) if rt.lifecycle else ""
                 res["runtimes"][rt.name] = s
         if "exec" in sections:
+            settle("%s: exec" % mode)
             runs = args.exec_runs if args.exec_runs is not None else args.runs
             res["exec"] = bench_exec.run_exec(args, find_runtimes(args, mode), workdir, bundle,
                                               runs, min(args.warmup, runs))
         counts = [int(c) for c in args.scale_counts.split(",") if c.strip()]
         if "scale" in sections and counts:
+            settle("%s: scale" % mode)
             wanted = args.scale_runtimes.split(",")
             runtimes = [rt for rt in find_runtimes(args, mode) if rt.name in wanted]
             res["scale"] = bench_scale.run_scale(args, runtimes, workdir, bundle, counts)
         res["machine"] = machine()
+        steal_after = cpu_steal_ticks()
+        if steal_after[1] > steal_before[1]:
+            res["steal_pct"] = 100.0 * (steal_after[0] - steal_before[0]) / (steal_after[1] - steal_before[1])
         if mode != "vm":        # the guest has no strip; run_vm measures the same files on the host
             add_binaries(res)
         return res
@@ -465,6 +476,8 @@ def passthrough(args):
             out += ["--" + opt, os.path.abspath(v)]
     if args.no_limits:
         out.append("--no-limits")
+    if args.no_quiesce:
+        out.append("--no-quiesce")
     if args.baseline:
         out += ["--baseline", os.path.abspath(args.baseline)]
     return out
@@ -541,6 +554,8 @@ def run_vm(args):
                  "--scale-parallel", str(args.scale_parallel), "--scale-reps", str(args.scale_reps)]
         if args.no_limits:
             inner.append("--no-limits")
+        if args.no_quiesce:
+            inner.append("--no-quiesce")
         cmd = [VM_RUN, "-i", inject]
         for b in bins:
             cmd += ["-b", b]
@@ -616,6 +631,8 @@ def print_table(res, out=sys.stdout):
         w("\n== mode %s: %s, %d CPUs, %s\n" % (res["mode"], m["kernel"], m["nproc"], m["cpu"]))
     w("   config resources: %s; load average %.1f before, %.1f after (other work on the machine)\n"
       % (", ".join(res["resources"]) or "none", res.get("loadavg_before", 0), m.get("loadavg", 0)))
+    if res.get("steal_pct") is not None:
+        w("   CPU steal (the hypervisor's other guests) %.1f%% of the CPU time during the mode\n" % res["steal_pct"])
     if res.get("host_loadavg"):
         w("   host (qemu TCG emulation) load average %.1f before, %.1f after\n" % tuple(res["host_loadavg"]))
     if res["runtimes"]:
@@ -703,6 +720,9 @@ def main():
                     help="a second contain binary, shown as contain-base (a change's cost: before/after)")
     ap.add_argument("--no-limits", action="store_true",
                     help="drop linux.resources in native/vm too (nocgroup always drops them)")
+    ap.add_argument("--no-quiesce", action="store_true",
+                    help="time each call right after the one before, without waiting for the kernel to "
+                         "free the network namespaces it left (how the recordings before 2026-12-01 10:50 ran)")
     ap.add_argument("--sections", default=",".join(SECTIONS), type=sections_arg,
                     help="what to measure, comma-separated (default run,exec,scale)")
     ap.add_argument("--exec-runs", type=int, help="exec calls per runtime (default: --runs)")
@@ -727,6 +747,7 @@ def main():
     ap.add_argument("--host-mntns", help=argparse.SUPPRESS)
     ap.add_argument("--from-json", metavar="FILE", help="print the tables of a saved --json run")
     args = ap.parse_args()
+    QUIESCE[0] = not args.no_quiesce
 
     if args.list_python_files:
         return list_python_files()

@@ -9,7 +9,7 @@ import json
 import os
 import tempfile
 
-from benchlib import (kill_descendants, log, ratio, read_err, reap_orphans, rotated, stats, timed_call,
+from benchlib import (kill_descendants, log, quiesce, ratio, read_err, reap_orphans, rotated, stats, timed_call,
                       uninterrupted, wait_gone)
 
 SLEEP = ["sleep", "1000000"]
@@ -77,6 +77,7 @@ def run_exec(args, runtimes, workdir, bundle, runs, warmup):
         step = max(1, (warmup + runs) // 5)
         for i in range(warmup + runs):
             for rt in rotated([r for r in todo if not r.error], i):
+                quiesce()
                 result = timed_call(rt.argv("exec", live[rt.name][0], "/bin/true"), err)
                 if result[0] != 0:
                     msg = "exec exited %d: %s" % (result[0], read_err(err) or "(no message)")

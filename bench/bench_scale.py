@@ -13,7 +13,7 @@ import time
 
 from bench_exec import sleep_bundle
 from benchlib import (Reaper, Runtime, descendants, kill_descendants, log, parallel, read_err,
-                      reap_orphans, stats, timed_call, uninterrupted, wait_gone)
+                      reap_orphans, settle, stats, timed_call, uninterrupted, wait_gone)
 
 OPS = ("create", "start", "list", "state", "ps", "kill", "delete", "delete_all")
 COLUMNS = ("create", "start", "list", "state", "ps", "kill", "delete", "del-all")
@@ -27,13 +27,13 @@ def same_file(a, b):
     return (sa.st_dev, sa.st_ino) == (sb.st_dev, sb.st_ino)
 
 
-def runtime_processes(rt_path, settle=2.0):
+def runtime_processes(rt_path, grace=2.0):
     """(processes below us, how many of them run the runtime's binary): after all starts the
     first is one sleep per container, the second must be 0 (no runtime process per container).
     A runtime's `start` may return before its init has exec'd the sleep (runc's does): such a
-    process is given up to `settle` seconds to become the sleep; what still runs the runtime's
+    process is given up to `grace` seconds to become the sleep; what still runs the runtime's
     binary after that is counted."""
-    deadline = time.monotonic() + settle
+    deadline = time.monotonic() + grace
     while True:
         procs = descendants()
         mine = sum(1 for p in procs if same_file("/proc/%d/exe" % p, rt_path))
@@ -152,6 +152,8 @@ def run_scale(args, runtimes, workdir, bundle, counts):
         for rt in order:
             if rt.error:
                 continue
+            # the containers of the runtime before are still being torn down by the kernel
+            settle("scale: %s with %d containers" % (rt.name, n))
             log("scale: %s with %d containers" % (rt.name, n))
             row = one_count(rt, n, sbundle, workdir, width, reps, op_errors[rt.name])
             if row:

@@ -30,6 +30,106 @@ def die(msg):
     sys.exit(1)
 
 
+def cpu_idle_ticks():
+    """(idle, total) jiffies of all CPUs from /proc/stat (idle counts iowait too)."""
+    with open("/proc/stat") as f:
+        fields = [int(x) for x in f.readline().split()[1:9]]
+    return fields[3] + fields[4], sum(fields)
+
+
+def cpu_steal_ticks():
+    """(steal, total) jiffies of all CPUs from /proc/stat: time the hypervisor gave our virtual
+    CPUs' turn to someone else, a slowdown no process here shows."""
+    with open("/proc/stat") as f:
+        fields = [int(x) for x in f.readline().split()[1:9]]
+    return fields[7], sum(fields)
+
+
+def teardown_counters():
+    """What the kernel still holds of containers gone: network namespaces alive or dying (the
+    net_namespace slab's objects) and dying cgroups (nr_dying_descendants of each cgroup2 root
+    mounted); None for what this kernel does not show."""
+    netns = None
+    try:
+        with open("/proc/slabinfo") as f:
+            for line in f:
+                if line.startswith("net_namespace "):
+                    netns = int(line.split()[1])
+    except OSError:
+        pass
+    dying = 0
+    for root in ("/sys/fs/cgroup", "/sys/fs/cgroup/unified"):
+        try:
+            with open(os.path.join(root, "cgroup.stat")) as f:
+                for line in f:
+                    if line.startswith("nr_dying_descendants "):
+                        dying += int(line.split()[1])
+        except OSError:
+            pass
+    return netns, dying
+
+
+QUIESCE = [True]                          # [wait for the kernel's teardown before a timed call]
+NETNS_QUIET = [None]                      # [net_namespace objects when nothing is being torn down]
+
+
+def quiesce(timeout=0.1):
+    """Before a timed call of the sequential sections: waits (at most `timeout` seconds) until
+    the network namespaces of the calls before are freed, so that a call does not pay for its
+    predecessor's teardown (~0.5 ms after a container's exit here; a clone with a new network
+    namespace waits for it).  In a fixed order the same runtime always paid for the same
+    neighbour; shuffled, every runtime pays the average, which shrinks the ratios between them.
+    The quiet count is the lowest seen; one that stays above it (namespaces made by something
+    else on the machine) becomes the new quiet count after the timeout."""
+    if not QUIESCE[0]:
+        return
+    deadline = time.monotonic() + timeout
+    while True:
+        n = teardown_counters()[0]
+        if n is None:
+            return
+        if NETNS_QUIET[0] is None or n < NETNS_QUIET[0]:
+            NETNS_QUIET[0] = n
+        if n <= NETNS_QUIET[0]:
+            return
+        if time.monotonic() > deadline:
+            NETNS_QUIET[0] = n
+            return
+        time.sleep(0.0002)
+
+
+def settle(what, poll=0.25, quiet=1.0, min_idle=0.8, timeout=120.0):
+    """Waits until the kernel has finished tearing down what the calls before left behind: the
+    counts of teardown_counters() unchanged and the CPUs at least min_idle idle for `quiet`
+    seconds (at most `timeout`).  Otherwise the next section pays for it: a clone with a new
+    network namespace waits for the lock that hundreds of namespaces being torn down hold (a
+    `create` read as slow as a whole `run` right after a scale section).  Returns the seconds
+    waited; logs when that was more than `quiet`."""
+    t0 = time.monotonic()
+    last, since = teardown_counters(), time.monotonic()
+    idle0 = cpu_idle_ticks()
+    while True:
+        time.sleep(poll)
+        now = time.monotonic()
+        cur = teardown_counters()
+        if cur != last:
+            last, since, idle0 = cur, now, cpu_idle_ticks()
+        elif now - since >= quiet:
+            i1, n1 = cpu_idle_ticks()
+            if n1 > idle0[1] and (i1 - idle0[0]) / (n1 - idle0[1]) >= min_idle:
+                break
+            since, idle0 = now, (i1, n1)
+        if now - t0 >= timeout:
+            log("%s: the kernel still tears down after %.0f s (going on): netns %s, dying cgroups %s" % (
+                what, now - t0, cur[0], cur[1]))
+            return now - t0
+    waited = time.monotonic() - t0
+    if waited > quiet + 2 * poll:
+        log("%s: waited %.1f s for the kernel's teardown (netns %s, dying cgroups %s)" % (
+            what, waited, last[0], last[1]))
+    return waited
+
+
 class Runtime:
     """One runtime under test: how to call it, and what it measured."""
 
