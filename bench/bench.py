@@ -722,7 +722,7 @@ def main():
                     help="drop linux.resources in native/vm too (nocgroup always drops them)")
     ap.add_argument("--no-quiesce", action="store_true",
                     help="time each call right after the one before, without waiting for the kernel to "
-                         "free the network namespaces it left (how the recordings before 2026-12-01 10:50 ran)")
+                         "free the network namespaces it left (how the recordings before commit a9f39af ran)")
     ap.add_argument("--sections", default=",".join(SECTIONS), type=sections_arg,
                     help="what to measure, comma-separated (default run,exec,scale)")
     ap.add_argument("--exec-runs", type=int, help="exec calls per runtime (default: --runs)")
