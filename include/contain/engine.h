@@ -94,8 +94,16 @@ void container_info_list_free(struct container_info **list, size_t n);
 int container_kill(const char *root, const char *id, int sig, bool all, struct error **err);
 /* Parses "9", "KILL", "SIGKILL" (case-insensitive). */
 int signal_parse(const char *text, int *sig, struct error **err);
-/* Removes a stopped container (force: any, and an unknown id is not an error). */
+/* Removes a stopped container (force: any, and an unknown id is not an error), and the
+ * scratch directories of its id that no process holds (scratch_dir_create). */
 int container_delete(const char *root, const char *id, bool force, struct error **err);
+/* A directory for what a run makes around container id outside its state dir (quick mode's
+ * overlay layers): <root>/.scratch-<id>-XXXXXX, 0700, made with the root if need be.  *path
+ * (malloc'd) is the directory; *lock_fd (close-on-exec) holds an exclusive flock on it that
+ * keeps `delete` away until it is closed; after that, delete of the id removes the directory
+ * and everything in it, also when its maker was killed.  Errors: an invalid id, or errno of
+ * the mkdir, open or flock. */
+int scratch_dir_create(const char *root, const char *id, char **path, int *lock_fd, struct error **err);
 /* Host pids in the container's cgroup (malloc'd). */
 int container_pids(const char *root, const char *id, pid_t **pids, size_t *n, struct error **err);
 /* Freezes or thaws every process of the container (pause/resume). */

@@ -270,7 +270,7 @@ static int fs_enter(struct cgroup *cg, pid_t pid, struct error **err)
 
 /* Removes dir and any cgroups the container made below it (a container with a writable
  * cgroupfs can), deepest first. */
-static int remove_tree(const char *dir)
+static int remove_cgroup_tree(const char *dir)
 {
         DIR *d = opendir(dir);
         if (!d)
@@ -280,7 +280,7 @@ static int remove_tree(const char *dir)
                 if (de->d_type != DT_DIR || strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
                         continue;
                 cleanup_free char *sub = xasprintf("%s/%s", dir, de->d_name);
-                remove_tree(sub);
+                remove_cgroup_tree(sub);
         }
         closedir(d);
         cg_rt_release(dir);
@@ -298,7 +298,7 @@ static int fs_destroy(const struct cgroup *cg, struct error **err)
                         continue;
                 /* dying processes keep the cgroup busy for a moment */
                 int tries = 0;
-                while (remove_tree(h->dir) < 0) {
+                while (remove_cgroup_tree(h->dir) < 0) {
                         if ((errno != EBUSY && errno != ENOTEMPTY) || ++tries > 500)
                                 return error_make(err, errno, "remove cgroup %s", h->dir);
                         if (tries % 50 == 0 && cgroup_kill_all(cg, SIGKILL, &e) < 0) {

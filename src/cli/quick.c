@@ -179,7 +179,7 @@ static int prepare(struct quick_ctx *q, struct spec *s, struct error **err)
         const struct quick_opts *o = q->o;
 
         if (o->overlay) {
-                if (quick_overlay_setup(o->rootfs, o->id, &q->overlay, err) < 0)
+                if (quick_overlay_setup(o->rootfs, q->g->root, o->id, &q->overlay, err) < 0)
                         return -1;
                 free(s->root_path);
                 s->root_path = xstrdup(q->overlay.merged);
@@ -229,7 +229,7 @@ static void teardown(struct quick_ctx *q)
         closep(&q->netns_fd);
         if (q->overlay.dir) {
                 if (q->o->keep)
-                        say(q, "keeping overlay changes: %s", q->overlay.upper);
+                        say(q, "keeping overlay changes: %s (until `contain delete %s`)", q->overlay.upper, q->o->id);
                 else
                         say(q, "removing overlay: %s", q->overlay.dir);
                 if (quick_overlay_cleanup(&q->overlay, q->o->keep, &e2) < 0)
@@ -257,7 +257,7 @@ int quick_run(const struct cli_globals *g, int argc, char **argv)
         free(spec->bundle);
         spec->bundle = xstrdup(o.rootfs);
 
-        struct quick_ctx q = { .o = &o, .spec = spec, .g = g, .netns_fd = -1 };
+        struct quick_ctx q = { .o = &o, .spec = spec, .g = g, .netns_fd = -1, .overlay = { .lock_fd = -1 } };
         struct container_opts copts = {
                 .root = g->root,
                 .id = o.id,

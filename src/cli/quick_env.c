@@ -2,7 +2,6 @@
  * namespace of our own) and the network namespace the container joins (lo up, maybe a veth). */
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,39 +10,26 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "contain/engine.h"
 #include "contain/log.h"
 #include "contain/net.h"
 #include "contain/util.h"
 #include "quick_internal.h"
-
-static int remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
-{
-        (void)st;
-        (void)type;
-        (void)ftw;
-        return remove(path) < 0 && errno != ENOENT ? -1 : 0;
-}
-
-/* rm -rf that never crosses into another filesystem (a mount left inside stays untouched). */
-static int remove_tree(const char *path, struct error **err)
-{
-        if (nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT) < 0 && errno != ENOENT)
-                return error_make(err, errno, "remove %s", path);
-        return 0;
-}
 
 static void quick_overlay_free(struct quick_overlay *ov)
 {
         free(ov->dir);
         free(ov->upper);
         free(ov->merged);
-        *ov = (struct quick_overlay){ 0 };
+        if (ov->lock_fd >= 0)
+                close(ov->lock_fd);
+        *ov = (struct quick_overlay){ .lock_fd = -1 };
 }
 
-int quick_overlay_setup(const char *lower, const char *id, struct quick_overlay *ov, struct error **err)
+int quick_overlay_setup(const char *lower, const char *root, const char *id, struct quick_overlay *ov,
+                        struct error **err)
 {
-        const char *tmp = getenv("TMPDIR");
-        *ov = (struct quick_overlay){ 0 };
+        *ov = (struct quick_overlay){ .lock_fd = -1 };
 
         /* overlayfs splits its options on ',' and lowerdir on ':' */
         if (strpbrk(lower, ",:\\"))
@@ -54,10 +40,11 @@ int quick_overlay_setup(const char *lower, const char *id, struct quick_overlay 
         if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
                 return error_make(err, errno, "--overlay: make / a slave mount");
 
-        ov->dir = xasprintf("%s/contain-overlay-%s-XXXXXX", tmp && *tmp == '/' ? tmp : "/tmp", id);
-        if (!mkdtemp(ov->dir)) {
-                int e = errno;
-                error_make(err, e, "--overlay: create temp dir %s", ov->dir);
+        if (scratch_dir_create(root, id, &ov->dir, &ov->lock_fd, err) < 0)
+                return error_wrap(err, "--overlay");
+        if (strpbrk(ov->dir, ",:\\")) {
+                error_make(err, 0, "--overlay: the state root %s has a ',', ':' or '\\' overlayfs cannot take", root);
+                rmdir(ov->dir);
                 quick_overlay_free(ov);
                 return -1;
         }

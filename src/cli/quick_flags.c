@@ -141,6 +141,7 @@ bool quick_help(int argc, char **argv)
                "  --name ID                 the container id (default: 7 random hex digits)\n"
                "  -q, --quiet               no progress lines\n"
                "  --keep                    keep the stopped container and the overlay changes\n"
+               "                            (until `contain delete ID`)\n"
                "%s",
                spec ? "spec" : "run",
                spec ? "Write the config.json that `contain run --rootfs` would run (overlay and veth\n"

@@ -9,14 +9,17 @@
 #include "contain/error.h"
 
 struct quick_overlay {
-        char *dir;              /* the per-run temp dir holding upper/, work/, merged/ */
+        char *dir;              /* the run's scratch dir (scratch_dir_create) holding upper/, work/, merged/ */
+        int lock_fd;            /* keeps `delete` away from dir while we use it */
         char *upper;
         char *merged;           /* the container's root.path */
 };
 
-/* Moves this process into a mount namespace of its own (so the overlay vanishes with it, even
- * if we are killed) and mounts lower + a fresh upper on <tmp>/merged. */
-int quick_overlay_setup(const char *lower, const char *id, struct quick_overlay *ov, struct error **err);
+/* Moves this process into a mount namespace of its own (so the overlay mount vanishes with it,
+ * even if we are killed) and mounts lower + a fresh upper on <scratch>/merged, the scratch dir
+ * being <root>/.scratch-<id>-XXXXXX: `delete` of the id removes it once we are gone. */
+int quick_overlay_setup(const char *lower, const char *root, const char *id, struct quick_overlay *ov,
+                        struct error **err);
 /* Unmounts merged and removes the temp dir; with keep only unmounts (upper/ stays). */
 int quick_overlay_cleanup(struct quick_overlay *ov, bool keep, struct error **err);
 

@@ -36,7 +36,8 @@ int container_delete(const char *root, const char *id, bool force, struct error 
                 if (force && (*err)->errnum == ENOENT && strstr((*err)->msg, "does not exist")) {
                         error_free(*err);
                         *err = NULL;
-                        return 0;
+                        /* a quick run killed before its state dir existed */
+                        return scratch_dirs_remove(root, id, err);
                 }
                 return -1;
         }
@@ -44,8 +45,11 @@ int container_delete(const char *root, const char *id, bool force, struct error 
         int r = state_read_or_creating(dirfd, &s, err);
         if (r < 0)
                 return -1;
-        if (r == 1) /* create died before writing anything (we hold the lock, so it is not running) */
+        if (r == 1) { /* create died before writing anything (we hold the lock, so it is not running) */
+                if (scratch_dirs_remove(root, id, err) < 0)
+                        return -1;
                 return statedir_remove(root, id, dirfd, err);
+        }
         cleanup_cgroup struct cgroup *cg = NULL;
         if (s->cgroup) {
                 struct error *e = NULL;
@@ -95,5 +99,8 @@ int container_delete(const char *root, const char *id, bool force, struct error 
                 log_warning("delete \"%s\": %s", id, e->msg);
                 error_free(e);
         }
+        /* before the state dir: if this fails, the next delete still knows the id */
+        if (scratch_dirs_remove(root, id, err) < 0)
+                return error_wrap(err, "delete container \"%s\"", id);
         return statedir_remove(root, id, dirfd, err);
 }

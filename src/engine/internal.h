@@ -78,6 +78,9 @@ int statedir_create(const char *root, const char *id, struct error **err);
 int statedir_open(const char *root, const char *id, bool lock, struct error **err);
 /* Removes the state dir and its files. */
 int statedir_remove(const char *root, const char *id, int dirfd, struct error **err);
+/* scratch.c: removes <root>/.scratch-<id>-* that no process holds locked (a missing root is
+ * none); errors: the first directory that could not be removed (the others are tried). */
+int scratch_dirs_remove(const char *root, const char *id, struct error **err);
 int does_not_exist(struct error **err, const char *id);
 /* An error whose text is exactly what tools match on (no ": strerror" suffix), errno kept. */
 int error_with_errno(struct error **err, int errnum, const char *fmt, ...)

@@ -1,6 +1,7 @@
 /* Whole-file reads, atomic writes and mkdir -p: file system chores with error context. */
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
@@ -164,4 +165,20 @@ char *path_clean(const char *path)
                 out[n++] = '/';
         out[n] = '\0';
         return out;
+}
+
+static int remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+        (void)st;
+        (void)type;
+        (void)ftw;
+        return remove(path) < 0 && errno != ENOENT ? -1 : 0;
+}
+
+int remove_tree(const char *path, struct error **err)
+{
+        /* FTW_MOUNT: a mount inside stays untouched (and so does its directory) */
+        if (nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT) < 0 && errno != ENOENT)
+                return error_make(err, errno, "remove %s", path);
+        return 0;
 }

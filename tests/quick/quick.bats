@@ -36,6 +36,17 @@ quick() {
         "$CONTAIN" --root "$ROOT" run --rootfs "$R" "$@" </dev/null
 }
 
+# `run --overlay ID -- sleep 1000` in the background, once its container runs; $runner is the
+# runtime's pid (not through quick(): $! must be the runtime itself, not a subshell)
+overlay_run_in_background() {
+        "$CONTAIN" --root "$ROOT" run --rootfs "$R" --overlay --quiet --name "$1" -- sleep 1000 </dev/null &
+        runner=$!
+        for i in $(seq 100); do
+                [ "$(state_field "$1" status 2>/dev/null)" = running ] && break
+                sleep 0.05
+        done
+}
+
 # a network namespace for this test, standing in for the host's network
 make_netns() {
         NETNS=contain-qt-$$-${BATS_TEST_NUMBER}
@@ -165,20 +176,52 @@ wait_file() {
         grep -qx "\[contain\] setting up rootfs: $R (overlay)" <<<"$stderr"
         [ ! -e "$R/written" ]
         [ -e "$R/bin/true" ]
-        # no overlay dir and no mount left
+        # no overlay dir (in the state root, or the temp dir where it was once made) and no mount left
+        [ -z "$(ls -A "$ROOT")" ]
         [ -z "$(ls -d "$TEST_DIR"/contain-overlay-* 2>/dev/null)" ]
         ! grep -q "$TEST_DIR" /proc/self/mountinfo
 }
 
-@test "quick: --overlay --keep keeps the changes in the upper dir" {
+@test "quick: --overlay --keep keeps the changes in the upper dir until delete" {
         id=$(new_id)
         run --separate-stderr quick --overlay --keep --name "$id" -- sh -c 'echo kept > /kept'
         [ "$status" -eq 0 ]
         [ ! -e "$R/kept" ]
-        [ "$(cat "$TEST_DIR"/contain-overlay-"$id"-*/upper/kept)" = "kept" ]
-        # --keep leaves the stopped container for `contain delete`
+        upper=$(sed -n 's/^\[contain\] keeping overlay changes: \([^ ]*\) .*/\1/p' <<<"$stderr")
+        [ "$(cat "$upper/kept")" = "kept" ]
+        [ "$upper" = "$(echo "$ROOT"/.scratch-"$id"-*/upper)" ]
+        # --keep leaves the stopped container for `contain delete`, which takes the changes along
         [ "$(state_field "$id" status)" = "stopped" ]
         contain delete "$id"
+        [ ! -e "$upper" ]
+        [ -z "$(ls -A "$ROOT")" ]
+}
+
+@test "quick: --overlay run killed with SIGKILL: delete --force removes the container and its overlay" {
+        id=$(new_id)
+        overlay_run_in_background "$id"
+        [ "$(state_field "$id" status)" = running ]
+        ls -d "$ROOT"/.scratch-"$id"-*/upper
+        kill -9 "$runner"
+        wait "$runner" || true
+        # nobody cleans up after a SIGKILL: the overlay's layers stay until the id is deleted
+        ls -d "$ROOT"/.scratch-"$id"-*/upper
+        contain delete --force "$id"
+        [ -z "$(ls -A "$ROOT")" ]
+        [ -z "$(ls -d "$TEST_DIR"/contain-overlay-* 2>/dev/null)" ]
+}
+
+@test "quick: delete leaves a running --overlay run's layers to it" {
+        id=$(new_id a)
+        overlay_run_in_background "$id"
+        # an id that is a prefix of this one ("...-a" without "-a"): not its layers
+        contain delete --force "${id%-a}"
+        ls -d "$ROOT"/.scratch-"$id"-*/upper
+        [ "$(state_field "$id" status)" = running ]
+        # its own id while the run still holds them: the container goes, the run removes its layers
+        contain delete --force "$id"
+        wait "$runner" || true
+        [ -z "$(ls -A "$ROOT")" ]
 }
 
 @test "quick: --volume shares a host dir and :ro refuses writes" {
