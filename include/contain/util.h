@@ -77,8 +77,9 @@ int read_file_at(int dirfd, const char *path, size_t max, char **out, size_t *le
  * ext4's flush of the new blocks.  Errors: errno of the step that failed, tmp removed. */
 int write_file_atomic_at(int dirfd, const char *path, const void *data, size_t len, mode_t mode,
                          bool sync, struct error **err);
-/* rm -rf path without following symlinks or crossing into another file system; a missing
- * path is no error.  Errors: errno of the first entry that could not be removed. */
+/* rm -rf path without following symlinks or entering a mount below it (EXDEV), for a tree
+ * nobody changes meanwhile; any depth and path length; a missing path is no error.  Errors:
+ * errno of the first entry that could not be removed. */
 int remove_tree(const char *path, struct error **err);
 /* Writes the whole buffer (retrying short writes and EINTR). */
 int write_all(int fd, const void *buf, size_t len);

@@ -1,7 +1,7 @@
 /* Whole-file reads, atomic writes and mkdir -p: file system chores with error context. */
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
+#include <dirent.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
@@ -167,18 +167,98 @@ char *path_clean(const char *path)
         return out;
 }
 
-static int remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
+/* Empties the directory open as *cur and removes it, depth first without recursion: a
+ * non-empty subdirectory becomes *cur (the parent's fd closed), an emptied one is left by
+ * "..", and its parent is read again from the start.  So neither the depth of the tree nor the
+ * length of its paths has a limit (a container can nest 100,000 directories in its overlay's
+ * upper layer), and at most two fds are open.  Only for trees nobody else changes meanwhile
+ * (".." must lead back to where we came from).  Symlinks are removed, never followed; a mount
+ * inside (another st_dev) is not entered: its removal fails with EXDEV.  Returns 0, or -1 with
+ * errno and *what naming the entry. */
+static int empty_and_remove(int *cur, dev_t dev, const char **what)
 {
-        (void)st;
-        (void)type;
-        (void)ftw;
-        return remove(path) < 0 && errno != ENOENT ? -1 : 0;
+        size_t depth = 0;
+        for (;;) {
+                int dfd = dup(*cur);
+                DIR *d = dfd < 0 ? NULL : fdopendir(dfd);
+                if (!d) {
+                        if (dfd >= 0)
+                                close(dfd);
+                        *what = ".";
+                        return -1;
+                }
+                bool descended = false;
+                int failed = 0;
+                for (struct dirent *de; (de = readdir(d));) {
+                        const char *n = de->d_name;
+                        if (strcmp(n, ".") == 0 || strcmp(n, "..") == 0)
+                                continue;
+                        if (unlinkat(*cur, n, 0) == 0 || errno == ENOENT)
+                                continue;
+                        if (errno != EISDIR && errno != EPERM) {
+                                failed = errno;
+                                break;
+                        }
+                        if (unlinkat(*cur, n, AT_REMOVEDIR) == 0 || errno == ENOENT)
+                                continue;
+                        if (errno != ENOTEMPTY && errno != EEXIST) {
+                                failed = errno;
+                                break;
+                        }
+                        int sub = openat(*cur, n, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                        struct stat st;
+                        if (sub < 0 || fstat(sub, &st) < 0 || st.st_dev != dev) {
+                                failed = sub < 0 ? errno : EXDEV;
+                                if (sub >= 0)
+                                        close(sub);
+                                break;
+                        }
+                        close(*cur);
+                        *cur = sub;
+                        depth++;
+                        descended = true;
+                        break;
+                }
+                closedir(d);
+                if (failed) {
+                        errno = failed;
+                        *what = "an entry below it";
+                        return -1;
+                }
+                if (descended)
+                        continue;
+                if (depth == 0)
+                        return 0;
+                int up = openat(*cur, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+                if (up < 0) {
+                        *what = "..";
+                        return -1;
+                }
+                close(*cur);
+                *cur = up;
+                depth--;
+        }
 }
 
 int remove_tree(const char *path, struct error **err)
 {
-        /* FTW_MOUNT: a mount inside stays untouched (and so does its directory) */
-        if (nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT) < 0 && errno != ENOENT)
+        int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0) {
+                if (errno == ENOENT)
+                        return 0;
+                /* not a directory (or a symlink to one): the entry itself goes */
+                if ((errno == ENOTDIR || errno == ELOOP) && unlink(path) == 0)
+                        return 0;
+                return error_make(err, errno, "remove %s", path);
+        }
+        struct stat st;
+        const char *what = NULL;
+        int r = fstat(fd, &st) < 0 ? -1 : empty_and_remove(&fd, st.st_dev, &what);
+        int e = errno;
+        close(fd);
+        if (r < 0)
+                return error_make(err, e, "remove %s: %s", path, what ? what : "stat");
+        if (rmdir(path) < 0 && errno != ENOENT)
                 return error_make(err, errno, "remove %s", path);
         return 0;
 }

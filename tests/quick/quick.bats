@@ -182,6 +182,16 @@ wait_file() {
         ! grep -q "$TEST_DIR" /proc/self/mountinfo
 }
 
+@test "quick: --overlay layers go also with 1500 directories nested in them" {
+        # "dd/" 1500 times: paths of 4500 bytes and more, over PATH_MAX, which a path-based
+        # rm -rf (nftw) cannot remove; built from the top down, as no shell can cd that deep
+        run --separate-stderr quick --overlay --quiet -- sh -c \
+                'cd /tmp && mkdir dd && i=0; while [ $i -lt 1500 ]; do mkdir t && mv dd t/ && mv t dd || exit 1; i=$((i+1)); done'
+        [ "$status" -eq 0 ]
+        [ -z "$stderr" ]
+        [ -z "$(ls -A "$ROOT")" ]
+}
+
 @test "quick: --overlay --keep keeps the changes in the upper dir until delete" {
         id=$(new_id)
         run --separate-stderr quick --overlay --keep --name "$id" -- sh -c 'echo kept > /kept'

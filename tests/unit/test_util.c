@@ -125,6 +125,66 @@ static void atomic_writes(struct tap *t, bool sync)
         rmdir(tmpl);
 }
 
+/* remove_tree on what a container can leave in an overlay's upper layer. */
+static void remove_trees(struct tap *t)
+{
+        char tmpl[] = "/tmp/contain-unit-XXXXXX";
+        if (!mkdtemp(tmpl)) {
+                ok(t, false, "mkdtemp");
+                return;
+        }
+        cleanup_free char *tree = xasprintf("%s/tree", tmpl);
+        cleanup_free char *outside = xasprintf("%s/outside", tmpl);
+        mkdir(tree, 0755);
+        mkdir(outside, 0755);
+        cleanup_free char *keep = xasprintf("%s/keep", outside);
+        close(open(keep, O_WRONLY | O_CREAT | O_CLOEXEC, 0600));
+
+        /* 3000 levels of "dd/": paths of 9000 bytes, over PATH_MAX */
+        int fd = open(tree, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        for (int i = 0; i < 3000 && fd >= 0; i++) {
+                mkdirat(fd, "dd", 0755);
+                if (i % 500 == 0) {
+                        close(openat(fd, "file", O_WRONLY | O_CREAT | O_CLOEXEC, 0600));
+                        symlinkat(outside, fd, "link-out");   /* must not be followed */
+                        mkfifoat(fd, "fifo", 0600);
+                        mkdirat(fd, "locked", 0);             /* mode 000, empty */
+                }
+                int sub = openat(fd, "dd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+                close(fd);
+                fd = sub;
+        }
+        if (fd >= 0)
+                close(fd);
+        /* a wide directory too */
+        cleanup_free char *wide = xasprintf("%s/wide", tree);
+        mkdir(wide, 0755);
+        for (int i = 0; i < 300; i++) {
+                char n[32];
+                snprintf(n, sizeof(n), "%s/%d", wide, i);
+                mkdir(n, 0755);
+                char *f = xasprintf("%s/x", n);
+                close(open(f, O_WRONLY | O_CREAT | O_CLOEXEC, 0600));
+                free(f);
+        }
+
+        struct error *e = NULL;
+        ok(t, remove_tree(tree, &e) == 0, "remove_tree removes a tree 3000 levels deep with files, fifos, symlinks");
+        if (e)
+                printf("#   %s\n", e->msg);
+        error_free(e);
+        e = NULL;
+        struct stat st;
+        ok(t, lstat(tree, &st) < 0 && errno == ENOENT, "  the tree is gone");
+        ok(t, lstat(keep, &st) == 0, "  what its symlinks pointed to is not");
+        ok(t, remove_tree(tree, &e) == 0, "remove_tree of a missing path succeeds");
+        ok(t, remove_tree(keep, &e) == 0 && lstat(keep, &st) < 0, "remove_tree of a file removes the file");
+        error_free(e);
+
+        rmdir(outside);
+        rmdir(tmpl);
+}
+
 int main(void)
 {
         struct tap t = { 0 };
@@ -141,6 +201,7 @@ int main(void)
         matches_gmtime(&t, -2208988800LL, 4102444800LL, 86400 - 7);  /* 1900..2100, drifting through the day */
         matches_gmtime(&t, 1700000000LL, 1900000000LL, 3599);
 
+        remove_trees(&t);
         atomic_writes(&t, false);
         atomic_writes(&t, true);
 
