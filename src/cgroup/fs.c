@@ -268,22 +268,82 @@ static int fs_enter(struct cgroup *cg, pid_t pid, struct error **err)
         return 0;
 }
 
+/* The name of a subdirectory of the directory open as fd (a child cgroup), malloc'd, or NULL
+ * when it has none (or cannot be read: the rmdir that follows says why). */
+static char *first_child_cgroup(int fd)
+{
+        int dfd = dup(fd);
+        DIR *d = dfd < 0 ? NULL : fdopendir(dfd);
+        if (!d) {
+                if (dfd >= 0)
+                        close(dfd);
+                return NULL;
+        }
+        char *name = NULL;
+        for (struct dirent *de; !name && (de = readdir(d));)
+                if (de->d_type == DT_DIR && strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+                        name = xstrdup(de->d_name);
+        closedir(d);
+        return name;
+}
+
+/* Gives back the realtime budget of the cgroup open as fd (through its /proc/self/fd path,
+ * which stays short however deep the cgroup is). */
+static void rt_release_fd(int fd)
+{
+        char path[64];
+        snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+        cg_rt_release(path);
+}
+
 /* Removes dir and any cgroups the container made below it (a container with a writable
- * cgroupfs can), deepest first. */
+ * cgroupfs can), deepest first, each giving its realtime budget back before it goes.  Walks
+ * down and up by fds ("..": nothing renames cgroups of a container being deleted), so a tree
+ * nested deeper than PATH_MAX allows, which a container can make to outlive its delete, goes
+ * too.  -1 with errno (EBUSY while dying processes hold a cgroup: the caller retries). */
 static int remove_cgroup_tree(const char *dir)
 {
-        DIR *d = opendir(dir);
-        if (!d)
+        int cur = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (cur < 0)
                 return errno == ENOENT ? 0 : -1;
-        struct dirent *de;
-        while ((de = readdir(d))) {
-                if (de->d_type != DT_DIR || strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+        cleanup_strv char **names = NULL;      /* names[i]: the cgroup entered at depth i + 1 */
+        size_t depth = 0;
+        for (;;) {
+                char *child = first_child_cgroup(cur);
+                if (child) {
+                        int sub = openat(cur, child, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                        if (sub < 0) {
+                                int e = errno;
+                                free(child);
+                                close(cur);
+                                errno = e;
+                                return -1;
+                        }
+                        close(cur);
+                        cur = sub;
+                        strv_append(&names, child);
+                        free(child);
+                        depth++;
                         continue;
-                cleanup_free char *sub = xasprintf("%s/%s", dir, de->d_name);
-                remove_cgroup_tree(sub);
+                }
+                rt_release_fd(cur);
+                if (depth == 0)
+                        break;
+                int up = openat(cur, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+                close(cur);
+                cur = up;
+                depth--;
+                if (cur < 0 || (unlinkat(cur, names[depth], AT_REMOVEDIR) < 0 && errno != ENOENT)) {
+                        int e = errno;
+                        if (cur >= 0)
+                                close(cur);
+                        errno = e;
+                        return -1;
+                }
+                free(names[depth]);
+                names[depth] = NULL;
         }
-        closedir(d);
-        cg_rt_release(dir);
+        close(cur);
         if (rmdir(dir) < 0 && errno != ENOENT)
                 return -1;
         return 0;

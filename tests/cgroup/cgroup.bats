@@ -254,6 +254,21 @@ no_dirs_named() {
         no_dirs_named "$ID"
 }
 
+@test "cgroups the container nested deeper than PATH_MAX reaches go with delete" {
+        # what a container with a writable cgroupfs can make to outlive its delete: 22 levels of
+        # 200-character names, paths of 4,400 bytes and more
+        limits sleep 100
+        contain run -d --bundle "$BUNDLE" "$ID" </dev/null
+        pid=$(state_field "$ID" pid)
+        d=$(v1dir pids "$pid")
+        name=$(printf 'd%.0s' $(seq 200))
+        (cd "$d" && for i in $(seq 22); do mkdir "$name" && cd "$name" || exit 1; done)
+        [ "$(find "$d" -type d | wc -l)" -eq 23 ]
+        contain delete --force "$ID"
+        [ ! -e "$d" ]
+        no_dirs_named "$ID"
+}
+
 @test "a failed create leaves no cgroup behind (bad cpuset, bad rootfs)" {
         update_config '.linux.resources.cpu = {"cpus": "63"}'
         run contain create --bundle "$BUNDLE" "$ID"
