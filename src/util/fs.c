@@ -5,6 +5,8 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/random.h>
+#include <sys/sysmacros.h>
 #include <sys/stat.h>
 
 #include "contain/util.h"
@@ -62,6 +64,24 @@ int read_file_at(int dirfd, const char *path, size_t max, char **out, size_t *le
         return read_fd_all(fd, path, max, out, len, err);
 }
 
+/* Creates "<path>.tmp.<16 random hex digits>" for writing, as a new file (O_EXCL): whoever can
+ * write to path's directory (a --pid-file's may be anyone's) could otherwise plant a symlink
+ * at a name they can guess and have us write through it.  *tmp gets the name (also on
+ * failure, for the message); -1 with errno. */
+static int open_new_tmp(int dirfd, const char *path, mode_t mode, char **tmp)
+{
+        for (int tries = 0;; tries++) {
+                uint64_t r;
+                if (getrandom(&r, sizeof(r), 0) != sizeof(r))
+                        r = (uint64_t)getpid() << 32 ^ (uint64_t)tries;
+                free(*tmp);
+                *tmp = xasprintf("%s.tmp.%016llx", path, (unsigned long long)r);
+                int fd = openat(dirfd, *tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+                if (fd >= 0 || errno != EEXIST || tries >= 16)
+                        return fd;
+        }
+}
+
 /* Puts tmp in place of an existing path by swapping the two names and unlinking the old file,
  * which is as atomic for a reader as rename(2) but skips ext4's auto_da_alloc: a rename over an
  * existing file makes ext4 write the new file's blocks out at once (~0.1 ms for a state file
@@ -85,8 +105,8 @@ static int replace_by_exchange(int dirfd, const char *tmp, const char *path)
 int write_file_atomic_at(int dirfd, const char *path, const void *data, size_t len, mode_t mode,
                          bool sync, struct error **err)
 {
-        cleanup_free char *tmp = xasprintf("%s.tmp.%d", path, (int)getpid());
-        cleanup_close int fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+        cleanup_free char *tmp = NULL;
+        cleanup_close int fd = open_new_tmp(dirfd, path, mode, &tmp);
         if (fd < 0)
                 return error_make(err, errno, "create %s", tmp);
         if (write_all(fd, data, len) < 0 || (sync && fdatasync(fd) < 0)) {
@@ -167,24 +187,51 @@ char *path_clean(const char *path)
         return out;
 }
 
-/* Empties the directory open as *cur and removes it, depth first without recursion: a
- * non-empty subdirectory becomes *cur (the parent's fd closed), an emptied one is left by
- * "..", and its parent is read again from the start.  So neither the depth of the tree nor the
- * length of its paths has a limit (a container can nest 100,000 directories in its overlay's
- * upper layer), and at most two fds are open.  Only for trees nobody else changes meanwhile
- * (".." must lead back to where we came from).  Symlinks are removed, never followed; a mount
- * inside (another st_dev) is not entered: its removal fails with EXDEV.  Returns 0, or -1 with
- * errno and *what naming the entry. */
-static int empty_and_remove(int *cur, dev_t dev, const char **what)
+/* Where a directory is: its mount (a bind mount of the same file system has its own mount id,
+ * where st_dev would not tell) and its inode. */
+struct dir_id {
+        uint64_t mnt_id;
+        dev_t dev;
+        ino_t ino;
+};
+
+static int dir_id_of(int fd, struct dir_id *id)
 {
-        size_t depth = 0;
+        struct statx sx;
+        if (statx(fd, "", AT_EMPTY_PATH, STATX_INO | STATX_MNT_ID, &sx) < 0)
+                return -1;
+        *id = (struct dir_id){
+                .mnt_id = (sx.stx_mask & STATX_MNT_ID) ? sx.stx_mnt_id : 0,
+                .dev = makedev(sx.stx_dev_major, sx.stx_dev_minor),
+                .ino = sx.stx_ino,
+        };
+        return 0;
+}
+
+/* Empties the directory open as *cur and removes what is below it, depth first without
+ * recursion: a non-empty subdirectory becomes *cur (the parent's fd closed), an emptied one is
+ * left by "..", and its parent is read again from the start.  So neither the depth of the tree
+ * nor the length of its paths has a limit (a container can nest 100,000 directories in its
+ * overlay's upper layer), and at most two fds are open.  Every step down and up is checked
+ * against where we came from (mount and inode, kept per level): a directory moved out of the
+ * tree meanwhile would otherwise lead ".." somewhere else, and what is there would go (ESTALE);
+ * a mount below, of any file system, is not entered (EXDEV).  Symlinks are removed, never
+ * followed.  Returns 0, or -1 with errno and *what naming the step. */
+static int empty_and_remove(int *cur, const char **what)
+{
+        size_t depth = 0, cap = 16;
+        cleanup_free struct dir_id *ids = xcalloc(cap, sizeof(*ids));     /* ids[d]: level d */
+        if (dir_id_of(*cur, &ids[0]) < 0) {
+                *what = "statx";
+                return -1;
+        }
         for (;;) {
                 int dfd = dup(*cur);
                 DIR *d = dfd < 0 ? NULL : fdopendir(dfd);
                 if (!d) {
                         if (dfd >= 0)
                                 close(dfd);
-                        *what = ".";
+                        *what = "read a directory";
                         return -1;
                 }
                 bool descended = false;
@@ -206,16 +253,20 @@ static int empty_and_remove(int *cur, dev_t dev, const char **what)
                                 break;
                         }
                         int sub = openat(*cur, n, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-                        struct stat st;
-                        if (sub < 0 || fstat(sub, &st) < 0 || st.st_dev != dev) {
+                        struct dir_id id;
+                        if (sub < 0 || dir_id_of(sub, &id) < 0 || id.mnt_id != ids[0].mnt_id || id.dev != ids[0].dev) {
                                 failed = sub < 0 ? errno : EXDEV;
                                 if (sub >= 0)
                                         close(sub);
                                 break;
                         }
+                        if (++depth == cap) {
+                                cap *= 2;
+                                ids = xrealloc(ids, cap * sizeof(*ids));
+                        }
+                        ids[depth] = id;
                         close(*cur);
                         *cur = sub;
-                        depth++;
                         descended = true;
                         break;
                 }
@@ -230,13 +281,19 @@ static int empty_and_remove(int *cur, dev_t dev, const char **what)
                 if (depth == 0)
                         return 0;
                 int up = openat(*cur, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-                if (up < 0) {
-                        *what = "..";
-                        return -1;
-                }
                 close(*cur);
                 *cur = up;
                 depth--;
+                struct dir_id id;
+                if (up < 0 || dir_id_of(up, &id) < 0) {
+                        *what = "..";
+                        return -1;
+                }
+                if (id.mnt_id != ids[depth].mnt_id || id.dev != ids[depth].dev || id.ino != ids[depth].ino) {
+                        errno = ESTALE;
+                        *what = "a directory was moved out of it meanwhile";
+                        return -1;
+                }
         }
 }
 
@@ -251,9 +308,8 @@ int remove_tree(const char *path, struct error **err)
                         return 0;
                 return error_make(err, errno, "remove %s", path);
         }
-        struct stat st;
         const char *what = NULL;
-        int r = fstat(fd, &st) < 0 ? -1 : empty_and_remove(&fd, st.st_dev, &what);
+        int r = empty_and_remove(&fd, &what);
         int e = errno;
         close(fd);
         if (r < 0)
