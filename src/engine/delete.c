@@ -44,7 +44,7 @@ int container_delete(const char *root, const char *id, bool force, struct error 
         cleanup_saved_state struct saved_state *s = NULL;
         int r = state_read_or_creating(dirfd, &s, err);
         if (r < 0)
-                return -1;
+                return error_wrap(err, "%s/%s", root, id);
         if (r == 1) { /* create died before writing anything (we hold the lock, so it is not running) */
                 if (scratch_dirs_remove(root, id, err) < 0)
                         return -1;

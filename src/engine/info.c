@@ -99,7 +99,7 @@ static int load_info(const char *root, const char *id, struct owner_cache *owner
                 return -1;
         cleanup_saved_state struct saved_state *s = NULL;
         if (state_read_or_creating(dirfd, &s, err) < 0)
-                return -1;
+                return error_wrap(err, "%s/%s", root, id);
         cleanup_cgroup struct cgroup *cg = NULL;
         if (s->cgroup) {
                 struct error *e = NULL;

@@ -78,6 +78,9 @@ int statedir_create(const char *root, const char *id, struct error **err);
 int statedir_open(const char *root, const char *id, bool lock, struct error **err);
 /* Removes the state dir and its files. */
 int statedir_remove(const char *root, const char *id, int dirfd, struct error **err);
+/* 1 with *name (malloc'd) when the state dir holds an entry contain does not write there,
+ * 0 when it holds none, -1 with errno when it cannot be read. */
+int statedir_foreign_entry(int dirfd, char **name);
 /* scratch.c: removes <root>/.scratch-<id>-* that no process holds locked (a missing root is
  * none); errors: the first directory that could not be removed (the others are tried). */
 int scratch_dirs_remove(const char *root, const char *id, struct error **err);

@@ -85,8 +85,41 @@ int statedir_open(const char *root, const char *id, bool lock, struct error **er
         return steal_fd(&fd);
 }
 
+/* The names contain writes into a state dir (the temporary ones of write_file_atomic_at too). */
+static bool statedir_entry_ours(const char *name)
+{
+        return strcmp(name, STATE_FILE) == 0 || strcmp(name, CONFIG_FILE) == 0 || strcmp(name, EXEC_FIFO) == 0 ||
+               str_has_prefix(name, STATE_FILE ".tmp.") || str_has_prefix(name, CONFIG_FILE ".tmp.");
+}
+
+int statedir_foreign_entry(int dirfd, char **name)
+{
+        *name = NULL;
+        int dup_fd = fcntl(dirfd, F_DUPFD_CLOEXEC, 0);
+        DIR *d = dup_fd < 0 ? NULL : fdopendir(dup_fd);
+        if (!d) {
+                if (dup_fd >= 0)
+                        close(dup_fd);
+                return -1;
+        }
+        rewinddir(d);   /* the offset is shared with dirfd and its other copies */
+        for (struct dirent *de; !*name && (de = readdir(d));)
+                if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..") && !statedir_entry_ours(de->d_name))
+                        *name = xstrdup(de->d_name);
+        closedir(d);
+        return *name ? 1 : 0;
+}
+
 int statedir_remove(const char *root, const char *id, int dirfd, struct error **err)
 {
+        /* a --root pointed at a directory of other things (bundles, say) must not lose them */
+        cleanup_free char *foreign = NULL;
+        int f = statedir_foreign_entry(dirfd, &foreign);
+        if (f < 0)
+                return error_make(err, errno, "read the state dir of \"%s\"", id);
+        if (f > 0)
+                return error_make(err, ENOTEMPTY, "%s/%s holds \"%s\", which contain did not write: not removed",
+                                  root, id, foreign);
         /* fdopendir takes the fd over: give it a copy, dirfd stays the caller's */
         int dup_fd = fcntl(dirfd, F_DUPFD_CLOEXEC, 0);
         if (dup_fd < 0)
@@ -96,6 +129,7 @@ int statedir_remove(const char *root, const char *id, int dirfd, struct error **
                 close(dup_fd);
                 return error_make(err, errno, "read the state dir of \"%s\"", id);
         }
+        rewinddir(d);
         struct dirent *de;
         while ((de = readdir(d))) {
                 if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)

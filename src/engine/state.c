@@ -151,6 +151,14 @@ int state_read_or_creating(int dirfd, struct saved_state **out, struct error **e
                 return -1;
         error_free(*err);
         *err = NULL;
+        /* no state.json: a create that died before its first write (an empty dir, or its
+         * temporary file), or a directory that is no container's at all */
+        cleanup_free char *foreign = NULL;
+        int f = statedir_foreign_entry(dirfd, &foreign);
+        if (f != 0)
+                return error_make(err, f < 0 ? errno : 0,
+                                  "not a container's state directory: no state.json, and \"%s\" is not contain's",
+                                  foreign ? foreign : "?");
         *out = xcalloc(1, sizeof(**out));
         (*out)->status = xstrdup("creating");
         return 1;
@@ -163,7 +171,7 @@ int container_open_state(const char *root, const char *id, bool lock, int *dirfd
         if (*dirfd < 0)
                 return -1;
         if (state_read_or_creating(*dirfd, s, err) < 0)
-                return -1;
+                return error_wrap(err, "%s/%s", root, id);
         if (cg && (*s)->cgroup && cgroup_open((*s)->cgroup, cg, err) < 0)
                 return error_wrap(err, "container \"%s\"", id);
         return 0;
