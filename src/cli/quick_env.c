@@ -40,14 +40,11 @@ int quick_overlay_setup(const char *lower, const char *root, const char *id, str
         if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
                 return error_make(err, errno, "--overlay: make / a slave mount");
 
+        /* the layers live in the state root (ids have none of these characters) */
+        if (strpbrk(root, ",:\\"))
+                return error_make(err, 0, "--overlay: the state root %s has a ',', ':' or '\\' overlayfs cannot take", root);
         if (scratch_dir_create(root, id, &ov->dir, &ov->lock_fd, err) < 0)
                 return error_wrap(err, "--overlay");
-        if (strpbrk(ov->dir, ",:\\")) {
-                error_make(err, 0, "--overlay: the state root %s has a ',', ':' or '\\' overlayfs cannot take", root);
-                rmdir(ov->dir);
-                quick_overlay_free(ov);
-                return -1;
-        }
         ov->upper = xasprintf("%s/upper", ov->dir);
         ov->merged = xasprintf("%s/merged", ov->dir);
         cleanup_free char *work = xasprintf("%s/work", ov->dir);

@@ -47,13 +47,15 @@ static void exec_child_release(struct exec_child *c)
         c->seccomp = NULL;
 }
 
-/* Whether the init's namespace of this type is ours (also when the kernel lacks the type).
- * The directory fds spare the /proc/PID lookup of a path walk per name. */
-static bool same_ns(int init_ns_dir, int own_ns_dir, const char *name)
+/* Whether the init's namespace of this type is ours (1; also when the kernel lacks the type:
+ * ENOENT) or not (0); -1 with errno when it cannot tell, which must not read as "ours": the
+ * process would then stay in the caller's namespace of that type.  The directory fds spare the
+ * /proc/PID lookup of a path walk per name. */
+static int same_ns(int init_ns_dir, int own_ns_dir, const char *name)
 {
         struct stat a, b;
         if (fstatat(init_ns_dir, name, &a, 0) < 0 || fstatat(own_ns_dir, name, &b, 0) < 0)
-                return true;
+                return errno == ENOENT ? 1 : -1;
         return a.st_ino == b.st_ino && a.st_dev == b.st_dev;
 }
 
@@ -71,7 +73,10 @@ static int open_init_namespaces(pid_t pid, int fds[NS_TYPE_COUNT], struct error 
                 return error_make(err, errno, "open /proc/self/ns");
         for (int t = 0; t < NS_TYPE_COUNT; t++) {
                 const char *name = ns_type_proc_name((enum ns_type)t);
-                if (same_ns(init_dir, own_dir, name))
+                int same = same_ns(init_dir, own_dir, name);
+                if (same < 0)
+                        return error_make(err, errno, "compare %s/%s with our own", path, name);
+                if (same)
                         continue;
                 fds[t] = openat(init_dir, name, O_RDONLY | O_CLOEXEC);
                 if (fds[t] < 0)

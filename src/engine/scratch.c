@@ -6,6 +6,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
@@ -24,6 +25,10 @@ int scratch_dir_create(const char *root, const char *id, char **path, int *lock_
         *lock_fd = -1;
         if (container_id_validate(id, err) < 0)
                 return -1;
+        size_t max_id = NAME_MAX - strlen(SCRATCH_PREFIX) - SCRATCH_SUFFIX_LEN;
+        if (strlen(id) > max_id)
+                return error_make(err, 0, "the id \"%.20s...\" has %zu characters: a scratch directory's name allows ids of at most %zu",
+                                  id, strlen(id), max_id);
         if (mkdir_p(root, 0700, err) < 0)
                 return error_wrap(err, "create the state root");
         cleanup_free char *p = xasprintf("%s/" SCRATCH_PREFIX "%s-XXXXXX", root, id);
