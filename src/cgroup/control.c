@@ -1,7 +1,9 @@
 /* Acting on the container's processes through its cgroup's directories, whichever manager made
  * them: listing them, freeze/thaw (cgroup.freeze or the v1 freezer), signal all (cgroup.kill,
  * else freeze + kill each + thaw), and stopping them all before removal. */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <string.h>
 #include <time.h>
@@ -41,31 +43,76 @@ const struct cg_hier *cg_primary(const struct cgroup *cg)
         return cg->n_h ? &cg->h[0] : NULL;
 }
 
+#define CG_MAX_DEPTH 512
+
+/* Appends the pids in cgroup.procs of the cgroup open as fd and of every cgroup below it (a
+ * container with a writable cgroupfs may have made some and moved processes there: runc's
+ * ps and kill --all see them too).  By fds, so depth is no matter of path length; deeper than
+ * CG_MAX_DEPTH levels is an error (ELOOP), not a silent cut. */
+static int collect_pids(int fd, unsigned depth, pid_t **pids, size_t *n, size_t *cap, struct error **err)
+{
+        cleanup_free char *text = NULL;
+        if (read_file_at(fd, "cgroup.procs", 0, &text, NULL, err) < 0)
+                return -1;
+        for (char *save = NULL, *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+                int64_t v;
+                if (parse_int64(l, &v) < 0 || v <= 0)
+                        continue;
+                if (*n == *cap) {
+                        *cap = *cap ? *cap * 2 : 16;
+                        *pids = xrealloc(*pids, *cap * sizeof(**pids));
+                }
+                (*pids)[(*n)++] = (pid_t)v;
+        }
+        int dfd = dup(fd);
+        DIR *d = dfd < 0 ? NULL : fdopendir(dfd);
+        if (!d) {
+                if (dfd >= 0)
+                        close(dfd);
+                return error_make(err, errno, "read a cgroup directory");
+        }
+        int r = 0;
+        for (struct dirent *de; r == 0 && (de = readdir(d));) {
+                if (de->d_type != DT_DIR || strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+                        continue;
+                if (depth + 1 > CG_MAX_DEPTH) {
+                        r = error_make(err, ELOOP, "cgroups nested deeper than %d levels", CG_MAX_DEPTH);
+                        break;
+                }
+                int sub = openat(fd, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                if (sub < 0) {
+                        if (errno != ENOENT)        /* removed meanwhile: nothing in it */
+                                r = error_make(err, errno, "open the cgroup %s", de->d_name);
+                        continue;
+                }
+                r = collect_pids(sub, depth + 1, pids, n, cap, err);
+                close(sub);
+                if (r < 0 && (*err)->errnum == ENOENT) {
+                        error_freep(err);
+                        r = 0;
+                }
+        }
+        closedir(d);
+        return r;
+}
+
 int cgroup_pids(const struct cgroup *cg, pid_t **pids, size_t *n, struct error **err)
 {
         const struct cg_hier *h = cg_primary(cg);
-        cleanup_free char *text = NULL;
         *pids = NULL;
         *n = 0;
         if (!h)
                 return 0;       /* cgroups disabled: the engine knows the init pid itself */
-        if (cg_read(h->dir, "cgroup.procs", &text, err) < 0) {
+        cleanup_close int fd = open(h->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0)
+                return errno == ENOENT ? 0 : error_make(err, errno, "list the processes of cgroup %s", cg->path);
+        size_t cap = 0;
+        if (collect_pids(fd, 0, pids, n, &cap, err) < 0) {
                 if ((*err)->errnum == ENOENT) {
                         error_freep(err);
                         return 0;       /* already gone: no processes */
                 }
                 return error_wrap(err, "list the processes of cgroup %s", cg->path);
-        }
-        size_t cap = 0;
-        for (char *save = NULL, *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
-                int64_t v;
-                if (parse_int64(l, &v) < 0 || v <= 0)
-                        continue;
-                if (*n == cap) {
-                        cap = cap ? cap * 2 : 16;
-                        *pids = xrealloc(*pids, cap * sizeof(**pids));
-                }
-                (*pids)[(*n)++] = (pid_t)v;
         }
         return 0;
 }

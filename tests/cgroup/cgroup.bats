@@ -269,6 +269,29 @@ no_dirs_named() {
         no_dirs_named "$ID"
 }
 
+@test "a process in a cgroup nested below the container's is listed by ps and killed by delete --force" {
+        # as a container with a writable cgroupfs can arrange (runc's ps and kill see it too);
+        # here a process of the host is moved into the nested v1 cgroups, out of reach of the
+        # unified hierarchy's cgroup.kill
+        limits sleep 100
+        contain run -d --bundle "$BUNDLE" "$ID" </dev/null
+        pid=$(state_field "$ID" pid)
+        sleep 1000 &
+        local stray=$!
+        for c in pids freezer memory; do
+                d=$(v1dir $c "$pid")
+                mkdir -p "$d/sub/deeper"
+                echo "$stray" > "$d/sub/deeper/cgroup.procs"
+        done
+        run contain ps --format json "$ID"
+        [ "$status" -eq 0 ]
+        jq -e --argjson s "$stray" --argjson p "$pid" 'index($s) != null and index($p) != null' <<<"$output"
+        contain delete --force "$ID"
+        ! kill -0 "$stray" 2>/dev/null
+        wait "$stray" || true
+        no_dirs_named "$ID"
+}
+
 @test "a failed create leaves no cgroup behind (bad cpuset, bad rootfs)" {
         update_config '.linux.resources.cpu = {"cpus": "63"}'
         run contain create --bundle "$BUNDLE" "$ID"
