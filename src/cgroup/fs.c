@@ -307,7 +307,16 @@ static int remove_cgroup_tree(const char *dir)
         if (cur < 0)
                 return errno == ENOENT ? 0 : -1;
         cleanup_strv char **names = NULL;      /* names[i]: the cgroup entered at depth i + 1 */
-        size_t depth = 0;
+        size_t depth = 0, cap = 16;
+        cleanup_free ino_t *inos = xcalloc(cap, sizeof(*inos));    /* inos[d]: level d, checked after ".." */
+        struct stat st;
+        if (fstat(cur, &st) < 0) {
+                int e = errno;
+                close(cur);
+                errno = e;
+                return -1;
+        }
+        inos[0] = st.st_ino;
         for (;;) {
                 char *child = first_child_cgroup(cur);
                 if (child) {
@@ -323,7 +332,11 @@ static int remove_cgroup_tree(const char *dir)
                         cur = sub;
                         strv_append(&names, child);
                         free(child);
-                        depth++;
+                        if (++depth == cap) {
+                                cap *= 2;
+                                inos = xrealloc(inos, cap * sizeof(*inos));
+                        }
+                        inos[depth] = fstat(cur, &st) == 0 ? st.st_ino : 0;
                         continue;
                 }
                 rt_release_fd(cur);
@@ -333,6 +346,12 @@ static int remove_cgroup_tree(const char *dir)
                 close(cur);
                 cur = up;
                 depth--;
+                /* cgroups move only within their parent, but a walk must never leave its tree */
+                if (cur >= 0 && (fstat(cur, &st) < 0 || st.st_ino != inos[depth])) {
+                        close(cur);
+                        errno = ESTALE;
+                        return -1;
+                }
                 if (cur < 0 || (unlinkat(cur, names[depth], AT_REMOVEDIR) < 0 && errno != ENOENT)) {
                         int e = errno;
                         if (cur >= 0)

@@ -42,6 +42,12 @@ int scratch_dir_create(const char *root, const char *id, char **path, int *lock_
                 rmdir(p);
                 return error_make(err, e, "lock the scratch directory %s", p);
         }
+        /* a delete of the same id between the mkdtemp and the lock may have taken it */
+        struct stat st;
+        if (fstat(fd, &st) < 0 || st.st_nlink == 0) {
+                close(fd);
+                return error_make(err, ENOENT, "the scratch directory %s was removed by a delete of \"%s\" meanwhile", p, id);
+        }
         *path = steal_pointer(&p);
         *lock_fd = fd;
         return 0;
