@@ -64,7 +64,7 @@ static int collect_pids(int fd, unsigned depth, pid_t **pids, size_t *n, size_t 
                 }
                 (*pids)[(*n)++] = (pid_t)v;
         }
-        int dfd = dup(fd);
+        int dfd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
         DIR *d = dfd < 0 ? NULL : fdopendir(dfd);
         if (!d) {
                 if (dfd >= 0)

@@ -272,7 +272,7 @@ static int fs_enter(struct cgroup *cg, pid_t pid, struct error **err)
  * when it has none (or cannot be read: the rmdir that follows says why). */
 static char *first_child_cgroup(int fd)
 {
-        int dfd = dup(fd);
+        int dfd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
         DIR *d = dfd < 0 ? NULL : fdopendir(dfd);
         if (!d) {
                 if (dfd >= 0)

@@ -226,7 +226,7 @@ static int empty_and_remove(int *cur, const char **what)
                 return -1;
         }
         for (;;) {
-                int dfd = dup(*cur);
+                int dfd = fcntl(*cur, F_DUPFD_CLOEXEC, 0);
                 DIR *d = dfd < 0 ? NULL : fdopendir(dfd);
                 if (!d) {
                         if (dfd >= 0)
