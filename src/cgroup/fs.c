@@ -296,12 +296,25 @@ static void rt_release_fd(int fd)
         cg_rt_release(path);
 }
 
+/* "a/b/c" of names[0..n) */
+static char *joined(char **names, size_t n)
+{
+        char *out = xstrdup("");
+        for (size_t i = 0; i < n; i++) {
+                char *o = xasprintf("%s%s%s", out, i ? "/" : "", names[i]);
+                free(out);
+                out = o;
+        }
+        return out;
+}
+
 /* Removes dir and any cgroups the container made below it (a container with a writable
  * cgroupfs can), deepest first, each giving its realtime budget back before it goes.  Walks
- * down and up by fds ("..": nothing renames cgroups of a container being deleted), so a tree
- * nested deeper than PATH_MAX allows, which a container can make to outlive its delete, goes
- * too.  -1 with errno (EBUSY while dying processes hold a cgroup: the caller retries). */
-static int remove_cgroup_tree(const char *dir)
+ * down and up by fds, each ".." checked against the way down, so a tree nested deeper than
+ * PATH_MAX allows, which a container can make to outlive its delete, goes too.  -1 with errno
+ * (EBUSY while dying processes hold a cgroup: the caller retries) and, when a cgroup below
+ * dir was the one that would not go, *failed (malloc'd) its path relative to dir. */
+static int remove_cgroup_tree(const char *dir, char **failed)
 {
         int cur = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (cur < 0)
@@ -356,6 +369,8 @@ static int remove_cgroup_tree(const char *dir)
                         int e = errno;
                         if (cur >= 0)
                                 close(cur);
+                        free(*failed);
+                        *failed = joined(names, depth + 1);
                         errno = e;
                         return -1;
                 }
@@ -377,9 +392,11 @@ static int fs_destroy(const struct cgroup *cg, struct error **err)
                         continue;
                 /* dying processes keep the cgroup busy for a moment */
                 int tries = 0;
-                while (remove_cgroup_tree(h->dir) < 0) {
+                cleanup_free char *failed = NULL;
+                for (; remove_cgroup_tree(h->dir, &failed) < 0; free(failed), failed = NULL) {
                         if ((errno != EBUSY && errno != ENOTEMPTY) || ++tries > 500)
-                                return error_make(err, errno, "remove cgroup %s", h->dir);
+                                return error_make(err, errno, "remove cgroup %s%s%s", h->dir, failed ? "/" : "",
+                                                  failed ? failed : "");
                         if (tries % 50 == 0 && cgroup_kill_all(cg, SIGKILL, &e) < 0) {
                                 error_free(e);
                                 e = NULL;
