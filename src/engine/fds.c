@@ -107,7 +107,20 @@ int pid_file_write(const char *path, pid_t pid, struct error **err)
 {
         char buf[32];
         int len = snprintf(buf, sizeof(buf), "%d", (int)pid);
-        if (write_file_atomic_at(AT_FDCWD, path, buf, (size_t)len, 0644, false, err) < 0)
-                return error_wrap(err, "write pid file");
+        /* every step (temporary file, swap, unlink) in the one directory opened here: looked up
+         * anew each time, the path could lead elsewhere between them if someone swaps a
+         * directory on it */
+        cleanup_free char *dir = xstrdup(path);
+        char *slash = strrchr(dir, '/');
+        const char *base = slash ? slash + 1 : path;
+        if (slash)
+                *slash = '\0';
+        if (!*base)
+                return error_make(err, EISDIR, "--pid-file %s: names a directory", path);
+        cleanup_close int dirfd = open(slash ? (*dir ? dir : "/") : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (dirfd < 0)
+                return error_make(err, errno, "--pid-file %s: open its directory", path);
+        if (write_file_atomic_at(dirfd, base, buf, (size_t)len, 0644, false, err) < 0)
+                return error_wrap(err, "write pid file %s", path);
         return 0;
 }
