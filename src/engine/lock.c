@@ -92,7 +92,24 @@ static bool statedir_entry_ours(const char *name)
                str_has_prefix(name, STATE_FILE ".tmp.") || str_has_prefix(name, CONFIG_FILE ".tmp.");
 }
 
-int statedir_foreign_entry(int dirfd, char **name)
+/* Only what a create writes before its first state.json is in place: that file's temporary
+ * (a regular file, not a symlink or directory someone named so). */
+static bool before_first_state(int dirfd, const char *name)
+{
+        struct stat st;
+        return str_has_prefix(name, STATE_FILE ".tmp.") && fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+               S_ISREG(st.st_mode);
+}
+
+static bool any_of_ours(int dirfd, const char *name)
+{
+        (void)dirfd;
+        return statedir_entry_ours(name);
+}
+
+/* 1 and *name (malloc'd): the first entry of the directory that ok() refuses; 0: none; -1 with
+ * errno.  Read from the start (the offset is shared with dirfd and its other copies). */
+static int first_entry_not(int dirfd, bool (*ok)(int dirfd, const char *name), char **name)
 {
         *name = NULL;
         int dup_fd = fcntl(dirfd, F_DUPFD_CLOEXEC, 0);
@@ -102,12 +119,22 @@ int statedir_foreign_entry(int dirfd, char **name)
                         close(dup_fd);
                 return -1;
         }
-        rewinddir(d);   /* the offset is shared with dirfd and its other copies */
+        rewinddir(d);
         for (struct dirent *de; !*name && (de = readdir(d));)
-                if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..") && !statedir_entry_ours(de->d_name))
+                if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..") && !ok(dirfd, de->d_name))
                         *name = xstrdup(de->d_name);
         closedir(d);
         return *name ? 1 : 0;
+}
+
+int statedir_stateless_foreign_entry(int dirfd, char **name)
+{
+        return first_entry_not(dirfd, before_first_state, name);
+}
+
+int statedir_foreign_entry(int dirfd, char **name)
+{
+        return first_entry_not(dirfd, any_of_ours, name);
 }
 
 int statedir_remove(const char *root, const char *id, int dirfd, struct error **err)
@@ -134,6 +161,8 @@ int statedir_remove(const char *root, const char *id, int dirfd, struct error **
         while ((de = readdir(d))) {
                 if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
                         continue;
+                if (!statedir_entry_ours(de->d_name))
+                        continue;       /* appeared after the check: not ours to remove (rmdir says so) */
                 if (unlinkat(dirfd, de->d_name, 0) < 0 && errno != ENOENT)
                         return error_make(err, errno, "remove %s/%s/%s", root, id, de->d_name);
         }

@@ -154,7 +154,7 @@ int state_read_or_creating(int dirfd, struct saved_state **out, struct error **e
         /* no state.json: a create that died before its first write (an empty dir, or its
          * temporary file), or a directory that is no container's at all */
         cleanup_free char *foreign = NULL;
-        int f = statedir_foreign_entry(dirfd, &foreign);
+        int f = statedir_stateless_foreign_entry(dirfd, &foreign);
         if (f != 0)
                 return error_make(err, f < 0 ? errno : 0,
                                   "not a container's state directory: no state.json, and \"%s\" is not contain's",

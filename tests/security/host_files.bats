@@ -70,6 +70,25 @@ for i in range(n + 1, n + 301):
         rm -r "$ROOT/mybundle"
 }
 
+@test "a --root directory holding only a config.json, or a directory named like a state file's temporary, is no container's" {
+        # a bundle whose rootfs lives elsewhere: config.json alone (create writes state.json first)
+        mkdir "$ROOT/onlyconfig" "$ROOT/tmpdir"
+        echo '{"ociVersion": "1.0.2", "root": {"path": "/srv/rootfs"}}' > "$ROOT/onlyconfig/config.json"
+        mkdir "$ROOT/tmpdir/state.json.tmp.x"
+        echo keep > "$ROOT/tmpdir/state.json.tmp.x/file"
+        run contain list -q
+        ! grep -qx -e onlyconfig -e tmpdir <<<"$output"
+        for id in onlyconfig tmpdir; do
+                for f in "" --force; do
+                        run contain delete $f "$id"
+                        [ "$status" -ne 0 ]
+                        [[ "$output" == *"not a container's state directory"* ]]
+                done
+        done
+        [ -f "$ROOT/onlyconfig/config.json" ] && [ "$(cat "$ROOT/tmpdir/state.json.tmp.x/file")" = keep ]
+        rm -r "$ROOT/onlyconfig" "$ROOT/tmpdir"
+}
+
 @test "a state dir a create killed before its first state write left (empty, or its temporary file) still goes with delete" {
         mkdir "$ROOT/half1" "$ROOT/half2"
         echo '{"id":' > "$ROOT/half2/state.json.tmp.123"
