@@ -43,13 +43,17 @@ const struct cg_hier *cg_primary(const struct cgroup *cg)
         return cg->n_h ? &cg->h[0] : NULL;
 }
 
-#define CG_MAX_DEPTH 512
+/* Two fds per level stay open on the way down: deeper than this, the walk would run out of
+ * them under the usual limit of 1024. */
+#define CG_MAX_DEPTH 256
 
 /* Appends the pids in cgroup.procs of the cgroup open as fd and of every cgroup below it (a
  * container with a writable cgroupfs may have made some and moved processes there: runc's
- * ps and kill --all see them too).  By fds, so depth is no matter of path length; deeper than
- * CG_MAX_DEPTH levels is an error (ELOOP), not a silent cut. */
-static int collect_pids(int fd, unsigned depth, pid_t **pids, size_t *n, size_t *cap, struct error **err)
+ * ps and kill --all see them too).  By fds, so depth is no matter of path length.  Below
+ * CG_MAX_DEPTH levels it does not look, and says so once (*deep): what it found above is still
+ * listed and signalled, and on cgroup v2 cgroup.kill reaches the rest. */
+static int collect_pids(int fd, unsigned depth, bool *deep, pid_t **pids, size_t *n, size_t *cap,
+                        struct error **err)
 {
         cleanup_free char *text = NULL;
         if (read_file_at(fd, "cgroup.procs", 0, &text, NULL, err) < 0)
@@ -76,7 +80,7 @@ static int collect_pids(int fd, unsigned depth, pid_t **pids, size_t *n, size_t 
                 if (de->d_type != DT_DIR || strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
                         continue;
                 if (depth + 1 > CG_MAX_DEPTH) {
-                        r = error_make(err, ELOOP, "cgroups nested deeper than %d levels", CG_MAX_DEPTH);
+                        *deep = true;
                         break;
                 }
                 int sub = openat(fd, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -85,7 +89,7 @@ static int collect_pids(int fd, unsigned depth, pid_t **pids, size_t *n, size_t 
                                 r = error_make(err, errno, "open the cgroup %s", de->d_name);
                         continue;
                 }
-                r = collect_pids(sub, depth + 1, pids, n, cap, err);
+                r = collect_pids(sub, depth + 1, deep, pids, n, cap, err);
                 close(sub);
                 if (r < 0 && (*err)->errnum == ENOENT) {
                         error_freep(err);
@@ -107,7 +111,12 @@ int cgroup_pids(const struct cgroup *cg, pid_t **pids, size_t *n, struct error *
         if (fd < 0)
                 return errno == ENOENT ? 0 : error_make(err, errno, "list the processes of cgroup %s", cg->path);
         size_t cap = 0;
-        if (collect_pids(fd, 0, pids, n, &cap, err) < 0) {
+        bool deep = false;
+        int r = collect_pids(fd, 0, &deep, pids, n, &cap, err);
+        if (deep)
+                log_warning("cgroup %s: cgroups nested deeper than %d levels below it are not searched for processes",
+                            cg->path, CG_MAX_DEPTH);
+        if (r < 0) {
                 if ((*err)->errnum == ENOENT) {
                         error_freep(err);
                         return 0;       /* already gone: no processes */
@@ -162,12 +171,12 @@ static int signal_each(const struct cgroup *cg, int sig, struct error **err)
 {
         cleanup_free pid_t *pids = NULL;
         size_t n;
-        if (cgroup_pids(cg, &pids, &n, err) < 0)
-                return -1;
+        /* what was found before a failure is signalled all the same */
+        int r = cgroup_pids(cg, &pids, &n, err);
         for (size_t i = 0; i < n; i++)
-                if (kill(pids[i], sig) < 0 && errno != ESRCH)
-                        return error_make(err, errno, "kill pid %d with signal %d", (int)pids[i], sig);
-        return 0;
+                if (kill(pids[i], sig) < 0 && errno != ESRCH && r == 0)
+                        r = error_make(err, errno, "kill pid %d with signal %d", (int)pids[i], sig);
+        return r;
 }
 
 int cgroup_kill_all(const struct cgroup *cg, int sig, struct error **err)
@@ -189,9 +198,10 @@ int cgroup_kill_all(const struct cgroup *cg, int sig, struct error **err)
         {
                 cleanup_free pid_t *pids = NULL;
                 size_t n = 0;
-                if (cgroup_pids(cg, &pids, &n, err) < 0)
-                        return -1;
-                if (n == 0)
+                struct error *e = NULL;
+                int r = cgroup_pids(cg, &pids, &n, &e);
+                error_free(e);          /* signal_each below says it again, and signals what it finds */
+                if (r == 0 && n == 0)
                         return 0;
         }
         /* freeze first so that nothing forks past the loop; keep a paused container paused */
