@@ -1,7 +1,7 @@
-/* Whole-file reads, atomic writes and mkdir -p: file system chores with error context. */
+/* Whole-file reads, atomic writes, mkdir -p and rm -rf by fds: file system chores with error context. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <dirent.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
