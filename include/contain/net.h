@@ -51,8 +51,13 @@ int net_veth_setup(int netns_fd, const char *id, struct net_veth *out, struct er
 int net_veth_remove(struct net_veth *veth, struct error **err);
 
 /* Brings lo up inside the network namespace netns_fd refers to (a new one has lo down);
- * netns_fd < 0: the caller's own network namespace.  -1 with err (rtnetlink's errno). */
+ * netns_fd < 0: the calling thread's own.  Allocates nothing on success.  -1 with err (the
+ * ioctl's errno). */
 int net_lo_up(int netns_fd, struct error **err);
+/* Makes a new network namespace with lo up and returns an fd of it in *fd (close-on-exec, the
+ * caller's); the calling thread stays in its own namespace (aborts if it cannot return).
+ * Needs CAP_SYS_ADMIN in the caller's user namespace, which owns the new one.  -1 with err. */
+int net_ns_create(int *fd, struct error **err);
 
 /* linux.netDevices (runtime-spec config-linux.md "Network Devices"): moves each of devs[0..n)
  * from the caller's network namespace into the one netns_fd refers to, renamed to its name

@@ -75,27 +75,3 @@ int quick_overlay_cleanup(struct quick_overlay *ov, bool keep, struct error **er
         quick_overlay_free(ov);
         return r;
 }
-
-int quick_netns_create(int *fd, struct error **err)
-{
-        cleanup_close int self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
-        cleanup_close int ns = -1;
-
-        if (self < 0)
-                return error_make(err, errno, "open /proc/self/ns/net");
-        if (unshare(CLONE_NEWNET) < 0)
-                return error_make(err, errno, "create a network namespace");
-        ns = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
-        int open_errno = errno;
-        /* back at once: everything else we do (the veth's host end) belongs to the host */
-        if (setns(self, CLONE_NEWNET) < 0) {
-                log_error("cannot return to the host network namespace: %s", strerror(errno));
-                abort();
-        }
-        if (ns < 0)
-                return error_make(err, open_errno, "open the new network namespace");
-        if (net_lo_up(ns, err) < 0)
-                return -1;
-        *fd = steal_fd(&ns);
-        return 0;
-}

@@ -23,10 +23,6 @@ int quick_overlay_setup(const char *lower, const char *root, const char *id, str
 /* Unmounts merged and removes the temp dir; with keep only unmounts (upper/ stays). */
 int quick_overlay_cleanup(struct quick_overlay *ov, bool keep, struct error **err);
 
-/* A new network namespace, held by the returned fd (O_CLOEXEC), with lo up; this process
- * stays in its own.  The container joins it through /proc/<our pid>/fd/<fd>. */
-int quick_netns_create(int *fd, struct error **err);
-
 /* --user USER[:GROUP] against the rootfs's /etc/passwd and /etc/group (quick_user.c). */
 int quick_resolve_user(const char *rootfs, const char *arg, uint32_t *uid, uint32_t *gid,
                        struct error **err);

@@ -204,16 +204,3 @@ int net_veth_remove(struct net_veth *veth, struct error **err)
         veth->created = false;
         return 0;
 }
-
-int net_lo_up(int netns_fd, struct error **err)
-{
-        cleanup_nl_sock struct nl_sock sk = { .fd = -1 };
-        /* the kernel registers lo first in every network namespace, as LOOPBACK_IFINDEX (1):
-         * no lookup by name needed */
-        const int lo = 1;
-
-        int r = netns_fd < 0 ? nl_open(&sk, err) : nl_open_in_netns(netns_fd, &sk, err);
-        if (r < 0 || nl_link_up(&sk, lo, "lo", err) < 0)
-                return error_wrap(err, "bring up lo in the container");
-        return 0;
-}
