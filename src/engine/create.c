@@ -34,6 +34,9 @@ struct create_ctx {
         bool own_console_fd;
         int pidfd;
         pid_t pid;
+        bool netns_pending;     /* the runtime makes the netns (netns.c) ... */
+        int netns_fd;           /* ... and holds it until the init asks for it */
+        bool spec_pending;      /* config.json is written after clone, off the init's path */
         bool done;
 };
 
@@ -54,6 +57,7 @@ static void ctx_release(struct create_ctx *c)
         if (c->own_console_fd)
                 closep(&c->console_fd);
         closep(&c->pidfd);
+        closep(&c->netns_fd);
         if (c->seccomp)
                 seccomp_program_free(c->seccomp);
         c->seccomp = NULL;
@@ -171,12 +175,22 @@ static int handle_setup(struct create_ctx *c, unsigned long clone_flags, bool ti
         return sync_send(c->sync_fd, SYNC_SETUP_DONE, NULL, 0, err);
 }
 
-/* From here a delete --force can find (and kill) the init even if we die.  Before this, a
- * runtime that dies takes the init along: it has PR_SET_PDEATHSIG until "ready", and its next
- * message to us fails. */
-static int save_init_pid(struct create_ctx *c, struct error **err)
+/* What the runtime does once the init runs, while the init builds the rootfs: the network
+ * namespace first (the init asks for it before sysfs), then the state.  From the state write
+ * on, a delete --force can find (and kill) the init even if we die.  Before it, a runtime that
+ * dies takes the init along: it has PR_SET_PDEATHSIG until "ready", and its next message to us
+ * fails.  config.json comes after state.json: a state dir holding only a config is not one of
+ * ours (lock.c). */
+static int after_clone(struct create_ctx *c, struct error **err)
 {
-        return state_write(c->dirfd, c->state, err);
+        if (c->netns_pending && net_ns_create(&c->netns_fd, err) < 0)
+                return error_wrap(err, "linux.namespaces: network");
+        if (state_write(c->dirfd, c->state, err) < 0)
+                return -1;
+        if (c->spec_pending && save_spec(c->dirfd, c->spec, err) < 0)
+                return -1;
+        c->spec_pending = false;
+        return 0;
 }
 
 /* Whether handle_setup has anything to do for this container. */
@@ -246,9 +260,16 @@ static int handshake(struct create_ctx *c, unsigned long clone_flags, bool time_
                 }
                 switch (m->type) {
                 case SYNC_SETUP_REQUEST:
-                        if (handle_setup(c, clone_flags, time_ns, err) < 0 || save_init_pid(c, err) < 0)
+                        if (handle_setup(c, clone_flags, time_ns, err) < 0 || after_clone(c, err) < 0)
                                 return -1;
                         progress(c->o, STEP_NAMESPACES, NULL);
+                        break;
+                case SYNC_NETNS_REQUEST:
+                        if (c->netns_fd < 0)
+                                return error_make(err, EPROTO, "container init: asked for a network namespace not made");
+                        if (sync_send_fd(c->sync_fd, SYNC_NETNS, c->netns_fd, err) < 0)
+                                return error_wrap(err, "container init");
+                        closep(&c->netns_fd);
                         break;
                 case SYNC_PROGRESS:
                         if (m->len >= 1)
@@ -289,6 +310,9 @@ static int clone_init(struct create_ctx *c, int n_preserve, struct error **err)
         c->sync_fd = sp[0];
 
         unsigned long flags = (unsigned long)ns_clone_flags(spec);
+        c->netns_pending = netns_by_runtime(spec);
+        if (c->netns_pending)
+                flags &= ~(unsigned long)CLONE_NEWNET;
         /* time and cgroup namespaces are unshared by the init itself: the time offsets must be
          * written before anyone enters, and the cgroup ns must be rooted at the container's
          * cgroup, which a v1 host only joins after clone */
@@ -324,6 +348,7 @@ static int clone_init(struct create_ctx *c, int n_preserve, struct error **err)
                 .unshare_after_userns = (int)after_userns,
                 .n_preserve = n_preserve, .seccomp = c->seccomp, .mount_trees = c->mount_trees,
                 .setup_sync = setup_needed(c, flags, time_ns), .hooks_sync = hooks_sync,
+                .netns_from_runtime = c->netns_pending,
         };
         memcpy(a.ns_fds, c->ns_fds, sizeof(a.ns_fds));
         int nlisten = n_preserve - (c->o->preserve_fds > 0 ? c->o->preserve_fds : 0);
@@ -354,8 +379,8 @@ static int clone_init(struct create_ctx *c, int n_preserve, struct error **err)
 
         c->state->pid = pid;
         c->state->start_time = proc_start_time(pid);
-        /* with a SETUP round trip the pid is saved once the init goes on (off its path) */
-        if (!a.setup_sync && save_init_pid(c, err) < 0)
+        /* with a SETUP round trip, once the init goes on after it */
+        if (!a.setup_sync && after_clone(c, err) < 0)
                 return -1;
         return handshake(c, flags, time_ns, err);
 }
@@ -373,7 +398,7 @@ int create_container(const struct spec *spec, const struct container_opts *o, in
 
         __attribute__((cleanup(ctx_cleanup))) struct create_ctx c = {
                 .spec = spec, .o = o, .dirfd = -1, .sync_fd = -1, .fifo_fd = -1,
-                .console_fd = -1, .pidfd = -1,
+                .console_fd = -1, .pidfd = -1, .netns_fd = -1,
         };
         for (int t = 0; t < NS_TYPE_COUNT; t++)
                 c.ns_fds[t] = -1;
@@ -387,7 +412,15 @@ int create_container(const struct spec *spec, const struct container_opts *o, in
          * delete --force after a runtime killed anywhere below finds every one of them */
         if (cgroup_plan(spec, o->id, o->cgroup_manager, &c.state->cgroup, err) < 0)
                 return error_wrap(err, "create cgroup");
-        if (state_write(c.dirfd, c.state, err) < 0 || save_spec(c.dirfd, spec, err) < 0)
+        /* an empty state dir is a container being created (lock.c): the state is written
+         * before clone only when there is something to find after a crash, the config only
+         * when delete needs it for that (resctrl); else both go after clone (after_clone) */
+        bool rdt = spec->linux.intel_rdt.present;
+        bool cgroup_dirs = c.state->cgroup && strcmp(c.state->cgroup, "disabled") != 0;
+        if ((cgroup_dirs || rdt) && state_write(c.dirfd, c.state, err) < 0)
+                return -1;
+        c.spec_pending = !rdt;
+        if (rdt && save_spec(c.dirfd, spec, err) < 0)
                 return -1;
 
         if ((rootless_euid() ? cgroup_create_unprivileged : cgroup_create)(spec, o->id, o->cgroup_manager, &c.cg, err) < 0)

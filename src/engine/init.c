@@ -89,6 +89,16 @@ static int enter_namespaces(struct init_args *a, struct error **err)
         return 0;
 }
 
+/* Joins the network namespace the runtime made (netns.c), once. */
+static int join_runtime_netns(void *data, struct error **err)
+{
+        struct init_args *a = data;
+        if (!a->netns_from_runtime)
+                return 0;
+        a->netns_from_runtime = false;
+        return netns_join_from_runtime(a->sync_fd, err);
+}
+
 static int init_setup(struct init_args *a, bool *ready_sent, struct error **err)
 {
         const struct spec *spec = a->spec;
@@ -111,9 +121,10 @@ static int init_setup(struct init_args *a, bool *ready_sent, struct error **err)
         signals_reset_for_container();
         if (enter_namespaces(a, err) < 0)
                 return -1;
-        /* a new network namespace starts with lo down; runc and crun bring it up */
+        /* a new network namespace starts with lo down; runc and crun bring it up (in one
+         * the runtime makes, the runtime does) */
         const struct spec_namespace *net = spec_namespace(spec, NS_NETWORK);
-        if (net && !net->path && net_lo_up(-1, err) < 0)
+        if (net && !net->path && !a->netns_from_runtime && net_lo_up(-1, err) < 0)
                 return -1;
 
         if (process_set_hostname(spec, err) < 0)
@@ -130,10 +141,15 @@ static int init_setup(struct init_args *a, bool *ready_sent, struct error **err)
                 .new_userns = has_ns(spec, NS_USER) || rootless_in_user_ns(),
                 .new_cgroupns = has_ns(spec, NS_CGROUP),
                 .mount_trees = a->mount_trees,
+                .before_sysfs = join_runtime_netns,
+                .before_sysfs_data = a,
         };
         int rc = lsm_check_mount_label(&spec->linux, err);
         if (rc == 0)
                 rc = rootfs_mount_all(spec, &ro, err);
+        /* without a sysfs mount: before the hooks, which look at the init's namespaces */
+        if (rc == 0)
+                rc = join_runtime_netns(a, err);
         /* attached or not, the idmapped trees are not the container's to see in /proc/1/fd */
         for (size_t i = 0; i < n_trees; i++)
                 closep(&a->mount_trees[i]);

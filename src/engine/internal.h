@@ -105,19 +105,23 @@ enum sync_type {
         SYNC_SECCOMP_FD,        /* init/exec child: the seccomp notify fd (SCM_RIGHTS), filter on */
         SYNC_SECCOMP_DONE,      /* parent: the agent has it */
         SYNC_START,             /* run's parent: exec now (instead of the exec fifo's byte) */
+        SYNC_NETNS_REQUEST,     /* init: the network namespace the runtime made, please */
+        SYNC_NETNS,             /* parent: that namespace (SCM_RIGHTS) */
 };
 #define SYNC_MAX_PAYLOAD 8192
 struct sync_msg {
         uint32_t type;
         uint32_t len;
-        int fd;                 /* SYNC_SECCOMP_FD: the fd received (close-on-exec, the reader owns it); else -1 */
+        int fd;                 /* SYNC_SECCOMP_FD, SYNC_NETNS: the fd received (close-on-exec,
+                                 * the reader owns it); else -1 */
         char payload[SYNC_MAX_PAYLOAD + 1];     /* NUL-terminated for text */
 };
 int sync_send(int fd, enum sync_type type, const void *payload, size_t len, struct error **err);
 /* Sends a message without payload carrying passed_fd with SCM_RIGHTS. */
 int sync_send_fd(int fd, enum sync_type type, int passed_fd, struct error **err);
 /* Reads one message; EOF (peer gone) is an error "peer exited".  An fd may only come with
- * SYNC_SECCOMP_FD (m->fd); one on any other message is closed and an EPROTO error. */
+ * SYNC_SECCOMP_FD and SYNC_NETNS (m->fd); one on any other message is closed and an EPROTO
+ * error. */
 int sync_recv(int fd, struct sync_msg *m, struct error **err);
 /* Waits for a message of type want; a SYNC_ERROR becomes *err (prefixed with ctx). */
 int sync_expect(int fd, enum sync_type want, struct sync_msg *m, const char *ctx, struct error **err);
@@ -222,10 +226,18 @@ struct init_args {
          * costs two wake-ups): SYNC_SETUP_* (id maps, cgroup, ...), SYNC_HOOKS_* (device
          * rules, hooks) */
         bool setup_sync, hooks_sync;
+        bool netns_from_runtime;        /* join the netns the runtime sends (netns.c) */
 };
 /* signals.c: unblocks every signal and resets those the caller ignored (nohup, `trap ''`, a
  * background job's SIGINT) to SIG_DFL, in the init and in exec'd processes alike. */
 void signals_reset_for_container(void);
+
+/* netns.c: whether the runtime makes the container's new network namespace itself, while the
+ * init sets up, instead of clone. */
+bool netns_by_runtime(const struct spec *spec);
+/* In the init: asks the runtime for the namespace (SYNC_NETNS_REQUEST), waits for SYNC_NETNS
+ * on sync_fd and joins the namespace it carries. */
+int netns_join_from_runtime(int sync_fd, struct error **err);
 
 /* The container init: never returns. */
 __attribute__((noreturn)) void init_main(struct init_args *a);

@@ -56,7 +56,7 @@ int sync_recv(int fd, struct sync_msg *m, struct error **err)
         memcpy(&h, buf, sizeof(h));
         if (h.len != (size_t)r - sizeof(h))
                 return error_make(err, EPROTO, "message %u: bad length", h.type);
-        if ((passed >= 0) != (h.type == SYNC_SECCOMP_FD))
+        if ((passed >= 0) != (h.type == SYNC_SECCOMP_FD || h.type == SYNC_NETNS))
                 return error_make(err, EPROTO, "message %u: %s", h.type, passed >= 0 ? "unexpected fd" : "fd missing");
         m->type = h.type;
         m->len = h.len;

@@ -79,6 +79,10 @@ int rootfs_mount_all(const struct spec *spec, const struct rootfs_opts *opts, st
                 return error_make(err, errno, "root.path: open %s", spec->root_path);
 
         for (size_t i = 0; i < spec->n_mounts; i++) {
+                const char *type = spec->mounts[i].type;
+                if (opts->before_sysfs && type && strcmp(type, "sysfs") == 0 &&
+                    opts->before_sysfs(opts->before_sysfs_data, err) < 0)
+                        return -1;
                 if (mount_one(&spec->mounts[i], opts->mount_trees ? opts->mount_trees[i] : -1, root_fd, opts, err) < 0)
                         return -1;
                 /* A mount on "/" covers the rootfs: later mounts go on top of it, as pivot_root

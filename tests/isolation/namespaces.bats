@@ -74,6 +74,52 @@ teardown() {
         [[ "${lines[1]}" == *"Connection refused"* ]]
 }
 
+# The runtime makes a new network namespace itself while the init sets up (src/engine/netns.c);
+# the init joins it before sysfs and before the hooks.  Everyone must see that one namespace.
+@test "the new netns is the same for a createRuntime hook, the process, sysfs and exec" {
+        out=$TEST_DIR/hook-net
+        update_config '.hooks.createRuntime = [{"path": "/bin/sh", "env": ["PATH=/usr/bin:/bin"],
+                "args": ["sh", "-c", "readlink /proc/$(jq -r .pid)/ns/net > '"$out"'"]}]'
+        set_args /bin/sh -c 'readlink /proc/self/ns/net; ls /sys/class/net; cat /sys/class/net/lo/flags; sleep 100'
+        id=$(new_id)
+        contain run -d -b "$BUNDLE" "$id" > "$TEST_DIR/out"
+        run contain exec "$id" readlink /proc/self/ns/net
+        [ "$status" -eq 0 ]
+        exec_ns=$output
+        contain kill "$id" KILL
+        wait_for_status "$id" 5 stopped
+        contain delete "$id"
+        mapfile -t inside < "$TEST_DIR/out"
+        [[ "${inside[0]}" == net:* ]]
+        [ "${inside[0]}" != "$(readlink /proc/self/ns/net)" ]
+        [ "$(cat "$out")" = "${inside[0]}" ]
+        [ "$exec_ns" = "${inside[0]}" ]
+        # sysfs was mounted inside it: only its lo, and up
+        [ "${inside[1]}" = "lo" ]
+        [ "${inside[2]}" = "0x9" ]
+}
+
+@test "a new netns without a sysfs mount is still joined, with lo up" {
+        update_config 'del(.mounts[] | select(.type == "sysfs" or .type == "cgroup" or .type == "cgroup2"))'
+        set_args /bin/sh -c 'readlink /proc/self/ns/net; ip link show lo'
+        run contain run -b "$BUNDLE" "$(new_id)"
+        [ "$status" -eq 0 ]
+        [[ "${lines[0]}" == net:* ]]
+        [ "${lines[0]}" != "$(readlink /proc/self/ns/net)" ]
+        [[ "${lines[1]}" == *"<LOOPBACK,UP,LOWER_UP>"* ]]
+}
+
+@test "two containers started together get network namespaces of their own" {
+        set_args /bin/sh -c 'readlink /proc/self/ns/net'
+        id=$(new_id); a=$id-a; b=$id-b
+        contain run -b "$BUNDLE" "$a" > "$TEST_DIR/a" &
+        contain run -b "$BUNDLE" "$b" > "$TEST_DIR/b"
+        wait $!
+        [[ "$(cat "$TEST_DIR/a")" == net:* ]]
+        [ "$(cat "$TEST_DIR/a")" != "$(cat "$TEST_DIR/b")" ]
+        [ "$(cat "$TEST_DIR/a")" != "$(readlink /proc/self/ns/net)" ]
+}
+
 @test "user namespace 0->100000: root inside, files appear as 100000 outside" {
         update_config '.linux.namespaces += [{"type":"user"}]
                 | .linux.uidMappings = [{"containerID":0,"hostID":100000,"size":65536}]
