@@ -45,10 +45,16 @@ size_t pc_key(struct pctx *p, const char *key)
 
 size_t pc_index(struct pctx *p, size_t i)
 {
-        char buf[32];
+        /* by hand: this runs for every array element of every config, snprintf costs ~10x */
+        char buf[32], *at = buf + sizeof(buf);
+        *--at = '\0';
+        *--at = ']';
+        do
+                *--at = (char)('0' + i % 10);
+        while (i /= 10);
+        *--at = '[';
         size_t mark = p->len;
-        snprintf(buf, sizeof(buf), "[%zu]", i);
-        path_append(p, buf);
+        path_append(p, at);
         return mark;
 }
 
