@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "contain/linux.h"
@@ -34,6 +35,8 @@ struct create_ctx {
         bool own_console_fd;
         int pidfd;
         pid_t pid;
+        bool in_user_ns;        /* the runtime runs in a user namespace (rootless_in_user_ns) */
+        bool rootless;          /* ... or not as root (rootless_euid): read once per create */
         bool netns_pending;     /* the runtime makes the netns (netns.c) ... */
         int netns_fd;           /* ... and holds it until the init asks for it */
         bool spec_pending;      /* config.json is written after clone, off the init's path */
@@ -207,7 +210,7 @@ static bool setup_needed(const struct create_ctx *c, unsigned long clone_flags, 
 static bool hooks_needed(const struct create_ctx *c)
 {
         const struct spec *spec = c->spec;
-        return (c->cg && cgroup_is_real(c->cg) && !rootless_euid()) || spec->hooks[HOOK_PRESTART].n ||
+        return (c->cg && cgroup_is_real(c->cg) && !c->rootless) || spec->hooks[HOOK_PRESTART].n ||
                spec->hooks[HOOK_CREATE_RUNTIME].n || spec->hooks[HOOK_CREATE_CONTAINER].n ||
                spec->hooks[HOOK_START_CONTAINER].n;
 }
@@ -218,7 +221,7 @@ static int handle_hooks(struct create_ctx *c, struct error **err)
          * hooks see the container's final rules */
         /* rootless, as runc and crun: no device program (attaching one needs privileges over
          * the host); a user namespace cannot mknod, and bound host nodes keep their modes */
-        if (c->cg && !rootless_euid() && cgroup_apply_devices(c->cg, &c->spec->linux.resources, err) < 0)
+        if (c->cg && !c->rootless && cgroup_apply_devices(c->cg, &c->spec->linux.resources, err) < 0)
                 return -1;
         cleanup_free char *json = state_hook_json(c->state, "creating");
         if (hooks_run(c->spec, HOOK_PRESTART, c->spec->bundle, json, err) < 0 ||
@@ -302,7 +305,7 @@ static int clone_init(struct create_ctx *c, int n_preserve, struct error **err)
         bool hooks_sync = hooks_needed(c);
         /* what handle_hooks would say of rules that cannot be applied (cgroups disabled);
          * rootless, as there: no device program */
-        if (!hooks_sync && c->cg && !rootless_euid() && cgroup_apply_devices(c->cg, &spec->linux.resources, err) < 0)
+        if (!hooks_sync && c->cg && !c->rootless && cgroup_apply_devices(c->cg, &spec->linux.resources, err) < 0)
                 return -1;
         int sp[2];
         if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0)
@@ -310,7 +313,7 @@ static int clone_init(struct create_ctx *c, int n_preserve, struct error **err)
         c->sync_fd = sp[0];
 
         unsigned long flags = (unsigned long)ns_clone_flags(spec);
-        c->netns_pending = netns_by_runtime(spec);
+        c->netns_pending = netns_by_runtime(spec, c->rootless);
         if (c->netns_pending)
                 flags &= ~(unsigned long)CLONE_NEWNET;
         /* time and cgroup namespaces are unshared by the init itself: the time offsets must be
@@ -349,6 +352,7 @@ static int clone_init(struct create_ctx *c, int n_preserve, struct error **err)
                 .n_preserve = n_preserve, .seccomp = c->seccomp, .mount_trees = c->mount_trees,
                 .setup_sync = setup_needed(c, flags, time_ns), .hooks_sync = hooks_sync,
                 .netns_from_runtime = c->netns_pending,
+                .runtime_in_user_ns = c->in_user_ns, .runtime_rootless = c->rootless,
         };
         memcpy(a.ns_fds, c->ns_fds, sizeof(a.ns_fds));
         int nlisten = n_preserve - (c->o->preserve_fds > 0 ? c->o->preserve_fds : 0);
@@ -402,6 +406,8 @@ int create_container(const struct spec *spec, const struct container_opts *o, in
         };
         for (int t = 0; t < NS_TYPE_COUNT; t++)
                 c.ns_fds[t] = -1;
+        c.in_user_ns = rootless_in_user_ns();
+        c.rootless = geteuid() != 0 || c.in_user_ns;
 
         int dirfd = statedir_create(o->root, o->id, err);
         if (dirfd < 0)
@@ -423,7 +429,7 @@ int create_container(const struct spec *spec, const struct container_opts *o, in
         if (rdt && save_spec(c.dirfd, spec, err) < 0)
                 return -1;
 
-        if ((rootless_euid() ? cgroup_create_unprivileged : cgroup_create)(spec, o->id, o->cgroup_manager, &c.cg, err) < 0)
+        if ((c.rootless ? cgroup_create_unprivileged : cgroup_create)(spec, o->id, o->cgroup_manager, &c.cg, err) < 0)
                 return error_wrap(err, "create cgroup");
         if (c.cg) {
                 /* the plan is usually what was made: a write of the same state is ~0.1 ms */

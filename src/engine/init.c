@@ -56,7 +56,7 @@ static int enter_namespaces(struct init_args *a, struct error **err)
         /* An unprivileged runtime can write our id maps (or have newuidmap write them) only
          * while our /proc files are its own, which a non-dumpable process's are not; nothing
          * of the container runs yet, and the setresuid below makes us non-dumpable again. */
-        if (a->new_userns && rootless_euid() && prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0)
+        if (a->new_userns && a->runtime_rootless && prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0)
                 return error_make(err, errno, "prctl PR_SET_DUMPABLE 1");
         cleanup_free struct sync_msg *m = xmalloc(sizeof(*m));
         if (a->setup_sync && (sync_send(a->sync_fd, SYNC_SETUP_REQUEST, NULL, 0, err) < 0 ||
@@ -138,7 +138,7 @@ static int init_setup(struct init_args *a, bool *ready_sent, struct error **err)
                 .new_netns = has_ns(spec, NS_NETWORK),
                 /* also root of a user namespace we were called in (rootless podman's): no
                  * mknod, no fresh sysfs there either */
-                .new_userns = has_ns(spec, NS_USER) || rootless_in_user_ns(),
+                .new_userns = has_ns(spec, NS_USER) || a->runtime_in_user_ns,
                 .new_cgroupns = has_ns(spec, NS_CGROUP),
                 .mount_trees = a->mount_trees,
                 .before_sysfs = join_runtime_netns,

@@ -227,14 +227,17 @@ struct init_args {
          * rules, hooks) */
         bool setup_sync, hooks_sync;
         bool netns_from_runtime;        /* join the netns the runtime sends (netns.c) */
+        /* the runtime's rootless_in_user_ns() and rootless_euid(), which are the init's too
+         * until it switches user or namespace */
+        bool runtime_in_user_ns, runtime_rootless;
 };
 /* signals.c: unblocks every signal and resets those the caller ignored (nohup, `trap ''`, a
  * background job's SIGINT) to SIG_DFL, in the init and in exec'd processes alike. */
 void signals_reset_for_container(void);
 
 /* netns.c: whether the runtime makes the container's new network namespace itself, while the
- * init sets up, instead of clone. */
-bool netns_by_runtime(const struct spec *spec);
+ * init sets up, instead of clone (rootless: rootless_euid() of the runtime). */
+bool netns_by_runtime(const struct spec *spec, bool rootless);
 /* In the init: asks the runtime for the namespace (SYNC_NETNS_REQUEST), waits for SYNC_NETNS
  * on sync_fd and joins the namespace it carries. */
 int netns_join_from_runtime(int sync_fd, struct error **err);

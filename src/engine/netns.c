@@ -12,18 +12,17 @@
 #include <sched.h>
 #include <unistd.h>
 
-#include "contain/linux.h"
 #include "contain/util.h"
 #include "internal.h"
 
-bool netns_by_runtime(const struct spec *spec)
+bool netns_by_runtime(const struct spec *spec, bool rootless)
 {
         const struct spec_namespace *net = spec_namespace(spec, NS_NETWORK);
         /* linux.netDevices are moved by the init's pid during setup, before it joins.  A
          * runtime in a user namespace (rootless podman's) may have no way back into its own
          * network namespace, which belongs to the host. */
         return net && !net->path && !spec_namespace(spec, NS_USER) && spec->linux.n_net_devices == 0 &&
-               !rootless_euid();
+               !rootless;
 }
 
 int netns_join_from_runtime(int sync_fd, struct error **err)
