@@ -13,20 +13,46 @@
 #include "contain/util.h"
 #include "internal.h"
 
+/* The last answer of top_dir_fs: the paths of a list mostly share their first component
+ * (/proc), and asking costs three system calls. */
+struct top_fs {
+        char *top;              /* the component asked about, or NULL */
+        const char *fs;         /* its kernel filesystem, or NULL */
+};
+
+static void top_fs_forget(struct top_fs *c)
+{
+        free(c->top);
+        c->top = NULL;
+}
+
 /* The kernel filesystem (procfs, sysfs) mounted at path's first component, if any. */
-static const char *top_dir_fs(int root, const char *path)
+static const char *top_dir_fs(int root, const char *path, struct top_fs *c)
 {
         while (*path == '/')
                 path++;
-        cleanup_free char *top = xstrndup(path, strcspn(path, "/"));
-        cleanup_close int fd = openat(root, *top ? top : ".", O_PATH | O_NOFOLLOW | O_CLOEXEC);
-        return fd < 0 ? NULL : kernel_fs_name(fd);
+        size_t n = strcspn(path, "/");
+        if (c->top && strlen(c->top) == n && strncmp(c->top, path, n) == 0)
+                return c->fs;
+        top_fs_forget(c);
+        c->top = xstrndup(path, n);
+        cleanup_close int fd = openat(root, *c->top ? c->top : ".", O_PATH | O_NOFOLLOW | O_CLOEXEC);
+        c->fs = fd < 0 ? NULL : kernel_fs_name(fd);
+        return c->fs;
+}
+
+/* After a mount on path: a mount on a first component itself ("/proc") changes what is there. */
+static void top_fs_mounted(struct top_fs *c, const char *path)
+{
+        cleanup_free char *clean = path_clean(path);
+        if (!strchr(clean + 1, '/'))
+                top_fs_forget(c);
 }
 
 /* Opens path in the (pivoted) root without following a final symlink's escape; -2 if missing.
  * A path under a procfs or sysfs must still be on it once resolved: a rootfs that led
  * /proc/sys elsewhere would leave the real one writable. */
-static int open_target(int root, const char *path, struct error **err)
+static int open_target(int root, const char *path, struct top_fs *c, struct error **err)
 {
         cleanup_error struct error *e = NULL;
         cleanup_close int fd = inroot_open(root, path, O_PATH, 0, &e);
@@ -36,7 +62,7 @@ static int open_target(int root, const char *path, struct error **err)
                 *err = steal_pointer(&e);
                 return -1;
         }
-        const char *want = top_dir_fs(root, path);
+        const char *want = top_dir_fs(root, path, c);
         const char *got = kernel_fs_name(fd);
         if (want && (!got || strcmp(want, got) != 0))
                 return error_make(err, 0, "%s lies under %s but resolves outside it: refusing", path, want);
@@ -77,11 +103,12 @@ int masked_paths_apply(char *const *paths, struct error **err)
                 n_paths++;
         cleanup_free dev_t *masks = xcalloc(n_paths, sizeof(*masks));
         size_t n_masks = 0;
+        __attribute__((cleanup(top_fs_forget))) struct top_fs top_cache = { 0 };
 
         for (size_t i = 0; paths[i]; i++) {
                 if (listed_before(paths, i))
                         continue;
-                cleanup_close int t = open_target(root, paths[i], err);
+                cleanup_close int t = open_target(root, paths[i], &top_cache, err);
                 if (t == -1)
                         return error_wrap(err, "maskedPaths");
                 if (t == -2) {
@@ -103,6 +130,7 @@ int masked_paths_apply(char *const *paths, struct error **err)
                         if (mount("tmpfs", proc_fd_path(t, p), "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
                                   "size=0,mode=0755") < 0)
                                 return error_make(err, errno, "maskedPaths: mount tmpfs over %s", paths[i]);
+                        top_fs_mounted(&top_cache, paths[i]);
                         cleanup_close int top = inroot_open(root, paths[i], O_PATH, 0, err);
                         struct stat tst;
                         if (top < 0)
@@ -112,6 +140,8 @@ int masked_paths_apply(char *const *paths, struct error **err)
                         masks[n_masks++] = tst.st_dev;
                 } else if (mount_bind_fds(null, t, false, err) < 0) {
                         return error_wrap(err, "maskedPaths: %s", paths[i]);
+                } else {
+                        top_fs_mounted(&top_cache, paths[i]);
                 }
         }
         return 0;
@@ -124,8 +154,9 @@ int readonly_paths_apply(char *const *paths, struct error **err)
         cleanup_close int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
         if (root < 0)
                 return error_make(err, errno, "readonlyPaths: open /");
+        __attribute__((cleanup(top_fs_forget))) struct top_fs top_cache = { 0 };
         for (size_t i = 0; paths[i]; i++) {
-                cleanup_close int t = open_target(root, paths[i], err);
+                cleanup_close int t = open_target(root, paths[i], &top_cache, err);
                 if (t == -1)
                         return error_wrap(err, "readonlyPaths");
                 if (t == -2) {
@@ -134,6 +165,7 @@ int readonly_paths_apply(char *const *paths, struct error **err)
                 }
                 if (mount_bind_fds(t, t, true, err) < 0)
                         return error_wrap(err, "readonlyPaths: %s", paths[i]);
+                top_fs_mounted(&top_cache, paths[i]);
                 /* Reach the new bind (the old fd names the covered directory). */
                 cleanup_close int top = inroot_open(root, paths[i], O_PATH, 0, err);
                 if (top < 0)

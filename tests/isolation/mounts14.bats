@@ -42,6 +42,24 @@ teardown() {
         [ "${lines[-1]}" = "1" ]
 }
 
+# masked.c remembers the filesystem at a list's first component (/proc) between entries; a mount
+# on that component itself must make it look again
+@test "masked and read-only paths on a first component and below it: each applied or skipped" {
+        mkdir -p "$BUNDLE/rootfs/opt/a/b"
+        echo inner > "$BUNDLE/rootfs/opt/a/b/file"
+        update_config '.linux.readonlyPaths = ["/proc/sys", "/opt", "/opt/a/b", "/proc/sysrq-trigger"]
+                       | .linux.maskedPaths = ["/proc/kcore", "/opt", "/opt/a/b/file", "/proc/keys"]'
+        set_args /bin/sh -c 'ls -A /opt; echo "opt=$?"; echo x > /proc/sys/kernel/hostname; echo "sys=$?"; cat /proc/keys | head -1; grep -c " /proc/keys " /proc/self/mountinfo'
+        run contain run -b "$BUNDLE" "$(new_id)"
+        echo "$output"
+        [ "$status" -eq 0 ]
+        # /opt: read-only bind, then masked by an empty tmpfs: nothing below is seen
+        [[ "$output" != *inner* ]]
+        [ "${lines[0]}" = "opt=0" ]
+        [[ "$output" == *"sys=1"* ]]
+        [ "${lines[-1]}" = "1" ]
+}
+
 @test "a tmpfs over an existing directory takes its mode and owner; mode= wins on a new mount point" {
         mkdir -p "$BUNDLE/rootfs/tt"
         chmod 0712 "$BUNDLE/rootfs/tt"
