@@ -39,6 +39,7 @@ struct create_ctx {
         bool rootless;          /* ... or not as root (rootless_euid): read once per create */
         bool netns_pending;     /* the runtime makes the netns (netns.c) ... */
         int netns_fd;           /* ... and holds it until the init asks for it */
+        bool state_pending;     /* state.json with the init's pid is still to be written */
         bool spec_pending;      /* config.json is written after clone, off the init's path */
         bool done;
 };
@@ -178,21 +179,31 @@ static int handle_setup(struct create_ctx *c, unsigned long clone_flags, bool ti
         return sync_send(c->sync_fd, SYNC_SETUP_DONE, NULL, 0, err);
 }
 
-/* What the runtime does once the init runs, while the init builds the rootfs: the network
- * namespace first (the init asks for it before sysfs), then the state.  From the state write
+/* The state with the init's pid, then the config if it was left for now.  From the state write
  * on, a delete --force can find (and kill) the init even if we die.  Before it, a runtime that
  * dies takes the init along: it has PR_SET_PDEATHSIG until "ready", and its next message to us
  * fails.  config.json comes after state.json: a state dir holding only a config is not one of
- * ours (lock.c). */
-static int after_clone(struct create_ctx *c, struct error **err)
+ * ours (lock.c).  Once only. */
+static int save_state(struct create_ctx *c, struct error **err)
 {
-        if (c->netns_pending && net_ns_create(&c->netns_fd, err) < 0)
-                return error_wrap(err, "linux.namespaces: network");
-        if (state_write(c->dirfd, c->state, err) < 0)
+        if (c->state_pending && state_write(c->dirfd, c->state, err) < 0)
                 return -1;
+        c->state_pending = false;
         if (c->spec_pending && save_spec(c->dirfd, c->spec, err) < 0)
                 return -1;
         c->spec_pending = false;
+        return 0;
+}
+
+/* What the runtime does once the init runs, while the init builds the rootfs: the network
+ * namespace if it makes it (the init asks for it before sysfs, and the state waits until the
+ * init has it: a netns takes longer than the init takes to get there), else the state. */
+static int after_clone(struct create_ctx *c, struct error **err)
+{
+        if (!c->netns_pending)
+                return save_state(c, err);
+        if (net_ns_create(&c->netns_fd, err) < 0)
+                return error_wrap(err, "linux.namespaces: network");
         return 0;
 }
 
@@ -273,24 +284,29 @@ static int handshake(struct create_ctx *c, unsigned long clone_flags, bool time_
                         if (sync_send_fd(c->sync_fd, SYNC_NETNS, c->netns_fd, err) < 0)
                                 return error_wrap(err, "container init");
                         closep(&c->netns_fd);
+                        if (save_state(c, err) < 0)
+                                return -1;
                         break;
                 case SYNC_PROGRESS:
                         if (m->len >= 1)
                                 progress(c->o, (enum container_step)m->payload[0], m->payload + 1);
                         break;
                 case SYNC_HOOKS_REQUEST:
-                        if (handle_hooks(c, err) < 0)
+                        /* hooks may ask `contain state` for the pid */
+                        if (save_state(c, err) < 0 || handle_hooks(c, err) < 0)
                                 return -1;
                         break;
                 case SYNC_SECCOMP_FD: {
                         cleanup_close int notify_fd = steal_fd(&m->fd);
+                        if (save_state(c, err) < 0)
+                                return -1;
                         if (seccomp_agent_pass(c->sync_fd, &c->spec->linux.seccomp, c->pid, c->state, "creating",
                                                notify_fd, err) < 0)
                                 return error_wrap(err, "container init");
                         break;
                 }
                 case SYNC_READY:
-                        return 0;
+                        return save_state(c, err);
                 case SYNC_ERROR:
                         return sync_error_from_msg(m, "container init", err);
                 default:
@@ -383,6 +399,7 @@ static int clone_init(struct create_ctx *c, int n_preserve, struct error **err)
 
         c->state->pid = pid;
         c->state->start_time = proc_start_time(pid);
+        c->state_pending = true;
         /* with a SETUP round trip, once the init goes on after it */
         if (!a.setup_sync && after_clone(c, err) < 0)
                 return -1;
