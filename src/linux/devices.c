@@ -53,18 +53,11 @@ static int open_dev_dir(int root_fd, const char *dir, const char *what, struct e
         return steal_fd(&fd);
 }
 
-/* One device node at path (absolute in the container), replacing whatever is there. */
-static int make_device(int root_fd, const char *path, mode_t type, unsigned maj, unsigned min,
-                       mode_t mode, uid_t uid, gid_t gid, bool userns, struct error **err)
+/* One device node, name in dir (opened with open_dev_dir), path in the container (and on the
+ * host, for a bind in a user namespace), replacing whatever is there. */
+static int make_device_at(int dir, const char *name, const char *path, mode_t type, unsigned maj, unsigned min,
+                          mode_t mode, uid_t uid, gid_t gid, bool userns, struct error **err)
 {
-        cleanup_free char *parent = xstrdup(path);
-        char *slash = strrchr(parent, '/');
-        const char *name = path + (slash - parent) + 1;
-        *slash = '\0';
-        cleanup_close int dir = open_dev_dir(root_fd, *parent ? parent : "/", *parent ? parent : "/", err);
-        if (dir < 0)
-                return -1;
-
         if (unlinkat(dir, name, 0) < 0 && errno != ENOENT && errno != EISDIR) {
                 /* in a user namespace a default node (linux.devices listing /dev/null again)
                  * is already the bind of the host's node at this path */
@@ -92,6 +85,20 @@ static int make_device(int root_fd, const char *path, mode_t type, unsigned maj,
         if (fchownat(dir, name, uid, gid, AT_SYMLINK_NOFOLLOW) < 0)
                 return error_make(err, errno, "chown %s", path);
         return 0;
+}
+
+/* One device node at path (absolute in the container), replacing whatever is there. */
+static int make_device(int root_fd, const char *path, mode_t type, unsigned maj, unsigned min,
+                       mode_t mode, uid_t uid, gid_t gid, bool userns, struct error **err)
+{
+        cleanup_free char *parent = xstrdup(path);
+        char *slash = strrchr(parent, '/');
+        const char *name = path + (slash - parent) + 1;
+        *slash = '\0';
+        cleanup_close int dir = open_dev_dir(root_fd, *parent ? parent : "/", *parent ? parent : "/", err);
+        if (dir < 0)
+                return -1;
+        return make_device_at(dir, name, path, type, maj, min, mode, uid, gid, userns, err);
 }
 
 /* The pty is named by our fd, never by a path the rootfs could redirect; the mount point is a
@@ -122,15 +129,16 @@ int devices_setup(const struct spec *spec, int root_fd, const struct rootfs_opts
                 log_debug("/dev is a bind mount: leaving its devices alone");
                 return 0;
         }
-        for (size_t i = 0; i < ARRAY_SIZE(default_devs); i++) {
-                cleanup_free char *path = xasprintf("/dev/%s", default_devs[i].name);
-                if (make_device(root_fd, path, S_IFCHR, default_devs[i].maj, default_devs[i].min, 0666,
-                                0, 0, opts->new_userns, err) < 0)
-                        return error_wrap(err, "default devices");
-        }
+        /* opened once: nothing below mounts on /dev */
         cleanup_close int dev = open_dev_dir(root_fd, "/dev", "/dev", err);
         if (dev < 0)
                 return -1;
+        for (size_t i = 0; i < ARRAY_SIZE(default_devs); i++) {
+                cleanup_free char *path = xasprintf("/dev/%s", default_devs[i].name);
+                if (make_device_at(dev, default_devs[i].name, path, S_IFCHR, default_devs[i].maj, default_devs[i].min,
+                                   0666, 0, 0, opts->new_userns, err) < 0)
+                        return error_wrap(err, "default devices");
+        }
         for (size_t i = 0; i < ARRAY_SIZE(default_links); i++) {
                 if (symlinkat(default_links[i].target, dev, default_links[i].name) < 0 && errno != EEXIST)
                         return error_make(err, errno, "symlink /dev/%s", default_links[i].name);
