@@ -393,11 +393,14 @@ int mount_one(const struct spec_mount *m, int tree_fd, int root_fd, const struct
                         o.flags |= MS_RDONLY;
         }
 
-        /* The fd still names the directory under the new mount: resolve again to reach it. */
-        close(target);
-        target = open_mounted(root_fd, m->destination, err);
-        if (target < 0)
-                return error_wrap(err, "mounts: %s: after mounting", m->destination);
+        /* The fd still names the directory under the new mount: resolve again to reach it,
+         * when there is something to change on the new mount. */
+        closep(&target);
+        if (remount || o.rec_set || o.rec_clr || o.n_propagation) {
+                target = open_mounted(root_fd, m->destination, err);
+                if (target < 0)
+                        return error_wrap(err, "mounts: %s: after mounting", m->destination);
+        }
         if (remount && mount_remount_fd(target, o.flags, m->destination, err) < 0)
                 return error_wrap(err, "mounts"); /* the inner message names the destination */
         if (mount_set_tree_attrs(target, &o, m->destination, err) < 0)
