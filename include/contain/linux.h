@@ -54,10 +54,10 @@ struct rootfs_opts {
         bool new_userns;        /* inside a user namespace: bind devices instead of mknod */
         bool new_cgroupns;
         const int *mount_trees; /* per spec mount: a detached idmapped tree to attach, or -1; may be NULL */
-        /* called before each mount of a sysfs (may be NULL): the init joins the network
-         * namespace the runtime made, whose devices the sysfs must show */
-        int (*before_sysfs)(void *data, struct error **err);
-        void *before_sysfs_data;
+        /* called before each mount that may capture the mounter's network namespace (may be
+         * NULL; rootfs_mount_all): the init joins the one the runtime made */
+        int (*before_net_mount)(void *data, struct error **err);
+        void *before_net_mount_data;
 };
 
 /* In the runtime, before clone (an idmap needs CAP_SYS_ADMIN in the user namespace of the

@@ -50,13 +50,17 @@ int net_veth_setup(int netns_fd, const char *id, struct net_veth *out, struct er
 /* Deletes the host end (which takes eth0 with it); succeeds when it is already gone. */
 int net_veth_remove(struct net_veth *veth, struct error **err);
 
-/* Brings lo up inside the network namespace netns_fd refers to (a new one has lo down);
- * netns_fd < 0: the calling thread's own.  Allocates nothing on success.  -1 with err (the
- * ioctl's errno). */
-int net_lo_up(int netns_fd, struct error **err);
+/* Brings lo up in the calling thread's network namespace (a new one has lo down).  -1 with
+ * err: socket or the SIOCGIFFLAGS/SIOCSIFFLAGS ioctl's errno. */
+int net_lo_up(struct error **err);
+/* Whether the calling thread could come back into its network namespace after leaving it
+ * (CAP_SYS_ADMIN over the namespace's owner and over its own user namespace). */
+bool net_ns_can_return(void);
 /* Makes a new network namespace with lo up and returns an fd of it in *fd (close-on-exec, the
- * caller's); the calling thread stays in its own namespace (aborts if it cannot return).
- * Needs CAP_SYS_ADMIN in the caller's user namespace, which owns the new one.  -1 with err. */
+ * caller's); the calling thread stays in its own namespace.  Needs CAP_SYS_ADMIN in the
+ * caller's user namespace, which owns the new one, and net_ns_can_return() (checked first: an
+ * error, not a thread left in the new namespace; it aborts only if the way back fails anyway).
+ * -1 with err: open, setns, unshare, or lo's. */
 int net_ns_create(int *fd, struct error **err);
 
 /* linux.netDevices (runtime-spec config-linux.md "Network Devices"): moves each of devs[0..n)

@@ -310,6 +310,7 @@ static int handshake(struct create_ctx *c, unsigned long clone_flags, bool time_
                 case SYNC_ERROR:
                         return sync_error_from_msg(m, "container init", err);
                 default:
+                        closep(&m->fd);
                         return error_make(err, EPROTO, "container init: unexpected message %u", m->type);
                 }
         }

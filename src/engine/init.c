@@ -124,7 +124,7 @@ static int init_setup(struct init_args *a, bool *ready_sent, struct error **err)
         /* a new network namespace starts with lo down; runc and crun bring it up (in one
          * the runtime makes, the runtime does) */
         const struct spec_namespace *net = spec_namespace(spec, NS_NETWORK);
-        if (net && !net->path && !a->netns_from_runtime && net_lo_up(-1, err) < 0)
+        if (net && !net->path && !a->netns_from_runtime && net_lo_up(err) < 0)
                 return -1;
 
         if (process_set_hostname(spec, err) < 0)
@@ -141,13 +141,13 @@ static int init_setup(struct init_args *a, bool *ready_sent, struct error **err)
                 .new_userns = has_ns(spec, NS_USER) || a->runtime_in_user_ns,
                 .new_cgroupns = has_ns(spec, NS_CGROUP),
                 .mount_trees = a->mount_trees,
-                .before_sysfs = join_runtime_netns,
-                .before_sysfs_data = a,
+                .before_net_mount = join_runtime_netns,
+                .before_net_mount_data = a,
         };
         int rc = lsm_check_mount_label(&spec->linux, err);
         if (rc == 0)
                 rc = rootfs_mount_all(spec, &ro, err);
-        /* without a sysfs mount: before the hooks, which look at the init's namespaces */
+        /* with no such mount: before the hooks, which look at the init's namespaces */
         if (rc == 0)
                 rc = join_runtime_netns(a, err);
         /* attached or not, the idmapped trees are not the container's to see in /proc/1/fd */

@@ -92,13 +92,15 @@ static bool statedir_entry_ours(const char *name)
                str_has_prefix(name, STATE_FILE ".tmp.") || str_has_prefix(name, CONFIG_FILE ".tmp.");
 }
 
-/* Only what a create writes before its first state.json is in place: that file's temporary
- * (a regular file, not a symlink or directory someone named so). */
+/* Only what a create makes before its first state.json is in place: that file's temporary
+ * (a regular file), and the exec fifo, which comes before the clone while the state waits
+ * until after it (create.c) -- not a symlink or directory someone named so. */
 static bool before_first_state(int dirfd, const char *name)
 {
         struct stat st;
-        return str_has_prefix(name, STATE_FILE ".tmp.") && fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-               S_ISREG(st.st_mode);
+        bool tmp = str_has_prefix(name, STATE_FILE ".tmp."), fifo = strcmp(name, EXEC_FIFO) == 0;
+        return (tmp || fifo) && fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+               (tmp ? S_ISREG(st.st_mode) : S_ISFIFO(st.st_mode));
 }
 
 static bool any_of_ours(int dirfd, const char *name)

@@ -1,17 +1,21 @@
 /* The container's new network namespace, made by the runtime while the init builds the rootfs.
  * Making a network namespace is the dearest part of a container's clone (≈ 0.35 ms of a
- * 0.45 ms clone on this project's test machines, bringing lo up another 0.1 ms), and nothing
- * the init does before its sysfs mount depends on it.  So the runtime clones the init without
- * CLONE_NEWNET, makes the namespace itself on its own CPU meanwhile (create.c, after_clone),
- * and hands it over on the sync socket when the init asks; the init joins it before it mounts sysfs (whose net entries are those of the
- * mounter's namespace), and in any case before the createRuntime hooks, which look at
- * /proc/PID/ns/net.  The namespace is owned by the runtime's user namespace, as clone's would
- * be: hence not with a container user namespace, whose root must own it, and only for a runtime
- * that is root over the host (it must step into the new namespace and back). */
+ * 0.45 ms clone on this project's test machines, bringing lo up another 0.05 ms), and the
+ * init's first steps do not depend on it.  So the runtime clones the init without CLONE_NEWNET,
+ * makes the namespace itself on its own CPU meanwhile (create.c, after_clone), and hands it
+ * over on the sync socket when the init asks.  The init asks before the first mount that may
+ * capture the mounter's namespace (sysfs, whose net class is that namespace's; a bind of
+ * /proc/self/ns/net; a network filesystem; rootfs.c mount_may_see_netns), and in any case
+ * before the hooks, which look at /proc/PID/ns/net: until then it has only closed fds, set the
+ * hostname and mounted proc, tmpfs, devpts, mqueue or cgroup filesystems.  The namespace is
+ * owned by the runtime's user namespace, as clone's would be: hence not with a container user
+ * namespace, whose root must own it, and only for a runtime that is root over the host and
+ * can come back from the new namespace. */
 #include <errno.h>
 #include <sched.h>
 #include <unistd.h>
 
+#include "contain/net.h"
 #include "contain/util.h"
 #include "internal.h"
 
@@ -19,10 +23,11 @@ bool netns_by_runtime(const struct spec *spec, bool rootless)
 {
         const struct spec_namespace *net = spec_namespace(spec, NS_NETWORK);
         /* linux.netDevices are moved by the init's pid during setup, before it joins.  A
-         * runtime in a user namespace (rootless podman's) may have no way back into its own
-         * network namespace, which belongs to the host. */
+         * runtime in a user namespace (rootless podman's; or one mapping all ids, which looks
+         * like the host's) may have no way back into its own network namespace, which belongs
+         * to the host. */
         return net && !net->path && !spec_namespace(spec, NS_USER) && spec->linux.n_net_devices == 0 &&
-               !rootless;
+               !rootless && net_ns_can_return();
 }
 
 int netns_join_from_runtime(int sync_fd, struct error **err)

@@ -84,9 +84,11 @@ int sync_expect(int fd, enum sync_type want, struct sync_msg *m, const char *ctx
                 return ctx ? error_wrap(err, "%s", ctx) : -1;
         if (m->type == SYNC_ERROR)
                 return sync_error_from_msg(m, ctx, err);
-        if (m->type != want)
+        if (m->type != want) {
+                closep(&m->fd);
                 return error_make(err, EPROTO, "%s: unexpected message %u (wanted %d)", ctx ? ctx : "sync",
                                   m->type, (int)want);
+        }
         return 0;
 }
 

@@ -47,6 +47,23 @@ static int make_parent_mount_private(const char *root_path, struct error **err)
         return 0;
 }
 
+/* Whether a mount may capture the mounter's network namespace: sysfs (its net class), network
+ * filesystems, any bind (a source like /proc/self/ns/net resolves through the mounter), any
+ * type we do not know.  The kernel filesystems every config mounts first do not. */
+static bool mount_may_see_netns(const struct spec_mount *m)
+{
+        static const char *const blind[] = { "proc", "tmpfs", "devpts", "mqueue", "cgroup", "cgroup2" };
+        bool known = false;
+        for (size_t i = 0; m->type && i < ARRAY_SIZE(blind) && !known; i++)
+                known = strcmp(m->type, blind[i]) == 0;
+        if (!known)
+                return true;
+        for (char **o = m->options; o && *o; o++)
+                if (strcmp(*o, "bind") == 0 || strcmp(*o, "rbind") == 0)
+                        return true;
+        return false;
+}
+
 int rootfs_mount_all(const struct spec *spec, const struct rootfs_opts *opts, struct error **err)
 {
         if (lsm_check(&spec->process, err) < 0 || sysctl_validate(spec, err) < 0)
@@ -83,9 +100,8 @@ int rootfs_mount_all(const struct spec *spec, const struct rootfs_opts *opts, st
                 return error_make(err, errno, "root.path: open %s", spec->root_path);
 
         for (size_t i = 0; i < spec->n_mounts; i++) {
-                const char *type = spec->mounts[i].type;
-                if (opts->before_sysfs && type && strcmp(type, "sysfs") == 0 &&
-                    opts->before_sysfs(opts->before_sysfs_data, err) < 0)
+                if (opts->before_net_mount && mount_may_see_netns(&spec->mounts[i]) &&
+                    opts->before_net_mount(opts->before_net_mount_data, err) < 0)
                         return -1;
                 if (mount_one(&spec->mounts[i], opts->mount_trees ? opts->mount_trees[i] : -1, root_fd, opts, err) < 0)
                         return -1;

@@ -13,6 +13,20 @@ teardown() { common_teardown; }
         sweep create prep_none no_check create --bundle "$BUNDLE" @ID
 }
 
+# With cgroups disabled the state waits until after clone and the runtime makes the netns:
+# a kill at the exec fifo, the clone or the netns leaves a state dir holding only the fifo.
+@test "killed at the fifo, the clone or the netns with cgroups disabled: delete --force leaves nothing" {
+        local p
+        for p in "mknodat 1" "clone3 1" "unshare 1" "setns 2" "ioctl 2"; do
+                try_point create-nocg "${p% *}" "${p#* }" prep_none no_check \
+                        --cgroup-manager disabled create --bundle "$BUNDLE" @ID
+        done
+        if [ -s "$FAILS" ]; then
+                cat "$FAILS"
+                return 1
+        fi
+}
+
 @test "killed anywhere in start: never 'created' while the process runs, delete --force leaves nothing" {
         sweep start prep_created check_start start @ID
 }

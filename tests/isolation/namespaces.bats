@@ -99,6 +99,36 @@ teardown() {
         [ "${inside[2]}" = "0x9" ]
 }
 
+# The init joins before any mount that may capture the mounter's netns: a bind of its own
+# /proc/self/ns/net made before sysfs must be the container's netns, never the host's.
+@test "a bind of /proc/self/ns/net before sysfs names the container's netns, not the host's" {
+        update_config '.mounts |= [.[0], {"destination": "/netns", "type": "bind", "source": "/proc/self/ns/net", "options": ["bind"]}] + .[1:]'
+        set_args /bin/sh -c 'stat -L -c %i /netns; stat -L -c %i /proc/self/ns/net'
+        run contain run -b "$BUNDLE" "$(new_id)"
+        echo "$output"
+        [ "$status" -eq 0 ]
+        [ "${lines[0]}" = "${lines[1]}" ]
+        [ "${lines[0]}" != "$(stat -L -c %i /proc/self/ns/net)" ]
+}
+
+# The runtime makes the netns itself only if it can come back into its own: root of a user
+# namespace that maps every id cannot, though it looks like the host's root.
+@test "a runtime that is root of an identity-mapped user namespace still gives a new netns" {
+        command -v python3 >/dev/null || skip "python3 is not installed"
+        # mknod needs the host's root: bind /dev instead
+        update_config '.mounts |= [.[0], {"destination": "/dev", "type": "bind", "source": "/dev", "options": ["rbind", "nosuid"]}]
+                                  + [.[1:][] | select(.destination | startswith("/dev") | not)]
+                       | del(.linux.devices) | del(.linux.resources.devices)'
+        set_args /bin/sh -c 'readlink /proc/self/ns/net; cat /sys/class/net/lo/flags'
+        run python3 "$BATS_TEST_DIRNAME/userns_identity.py" unshare -m --propagation private \
+                "$CONTAIN" --root "$ROOT" --cgroup-manager disabled run -b "$BUNDLE" "$(new_id)"
+        echo "$output"
+        [ "$status" -eq 0 ]
+        [[ "${lines[0]}" == net:* ]]
+        [ "${lines[0]}" != "$(readlink /proc/self/ns/net)" ]
+        [ "${lines[1]}" = "0x9" ]
+}
+
 @test "a new netns without a sysfs mount is still joined, with lo up" {
         update_config 'del(.mounts[] | select(.type == "sysfs" or .type == "cgroup" or .type == "cgroup2"))'
         set_args /bin/sh -c 'readlink /proc/self/ns/net; ip link show lo'
