@@ -104,6 +104,7 @@ int masked_paths_apply(char *const *paths, struct error **err)
         cleanup_free dev_t *masks = xcalloc(n_paths, sizeof(*masks));
         size_t n_masks = 0;
         __attribute__((cleanup(top_fs_forget))) struct top_fs top_cache = { 0 };
+        cleanup_close int empty_dir = -1;     /* the first masked directory's tmpfs */
 
         for (size_t i = 0; paths[i]; i++) {
                 if (listed_before(paths, i))
@@ -123,7 +124,13 @@ int masked_paths_apply(char *const *paths, struct error **err)
                         masked = masks[k] == st.st_dev;
                 if (masked)
                         continue;
-                if (S_ISDIR(st.st_mode)) {
+                if (S_ISDIR(st.st_mode) && empty_dir >= 0) {
+                        /* the one empty tmpfs of the first masked directory, bound again: a
+                         * superblock less to make and to tear down per directory */
+                        if (mount_bind_fds(empty_dir, t, false, err) < 0)
+                                return error_wrap(err, "maskedPaths: %s", paths[i]);
+                        top_fs_mounted(&top_cache, paths[i]);
+                } else if (S_ISDIR(st.st_mode)) {
                         /* empty, readable and read-only, as runc and crun show it (mode 000
                          * would make `ls` fail with EACCES instead of listing nothing) */
                         char p[32];
@@ -131,11 +138,11 @@ int masked_paths_apply(char *const *paths, struct error **err)
                                   "size=0,mode=0755") < 0)
                                 return error_make(err, errno, "maskedPaths: mount tmpfs over %s", paths[i]);
                         top_fs_mounted(&top_cache, paths[i]);
-                        cleanup_close int top = inroot_open(root, paths[i], O_PATH, 0, err);
+                        empty_dir = inroot_open(root, paths[i], O_PATH, 0, err);
                         struct stat tst;
-                        if (top < 0)
+                        if (empty_dir < 0)
                                 return error_wrap(err, "maskedPaths");
-                        if (fstat(top, &tst) < 0)
+                        if (fstat(empty_dir, &tst) < 0)
                                 return error_make(err, errno, "maskedPaths: stat %s", paths[i]);
                         masks[n_masks++] = tst.st_dev;
                 } else if (mount_bind_fds(null, t, false, err) < 0) {
@@ -144,6 +151,23 @@ int masked_paths_apply(char *const *paths, struct error **err)
                         top_fs_mounted(&top_cache, paths[i]);
                 }
         }
+        return 0;
+}
+
+/* A read-only bind of t onto itself as one detached clone of its tree, made read-only before it
+ * is attached: mount_setattr adds the flag to what the mount has (nosuid, noexec of /proc), so
+ * three system calls do what a bind, a new lookup, a statvfs and a remount did.  0, 1 when the
+ * kernel lacks them (before 5.12), -1 with err. */
+static int bind_readonly_new_api(int t, const char *path, struct error **err)
+{
+        cleanup_close int tree = open_tree(t, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | AT_RECURSIVE);
+        if (tree < 0)
+                return errno == ENOSYS ? 1 : error_make(err, errno, "readonlyPaths: %s: open_tree", path);
+        struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY };
+        if (mount_setattr(tree, "", AT_EMPTY_PATH, &attr, sizeof(attr)) < 0)
+                return errno == ENOSYS ? 1 : error_make(err, errno, "readonlyPaths: %s: make read-only", path);
+        if (move_mount(tree, "", t, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+                return error_make(err, errno, "readonlyPaths: %s: attach the read-only bind", path);
         return 0;
 }
 
@@ -161,6 +185,13 @@ int readonly_paths_apply(char *const *paths, struct error **err)
                         return error_wrap(err, "readonlyPaths");
                 if (t == -2) {
                         t = -1;
+                        continue;
+                }
+                int r = bind_readonly_new_api(t, paths[i], err);
+                if (r <= 0) {
+                        if (r < 0)
+                                return -1;
+                        top_fs_mounted(&top_cache, paths[i]);
                         continue;
                 }
                 if (mount_bind_fds(t, t, true, err) < 0)

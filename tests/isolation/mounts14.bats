@@ -60,6 +60,21 @@ teardown() {
         [ "${lines[-1]}" = "1" ]
 }
 
+@test "two masked directories: both empty and read-only, each its own mount" {
+        mkdir -p "$BUNDLE/rootfs/opt/one" "$BUNDLE/rootfs/srv/two"
+        echo first > "$BUNDLE/rootfs/opt/one/file"
+        echo second > "$BUNDLE/rootfs/srv/two/file"
+        update_config '.linux.maskedPaths = ["/opt/one", "/srv/two"]'
+        set_args /bin/sh -c 'ls -A /opt/one /srv/two; touch /opt/one/x 2>&1; touch /srv/two/x 2>&1; grep -cE " /(opt/one|srv/two) " /proc/self/mountinfo'
+        run contain run -b "$BUNDLE" "$(new_id)"
+        echo "$output"
+        [ "$status" -eq 0 ]
+        [[ "$output" != *first* ]]
+        [[ "$output" != *second* ]]
+        [ "$(grep -c "Read-only file system" <<<"$output")" -eq 2 ]
+        [ "${lines[-1]}" = "2" ]
+}
+
 @test "a tmpfs over an existing directory takes its mode and owner; mode= wins on a new mount point" {
         mkdir -p "$BUNDLE/rootfs/tt"
         chmod 0712 "$BUNDLE/rootfs/tt"
