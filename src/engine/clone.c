@@ -13,8 +13,10 @@
 #define CLONE_INTO_CGROUP 0x200000000ULL
 #endif
 
-pid_t clone_child(unsigned long flags, int cgroup_fd, int *pidfd, struct error **err)
+pid_t clone_child(unsigned long flags, int cgroup_fd, int *pidfd, bool *entered, struct error **err)
 {
+        if (entered)
+                *entered = false;
         int pfd = -1;
         struct clone_args args;
         memset(&args, 0, sizeof(args));
@@ -40,6 +42,8 @@ pid_t clone_child(unsigned long flags, int cgroup_fd, int *pidfd, struct error *
         }
         if (pid < 0)
                 return error_make(err, errno, "clone the container init");
+        if (pid > 0 && entered)
+                *entered = (args.flags & CLONE_INTO_CGROUP) != 0;
         if (pid > 0 && pidfd)
                 *pidfd = pfd;
         else if (pid > 0 && pfd >= 0)

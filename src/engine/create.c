@@ -35,6 +35,7 @@ struct create_ctx {
         bool own_console_fd;
         int pidfd;
         pid_t pid;
+        bool cgroup_entered;    /* the init was born in its cgroup (CLONE_INTO_CGROUP) */
         bool in_user_ns;        /* the runtime runs in a user namespace (rootless_in_user_ns) */
         bool rootless;          /* ... or not as root (rootless_euid): read once per create */
         bool netns_pending;     /* the runtime makes the netns (netns.c) ... */
@@ -169,7 +170,7 @@ static int handle_setup(struct create_ctx *c, unsigned long clone_flags, bool ti
         if (process_set_cpu_affinity(c->pid, spec->process.exec_cpu_affinity.initial,
                                      "process.execCPUAffinity.initial", err) < 0)
                 return error_wrap(err, "container init");
-        if (c->cg && cgroup_enter(c->cg, c->pid, err) < 0)
+        if (c->cg && !c->cgroup_entered && cgroup_enter(c->cg, c->pid, err) < 0)
                 return error_wrap(err, "move the container init into its cgroup");
         if (resctrl_join(RESCTRL_ROOT, &spec->linux.intel_rdt, c->o->id, c->pid, err) < 0 ||
             net_devices_attach(c->pid, spec, err) < 0)
@@ -382,7 +383,7 @@ static int clone_init(struct create_ctx *c, int n_preserve, struct error **err)
         a.extra_env = extra_env;
 
         struct error *cerr = NULL;
-        pid_t pid = clone_child(flags, c->cg ? cgroup_clone_fd(c->cg) : -1, &c->pidfd, &cerr);
+        pid_t pid = clone_child(flags, c->cg ? cgroup_clone_fd(c->cg) : -1, &c->pidfd, &c->cgroup_entered, &cerr);
         if (pid == 0) {
                 close(sp[0]);
                 init_main(&a);

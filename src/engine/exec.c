@@ -177,7 +177,7 @@ static void kill_and_reap(pid_t pid)
 }
 
 static pid_t hand_over(struct exec_child *c, const char *id, int sync_fd, pid_t pid, struct cgroup *cg,
-                       struct error **err);
+                       bool entered, struct error **err);
 
 /* An unprivileged runtime may enter the container's pid namespace only from inside the user
  * namespace owning it (the container's own, if it has one), and could not come back out of
@@ -203,7 +203,7 @@ static pid_t spawn_via_helper(struct exec_child *c, struct cgroup *cg, struct er
                 if ((!user || (setns(c->ns_fds[NS_USER], CLONE_NEWUSER) == 0 && process_undumpable(&e) == 0)) &&
                     setns(c->ns_fds[NS_PID], CLONE_NEWPID) == 0) {
                         c->ns_skip |= (user ? 1u << NS_USER : 0) | (1u << NS_PID);
-                        pid = clone_child(CLONE_PARENT, cg && !c->sub_cgroup ? cgroup_clone_fd(cg) : -1, NULL, &e);
+                        pid = clone_child(CLONE_PARENT, cg && !c->sub_cgroup ? cgroup_clone_fd(cg) : -1, NULL, NULL, &e);
                         if (pid == 0)
                                 exec_child_main(c);
                 }
@@ -242,7 +242,7 @@ static pid_t spawn_in_container(struct exec_child *c, const char *id, struct cgr
                 closep(&c->sync_fd);
                 if (pid < 0)
                         return -1;
-                return hand_over(c, id, sync_fd, pid, cg, err);
+                return hand_over(c, id, sync_fd, pid, cg, false, err);
         }
         /* setns(CLONE_NEWPID) only moves our children: the clone below is born inside */
         cleanup_close int own_pidns = -1;
@@ -252,7 +252,8 @@ static pid_t spawn_in_container(struct exec_child *c, const char *id, struct cgr
                         return error_make(err, errno, "join the pid namespace of container \"%s\"", id);
                 c->ns_skip |= 1u << NS_PID;
         }
-        pid = clone_child(0, cg && !c->sub_cgroup ? cgroup_clone_fd(cg) : -1, NULL, err);
+        bool entered = false;
+        pid = clone_child(0, cg && !c->sub_cgroup ? cgroup_clone_fd(cg) : -1, NULL, &entered, err);
         if (pid == 0)
                 exec_child_main(c);
         if (own_pidns >= 0)
@@ -260,17 +261,17 @@ static pid_t spawn_in_container(struct exec_child *c, const char *id, struct cgr
         closep(&c->sync_fd);
         if (pid < 0)
                 return -1;
-        return hand_over(c, id, sync_fd, pid, cg, err);
+        return hand_over(c, id, sync_fd, pid, cg, entered, err);
 }
 
-/* The runtime's part once the child exists: cpu affinity, cgroup, resctrl group, oom score,
- * go, and its exec result. */
+/* The runtime's part once the child exists: cpu affinity, cgroup (unless it was born in it:
+ * entered), resctrl group, oom score, go, and its exec result. */
 static pid_t hand_over(struct exec_child *c, const char *id, int sync_fd, pid_t pid, struct cgroup *cg,
-                       struct error **err)
+                       bool entered, struct error **err)
 {
         if (process_set_cpu_affinity(pid, c->proc->exec_cpu_affinity.initial, "process.execCPUAffinity.initial",
                                      err) < 0 ||
-            (cg && !c->sub_cgroup && cgroup_enter(cg, pid, err) < 0) ||
+            (cg && !c->sub_cgroup && !entered && cgroup_enter(cg, pid, err) < 0) ||
             (cg && c->sub_cgroup && cgroup_enter_sub(cg, pid, c->sub_cgroup, err) < 0) ||
             resctrl_join(RESCTRL_ROOT, &c->lnx->intel_rdt, id, pid, err) < 0 ||
             process_set_oom_score_adj(pid, c->proc, err) < 0 ||

@@ -245,8 +245,10 @@ int netns_join_from_runtime(int sync_fd, struct error **err);
 /* The container init: never returns. */
 __attribute__((noreturn)) void init_main(struct init_args *a);
 
-/* clone3 with CLONE_INTO_CGROUP when cgroup_fd >= 0 (falls back to clone); fork-like. */
-pid_t clone_child(unsigned long flags, int cgroup_fd, int *pidfd, struct error **err);
+/* clone3 with CLONE_INTO_CGROUP when cgroup_fd >= 0 (falls back to clone); fork-like.
+ * *entered (may be NULL): the child was born in that cgroup, so nobody need move it (a write
+ * to cgroup.procs takes the cgroup threadgroup lock: an RCU grace period). */
+pid_t clone_child(unsigned long flags, int cgroup_fd, int *pidfd, bool *entered, struct error **err);
 
 /* The spec a container was created with (saved in its state dir). */
 int state_load_spec(int dirfd, struct spec **out, struct error **err);
