@@ -88,6 +88,16 @@ int cgroup_realtime_budget(const struct cgroup *cg, const struct spec_process *p
  * one a previous call attached.  Called once the init has made /dev (its mknods of
  * linux.devices must pass), and again by update. */
 int cgroup_apply_devices(const struct cgroup *cg, const struct spec_resources *res, struct error **err);
+/* cgroup v2: the eBPF program of res's device rules loaded ahead (libbpf and the verifier,
+ * ~0.3 ms here, while the init still makes /dev), for cgroup_apply_devices_preloaded to attach
+ * as cgroup_apply_devices would.  *out: the caller's (cgroup_devprog_free), NULL when there is
+ * nothing to load ahead (a v1 devices hierarchy, cgroups disabled).  Errors: libbpf missing,
+ * the verifier's refusal. */
+struct cgroup_devprog;
+int cgroup_devices_preload(const struct cgroup *cg, const struct spec_resources *res, struct cgroup_devprog **out,
+                           struct error **err);
+int cgroup_apply_devices_preloaded(const struct cgroup *cg, const struct cgroup_devprog *p, struct error **err);
+void cgroup_devprog_free(struct cgroup_devprog *p);
 /* False for a handle without a cgroup (--cgroup-manager=disabled): cgroup_enter and
  * cgroup_apply_devices then do nothing a caller has to wait for. */
 bool cgroup_is_real(const struct cgroup *cg);

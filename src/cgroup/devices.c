@@ -3,6 +3,7 @@
  * cgroup, replacing an earlier one of ours without a moment with none. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -78,24 +79,50 @@ static int detach(const struct libbpf *bpf, int cg_fd, const char *dir, const ui
         return 0;
 }
 
-static int apply_v2(const char *dir, const struct cg_dev_rules *rules, struct error **err)
+/* A device program loaded and not attached yet: libbpf's handle and the program's fd. */
+struct cgroup_devprog {
+        struct libbpf lib;
+        int prog;
+};
+
+void cgroup_devprog_free(struct cgroup_devprog *p)
+{
+        if (!p)
+                return;
+        closep(&p->prog);
+        libbpf_close(&p->lib);
+        free(p);
+}
+
+static int load_v2(const struct cg_dev_rules *rules, struct cgroup_devprog **out, struct error **err)
+{
+        struct cgroup_devprog *p = xcalloc(1, sizeof(*p));
+        p->prog = -1;
+        if (libbpf_open(&p->lib, err) < 0) {
+                cgroup_devprog_free(p);
+                return error_wrap(err, "cgroup v2 device rules need libbpf");
+        }
+        p->prog = load_program(&p->lib, rules, err);
+        if (p->prog < 0) {
+                cgroup_devprog_free(p);
+                return -1;
+        }
+        *out = p;
+        return 0;
+}
+
+static int attach_v2(const char *dir, const struct cgroup_devprog *p, struct error **err)
 {
         cleanup_close int cg_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (cg_fd < 0)
                 return error_make(err, errno, "open cgroup %s", dir);
-        cleanup_libbpf struct libbpf lib = { 0 };
-        const struct libbpf *bpf = &lib;
-        if (libbpf_open(&lib, err) < 0)
-                return error_wrap(err, "cgroup v2 device rules need libbpf");
+        const struct libbpf *bpf = &p->lib;
         cleanup_free uint32_t *old = NULL;
         uint32_t n_old = 0;
         if (attached(bpf, cg_fd, dir, &old, &n_old, err) < 0)
                 return -1;
-        cleanup_close int prog = load_program(bpf, rules, err);
-        if (prog < 0)
-                return -1;
         /* the new program first, then the old ones go: never a moment without rules */
-        if (bpf->bpf_prog_attach(prog, cg_fd, BPF_CGROUP_DEVICE, BPF_F_ALLOW_MULTI) < 0)
+        if (bpf->bpf_prog_attach(p->prog, cg_fd, BPF_CGROUP_DEVICE, BPF_F_ALLOW_MULTI) < 0)
                 return error_make(err, errno, "attach the device eBPF program to %s", dir);
         return detach(bpf, cg_fd, dir, old, n_old, err);
 }
@@ -109,6 +136,29 @@ static int apply_v1(const char *dir, const struct cg_dev_rules *rules, size_t n_
         for (size_t i = 0; i < s.n; i++)
                 if (cg_write(dir, s.v[i].file, s.v[i].value, err) < 0)
                         return -1;
+        return 0;
+}
+
+int cgroup_devices_preload(const struct cgroup *cg, const struct spec_resources *res, struct cgroup_devprog **out,
+                           struct error **err)
+{
+        *out = NULL;
+        if (cg->mgr == CGROUP_MANAGER_DISABLED || cg_v1_hier(cg, "devices") || !cg_v2_hier(cg))
+                return 0;
+        cleanup_cg_dev_rules struct cg_dev_rules rules = { 0 };
+        cg_dev_rules_build(res, &rules);
+        if (load_v2(&rules, out, err) < 0)
+                return error_wrap(err, "apply the device rules of cgroup %s", cg->path);
+        return 0;
+}
+
+int cgroup_apply_devices_preloaded(const struct cgroup *cg, const struct cgroup_devprog *p, struct error **err)
+{
+        const struct cg_hier *h = cg_v2_hier(cg);
+        if (!h)
+                return error_make(err, EINVAL, "apply the device rules of cgroup %s: no cgroup2 hierarchy", cg->path);
+        if (attach_v2(h->dir, p, err) < 0)
+                return error_wrap(err, "apply the device rules of cgroup %s", cg->path);
         return 0;
 }
 
@@ -127,8 +177,13 @@ int cgroup_apply_devices(const struct cgroup *cg, const struct spec_resources *r
         int r = 0;
         if (h)
                 r = apply_v1(h->dir, &rules, res->n_devices, err);
-        else if ((h = cg_v2_hier(cg)))
-                r = apply_v2(h->dir, &rules, err);
+        else if ((h = cg_v2_hier(cg))) {
+                struct cgroup_devprog *p = NULL;
+                r = load_v2(&rules, &p, err);
+                if (r == 0)
+                        r = attach_v2(h->dir, p, err);
+                cgroup_devprog_free(p);
+        }
         else
                 log_debug("cgroup: %s: no devices hierarchy and no cgroup2; device rules not applied", cg->path);
         return r < 0 ? error_wrap(err, "apply the device rules of cgroup %s", cg->path) : 0;

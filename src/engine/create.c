@@ -26,6 +26,7 @@ struct create_ctx {
         int dirfd;
         struct saved_state *state;
         struct cgroup *cg;
+        struct cgroup_devprog *devprog; /* the device program, loaded ahead of handle_hooks */
         struct seccomp_program *seccomp;
         int ns_fds[NS_TYPE_COUNT];
         int *mount_trees;       /* idmapped trees per spec mount (-1: none), or NULL */
@@ -66,6 +67,8 @@ static void ctx_release(struct create_ctx *c)
         if (c->seccomp)
                 seccomp_program_free(c->seccomp);
         c->seccomp = NULL;
+        cgroup_devprog_free(c->devprog);
+        c->devprog = NULL;
         if (c->cg)
                 cgroup_free(c->cg);
         c->cg = NULL;
@@ -193,6 +196,11 @@ static int save_state(struct create_ctx *c, struct error **err)
         if (c->spec_pending && save_spec(c->dirfd, c->spec, err) < 0)
                 return -1;
         c->spec_pending = false;
+        /* then, while the init still mounts, what handle_hooks would wait for: on cgroup v2
+         * the device program (libbpf and the verifier), attached there */
+        if (!c->devprog && c->cg && cgroup_is_real(c->cg) && !c->rootless &&
+            cgroup_devices_preload(c->cg, &c->spec->linux.resources, &c->devprog, err) < 0)
+                return -1;
         return 0;
 }
 
@@ -233,7 +241,9 @@ static int handle_hooks(struct create_ctx *c, struct error **err)
          * hooks see the container's final rules */
         /* rootless, as runc and crun: no device program (attaching one needs privileges over
          * the host); a user namespace cannot mknod, and bound host nodes keep their modes */
-        if (c->cg && !c->rootless && cgroup_apply_devices(c->cg, &c->spec->linux.resources, err) < 0)
+        if (c->cg && !c->rootless &&
+            (c->devprog ? cgroup_apply_devices_preloaded(c->cg, c->devprog, err)
+                        : cgroup_apply_devices(c->cg, &c->spec->linux.resources, err)) < 0)
                 return -1;
         cleanup_free char *json = state_hook_json(c->state, "creating");
         if (hooks_run(c->spec, HOOK_PRESTART, c->spec->bundle, json, err) < 0 ||
