@@ -160,7 +160,8 @@ int cg_update_quota(const struct cgroup *cg, struct spec_resources *r, struct er
 void cg_stop_processes(const struct cgroup *cg);
 /* control.c: refuses a cgroup that is frozen (itself or, on cgroup2, an ancestor). */
 int cg_refuse_frozen(const struct cgroup *cg, struct error **err);
-/* devices.c: detaches our device programs from a v2 cgroup (destroy); failures only logged. */
+/* devices.c: detaches our device programs from a v2 cgroup we did not create (destroy: one we
+ * created goes with them); failures only logged. */
 void cg_detach_devices(const struct cgroup *cg);
 
 #endif
