@@ -41,28 +41,32 @@ static const char *top_dir_fs(int root, const char *path, struct top_fs *c)
         return c->fs;
 }
 
-/* After a mount on path: a mount on a first component itself ("/proc") changes what is there. */
+/* After a mount on path: a mount on a first component itself ("/proc") changes what is there,
+ * and a path with ".." may have led back up to one through a symlink. */
 static void top_fs_mounted(struct top_fs *c, const char *path)
 {
         cleanup_free char *clean = path_clean(path);
-        if (!strchr(clean + 1, '/'))
+        if (!strchr(clean + 1, '/') || strstr(clean, ".."))
                 top_fs_forget(c);
 }
 
 /* Opens path in the (pivoted) root without following a final symlink's escape; -2 if missing.
  * A path under a procfs or sysfs must still be on it once resolved: a rootfs that led
- * /proc/sys elsewhere would leave the real one writable. */
+ * /proc/sys elsewhere would leave the real one writable.  The path is cleaned first, as
+ * listed_before compares it: "/proc/keys/" names the file /proc/keys, which must not be
+ * skipped as missing (the kernel says ENOTDIR for the trailing slash; runc refuses it). */
 static int open_target(int root, const char *path, struct top_fs *c, struct error **err)
 {
+        cleanup_free char *clean = path_clean(path);
         cleanup_error struct error *e = NULL;
-        cleanup_close int fd = inroot_open(root, path, O_PATH, 0, &e);
+        cleanup_close int fd = inroot_open(root, clean, O_PATH, 0, &e);
         if (fd < 0) {
                 if (e->errnum == ENOENT || e->errnum == ENOTDIR)
                         return -2;
                 *err = steal_pointer(&e);
                 return -1;
         }
-        const char *want = top_dir_fs(root, path, c);
+        const char *want = top_dir_fs(root, clean, c);
         const char *got = kernel_fs_name(fd);
         if (want && (!got || strcmp(want, got) != 0))
                 return error_make(err, 0, "%s lies under %s but resolves outside it: refusing", path, want);
@@ -138,7 +142,8 @@ int masked_paths_apply(char *const *paths, struct error **err)
                                   "size=0,mode=0755") < 0)
                                 return error_make(err, errno, "maskedPaths: mount tmpfs over %s", paths[i]);
                         top_fs_mounted(&top_cache, paths[i]);
-                        empty_dir = inroot_open(root, paths[i], O_PATH, 0, err);
+                        cleanup_free char *clean = path_clean(paths[i]);
+                        empty_dir = inroot_open(root, clean, O_PATH, 0, err);
                         struct stat tst;
                         if (empty_dir < 0)
                                 return error_wrap(err, "maskedPaths");
@@ -198,7 +203,8 @@ int readonly_paths_apply(char *const *paths, struct error **err)
                         return error_wrap(err, "readonlyPaths: %s", paths[i]);
                 top_fs_mounted(&top_cache, paths[i]);
                 /* Reach the new bind (the old fd names the covered directory). */
-                cleanup_close int top = inroot_open(root, paths[i], O_PATH, 0, err);
+                cleanup_free char *clean = path_clean(paths[i]);
+                cleanup_close int top = inroot_open(root, clean, O_PATH, 0, err);
                 if (top < 0)
                         return error_wrap(err, "readonlyPaths");
                 struct statvfs sv;
