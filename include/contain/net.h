@@ -53,15 +53,21 @@ int net_veth_remove(struct net_veth *veth, struct error **err);
 /* Brings lo up in the calling thread's network namespace (a new one has lo down).  -1 with
  * err: socket or the SIOCGIFFLAGS/SIOCSIFFLAGS ioctl's errno. */
 int net_lo_up(struct error **err);
-/* Whether the calling thread could come back into its network namespace after leaving it
- * (CAP_SYS_ADMIN over the namespace's owner and over its own user namespace). */
-bool net_ns_can_return(void);
-/* Makes a new network namespace with lo up and returns an fd of it in *fd (close-on-exec, the
- * caller's); the calling thread stays in its own namespace.  Needs CAP_SYS_ADMIN in the
- * caller's user namespace, which owns the new one, and net_ns_can_return() (checked first: an
- * error, not a thread left in the new namespace; it aborts only if the way back fails anyway).
- * -1 with err: open, setns, unshare, or lo's. */
-int net_ns_create(int *fd, struct error **err);
+/* The same through sock, an AF_INET socket of the namespace (net_ns_create's *lo_sock), from
+ * any namespace.  -1 with err: the ioctl's errno. */
+int net_lo_up_on(int sock, struct error **err);
+/* An fd of the calling thread's network namespace (close-on-exec, the caller's) if the thread
+ * can come back into it after leaving it: CAP_SYS_ADMIN over the namespace's owner and over its
+ * own user namespace.  -1 with err: open's errno, or setns's when there is no way back. */
+int net_ns_open_own(struct error **err);
+/* Makes a new network namespace and returns an fd of it in *fd (close-on-exec, the caller's);
+ * the calling thread stays in its own namespace, own (from net_ns_open_own, which checks the
+ * way back first: an error, not a thread left in the new namespace; this aborts only if the
+ * way back fails anyway).  With lo_sock NULL lo is up on return; else *lo_sock is an AF_INET
+ * socket of the new namespace (the caller's) and lo is still down, for net_lo_up_on when it
+ * suits the caller.  Needs CAP_SYS_ADMIN in the caller's user namespace, which owns the new
+ * one.  -1 with err (nothing left open): unshare, open, socket, or lo's. */
+int net_ns_create(int own, int *fd, int *lo_sock, struct error **err);
 
 /* linux.netDevices (runtime-spec config-linux.md "Network Devices"): moves each of devs[0..n)
  * from the caller's network namespace into the one netns_fd refers to, renamed to its name

@@ -198,7 +198,8 @@ static int prepare(struct quick_ctx *q, struct spec *s, struct error **err)
         }
         /* the namespace exists before the container so it can be wired up before anything in
          * the container runs; the engine joins it by path */
-        if (net_ns_create(&q->netns_fd, err) < 0)
+        cleanup_close int own = net_ns_open_own(err);
+        if (own < 0 || net_ns_create(own, &q->netns_fd, NULL, err) < 0)
                 return -1;
         q->own_netns = true;
         cleanup_free char *path = xasprintf("/proc/%d/fd/%d", (int)getpid(), q->netns_fd);

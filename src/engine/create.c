@@ -40,7 +40,9 @@ struct create_ctx {
         bool in_user_ns;        /* the runtime runs in a user namespace (rootless_in_user_ns) */
         bool rootless;          /* ... or not as root (rootless_euid): read once per create */
         bool netns_pending;     /* the runtime makes the netns (netns.c) ... */
-        int netns_fd;           /* ... and holds it until the init asks for it */
+        int own_netns_fd;       /* ... leaving its own for a moment ... */
+        int netns_fd;           /* ... and holds it until the init asks for it; then lo goes */
+        int lo_sock;            /* up through a socket of it, while the init goes on */
         bool state_pending;     /* state.json with the init's pid is still to be written */
         bool spec_pending;      /* config.json is written after clone, off the init's path */
         bool done;
@@ -63,7 +65,9 @@ static void ctx_release(struct create_ctx *c)
         if (c->own_console_fd)
                 closep(&c->console_fd);
         closep(&c->pidfd);
+        closep(&c->own_netns_fd);
         closep(&c->netns_fd);
+        closep(&c->lo_sock);
         if (c->seccomp)
                 seccomp_program_free(c->seccomp);
         c->seccomp = NULL;
@@ -190,8 +194,11 @@ static int handle_setup(struct create_ctx *c, unsigned long clone_flags, bool ti
  * ours (lock.c).  Once only. */
 static int save_state(struct create_ctx *c, struct error **err)
 {
-        if (c->state_pending && state_write(c->dirfd, c->state, err) < 0)
-                return -1;
+        if (c->state_pending) {
+                c->state->start_time = proc_start_time(c->pid);
+                if (state_write(c->dirfd, c->state, err) < 0)
+                        return -1;
+        }
         c->state_pending = false;
         if (c->spec_pending && save_spec(c->dirfd, c->spec, err) < 0)
                 return -1;
@@ -211,9 +218,9 @@ static int after_clone(struct create_ctx *c, struct error **err)
 {
         if (!c->netns_pending)
                 return save_state(c, err);
-        if (net_ns_create(&c->netns_fd, err) < 0)
-                return error_wrap(err, "linux.namespaces: network");
-        return 0;
+        int r = net_ns_create(c->own_netns_fd, &c->netns_fd, &c->lo_sock, err);
+        closep(&c->own_netns_fd);
+        return r < 0 ? error_wrap(err, "linux.namespaces: network") : 0;
 }
 
 /* Whether handle_setup has anything to do for this container. */
@@ -295,6 +302,11 @@ static int handshake(struct create_ctx *c, unsigned long clone_flags, bool time_
                         if (sync_send_fd(c->sync_fd, SYNC_NETNS, c->netns_fd, err) < 0)
                                 return error_wrap(err, "container init");
                         closep(&c->netns_fd);
+                        /* now, while the init mounts on: before its hooks and its process,
+                         * which come after our answers to what it sends next */
+                        if (net_lo_up_on(c->lo_sock, err) < 0)
+                                return error_wrap(err, "linux.namespaces: network");
+                        closep(&c->lo_sock);
                         if (save_state(c, err) < 0)
                                 return -1;
                         break;
@@ -341,7 +353,8 @@ static int clone_init(struct create_ctx *c, int n_preserve, struct error **err)
         c->sync_fd = sp[0];
 
         unsigned long flags = (unsigned long)ns_clone_flags(spec);
-        c->netns_pending = netns_by_runtime(spec, c->rootless);
+        c->own_netns_fd = netns_by_runtime(spec, c->rootless);
+        c->netns_pending = c->own_netns_fd >= 0;
         if (c->netns_pending)
                 flags &= ~(unsigned long)CLONE_NEWNET;
         /* time and cgroup namespaces are unshared by the init itself: the time offsets must be
@@ -410,8 +423,7 @@ static int clone_init(struct create_ctx *c, int n_preserve, struct error **err)
                 progress(c->o, STEP_NAMESPACES, NULL);
 
         c->state->pid = pid;
-        c->state->start_time = proc_start_time(pid);
-        c->state_pending = true;
+        c->state_pending = true;        /* with its start time: save_state, after the netns */
         /* with a SETUP round trip, once the init goes on after it */
         if (!a.setup_sync && after_clone(c, err) < 0)
                 return -1;
@@ -431,7 +443,7 @@ int create_container(const struct spec *spec, const struct container_opts *o, in
 
         __attribute__((cleanup(ctx_cleanup))) struct create_ctx c = {
                 .spec = spec, .o = o, .dirfd = -1, .sync_fd = -1, .fifo_fd = -1,
-                .console_fd = -1, .pidfd = -1, .netns_fd = -1,
+                .console_fd = -1, .pidfd = -1, .own_netns_fd = -1, .netns_fd = -1, .lo_sock = -1,
         };
         for (int t = 0; t < NS_TYPE_COUNT; t++)
                 c.ns_fds[t] = -1;

@@ -236,8 +236,9 @@ struct init_args {
 void signals_reset_for_container(void);
 
 /* netns.c: whether the runtime makes the container's new network namespace itself, while the
- * init sets up, instead of clone (rootless: rootless_euid() of the runtime). */
-bool netns_by_runtime(const struct spec *spec, bool rootless);
+ * init sets up, instead of clone (rootless: rootless_euid() of the runtime): then an fd of the
+ * runtime's own network namespace, to come back into (net_ns_open_own; the caller's), else -1. */
+int netns_by_runtime(const struct spec *spec, bool rootless);
 /* In the init: asks the runtime for the namespace (SYNC_NETNS_REQUEST), waits for SYNC_NETNS
  * on sync_fd and joins the namespace it carries. */
 int netns_join_from_runtime(int sync_fd, struct error **err);

@@ -3,7 +3,8 @@
  * 0.45 ms clone on this project's test machines, bringing lo up another 0.05 ms), and the
  * init's first steps do not depend on it.  So the runtime clones the init without CLONE_NEWNET,
  * makes the namespace itself on its own CPU meanwhile (create.c, after_clone), and hands it
- * over on the sync socket when the init asks.  The init asks before the first mount that may
+ * over on the sync socket when the init asks; the init still gets there first, so lo goes up
+ * only after that, through a socket made in the namespace, while the init mounts on.  The init asks before the first mount that may
  * capture the mounter's namespace (sysfs, whose net class is that namespace's; a bind of
  * /proc/self/ns/net; a network filesystem; rootfs.c mount_may_see_netns), and in any case
  * before the hooks, which look at /proc/PID/ns/net: until then it has only closed fds, set the
@@ -19,15 +20,19 @@
 #include "contain/util.h"
 #include "internal.h"
 
-bool netns_by_runtime(const struct spec *spec, bool rootless)
+int netns_by_runtime(const struct spec *spec, bool rootless)
 {
         const struct spec_namespace *net = spec_namespace(spec, NS_NETWORK);
         /* linux.netDevices are moved by the init's pid during setup, before it joins.  A
          * runtime in a user namespace (rootless podman's; or one mapping all ids, which looks
          * like the host's) may have no way back into its own network namespace, which belongs
          * to the host. */
-        return net && !net->path && !spec_namespace(spec, NS_USER) && spec->linux.n_net_devices == 0 &&
-               !rootless && net_ns_can_return();
+        if (!net || net->path || spec_namespace(spec, NS_USER) || spec->linux.n_net_devices || rootless)
+                return -1;
+        struct error *e = NULL;
+        int own = net_ns_open_own(&e);
+        error_free(e);          /* then clone makes it, as it would for anyone */
+        return own;
 }
 
 int netns_join_from_runtime(int sync_fd, struct error **err)

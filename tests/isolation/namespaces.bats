@@ -139,6 +139,20 @@ teardown() {
         [[ "${lines[1]}" == *"<LOOPBACK,UP,LOWER_UP>"* ]]
 }
 
+@test "lo of a new netns is up when the prestart and createContainer hooks run" {
+        # the runtime brings it up after it hands the namespace over, while the init mounts
+        # on: before it answers anything the init sends next
+        ip=$(command -v ip)
+        update_config '.hooks.prestart = [{path: "/bin/sh", args: ["sh", "-c", "nsenter -t \"$(jq -r .pid)\" -n '"$ip"' -o link show lo > '"$TEST_DIR"'/prestart"]}]
+                | .hooks.createContainer = [{path: "/bin/sh", args: ["sh", "-c", "'"$ip"' -o link show lo > '"$TEST_DIR"'/create"]}]'
+        set_args /bin/true
+        run contain run -b "$BUNDLE" "$(new_id)"
+        [ "$status" -eq 0 ]
+        cat "$TEST_DIR/prestart" "$TEST_DIR/create"
+        [[ "$(cat "$TEST_DIR/prestart")" == *"<LOOPBACK,UP,LOWER_UP>"* ]]
+        [[ "$(cat "$TEST_DIR/create")" == *"<LOOPBACK,UP,LOWER_UP>"* ]]
+}
+
 @test "two containers started together get network namespaces of their own" {
         set_args /bin/sh -c 'readlink /proc/self/ns/net'
         id=$(new_id); a=$id-a; b=$id-b
