@@ -100,6 +100,29 @@ static int collect_pids(int fd, unsigned depth, bool *deep, pid_t **pids, size_t
         return r;
 }
 
+bool cg_tree_in_use(const char *dir)
+{
+        cleanup_free char *events = NULL;
+        struct error *e = NULL;
+        if (cg_read(dir, "cgroup.events", &events, &e) == 0) {
+                const char *p = strstr(events, "populated ");
+                return !p || (p != events && p[-1] != '\n') || p[strlen("populated ")] != '0';
+        }
+        bool gone = e->errnum == ENOENT && access(dir, F_OK) < 0;
+        error_freep(&e);
+        if (gone)
+                return false;
+        cleanup_close int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0)
+                return errno != ENOENT;
+        cleanup_free pid_t *pids = NULL;
+        size_t n = 0, cap = 0;
+        bool deep = false;
+        int r = collect_pids(fd, 0, &deep, &pids, &n, &cap, &e);
+        error_free(e);
+        return r < 0 || deep || n > 0;
+}
+
 int cgroup_pids(const struct cgroup *cg, pid_t **pids, size_t *n, struct error **err)
 {
         const struct cg_hier *h = cg_primary(cg);

@@ -33,17 +33,6 @@ static int cpuset_inherit(const char *dir, struct error **err)
         return 0;
 }
 
-static bool has_procs(const char *dir)
-{
-        cleanup_free char *procs = NULL;
-        struct error *e = NULL;
-        if (cg_read(dir, "cgroup.procs", &procs, &e) < 0) {
-                error_free(e);
-                return false;
-        }
-        return strspn(procs, " \n") != strlen(procs);
-}
-
 /* mkdir base/rel one component at a time, counting what we made, so destroy removes
  * exactly that (and not a pre-existing parent such as a systemd slice).  *vanished is set
  * when a parent disappeared under us: another container's delete removed it once empty. */
@@ -74,9 +63,11 @@ static int make_dirs_once(struct cg_hier *h, const char *base, const char *rel, 
                 } else if (errno != EEXIST) {
                         return error_make(err, errno, "create cgroup %s", path);
                 } else if (depth == total) {
-                        /* a leftover of a container that is gone: adopt it, refuse a live one */
-                        if (has_procs(path))
-                                return error_make(err, EBUSY, "cgroup %s already exists and has processes", path);
+                        /* a leftover of a container that is gone: adopt it; refuse a live one,
+                         * also one whose processes are in cgroups below it: delete would kill
+                         * them with it */
+                        if (cg_tree_in_use(path))
+                                return error_make(err, EBUSY, "cgroup %s already exists and has processes (in it or below it)", path);
                         h->created = 1;
                 }
                 /* Every level, also one another create just made: it may not have copied
@@ -191,8 +182,8 @@ int cg_fs_plan(struct cgroup *cg, const struct spec *spec, const char *id, struc
                 h->created = missing_components(base, h->dir);
                 /* the leaf exists: a leftover create adopts, or a live cgroup create refuses
                  * (before anything records it, so no delete can kill what is not ours) */
-                if (h->created == 0 && has_procs(h->dir))
-                        r = error_make(err, EBUSY, "cgroup %s already exists and has processes", h->dir);
+                if (h->created == 0 && cg_tree_in_use(h->dir))
+                        r = error_make(err, EBUSY, "cgroup %s already exists and has processes (in it or below it)", h->dir);
                 else if (h->created == 0)
                         h->created = 1;
                 /* as cgroup_create: the default parent goes with the last container */

@@ -109,6 +109,11 @@ const struct cg_hier *cg_v1_hier(const struct cgroup *cg, const char *controller
 const struct cg_hier *cg_v2_hier(const struct cgroup *cg);
 /* The hierarchy whose cgroup.procs lists the container's processes; NULL when disabled. */
 const struct cg_hier *cg_primary(const struct cgroup *cg);
+/* Whether a process is in the cgroup at dir or in any cgroup below it: cgroup.events
+ * "populated" where the kernel keeps it (v2), else every cgroup.procs of the subtree (v1).  A
+ * cgroup that cannot be read, or that is nested too deep to search, counts as in use: callers
+ * use this to refuse a cgroup, never to take one. */
+bool cg_tree_in_use(const char *dir);
 bool cg_name_has(const char *list, const char *controller);
 /* True when the v2 cgroup dir offers controller (its cgroup.controllers). */
 bool cg_v2_has_controller(const char *dir, const char *controller);

@@ -350,6 +350,35 @@ no_dirs_named() {
         [ -z "$(find /sys/fs/cgroup -maxdepth 2 -name "$top")" ]
 }
 
+@test "an existing cgroup with processes in it or in a cgroup below it is refused; they live on" {
+        # delete kills what is in the container's cgroup tree: a cgroup someone else uses is
+        # never taken, also when its processes are only in its children
+        top=contain-bats-busy-$$
+        update_config ".linux.cgroupsPath = \"/$top\" | .process.args = [\"true\"]"
+        for where in "" /sub /sub/deeper; do
+                mkdir -p /sys/fs/cgroup/pids/$top$where
+                sleep 100 &
+                pid=$!
+                echo "$pid" > /sys/fs/cgroup/pids/$top$where/cgroup.procs
+                run contain run --bundle "$BUNDLE" "$ID"
+                alive=no
+                kill -0 "$pid" 2>/dev/null && alive=yes
+                kill "$pid" 2>/dev/null || true
+                wait "$pid" || true
+                [ ! -d /sys/fs/cgroup/pids/$top ] || find /sys/fs/cgroup/pids/$top -depth -type d -exec rmdir {} \;
+                echo "in '$where': $status $output; alive $alive"
+                [ "$status" -ne 0 ]
+                [[ "$output" == *"/$top already exists and has processes"* ]]
+                [ "$alive" = yes ]
+                [ -z "$(ls -A "$ROOT")" ]
+                [ -z "$(find /sys/fs/cgroup -maxdepth 2 -name "$top")" ]
+        done
+        # an empty one, also with empty children, is a leftover: taken, and gone with delete
+        mkdir -p /sys/fs/cgroup/pids/$top/sub
+        contain run --bundle "$BUNDLE" "$ID"
+        [ -z "$(find /sys/fs/cgroup -maxdepth 2 -name "$top")" ]
+}
+
 @test "--systemd-cgroup maps slice:prefix:name to slice/prefix-name.scope (no systemd here)" {
         update_config ".linux.cgroupsPath = \"contain-bats-$$.slice:cb:$ID\" | .process.args = [\"sleep\", \"100\"]"
         # output to a file: the detached container inherits it, and bats' run would wait for it

@@ -218,6 +218,28 @@ EOF
         expect "delete of the stopped container removes its cgroup" "$(gone "$d")" gone
 }
 
+# A cgroup named by cgroupsPath that exists already is taken only when no process is in it or
+# below it (its cgroup.events "populated"): delete kills what is in the whole tree.
+t_busy() {
+        bundle busy busy <<'EOF'
+true
+EOF
+        mkdir -p $CG/busy/sub
+        sleep 1000 &
+        sp=$!
+        echo $sp > $CG/busy/sub/cgroup.procs
+        c run --bundle /tmp/b/busy busy > /tmp/o.busy 2>&1 < /dev/null
+        rc=$?
+        alive=no; kill -0 $sp 2>/dev/null && alive=yes
+        kill $sp 2>/dev/null; wait $sp 2>/dev/null
+        expect "a cgroup with a process only in its child: run refused (status, message)" \
+                "$rc:$(grep -c 'already exists and has processes' /tmp/o.busy)" "1:1"
+        expect "... and that process lives on" "$alive" yes
+        rmdir $CG/busy/sub
+        c run --bundle /tmp/b/busy busy > /tmp/o.busy 2>&1 < /dev/null
+        expect "an empty leftover is taken, and gone after the run" "$?:$(gone $CG/busy)" "0:gone"
+}
+
 t_cycles() {
         bundle cyc plain <<'EOF'
 exec sleep 1000
@@ -492,7 +514,7 @@ EOF
 setup
 start=$(date +%s)
 tests=$(cat /tests/only 2>/dev/null)
-for t in ${tests:-t_limits t_oom t_pids t_cpu t_pause t_update t_kill_all t_devices t_bfq_weight t_kernel_tcp t_cycles t_rootless t_numa}; do
+for t in ${tests:-t_limits t_oom t_pids t_cpu t_pause t_update t_kill_all t_busy t_devices t_bfq_weight t_kernel_tcp t_cycles t_rootless t_numa}; do
         s=$(date +%s)
         $t
         echo "# $t: $(( $(date +%s) - s )) s"

@@ -108,6 +108,9 @@ jq "$base" "$REPO/bundles/busybox/config.json" > "$R/tests/conf/plain.json" || d
 jq "$base | .linux.resources.memory = {\"limit\": 33554432} | .linux.resources.pids = {\"limit\": 16} |
     .linux.resources.cpu = {\"quota\": 50000, \"period\": 100000}" \
         "$REPO/bundles/busybox/config.json" > "$R/tests/conf/limits.json" || die "jq failed"
+# t_busy: a cgroupsPath that exists, with a process in a child cgroup of it
+jq "$base | .linux.cgroupsPath = \"/busy\"" "$REPO/bundles/busybox/config.json" > "$R/tests/conf/busy.json" ||
+        die "jq failed"
 # rootless (issue #17): what `contain spec --rootless` gives user 1000 (its ids mapped to root,
 # no network namespace, /sys bound), with the limits, in the cgroup the guest delegates to it
 jq "$base | .linux.resources.memory = {\"limit\": 33554432} | .linux.resources.pids = {\"limit\": 16} |
