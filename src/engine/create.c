@@ -165,8 +165,20 @@ static int make_exec_fifo(struct create_ctx *c, struct error **err)
         return 0;
 }
 
-/* The parent's part of SYNC_SETUP_REQUEST: id maps, time offsets, the initial CPU affinity,
- * cgroup and resctrl membership, the moved network devices. */
+/* For a message the runtime sends unasked: a send that fails because the init is gone is no
+ * error of its own, the handshake then reads what the init said before it went (sync_recv).
+ * True (and *err dropped) in that case. */
+static bool init_gone(struct error **err)
+{
+        if ((*err)->errnum != EPIPE && (*err)->errnum != ECONNRESET)
+                return false;
+        error_freep(err);
+        return true;
+}
+
+/* The parent's part of the setup, asked for (SYNC_SETUP_REQUEST) or right after clone: id
+ * maps, time offsets, the initial CPU affinity, cgroup and resctrl membership, the moved
+ * network devices; then SYNC_SETUP_DONE. */
 static int handle_setup(struct create_ctx *c, unsigned long clone_flags, bool time_ns, struct error **err)
 {
         if ((clone_flags & CLONE_NEWUSER) && ns_write_id_maps(c->pid, c->spec, err) < 0)
@@ -184,7 +196,9 @@ static int handle_setup(struct create_ctx *c, unsigned long clone_flags, bool ti
                 return -1;
         if (process_set_oom_score_adj(c->pid, &c->spec->process, err) < 0)
                 return error_wrap(err, "container init");
-        return sync_send(c->sync_fd, SYNC_SETUP_DONE, NULL, 0, err);
+        if (sync_send(c->sync_fd, SYNC_SETUP_DONE, NULL, 0, err) < 0)
+                return init_gone(err) ? 0 : -1;
+        return 0;
 }
 
 /* The state with the init's pid, then the config if it was left for now.  From the state write
@@ -211,16 +225,32 @@ static int save_state(struct create_ctx *c, struct error **err)
         return 0;
 }
 
-/* What the runtime does once the init runs, while the init builds the rootfs: the network
- * namespace if it makes it (the init asks for it before sysfs, and the state waits until the
- * init has it: a netns takes longer than the init takes to get there), else the state. */
-static int after_clone(struct create_ctx *c, struct error **err)
+/* The network namespace, made while the init sets up and sent unasked (netns.c); lo goes up
+ * after that, while the init mounts on, and before the runtime reads the init's next message:
+ * so before any hook and before the process. */
+static int give_netns(struct create_ctx *c, struct error **err)
 {
-        if (!c->netns_pending)
-                return save_state(c, err);
         int r = net_ns_create(c->own_netns_fd, &c->netns_fd, &c->lo_sock, err);
         closep(&c->own_netns_fd);
+        if (r < 0)
+                return error_wrap(err, "linux.namespaces: network");
+        r = sync_send_fd(c->sync_fd, SYNC_NETNS, c->netns_fd, err);
+        closep(&c->netns_fd);
+        if (r < 0)
+                return init_gone(err) ? 0 : error_wrap(err, "container init");
+        r = net_lo_up_on(c->lo_sock, err);
+        closep(&c->lo_sock);
         return r < 0 ? error_wrap(err, "linux.namespaces: network") : 0;
+}
+
+/* What the runtime does once the init runs, while the init builds the rootfs: the network
+ * namespace if it makes it (before the state: the init waits for it, the state waits for no
+ * one), then the state. */
+static int after_clone(struct create_ctx *c, struct error **err)
+{
+        if (c->netns_pending && give_netns(c, err) < 0)
+                return -1;
+        return save_state(c, err);
 }
 
 /* Whether handle_setup has anything to do for this container. */
@@ -295,20 +325,6 @@ static int handshake(struct create_ctx *c, unsigned long clone_flags, bool time_
                         if (handle_setup(c, clone_flags, time_ns, err) < 0 || after_clone(c, err) < 0)
                                 return -1;
                         progress(c->o, STEP_NAMESPACES, NULL);
-                        break;
-                case SYNC_NETNS_REQUEST:
-                        if (c->netns_fd < 0)
-                                return error_make(err, EPROTO, "container init: asked for a network namespace not made");
-                        if (sync_send_fd(c->sync_fd, SYNC_NETNS, c->netns_fd, err) < 0)
-                                return error_wrap(err, "container init");
-                        closep(&c->netns_fd);
-                        /* now, while the init mounts on: before its hooks and its process,
-                         * which come after our answers to what it sends next */
-                        if (net_lo_up_on(c->lo_sock, err) < 0)
-                                return error_wrap(err, "linux.namespaces: network");
-                        closep(&c->lo_sock);
-                        if (save_state(c, err) < 0)
-                                return -1;
                         break;
                 case SYNC_PROGRESS:
                         if (m->len >= 1)
@@ -392,6 +408,7 @@ static int clone_init(struct create_ctx *c, int n_preserve, struct error **err)
                 .unshare_after_userns = (int)after_userns,
                 .n_preserve = n_preserve, .seccomp = c->seccomp, .mount_trees = c->mount_trees,
                 .setup_sync = setup_needed(c, flags, time_ns), .hooks_sync = hooks_sync,
+                .setup_request = (flags & CLONE_NEWUSER) || time_ns,
                 .netns_from_runtime = c->netns_pending,
                 .runtime_in_user_ns = c->in_user_ns, .runtime_rootless = c->rootless,
         };
@@ -419,14 +436,17 @@ static int clone_init(struct create_ctx *c, int n_preserve, struct error **err)
                 return -1;
         }
         c->pid = pid;
-        if (!a.setup_sync)
-                progress(c->o, STEP_NAMESPACES, NULL);
-
         c->state->pid = pid;
         c->state_pending = true;        /* with its start time: save_state, after the netns */
-        /* with a SETUP round trip, once the init goes on after it */
-        if (!a.setup_sync && after_clone(c, err) < 0)
-                return -1;
+        /* unless the init must go first (setup_request), the runtime does its part at once and
+         * the init reads the answers when it needs them */
+        if (!a.setup_request) {
+                if (a.setup_sync && handle_setup(c, flags, time_ns, err) < 0)
+                        return -1;
+                progress(c->o, STEP_NAMESPACES, NULL);
+                if (after_clone(c, err) < 0)
+                        return -1;
+        }
         return handshake(c, flags, time_ns, err);
 }
 

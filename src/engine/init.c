@@ -59,7 +59,7 @@ static int enter_namespaces(struct init_args *a, struct error **err)
         if (a->new_userns && a->runtime_rootless && prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0)
                 return error_make(err, errno, "prctl PR_SET_DUMPABLE 1");
         cleanup_free struct sync_msg *m = xmalloc(sizeof(*m));
-        if (a->setup_sync && (sync_send(a->sync_fd, SYNC_SETUP_REQUEST, NULL, 0, err) < 0 ||
+        if (a->setup_sync && ((a->setup_request && sync_send(a->sync_fd, SYNC_SETUP_REQUEST, NULL, 0, err) < 0) ||
                               sync_expect(a->sync_fd, SYNC_SETUP_DONE, m, "wait for the runtime", err) < 0))
                 return -1;
         bool joins_userns = a->ns_fds[NS_USER] >= 0;

@@ -94,8 +94,9 @@ int error_with_errno(struct error **err, int errnum, const char *fmt, ...)
 
 /* ---- sync.c: parent <-> init messages on a SOCK_SEQPACKET pair ---- */
 enum sync_type {
-        SYNC_SETUP_REQUEST = 1, /* init: write my id maps / time offsets, enter the cgroup */
-        SYNC_SETUP_DONE,        /* parent: done */
+        SYNC_SETUP_REQUEST = 1, /* init: my time ns / user ns is ready: write the offsets/maps */
+        SYNC_SETUP_DONE,        /* parent: setup done (unasked, right after clone, when nothing
+                                 * of it waits for the init: cgroup, affinity, resctrl, ...) */
         SYNC_PROGRESS,          /* init: payload = step number byte + detail */
         SYNC_HOOKS_REQUEST,     /* init: mounts are there, run prestart/createRuntime */
         SYNC_HOOKS_DONE,        /* parent: payload = state JSON for the init's own hooks */
@@ -105,8 +106,7 @@ enum sync_type {
         SYNC_SECCOMP_FD,        /* init/exec child: the seccomp notify fd (SCM_RIGHTS), filter on */
         SYNC_SECCOMP_DONE,      /* parent: the agent has it */
         SYNC_START,             /* run's parent: exec now (instead of the exec fifo's byte) */
-        SYNC_NETNS_REQUEST,     /* init: the network namespace the runtime made, please */
-        SYNC_NETNS,             /* parent: that namespace (SCM_RIGHTS) */
+        SYNC_NETNS,             /* parent, unasked: the network namespace it made (SCM_RIGHTS) */
 };
 #define SYNC_MAX_PAYLOAD 8192
 struct sync_msg {
@@ -119,7 +119,9 @@ struct sync_msg {
 int sync_send(int fd, enum sync_type type, const void *payload, size_t len, struct error **err);
 /* Sends a message without payload carrying passed_fd with SCM_RIGHTS. */
 int sync_send_fd(int fd, enum sync_type type, int passed_fd, struct error **err);
-/* Reads one message; EOF (peer gone) is an error "peer exited".  An fd may only come with
+/* Reads one message; EOF (peer gone) is an error "peer exited" (EPIPE), also after what the
+ * peer sent before it went, which is read first even when it left messages of ours unread
+ * (the ECONNRESET that gives is passed over).  An fd may only come with
  * SYNC_SECCOMP_FD and SYNC_NETNS (m->fd); one on any other message is closed and an EPROTO
  * error. */
 int sync_recv(int fd, struct sync_msg *m, struct error **err);
@@ -224,8 +226,9 @@ struct init_args {
         char **extra_env;       /* LISTEN_FDS/LISTEN_PID */
         /* the round trips with the runtime, skipped when it has nothing to do in them (each
          * costs two wake-ups): SYNC_SETUP_* (id maps, cgroup, ...), SYNC_HOOKS_* (device
-         * rules, hooks) */
-        bool setup_sync, hooks_sync;
+         * rules, hooks); setup_request: the init asks for the setup (it must make its time
+         * namespace or become dumpable first), else it only waits for SYNC_SETUP_DONE */
+        bool setup_sync, setup_request, hooks_sync;
         bool netns_from_runtime;        /* join the netns the runtime sends (netns.c) */
         /* the runtime's rootless_in_user_ns() and rootless_euid(), which are the init's too
          * until it switches user or namespace */
@@ -239,8 +242,8 @@ void signals_reset_for_container(void);
  * init sets up, instead of clone (rootless: rootless_euid() of the runtime): then an fd of the
  * runtime's own network namespace, to come back into (net_ns_open_own; the caller's), else -1. */
 int netns_by_runtime(const struct spec *spec, bool rootless);
-/* In the init: asks the runtime for the namespace (SYNC_NETNS_REQUEST), waits for SYNC_NETNS
- * on sync_fd and joins the namespace it carries. */
+/* In the init: reads the SYNC_NETNS the runtime sends on sync_fd once it has made the
+ * namespace (waiting for it if need be) and joins the namespace it carries. */
 int netns_join_from_runtime(int sync_fd, struct error **err);
 
 /* The container init: never returns. */

@@ -45,6 +45,11 @@ int sync_recv(int fd, struct sync_msg *m, struct error **err)
         int received;
         m->fd = -1;
         ssize_t r = recv_with_fd(fd, buf, sizeof(buf), &received);
+        /* a peer that went away with messages of ours unread leaves this error once (ours
+         * were sent unasked: SYNC_SETUP_DONE, SYNC_NETNS); what it sent before is still
+         * queued, and then comes the end of file */
+        if (r < 0 && errno == ECONNRESET)
+                r = recv_with_fd(fd, buf, sizeof(buf), &received);
         if (r < 0)
                 return error_make(err, errno, "receive message");
         cleanup_close int passed = received;

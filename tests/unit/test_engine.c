@@ -162,6 +162,29 @@ static void test_sync(struct tap *t)
         close(sp[0]);
         ok(t, sync_recv(sp[1], m, &e) < 0 && e->errnum == EPIPE, "peer gone: EPIPE");
         error_free(e);
+        e = NULL;
+        close(sp[1]);
+
+        /* an init that failed before it read what the runtime sent unasked (SYNC_NETNS): its
+         * error still arrives, then the end of file (the kernel reports ECONNRESET first) */
+        if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0) {
+                ok(t, false, "socketpair");
+                free(m);
+                return;
+        }
+        ok(t, sync_send(sp[1], SYNC_SETUP_DONE, NULL, 0, &e) == 0, "send unasked");
+        child = NULL;
+        error_make(&child, EINVAL, "mounts: /dev");
+        sync_send_error(sp[0], child);
+        error_free(child);
+        close(sp[0]);
+        ok(t, sync_expect(sp[1], SYNC_READY, m, "container init", &e) < 0 && e && e->errnum == EINVAL &&
+                      strcmp(e->msg, "container init: mounts: /dev: Invalid argument") == 0,
+           "the error of a peer gone with our message unread");
+        error_free(e);
+        e = NULL;
+        ok(t, sync_recv(sp[1], m, &e) < 0 && e->errnum == EPIPE, "... then EPIPE");
+        error_free(e);
         close(sp[1]);
         free(m);
 }
