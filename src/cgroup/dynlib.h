@@ -1,10 +1,8 @@
-/* libsystemd (sd-bus) and libbpf are loaded with dlopen when a command needs them, not linked:
- * together with what they pull in (libgcrypt, liblzma, libzstd, liblz4, libelf, libz) they
- * were nine more libraries for the dynamic linker to map and relocate on every `contain`
- * call, 0.7 ms and 1.7 MiB of each process, while only --systemd-cgroup and the cgroup-v2
- * device rules use them.  Each library is a table of its functions, owned by the caller (no
- * global state); the prototypes come from the libraries' own headers through __typeof__.
- * Internal to the cgroup module. */
+/* libsystemd (sd-bus) and libbpf are loaded with dlopen when a command needs them, not linked
+ * (contain/dynlib.h): together with what they pull in (libgcrypt, liblzma, libzstd, liblz4,
+ * libelf, libz) they were nine more libraries for the dynamic linker to map and relocate on
+ * every `contain` call, 0.7 ms and 1.7 MiB of each process, while only --systemd-cgroup and
+ * the cgroup-v2 device rules use them.  Internal to the cgroup module. */
 #ifndef CONTAIN_CGROUP_DYNLIB_H
 #define CONTAIN_CGROUP_DYNLIB_H
 
@@ -12,7 +10,7 @@
 #include <systemd/sd-bus.h>
 #include <systemd/sd-daemon.h>
 
-#include "contain/error.h"
+#include "contain/dynlib.h"
 
 #define LIBSYSTEMD_SONAME "libsystemd.so.0"
 #define LIBSYSTEMD_FUNCS(X)                                                                     \
@@ -28,8 +26,6 @@
         X(bpf_prog_load) X(bpf_obj_get_info_by_fd) X(bpf_prog_query) X(bpf_prog_get_fd_by_id)  \
         X(bpf_prog_detach2) X(bpf_prog_attach)
 
-#define DYNLIB_MEMBER(f) __typeof__(f) *f;
-
 struct libsystemd {
         void *handle;
         LIBSYSTEMD_FUNCS(DYNLIB_MEMBER)
@@ -40,13 +36,9 @@ struct libbpf {
         LIBBPF_FUNCS(DYNLIB_MEMBER)
 };
 
-/* Loads the library and fills every function of the table; a table already loaded is left as
- * it is.  Errors: the library or one of its functions is missing (the message names it and
- * the package, from dlerror()); *lib is then left unloaded.  Release with *_close. */
+/* contain/dynlib.h: load the library into the table, or drop it. */
 int libsystemd_open(struct libsystemd *lib, struct error **err);
 int libbpf_open(struct libbpf *lib, struct error **err);
-
-/* Drops the caller's reference (dlclose) and clears the table; an unloaded table is fine. */
 void libsystemd_close(struct libsystemd *lib);
 void libbpf_close(struct libbpf *lib);
 #define cleanup_libsystemd __attribute__((cleanup(libsystemd_close)))

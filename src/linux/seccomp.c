@@ -1,6 +1,8 @@
 /* Seccomp with libseccomp: the filter is compiled in the runtime before clone into a BPF
  * program, so the init only makes one seccomp(2) call, as late as possible before exec.  A
- * filter with SCMP_ACT_NOTIFY rules is installed with a listener fd for the seccomp agent. */
+ * filter with SCMP_ACT_NOTIFY rules is installed with a listener fd for the seccomp agent.
+ * libseccomp is loaded only for a config with linux.seccomp (contain/dynlib.h): most calls
+ * (state, kill, delete, a run without a filter) never need it. */
 #include <errno.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
@@ -11,9 +13,45 @@
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 
+#include "contain/dynlib.h"
 #include "contain/log.h"
 #include "contain/util.h"
 #include "internal.h"
+
+#define LIBSECCOMP_FUNCS(X)                                                                     \
+        X(seccomp_version) X(seccomp_init) X(seccomp_release) X(seccomp_arch_add)               \
+        X(seccomp_arch_resolve_name) X(seccomp_syscall_resolve_name) X(seccomp_rule_add_array)  \
+        X(seccomp_export_bpf)
+struct libseccomp {
+        void *handle;
+        LIBSECCOMP_FUNCS(DYNLIB_MEMBER)
+};
+DYNLIB_DEFINE(static, libseccomp, "libseccomp.so.2", "libseccomp2", LIBSECCOMP_FUNCS)
+
+/* A filter being built, with the library it is built with (released in that order). */
+struct filter {
+        struct libseccomp lib;
+        scmp_filter_ctx ctx;
+};
+
+static void filter_release(struct filter *f)
+{
+        if (f->ctx)
+                f->lib.seccomp_release(f->ctx);
+        f->ctx = NULL;
+        libseccomp_close(&f->lib);
+}
+
+/* Loads the library and makes an empty filter whose default is def.  -1 with err. */
+static int filter_open(struct filter *f, uint32_t def, struct error **err)
+{
+        if (libseccomp_open(&f->lib, err) < 0)
+                return error_wrap(err, "linux.seccomp");
+        f->ctx = f->lib.seccomp_init(def);
+        if (!f->ctx)
+                return error_make(err, 0, "linux.seccomp: libseccomp refused to create a filter (seccomp_init)");
+        return 0;
+}
 
 #ifndef SECCOMP_FILTER_FLAG_NEW_LISTENER
 #define SECCOMP_FILTER_FLAG_NEW_LISTENER (1UL << 3)
@@ -84,42 +122,47 @@ static enum scmp_compare op_of(enum seccomp_op op)
         return _SCMP_CMP_MIN;
 }
 
-static void ctx_release(scmp_filter_ctx *ctx)
-{
-        if (*ctx)
-                seccomp_release(*ctx);
-}
-
 /* "SCMP_ARCH_X86_64" -> libseccomp's token. */
-static uint32_t arch_of(const char *name)
+static uint32_t arch_of(const struct libseccomp *lib, const char *name)
 {
         if (!str_has_prefix(name, "SCMP_ARCH_"))
                 return 0;
         cleanup_free char *lower = xstrdup(name + strlen("SCMP_ARCH_"));
         for (char *p = lower; *p; p++)
                 *p = (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
-        return seccomp_arch_resolve_name(lower);
+        return lib->seccomp_arch_resolve_name(lower);
 }
 
 void seccomp_library_version(char *buf, size_t size)
 {
-        const struct scmp_version *v = seccomp_version();
+        struct libseccomp lib = { 0 };
+        struct error *e = NULL;
+        if (libseccomp_open(&lib, &e) < 0) {
+                snprintf(buf, size, "unavailable (%s)", e->msg);
+                error_free(e);
+                return;
+        }
+        const struct scmp_version *v = lib.seccomp_version();
         snprintf(buf, size, "%u.%u.%u", v->major, v->minor, v->micro);
+        libseccomp_close(&lib);
 }
 
 bool seccomp_arch_supported(const char *name)
 {
-        uint32_t arch = arch_of(name);
+        __attribute__((cleanup(filter_release))) struct filter f = { 0 };
+        struct error *e = NULL;
+        bool have = filter_open(&f, SCMP_ACT_ALLOW, &e) == 0;
+        error_free(e);
+        uint32_t arch = have ? arch_of(&f.lib, name) : 0;
         if (!arch)
                 return false;
         /* libseccomp knowing the name is not enough: a filter holds only archs of the native
          * byte order (s390x or mips next to x86_64 is EDOM), and that is what create builds */
-        __attribute__((cleanup(ctx_release))) scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
-        int r = ctx ? seccomp_arch_add(ctx, arch) : -ENOMEM;
+        int r = f.lib.seccomp_arch_add(f.ctx, arch);
         return r == 0 || r == -EEXIST;
 }
 
-static int add_rule(scmp_filter_ctx ctx, const struct spec_seccomp_syscall *sc, size_t idx, uint32_t action,
+static int add_rule(const struct filter *f, const struct spec_seccomp_syscall *sc, size_t idx, uint32_t action,
                     int nr, const char *name, struct error **err)
 {
         struct scmp_arg_cmp conds[6 * 8];
@@ -138,13 +181,13 @@ static int add_rule(scmp_filter_ctx ctx, const struct spec_seccomp_syscall *sc, 
         }
         int r;
         if (!repeated) {
-                r = seccomp_rule_add_array(ctx, action, nr, (unsigned)n, n ? conds : NULL);
+                r = f->lib.seccomp_rule_add_array(f->ctx, action, nr, (unsigned)n, n ? conds : NULL);
         } else {
                 /* Two conditions on the same argument cannot both hold in one rule: like runc, each
                  * becomes a rule of its own (any of them matching triggers the action). */
                 r = 0;
                 for (size_t i = 0; i < n && r == 0; i++)
-                        r = seccomp_rule_add_array(ctx, action, nr, 1, &conds[i]);
+                        r = f->lib.seccomp_rule_add_array(f->ctx, action, nr, 1, &conds[i]);
         }
         if (r < 0)
                 return error_make(err, -r, "linux.seccomp.syscalls[%zu]: add rule for %s", idx, name);
@@ -190,15 +233,15 @@ int seccomp_program_build(const struct spec_seccomp *sc, struct seccomp_program 
         if (action_of(sc->default_action, sc->has_default_errno_ret, sc->default_errno_ret, &def,
                       "linux.seccomp.defaultAction", err) < 0)
                 return -1;
-        __attribute__((cleanup(ctx_release))) scmp_filter_ctx ctx = seccomp_init(def);
-        if (!ctx)
-                return error_make(err, 0, "linux.seccomp: libseccomp refused to create a filter (seccomp_init)");
+        __attribute__((cleanup(filter_release))) struct filter f = { 0 };
+        if (filter_open(&f, def, err) < 0)
+                return -1;
 
         for (size_t i = 0; sc->architectures && sc->architectures[i]; i++) {
-                uint32_t arch = arch_of(sc->architectures[i]);
+                uint32_t arch = arch_of(&f.lib, sc->architectures[i]);
                 if (!arch)
                         return error_make(err, 0, "linux.seccomp.architectures: unknown \"%s\"", sc->architectures[i]);
-                int r = seccomp_arch_add(ctx, arch);
+                int r = f.lib.seccomp_arch_add(f.ctx, arch);
                 if (r < 0 && r != -EEXIST)
                         return error_make(err, -r, "linux.seccomp.architectures: add %s", sc->architectures[i]);
         }
@@ -224,7 +267,7 @@ int seccomp_program_build(const struct spec_seccomp *sc, struct seccomp_program 
                 if (action == def)
                         continue;       /* libseccomp refuses rules that do what the default does */
                 for (size_t k = 0; s->names && s->names[k]; k++) {
-                        int nr = seccomp_syscall_resolve_name(s->names[k]);
+                        int nr = f.lib.seccomp_syscall_resolve_name(s->names[k]);
                         if (nr == __NR_SCMP_ERROR) {
                                 /* Profiles list syscalls of newer kernels: skip them, like runc. */
                                 log_debug("seccomp: unknown syscall \"%s\" skipped", s->names[k]);
@@ -232,7 +275,7 @@ int seccomp_program_build(const struct spec_seccomp *sc, struct seccomp_program 
                         }
                         if (s->action == SECCOMP_ACT_NOTIFY && notify_refused(s->names[k], i, err) < 0)
                                 return -1;
-                        if (add_rule(ctx, s, i, action, nr, s->names[k], err) < 0)
+                        if (add_rule(&f, s, i, action, nr, s->names[k], err) < 0)
                                 return -1;
                         notify |= s->action == SECCOMP_ACT_NOTIFY;
                 }
@@ -244,7 +287,7 @@ int seccomp_program_build(const struct spec_seccomp *sc, struct seccomp_program 
         cleanup_close int mfd = memfd_create("contain-seccomp", MFD_CLOEXEC);
         if (mfd < 0)
                 return error_make(err, errno, "linux.seccomp: memfd_create");
-        int r = seccomp_export_bpf(ctx, mfd);
+        int r = f.lib.seccomp_export_bpf(f.ctx, mfd);
         if (r < 0)
                 return error_make(err, -r, "linux.seccomp: export the filter");
         off_t size = lseek(mfd, 0, SEEK_END);
