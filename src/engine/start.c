@@ -134,10 +134,10 @@ int container_start(const char *root, const char *id, struct error **err)
 }
 
 int container_start_direct(const struct spec *spec, const char *root, const char *id, int start_fd,
-                           struct error **err)
+                           bool at_once, struct error **err)
 {
         cleanup_close int fd = start_fd;
-        if (sync_send(fd, SYNC_START, NULL, 0, err) < 0)
+        if (!at_once && sync_send(fd, SYNC_START, NULL, 0, err) < 0)
                 return error_wrap(err, "start container \"%s\"", id);
         cleanup_close int dirfd = statedir_open(root, id, true, err);
         if (dirfd < 0)
