@@ -148,6 +148,26 @@ mount_line() {
         [ "${lines[1]}" = "fifo" ]
 }
 
+@test "device nodes get their exact mode and owner whatever the caller's umask, replacing what stood there" {
+        mkdir -p "$BUNDLE/rootfs/tmp"
+        ln -sfn /etc/hostname "$BUNDLE/rootfs/tmp/node"
+        update_config '.linux.devices = [{"path":"/dev/n640","type":"c","major":1,"minor":3,"fileMode":416},
+                                         {"path":"/dev/nsgid","type":"c","major":1,"minor":3,"fileMode":1464,"uid":0,"gid":5},
+                                         {"path":"/tmp/node","type":"c","major":1,"minor":5,"fileMode":420}]'
+        set_args /bin/sh -c 'stat -c "%n %a %u:%g" /dev/null /dev/zero /dev/n640 /dev/nsgid; stat -c "%F %t:%T %a" /tmp/node'
+        run sh -c 'umask 077; exec "$@"' sh "$CONTAIN" --root "$ROOT" run -b "$BUNDLE" "$(new_id)"
+        echo "$output"
+        [ "$status" -eq 0 ]
+        [ "${lines[0]}" = "/dev/null 666 0:0" ]
+        [ "${lines[1]}" = "/dev/zero 666 0:0" ]
+        [ "${lines[2]}" = "/dev/n640 640 0:0" ]
+        [ "${lines[3]}" = "/dev/nsgid 2670 0:5" ]
+        [ "${lines[4]}" = "character special file 1:5 644" ]
+        # the symlink went (not followed): the node is in its place, its target untouched
+        [ -c "$BUNDLE/rootfs/tmp/node" ]
+        [ -f "$BUNDLE/rootfs/etc/hostname" ]
+}
+
 @test "/sys/fs/cgroup shows the container's own cgroups, read-only" {
         update_config '.linux.resources.memory = {"limit": 67108864}'
         set_args /bin/sh -c 'if [ -d /sys/fs/cgroup/memory ]; then cat /sys/fs/cgroup/memory/memory.limit_in_bytes; else cat /sys/fs/cgroup/memory.max; fi; mkdir /sys/fs/cgroup/x 2>&1; echo "mkdir=$?"'
