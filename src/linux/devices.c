@@ -157,7 +157,7 @@ int devices_setup(const struct spec *spec, int root_fd, const struct rootfs_opts
         if (dev < 0)
                 return -1;
         /* the nodes get their modes from mknod itself (umask restored when we return) */
-        __attribute__((cleanup(umask_restore))) mode_t old_umask = umask(0);
+        __attribute__((cleanup(umask_restore), unused)) mode_t old_umask = umask(0);
         bool owned = !opts->new_userns && root_owns_new_nodes(dev);
         for (size_t i = 0; i < ARRAY_SIZE(default_devs); i++) {
                 cleanup_free char *path = xasprintf("/dev/%s", default_devs[i].name);
