@@ -171,8 +171,9 @@ bool seccomp_flag_supported(const char *name);
 /* True for a linux.seccomp.architectures name ("SCMP_ARCH_X86_64") a filter built here can hold:
  * known to this libseccomp and of the native byte order. */
 bool seccomp_arch_supported(const char *name);
-/* The linked libseccomp's version, "2.5.4", into buf. */
-void seccomp_library_version(char *buf, size_t size);
+/* The version of the libseccomp a filter would be built with ("2.5.4", malloc'd), loading it;
+ * NULL with err (which names the library and the package) when it cannot be loaded. */
+char *seccomp_library_version(struct error **err);
 /* True when installing a filter needs CAP_SYS_ADMIN that proc's capabilities drop. */
 bool seccomp_install_early(const struct spec_process *proc);
 

@@ -45,12 +45,17 @@ int cli_usage_error(const char *command, const char *fmt, ...)
 
 static void print_version(void)
 {
+        /* libseccomp is loaded only when a filter is built: say which one that would be */
+        struct error *e = NULL;
+        cleanup_free char *seccomp = seccomp_library_version(&e);
+        cleanup_free char *said = seccomp ? NULL : xasprintf("unavailable: %s", e->msg);
+        error_free(e);
         printf("contain version %s\n"
                "spec: %s\n"
                "libseccomp: %s\n"
                "libcap: %s\n"
                "yajl: %s\n",
-               CONTAIN_VERSION, CONTAIN_SPEC_VERSION, CONTAIN_SECCOMP_VERSION,
+               CONTAIN_VERSION, CONTAIN_SPEC_VERSION, seccomp ? seccomp : said,
                CONTAIN_LIBCAP_VERSION, CONTAIN_YAJL_VERSION);
 }
 

@@ -39,11 +39,13 @@ static const char *cap_at(size_t i) { return caps_known_names()[i]; }
 static const char *action_at(size_t i) { return spec_seccomp_action_name((enum seccomp_action)i); }
 static const char *op_at(size_t i) { return spec_seccomp_op_name((enum seccomp_op)i); }
 
-static void w_seccomp(struct json_writer *w)
+/* enabled: whether a filter can be built here, i.e. libseccomp loads (it is loaded only for
+ * a config with linux.seccomp, and a host may lack it) */
+static void w_seccomp(struct json_writer *w, bool enabled)
 {
         json_w_key(w, "seccomp");
         json_w_object_begin(w);
-        json_w_kv_bool(w, "enabled", true);
+        json_w_kv_bool(w, "enabled", enabled);
         /* every action the parser knows is applied, SCMP_ACT_NOTIFY included */
         w_names(w, "actions", action_at, NULL);
         w_names(w, "operators", op_at, NULL);
@@ -53,7 +55,7 @@ static void w_seccomp(struct json_writer *w)
         json_w_object_end(w);
 }
 
-static void w_linux(struct json_writer *w)
+static void w_linux(struct json_writer *w, bool seccomp_enabled)
 {
         json_w_key(w, "linux");
         json_w_object_begin(w);
@@ -70,7 +72,7 @@ static void w_linux(struct json_writer *w)
         json_w_kv_bool(w, "rdma", true);        /* linux.resources.rdma -> rdma.max */
         json_w_object_end(w);
 
-        w_seccomp(w);
+        w_seccomp(w, seccomp_enabled);
         /* labels are written by src/linux/lsm.c; a host without the LSM makes asking an error */
         w_enabled(w, "apparmor", true);
         w_enabled(w, "selinux", true);
@@ -98,18 +100,19 @@ static void w_linux(struct json_writer *w)
 char *runtime_features_json(void)
 {
         cleanup_json_writer struct json_writer *w = json_writer_new(true);
-        char seccomp_ver[48];
-
-        seccomp_library_version(seccomp_ver, sizeof(seccomp_ver));
+        struct error *e = NULL;
+        cleanup_free char *seccomp_ver = seccomp_library_version(&e);
+        cleanup_free char *seccomp_said = seccomp_ver ? NULL : xasprintf("unavailable: %s", e->msg);
+        error_free(e);
         json_w_object_begin(w);
         json_w_kv_string(w, "ociVersionMin", OCI_VERSION_MIN);
         json_w_kv_string(w, "ociVersionMax", CONTAIN_SPEC_VERSION);
         w_names(w, "hooks", hook_at, NULL);
         w_names(w, "mountOptions", mountopts_known_name, NULL);
-        w_linux(w);
+        w_linux(w, seccomp_ver != NULL);
         json_w_key(w, "annotations");
         json_w_object_begin(w);
-        json_w_kv_string(w, "io.github.seccomp.libseccomp.version", seccomp_ver);
+        json_w_kv_string(w, "io.github.seccomp.libseccomp.version", seccomp_ver ? seccomp_ver : seccomp_said);
         json_w_kv_string(w, "org.contain.version", CONTAIN_VERSION);
         json_w_kv_string(w, "org.contain.libcap.version", CONTAIN_LIBCAP_VERSION);
         json_w_kv_string(w, "org.contain.yajl.version", CONTAIN_YAJL_VERSION);

@@ -133,18 +133,15 @@ static uint32_t arch_of(const struct libseccomp *lib, const char *name)
         return lib->seccomp_arch_resolve_name(lower);
 }
 
-void seccomp_library_version(char *buf, size_t size)
+char *seccomp_library_version(struct error **err)
 {
         struct libseccomp lib = { 0 };
-        struct error *e = NULL;
-        if (libseccomp_open(&lib, &e) < 0) {
-                snprintf(buf, size, "unavailable (%s)", e->msg);
-                error_free(e);
-                return;
-        }
+        if (libseccomp_open(&lib, err) < 0)
+                return NULL;
         const struct scmp_version *v = lib.seccomp_version();
-        snprintf(buf, size, "%u.%u.%u", v->major, v->minor, v->micro);
+        char *s = xasprintf("%u.%u.%u", v->major, v->minor, v->micro);
         libseccomp_close(&lib);
+        return s;
 }
 
 bool seccomp_arch_supported(const char *name)

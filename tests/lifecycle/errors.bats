@@ -107,3 +107,30 @@ no_residue() {
         [ "$status" -eq 255 ]
         [[ "$output" == *"cannot exec in a stopped container"* ]]
 }
+
+@test "without a loadable libseccomp: containers without a filter run, one with a filter is a clear error, features says so" {
+        # libseccomp is opened (dlopen) only to build a filter; here it cannot be: the file is
+        # /dev/null inside a private mount namespace of this test
+        lib=$(ldconfig -p | awk '$1 == "libseccomp.so.2" && /x86-64/ { print $NF; exit }')
+        [ -n "$lib" ] || skip "no libseccomp.so.2 on this host"
+        lib=$(readlink -f "$lib")
+        set_args /bin/echo ran
+        cp "$BUNDLE/config.json" "$TEST_DIR/plain.json"
+        update_config '.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["mkdir"], "action": "SCMP_ACT_ERRNO"}]}'
+        cp "$BUNDLE/config.json" "$TEST_DIR/filter.json"
+        run unshare -m --propagation private sh -c '
+                mount --bind /dev/null "$1" || exit 99
+                "$2" features | tr -d " \n\t" | sed -n "s/.*\"seccomp\":{\"enabled\":\([a-z]*\).*/enabled=\1/p"
+                "$2" features | grep -o "\"io.github.seccomp.libseccomp.version\": \"[^\"]*\""
+                cp "$4/plain.json" "$3/config.json" && "$2" --root "$5" run -b "$3" "$6-a"; echo "plain=$?"
+                cp "$4/filter.json" "$3/config.json" && "$2" --root "$5" run -b "$3" "$6-b"; echo "filter=$?"
+        ' sh "$lib" "$CONTAIN" "$BUNDLE" "$TEST_DIR" "$ROOT" "$(new_id)"
+        echo "$output"
+        [ "$status" -eq 0 ]
+        [[ "$output" == *"enabled=false"* ]]
+        [[ "$output" == *'"io.github.seccomp.libseccomp.version": "unavailable: load libseccomp.so.2 (Debian package libseccomp2): '*'"'* ]]
+        [[ "$output" == *$'ran\nplain=0'* ]]
+        [[ "$output" == *"contain: linux.seccomp: load libseccomp.so.2 (Debian package libseccomp2): "* ]]
+        [[ "$output" == *"filter=1"* ]]
+        no_residue
+}

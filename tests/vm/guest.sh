@@ -240,6 +240,18 @@ EOF
         expect "an empty leftover is taken, and gone after the run" "$?:$(gone $CG/busy)" "0:gone"
 }
 
+# libseccomp is opened with dlopen, for a config with linux.seccomp only: the guest has it
+t_seccomp() {
+        expect "features: seccomp enabled (libseccomp loads)" \
+                "$(c features | tr -d ' \n\t' | sed -n 's/.*"seccomp":{"enabled":\([a-z]*\).*/\1/p')" true
+        bundle sec seccomp <<'EOF'
+mkdir /tmp/x 2>&1; echo "mkdir=$?"
+EOF
+        c run --bundle /tmp/b/sec sec > /tmp/o.sec 2>&1 < /dev/null
+        expect "a filter refusing mkdir: mkdir fails (EPERM)" \
+                "$(grep -c 'Operation not permitted' /tmp/o.sec):$(sed -n 's/^mkdir=//p' /tmp/o.sec)" "1:1"
+}
+
 t_cycles() {
         bundle cyc plain <<'EOF'
 exec sleep 1000
@@ -514,7 +526,7 @@ EOF
 setup
 start=$(date +%s)
 tests=$(cat /tests/only 2>/dev/null)
-for t in ${tests:-t_limits t_oom t_pids t_cpu t_pause t_update t_kill_all t_busy t_devices t_bfq_weight t_kernel_tcp t_cycles t_rootless t_numa}; do
+for t in ${tests:-t_limits t_oom t_pids t_cpu t_pause t_update t_kill_all t_busy t_seccomp t_devices t_bfq_weight t_kernel_tcp t_cycles t_rootless t_numa}; do
         s=$(date +%s)
         $t
         echo "# $t: $(( $(date +%s) - s )) s"

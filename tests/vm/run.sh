@@ -74,12 +74,15 @@ cp /bin/busybox "$R/bin/busybox"
 for f in "$BIN" $(ldd "$BIN" 2>/dev/null | awk '/=> \//{print $3} /^\t\//{print $1}'); do
         cp -L --parents "$f" "$R/" || die "cannot copy $f"
 done
-# and the one it dlopens here (src/cgroup/dynlib.h): libbpf for the v2 device program (not
-# libsystemd: --systemd-cgroup has no systemd to talk to in this guest)
-so=$(ldconfig -p | awk '$1 == "libbpf.so.1" && /x86-64/ { print $NF; exit }')
-[ -n "$so" ] || die "no libbpf.so.1 on the host (Debian package libbpf1)"
-for f in "$so" $(ldd "$so" 2>/dev/null | awk '/=> \//{print $3}'); do
-        cp -L --parents "$f" "$R/" || die "cannot copy $f"
+# and those it dlopens here (contain/dynlib.h): libbpf for the v2 device program, libseccomp
+# for filters and `features` (not libsystemd: --systemd-cgroup has no systemd to talk to in
+# this guest)
+for lib in libbpf.so.1 libseccomp.so.2; do
+        so=$(ldconfig -p | awk -v l="$lib" '$1 == l && /x86-64/ { print $NF; exit }')
+        [ -n "$so" ] || die "no $lib on the host (Debian packages libbpf1, libseccomp2)"
+        for f in "$so" $(ldd "$so" 2>/dev/null | awk '/=> \//{print $3}'); do
+                cp -L --remove-destination --parents "$f" "$R/" || die "cannot copy $f"
+        done
 done
 mv "$R$BIN" "$R/usr/local/bin/contain"
 for b in "${EXTRA[@]}"; do
@@ -108,6 +111,10 @@ jq "$base" "$REPO/bundles/busybox/config.json" > "$R/tests/conf/plain.json" || d
 jq "$base | .linux.resources.memory = {\"limit\": 33554432} | .linux.resources.pids = {\"limit\": 16} |
     .linux.resources.cpu = {\"quota\": 50000, \"period\": 100000}" \
         "$REPO/bundles/busybox/config.json" > "$R/tests/conf/limits.json" || die "jq failed"
+# t_seccomp: a filter that refuses mkdir with EPERM (libseccomp is loaded only for it)
+jq "$base | .linux.seccomp = {\"defaultAction\": \"SCMP_ACT_ALLOW\",
+        \"syscalls\": [{\"names\": [\"mkdir\", \"mkdirat\"], \"action\": \"SCMP_ACT_ERRNO\"}]}" \
+        "$REPO/bundles/busybox/config.json" > "$R/tests/conf/seccomp.json" || die "jq failed"
 # t_busy: a cgroupsPath that exists, with a process in a child cgroup of it
 jq "$base | .linux.cgroupsPath = \"/busy\"" "$REPO/bundles/busybox/config.json" > "$R/tests/conf/busy.json" ||
         die "jq failed"
