@@ -100,27 +100,39 @@ static int collect_pids(int fd, unsigned depth, bool *deep, pid_t **pids, size_t
         return r;
 }
 
-bool cg_tree_in_use(const char *dir)
+enum cg_tree_use cg_tree_in_use(const char *dir)
 {
         cleanup_free char *events = NULL;
         struct error *e = NULL;
         if (cg_read(dir, "cgroup.events", &events, &e) == 0) {
                 const char *p = strstr(events, "populated ");
-                return !p || (p != events && p[-1] != '\n') || p[strlen("populated ")] != '0';
+                if (!p || (p != events && p[-1] != '\n'))
+                        return CG_TREE_UNKNOWN;
+                return p[strlen("populated ")] == '0' ? CG_TREE_EMPTY : CG_TREE_IN_USE;
         }
         bool gone = e->errnum == ENOENT && access(dir, F_OK) < 0;
         error_freep(&e);
         if (gone)
-                return false;
+                return CG_TREE_EMPTY;
         cleanup_close int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (fd < 0)
-                return errno != ENOENT;
+                return errno == ENOENT ? CG_TREE_EMPTY : CG_TREE_UNKNOWN;
         cleanup_free pid_t *pids = NULL;
         size_t n = 0, cap = 0;
         bool deep = false;
         int r = collect_pids(fd, 0, &deep, &pids, &n, &cap, &e);
         error_free(e);
-        return r < 0 || deep || n > 0;
+        if (n > 0)
+                return CG_TREE_IN_USE;
+        return r < 0 || deep ? CG_TREE_UNKNOWN : CG_TREE_EMPTY;
+}
+
+int cg_refuse_existing(const char *dir, enum cg_tree_use use, struct error **err)
+{
+        if (use == CG_TREE_IN_USE)
+                return error_make(err, EBUSY, "cgroup %s already exists and has processes (in it or below it)", dir);
+        return error_make(err, EBUSY, "cgroup %s already exists and cannot be searched for processes (unreadable, "
+                          "or cgroups nested deeper than %d levels below it): not taken", dir, CG_MAX_DEPTH);
 }
 
 int cgroup_pids(const struct cgroup *cg, pid_t **pids, size_t *n, struct error **err)

@@ -66,8 +66,9 @@ static int make_dirs_once(struct cg_hier *h, const char *base, const char *rel, 
                         /* a leftover of a container that is gone: adopt it; refuse a live one,
                          * also one whose processes are in cgroups below it: delete would kill
                          * them with it */
-                        if (cg_tree_in_use(path))
-                                return error_make(err, EBUSY, "cgroup %s already exists and has processes (in it or below it)", path);
+                        enum cg_tree_use use = cg_tree_in_use(path);
+                        if (use != CG_TREE_EMPTY)
+                                return cg_refuse_existing(path, use, err);
                         h->created = 1;
                 }
                 /* Every level, also one another create just made: it may not have copied
@@ -182,8 +183,9 @@ int cg_fs_plan(struct cgroup *cg, const struct spec *spec, const char *id, struc
                 h->created = missing_components(base, h->dir);
                 /* the leaf exists: a leftover create adopts, or a live cgroup create refuses
                  * (before anything records it, so no delete can kill what is not ours) */
-                if (h->created == 0 && cg_tree_in_use(h->dir))
-                        r = error_make(err, EBUSY, "cgroup %s already exists and has processes (in it or below it)", h->dir);
+                enum cg_tree_use use = h->created == 0 ? cg_tree_in_use(h->dir) : CG_TREE_EMPTY;
+                if (use != CG_TREE_EMPTY)
+                        r = cg_refuse_existing(h->dir, use, err);
                 else if (h->created == 0)
                         h->created = 1;
                 /* as cgroup_create: the default parent goes with the last container */

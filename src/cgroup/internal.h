@@ -110,10 +110,13 @@ const struct cg_hier *cg_v2_hier(const struct cgroup *cg);
 /* The hierarchy whose cgroup.procs lists the container's processes; NULL when disabled. */
 const struct cg_hier *cg_primary(const struct cgroup *cg);
 /* Whether a process is in the cgroup at dir or in any cgroup below it: cgroup.events
- * "populated" where the kernel keeps it (v2), else every cgroup.procs of the subtree (v1).  A
- * cgroup that cannot be read, or that is nested too deep to search, counts as in use: callers
- * use this to refuse a cgroup, never to take one. */
-bool cg_tree_in_use(const char *dir);
+ * "populated" where the kernel keeps it (v2), else every cgroup.procs of the subtree (v1).
+ * CG_TREE_UNKNOWN for a cgroup that cannot be read or is nested too deep to search, which
+ * callers treat as in use: this is to refuse a cgroup, never to take one. */
+enum cg_tree_use { CG_TREE_EMPTY, CG_TREE_IN_USE, CG_TREE_UNKNOWN };
+enum cg_tree_use cg_tree_in_use(const char *dir);
+/* The error for an existing cgroup dir a create does not take (use: not CG_TREE_EMPTY). */
+int cg_refuse_existing(const char *dir, enum cg_tree_use use, struct error **err);
 bool cg_name_has(const char *list, const char *controller);
 /* True when the v2 cgroup dir offers controller (its cgroup.controllers). */
 bool cg_v2_has_controller(const char *dir, const char *controller);

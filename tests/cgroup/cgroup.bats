@@ -379,6 +379,23 @@ no_dirs_named() {
         [ -z "$(find /sys/fs/cgroup -maxdepth 2 -name "$top")" ]
 }
 
+@test "an existing cgroup too deep to search is not taken, and the message says why" {
+        top=contain-bats-deep-$$
+        deep=/sys/fs/cgroup/pids/$top$(printf '/a%.0s' $(seq 258))
+        mkdir -p "$deep"
+        update_config ".linux.cgroupsPath = \"/$top\" | .process.args = [\"true\"]"
+        run contain run --bundle "$BUNDLE" "$ID"
+        left=no
+        [ -d "$deep" ] && left=yes
+        find /sys/fs/cgroup/pids/$top -depth -type d -exec rmdir {} \;
+        echo "$output; left $left"
+        [ "$status" -ne 0 ]
+        [[ "$output" == *"/$top already exists and cannot be searched for processes"*"deeper than 256 levels"* ]]
+        [ "$left" = yes ]
+        [ -z "$(ls -A "$ROOT")" ]
+        [ -z "$(find /sys/fs/cgroup -maxdepth 2 -name "$top")" ]
+}
+
 @test "--systemd-cgroup maps slice:prefix:name to slice/prefix-name.scope (no systemd here)" {
         update_config ".linux.cgroupsPath = \"contain-bats-$$.slice:cb:$ID\" | .process.args = [\"sleep\", \"100\"]"
         # output to a file: the detached container inherits it, and bats' run would wait for it
