@@ -39,9 +39,8 @@ struct create_ctx {
         bool cgroup_entered;    /* the init was born in its cgroup (CLONE_INTO_CGROUP) */
         bool in_user_ns;        /* the runtime runs in a user namespace (rootless_in_user_ns) */
         bool rootless;          /* ... or not as root (rootless_euid): read once per create */
-        bool netns_pending;     /* the runtime makes the netns (netns.c) ... */
-        int own_netns_fd;       /* ... leaving its own for a moment ... */
-        int netns_fd;           /* ... and holds it until the init asks for it; then lo goes */
+        bool netns_pending;     /* the runtime makes the netns after clone (netns.c) ... */
+        int netns_fd;           /* ... and holds it until it is sent to the init; then lo goes */
         int lo_sock;            /* up through a socket of it, while the init goes on */
         bool state_pending;     /* state.json with the init's pid is still to be written */
         bool spec_pending;      /* config.json is written after clone, off the init's path */
@@ -66,7 +65,6 @@ static void ctx_release(struct create_ctx *c)
         if (c->own_console_fd)
                 closep(&c->console_fd);
         closep(&c->pidfd);
-        closep(&c->own_netns_fd);
         closep(&c->netns_fd);
         closep(&c->lo_sock);
         if (c->seccomp)
@@ -166,17 +164,6 @@ static int make_exec_fifo(struct create_ctx *c, struct error **err)
         return 0;
 }
 
-/* For a message the runtime sends unasked: a send that fails because the init is gone is no
- * error of its own, the handshake then reads what the init said before it went (sync_recv).
- * True (and *err dropped) in that case. */
-static bool init_gone(struct error **err)
-{
-        if ((*err)->errnum != EPIPE && (*err)->errnum != ECONNRESET)
-                return false;
-        error_freep(err);
-        return true;
-}
-
 /* The parent's part of the setup, asked for (SYNC_SETUP_REQUEST) or right after clone: id
  * maps, time offsets, the initial CPU affinity, cgroup and resctrl membership, the moved
  * network devices; then SYNC_SETUP_DONE. */
@@ -198,7 +185,7 @@ static int handle_setup(struct create_ctx *c, unsigned long clone_flags, bool ti
         if (process_set_oom_score_adj(c->pid, &c->spec->process, err) < 0)
                 return error_wrap(err, "container init");
         if (sync_send(c->sync_fd, SYNC_SETUP_DONE, NULL, 0, err) < 0)
-                return init_gone(err) ? 0 : -1;
+                return sync_peer_gone(err) ? 0 : -1;
         return 0;
 }
 
@@ -231,14 +218,13 @@ static int save_state(struct create_ctx *c, struct error **err)
  * so before any hook and before the process. */
 static int give_netns(struct create_ctx *c, struct error **err)
 {
-        int r = net_ns_create(c->own_netns_fd, &c->netns_fd, &c->lo_sock, err);
-        closep(&c->own_netns_fd);
-        if (r < 0)
+        cleanup_close int own = net_ns_open_own(err);
+        if (own < 0 || net_ns_create(own, &c->netns_fd, &c->lo_sock, err) < 0)
                 return error_wrap(err, "linux.namespaces: network");
-        r = sync_send_fd(c->sync_fd, SYNC_NETNS, c->netns_fd, err);
+        int r = sync_send_fd(c->sync_fd, SYNC_NETNS, c->netns_fd, err);
         closep(&c->netns_fd);
         if (r < 0)
-                return init_gone(err) ? 0 : error_wrap(err, "container init");
+                return sync_peer_gone(err) ? 0 : error_wrap(err, "container init");
         r = net_lo_up_on(c->lo_sock, err);
         closep(&c->lo_sock);
         return r < 0 ? error_wrap(err, "linux.namespaces: network") : 0;
@@ -287,7 +273,9 @@ static int handle_hooks(struct create_ctx *c, struct error **err)
         if (hooks_run(c->spec, HOOK_PRESTART, c->spec->bundle, json, err) < 0 ||
             hooks_run(c->spec, HOOK_CREATE_RUNTIME, c->spec->bundle, json, err) < 0)
                 return -1;
-        return sync_send(c->sync_fd, SYNC_HOOKS_DONE, json, strlen(json), err);
+        if (sync_send(c->sync_fd, SYNC_HOOKS_DONE, json, strlen(json), err) < 0)
+                return sync_peer_gone(err) ? 0 : -1;
+        return 0;
 }
 
 /* Why the init went away without telling us. */
@@ -370,8 +358,7 @@ static int clone_init(struct create_ctx *c, int n_preserve, struct error **err)
         c->sync_fd = sp[0];
 
         unsigned long flags = (unsigned long)ns_clone_flags(spec);
-        c->own_netns_fd = netns_by_runtime(spec, c->rootless);
-        c->netns_pending = c->own_netns_fd >= 0;
+        c->netns_pending = netns_by_runtime(spec, c->rootless);
         if (c->netns_pending)
                 flags &= ~(unsigned long)CLONE_NEWNET;
         /* time and cgroup namespaces are unshared by the init itself: the time offsets must be
@@ -465,7 +452,7 @@ int create_container(const struct spec *spec, const struct container_opts *o, in
 
         __attribute__((cleanup(ctx_cleanup))) struct create_ctx c = {
                 .spec = spec, .o = o, .dirfd = -1, .sync_fd = -1, .fifo_fd = -1,
-                .console_fd = -1, .pidfd = -1, .own_netns_fd = -1, .netns_fd = -1, .lo_sock = -1,
+                .console_fd = -1, .pidfd = -1, .netns_fd = -1, .lo_sock = -1,
                 .start_at_once = start_fd && at_once,
         };
         for (int t = 0; t < NS_TYPE_COUNT; t++)

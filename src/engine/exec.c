@@ -275,7 +275,7 @@ static pid_t hand_over(struct exec_child *c, const char *id, int sync_fd, pid_t 
             (cg && c->sub_cgroup && cgroup_enter_sub(cg, pid, c->sub_cgroup, err) < 0) ||
             resctrl_join(RESCTRL_ROOT, &c->lnx->intel_rdt, id, pid, err) < 0 ||
             process_set_oom_score_adj(pid, c->proc, err) < 0 ||
-            sync_send(sync_fd, SYNC_SETUP_DONE, NULL, 0, err) < 0 ||
+            (sync_send(sync_fd, SYNC_SETUP_DONE, NULL, 0, err) < 0 && !sync_peer_gone(err)) ||
             wait_exec_result(c, sync_fd, pid, err) < 0) {
                 kill_and_reap(pid);
                 return -1;

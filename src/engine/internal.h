@@ -125,6 +125,10 @@ int sync_send_fd(int fd, enum sync_type type, int passed_fd, struct error **err)
  * SYNC_SECCOMP_FD and SYNC_NETNS (m->fd); one on any other message is closed and an EPROTO
  * error. */
 int sync_recv(int fd, struct sync_msg *m, struct error **err);
+/* For a failed sync_send: true (and *err dropped) when it failed because the peer is gone
+ * (EPIPE, ECONNRESET).  That is no error of its own: the caller's next sync_recv reads what
+ * the peer said before it went, or its end, and reports that instead. */
+bool sync_peer_gone(struct error **err);
 /* Waits for a message of type want; a SYNC_ERROR becomes *err (prefixed with ctx). */
 int sync_expect(int fd, enum sync_type want, struct sync_msg *m, const char *ctx, struct error **err);
 /* The error a SYNC_ERROR message carries, prefixed with ctx (NULL: none). */
@@ -240,9 +244,9 @@ struct init_args {
 void signals_reset_for_container(void);
 
 /* netns.c: whether the runtime makes the container's new network namespace itself, while the
- * init sets up, instead of clone (rootless: rootless_euid() of the runtime): then an fd of the
- * runtime's own network namespace, to come back into (net_ns_open_own; the caller's), else -1. */
-int netns_by_runtime(const struct spec *spec, bool rootless);
+ * init sets up, instead of clone (rootless: rootless_euid() of the runtime; the way back into
+ * its own namespace is tried). */
+bool netns_by_runtime(const struct spec *spec, bool rootless);
 /* In the init: reads the SYNC_NETNS the runtime sends on sync_fd once it has made the
  * namespace (waiting for it if need be) and joins the namespace it carries. */
 int netns_join_from_runtime(int sync_fd, struct error **err);

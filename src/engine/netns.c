@@ -20,7 +20,7 @@
 #include "contain/util.h"
 #include "internal.h"
 
-int netns_by_runtime(const struct spec *spec, bool rootless)
+bool netns_by_runtime(const struct spec *spec, bool rootless)
 {
         const struct spec_namespace *net = spec_namespace(spec, NS_NETWORK);
         /* linux.netDevices are moved by the init's pid during setup, before it joins.  A
@@ -28,11 +28,14 @@ int netns_by_runtime(const struct spec *spec, bool rootless)
          * like the host's) may have no way back into its own network namespace, which belongs
          * to the host. */
         if (!net || net->path || spec_namespace(spec, NS_USER) || spec->linux.n_net_devices || rootless)
-                return -1;
+                return false;
+        /* the way back is tried now and the fd closed: the init is not to inherit it */
         struct error *e = NULL;
         int own = net_ns_open_own(&e);
-        error_free(e);          /* then clone makes it, as it would for anyone */
-        return own;
+        error_free(e);          /* no way back: clone makes it, as it would for anyone */
+        if (own >= 0)
+                close(own);
+        return own >= 0;
 }
 
 int netns_join_from_runtime(int sync_fd, struct error **err)

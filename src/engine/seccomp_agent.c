@@ -83,5 +83,7 @@ int seccomp_agent_pass(int sync_fd, const struct spec_seccomp *sc, pid_t pid, co
         if (send_state(sock, json, notify_fd, sc->listener_path, err) < 0)
                 return -1;
         closep(&sock);
-        return sync_send(sync_fd, SYNC_SECCOMP_DONE, NULL, 0, err);
+        if (sync_send(sync_fd, SYNC_SECCOMP_DONE, NULL, 0, err) < 0)
+                return sync_peer_gone(err) ? 0 : -1;
+        return 0;
 }

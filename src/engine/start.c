@@ -137,7 +137,9 @@ int container_start_direct(const struct spec *spec, const char *root, const char
                            bool at_once, struct error **err)
 {
         cleanup_close int fd = start_fd;
-        if (!at_once && sync_send(fd, SYNC_START, NULL, 0, err) < 0)
+        /* an init gone meanwhile: the read below finds why, or its end (as if it exec'd:
+         * the caller then reports how the process ended) */
+        if (!at_once && sync_send(fd, SYNC_START, NULL, 0, err) < 0 && !sync_peer_gone(err))
                 return error_wrap(err, "start container \"%s\"", id);
         cleanup_close int dirfd = statedir_open(root, id, true, err);
         if (dirfd < 0)

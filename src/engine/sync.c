@@ -71,6 +71,14 @@ int sync_recv(int fd, struct sync_msg *m, struct error **err)
         return 0;
 }
 
+bool sync_peer_gone(struct error **err)
+{
+        if ((*err)->errnum != EPIPE && (*err)->errnum != ECONNRESET)
+                return false;
+        error_freep(err);
+        return true;
+}
+
 int sync_error_from_msg(const struct sync_msg *m, const char *ctx, struct error **err)
 {
         int32_t e = 0;

@@ -58,6 +58,20 @@ add_hook() {
         [ -z "$(find /sys/fs/cgroup -maxdepth 4 -type d -name "$id" 2>/dev/null)" ]
 }
 
+@test "an init killed during a prestart hook: create says so, not that a message could not be sent" {
+        set_args /bin/sleep 100
+        add_hook prestart 'kill -9 "$(jq -r .pid)"; sleep 0.2'
+        for mgr in disabled cgroupfs; do
+                id=$(new_id)
+                run "$CONTAIN" --root "$ROOT" --cgroup-manager=$mgr create --bundle "$BUNDLE" "$id"
+                echo "$mgr: $output"
+                [ "$status" -eq 1 ]
+                [[ "$output" == *"container init killed by signal 9"* ]]
+                [[ "$output" != *"send message"* ]]
+                [ -z "$(ls -A "$ROOT")" ]
+        done
+}
+
 @test "a hook that overruns its timeout is killed and fails create" {
         set_args /bin/sleep 100
         update_config ".hooks.createRuntime = [$(hook_json x 'exec sleep 30') + {timeout: 1}]"
