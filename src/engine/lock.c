@@ -163,11 +163,16 @@ int statedir_remove(const char *root, const char *id, int dirfd, struct error **
         while ((de = readdir(d))) {
                 if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
                         continue;
-                if (!statedir_entry_ours(de->d_name))
-                        continue;       /* appeared after the check: not ours to remove (rmdir says so) */
+                /* state.json goes last: a delete killed midway leaves a dir that is still a
+                 * container's (lock.c refuses one holding only config.json), which the next
+                 * delete --force finishes */
+                if (!statedir_entry_ours(de->d_name) || strcmp(de->d_name, STATE_FILE) == 0)
+                        continue;       /* not ours: appeared after the check (rmdir says so) */
                 if (unlinkat(dirfd, de->d_name, 0) < 0 && errno != ENOENT)
                         return error_make(err, errno, "remove %s/%s/%s", root, id, de->d_name);
         }
+        if (unlinkat(dirfd, STATE_FILE, 0) < 0 && errno != ENOENT)
+                return error_make(err, errno, "remove %s/%s/%s", root, id, STATE_FILE);
         cleanup_close int rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (rootfd < 0)
                 return error_make(err, errno, "open %s", root);

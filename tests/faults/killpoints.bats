@@ -27,6 +27,23 @@ teardown() { common_teardown; }
         fi
 }
 
+@test "killed at each unlink of a delete (its own, or run's): the next delete --force finishes it" {
+        # the state dir's files go one by one, state.json last: a dir left holding only
+        # config.json would be refused as not a container's (lock.c)
+        local n
+        for n in 1 2 3 4 5 6; do
+                try_point delete-unlink unlinkat "$n" prep_running no_check delete --force @ID
+        done
+        set_args /bin/true
+        for n in 1 2 3 4 5 6; do
+                try_point run-unlink unlinkat "$n" prep_none no_check --cgroup-manager disabled run --bundle "$BUNDLE" @ID
+        done
+        if [ -s "$FAILS" ]; then
+                cat "$FAILS"
+                return 1
+        fi
+}
+
 @test "killed anywhere in start: never 'created' while the process runs, delete --force leaves nothing" {
         sweep start prep_created check_start start @ID
 }
