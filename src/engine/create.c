@@ -44,7 +44,6 @@ struct create_ctx {
         int lo_sock;            /* up through a socket of it, while the init goes on */
         bool state_pending;     /* state.json with the init's pid is still to be written */
         bool spec_pending;      /* config.json is written after clone, off the init's path */
-        bool start_at_once;     /* run's init goes on after "ready" (create_container) */
         bool done;
 };
 
@@ -397,7 +396,6 @@ static int clone_init(struct create_ctx *c, int n_preserve, struct error **err)
                 .n_preserve = n_preserve, .seccomp = c->seccomp, .mount_trees = c->mount_trees,
                 .setup_sync = setup_needed(c, flags, time_ns), .hooks_sync = hooks_sync,
                 .setup_request = (flags & CLONE_NEWUSER) || time_ns,
-                .start_at_once = c->start_at_once,
                 .netns_from_runtime = c->netns_pending,
                 .runtime_in_user_ns = c->in_user_ns, .runtime_rootless = c->rootless,
         };
@@ -440,7 +438,7 @@ static int clone_init(struct create_ctx *c, int n_preserve, struct error **err)
 }
 
 int create_container(const struct spec *spec, const struct container_opts *o, int console_fd,
-                     pid_t *pid_out, int *start_fd, bool at_once, struct error **err)
+                     pid_t *pid_out, int *start_fd, struct error **err)
 {
         if (!spec->process.present || !spec->process.args || !spec->process.args[0])
                 return error_make(err, 0, "config.json: process.args: required to create a container");
@@ -453,7 +451,6 @@ int create_container(const struct spec *spec, const struct container_opts *o, in
         __attribute__((cleanup(ctx_cleanup))) struct create_ctx c = {
                 .spec = spec, .o = o, .dirfd = -1, .sync_fd = -1, .fifo_fd = -1,
                 .console_fd = -1, .pidfd = -1, .netns_fd = -1, .lo_sock = -1,
-                .start_at_once = start_fd && at_once,
         };
         for (int t = 0; t < NS_TYPE_COUNT; t++)
                 c.ns_fds[t] = -1;
@@ -535,5 +532,5 @@ int create_container(const struct spec *spec, const struct container_opts *o, in
 
 int container_create(const struct spec *spec, const struct container_opts *o, struct error **err)
 {
-        return create_container(spec, o, -1, NULL, NULL, false, err);
+        return create_container(spec, o, -1, NULL, NULL, err);
 }

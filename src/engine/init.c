@@ -189,9 +189,7 @@ static int init_setup(struct init_args *a, bool *ready_sent, struct error **err)
         if (notify && seccomp_hand_over(a->sync_fd, a->seccomp, err) < 0)
                 return -1;
 
-        /* from "ready" on the container outlives its runtime; run's at once: from its exec */
-        if (!a->start_at_once)
-                prctl(PR_SET_PDEATHSIG, 0);
+        prctl(PR_SET_PDEATHSIG, 0);
         if (sync_send(a->sync_fd, SYNC_READY, NULL, 0, err) < 0)
                 return -1;
         *ready_sent = true;
@@ -206,7 +204,7 @@ static int init_setup(struct init_args *a, bool *ready_sent, struct error **err)
                 while (r < 0 && errno == EINTR);
                 if (r != 1)
                         return error_make(err, r < 0 ? errno : EPIPE, "wait for start on the exec fifo");
-        } else if (!a->start_at_once) {
+        } else {
                 /* run's own start; a run that died meanwhile is an end of file here */
                 cleanup_free struct sync_msg *m = xmalloc(sizeof(*m));
                 if (sync_expect(a->sync_fd, SYNC_START, m, "wait for start", err) < 0)
@@ -228,8 +226,6 @@ static int init_setup(struct init_args *a, bool *ready_sent, struct error **err)
         if (exec_trampoline_open(&proc, &trampoline, err) < 0 ||
             process_set_cpu_affinity(0, proc.exec_cpu_affinity.final, "process.execCPUAffinity.final", err) < 0)
                 return -1;
-        if (a->start_at_once)
-                prctl(PR_SET_PDEATHSIG, 0);     /* before the filter, which may forbid prctl */
         if (!notify && seccomp_program_install(a->seccomp, NULL, err) < 0)
                 return -1;
         process_exec(&proc, path, trampoline, err);

@@ -233,7 +233,6 @@ struct init_args {
          * rules, hooks); setup_request: the init asks for the setup (it must make its time
          * namespace or become dumpable first), else it only waits for SYNC_SETUP_DONE */
         bool setup_sync, setup_request, hooks_sync;
-        bool start_at_once;     /* run's: no SYNC_START to wait for after "ready" */
         bool netns_from_runtime;        /* join the netns the runtime sends (netns.c) */
         /* the runtime's rootless_in_user_ns() and rootless_euid(), which are the init's too
          * until it switches user or namespace */
@@ -264,17 +263,15 @@ int state_load_spec(int dirfd, struct spec **out, struct error **err);
 
 /* Internal create used by run: console_fd overrides console_socket; *pid_out = init pid.
  * start_fd NULL: the init waits on the exec fifo for `start`.  Not NULL (run, which starts
- * at once): no fifo; the init waits on the sync socket for SYNC_START, or with at_once does
- * not wait at all after "ready"; the socket is returned in *start_fd (the caller's to close)
- * for container_start_direct. */
+ * at once): no fifo; the init waits on the sync socket, returned in *start_fd (the caller's
+ * to close) for container_start_direct. */
 int create_container(const struct spec *spec, const struct container_opts *o, int console_fd,
-                     pid_t *pid_out, int *start_fd, bool at_once, struct error **err);
-/* start for run: releases the init waiting on start_fd (unless it went on at once: at_once,
- * as given to create_container), records the create as complete (create_container left that
- * to here: state_mark_created) while the init execs, waits until it has exec'd (closes
- * start_fd), then the poststart hooks as container_start.  An init that fails before its exec
- * (a startContainer hook, the exec itself) is an error with its message. */
+                     pid_t *pid_out, int *start_fd, struct error **err);
+/* start for run: releases the init waiting on start_fd (closes it), records the create as
+ * complete (create_container left that to here: state_mark_created) while the init execs,
+ * waits until it has exec'd, then the poststart hooks as container_start.  An init that fails
+ * before its exec (a startContainer hook, the exec itself) is an error with its message. */
 int container_start_direct(const struct spec *spec, const char *root, const char *id, int start_fd,
-                           bool at_once, struct error **err);
+                           struct error **err);
 
 #endif

@@ -68,11 +68,7 @@ int container_run(const struct spec *spec, const struct container_opts *o, int *
         }
         pid_t pid = 0;
         int start_fd = -1;
-        /* with no terminal to take over and no progress line to print before the process
-         * does, nothing of ours comes between the init's "ready" and its exec: it goes on
-         * without waiting for SYNC_START (a round trip less) */
-        bool at_once = !relay_tty && !o->progress;
-        if (create_container(spec, o, console_theirs, &pid, &start_fd, at_once, err) < 0)
+        if (create_container(spec, o, console_theirs, &pid, &start_fd, err) < 0)
                 return -1;
         closep(&console_theirs);
 
@@ -88,7 +84,7 @@ int container_run(const struct spec *spec, const struct container_opts *o, int *
                 snprintf(buf, sizeof(buf), "%d", (int)pid);
                 o->progress(o->progress_data, STEP_RUNNING, buf);
         }
-        if (container_start_direct(spec, o->root, o->id, start_fd, at_once, err) < 0) {
+        if (container_start_direct(spec, o->root, o->id, start_fd, err) < 0) {
                 discard(o);
                 return -1;
         }

@@ -134,13 +134,16 @@ int container_start(const char *root, const char *id, struct error **err)
 }
 
 int container_start_direct(const struct spec *spec, const char *root, const char *id, int start_fd,
-                           bool at_once, struct error **err)
+                           struct error **err)
 {
         cleanup_close int fd = start_fd;
-        /* an init gone meanwhile: the read below finds why, or its end (as if it exec'd:
-         * the caller then reports how the process ended) */
-        if (!at_once && sync_send(fd, SYNC_START, NULL, 0, err) < 0 && !sync_peer_gone(err))
-                return error_wrap(err, "start container \"%s\"", id);
+        /* an init gone meanwhile: the read below finds what it said, else it never started */
+        bool gone = false;
+        if (sync_send(fd, SYNC_START, NULL, 0, err) < 0) {
+                if (!sync_peer_gone(err))
+                        return error_wrap(err, "start container \"%s\"", id);
+                gone = true;
+        }
         cleanup_close int dirfd = statedir_open(root, id, true, err);
         if (dirfd < 0)
                 return -1;
@@ -165,6 +168,8 @@ int container_start_direct(const struct spec *spec, const char *root, const char
                 return error_wrap(err, "start container \"%s\"", id);
         }
         error_free(e);
+        if (gone)
+                return error_make(err, 0, "start container \"%s\": the container init exited before its start", id);
         if (!spec->hooks[HOOK_POSTSTART].n)
                 return 0;
         return poststart_or_remove(root, id, &dirfd, s, err);
