@@ -186,10 +186,14 @@ static int init_setup(struct init_args *a, bool *ready_sent, struct error **err)
         /* A seccomp agent gets its notify fd from create, as runc does, so a notifying filter
          * goes on now while the runtime waits; any other filter right before exec. */
         bool notify = seccomp_program_notifies(a->seccomp);
+        /* the container outlives its runtime from "ready" on.  Cleared before a notifying
+         * filter goes on, which may forbid prctl (the runtime's death still ends the init
+         * from here: its next steps wait on the sync socket, whose end says so). */
+        if (prctl(PR_SET_PDEATHSIG, 0) < 0)
+                return error_make(err, errno, "prctl PR_SET_PDEATHSIG 0");
         if (notify && seccomp_hand_over(a->sync_fd, a->seccomp, err) < 0)
                 return -1;
 
-        prctl(PR_SET_PDEATHSIG, 0);
         if (sync_send(a->sync_fd, SYNC_READY, NULL, 0, err) < 0)
                 return -1;
         *ready_sent = true;

@@ -116,6 +116,27 @@ check_init_effects() {
         contain delete --force "$id"
 }
 
+@test "seccomp notify with a filter that forbids prctl: the container outlives create, and run -d" {
+        # the parent-death signal is dropped before the notifying filter goes on; once it was
+        # left armed, and the container died with the runtime that created it
+        start_agent
+        notify_config true
+        update_config '.linux.seccomp.syscalls += [{"names": ["prctl"], "action": "SCMP_ACT_ERRNO"}]'
+        set_args sleep 60
+        id=$(new_id)
+        contain create -b "$BUNDLE" "$id"
+        sleep 0.2
+        [ "$(state_field "$id" status)" = created ]
+        contain start "$id"
+        [ "$(state_field "$id" status)" = running ]
+        contain delete --force "$id"
+        id=$(new_id)
+        contain run -d -b "$BUNDLE" "$id" </dev/null
+        sleep 0.2
+        [ "$(state_field "$id" status)" = running ]
+        contain delete --force "$id"
+}
+
 @test "seccomp notify: no agent at listenerPath is an error naming it, and nothing is left" {
         notify_config true
         id=$(new_id)
