@@ -54,11 +54,11 @@ static int open_dev_dir(int root_fd, const char *dir, const char *what, struct e
 }
 
 /* One device node, name in dir (opened with open_dev_dir), path in the container (and on the
- * host, for a bind in a user namespace), replacing whatever is there.  The mode is exact and
- * the owner uid:gid: the caller has set the umask to 0, and chown is skipped when mknod made
- * the node so already (owned_already: root makes it, in a directory without the setgid bit). */
+ * host, for a bind in a user namespace), replacing whatever is there, with exactly mode and
+ * uid:gid (chown and chmod after mknod: the umask, a default ACL of the directory, a setgid
+ * directory or a file system's own rules may have made it otherwise). */
 static int make_device_at(int dir, const char *name, const char *path, mode_t type, unsigned maj, unsigned min,
-                          mode_t mode, uid_t uid, gid_t gid, bool owned_already, bool userns, struct error **err)
+                          mode_t mode, uid_t uid, gid_t gid, bool userns, struct error **err)
 {
         if (userns) {
                 if (unlinkat(dir, name, 0) < 0 && errno != ENOENT && errno != EISDIR) {
@@ -89,24 +89,12 @@ static int make_device_at(int dir, const char *name, const char *path, mode_t ty
                 if (mknodat(dir, name, type | (mode & 07777), makedev(maj, min)) < 0)
                         return error_make(err, errno, "mknod %s", path);
         }
-        if (!(owned_already && uid == 0 && gid == 0) && fchownat(dir, name, uid, gid, AT_SYMLINK_NOFOLLOW) < 0)
+        if (fchownat(dir, name, uid, gid, AT_SYMLINK_NOFOLLOW) < 0)
                 return error_make(err, errno, "chown %s", path);
-        /* chown cleared the setuid/setgid bits a node may have asked for */
-        if ((mode & 06000) && fchmodat(dir, name, mode & 07777, 0) < 0)
+        /* after chown, which clears the setuid/setgid bits a node may ask for */
+        if (fchmodat(dir, name, mode & 07777, 0) < 0)
                 return error_make(err, errno, "chmod %s", path);
         return 0;
-}
-
-/* Whether root's mknod in dir makes nodes owned 0:0 (no setgid directory handing its group on). */
-static bool root_owns_new_nodes(int dir)
-{
-        struct stat st;
-        return geteuid() == 0 && getegid() == 0 && fstat(dir, &st) == 0 && !(st.st_mode & S_ISGID);
-}
-
-static void umask_restore(const mode_t *old)
-{
-        umask(*old);
 }
 
 /* One device node at path (absolute in the container), replacing whatever is there. */
@@ -120,8 +108,7 @@ static int make_device(int root_fd, const char *path, mode_t type, unsigned maj,
         cleanup_close int dir = open_dev_dir(root_fd, *parent ? parent : "/", *parent ? parent : "/", err);
         if (dir < 0)
                 return -1;
-        return make_device_at(dir, name, path, type, maj, min, mode, uid, gid, !userns && root_owns_new_nodes(dir),
-                              userns, err);
+        return make_device_at(dir, name, path, type, maj, min, mode, uid, gid, userns, err);
 }
 
 /* The pty is named by our fd, never by a path the rootfs could redirect; the mount point is a
@@ -156,13 +143,10 @@ int devices_setup(const struct spec *spec, int root_fd, const struct rootfs_opts
         cleanup_close int dev = open_dev_dir(root_fd, "/dev", "/dev", err);
         if (dev < 0)
                 return -1;
-        /* the nodes get their modes from mknod itself (umask restored when we return) */
-        __attribute__((cleanup(umask_restore), unused)) mode_t old_umask = umask(0);
-        bool owned = !opts->new_userns && root_owns_new_nodes(dev);
         for (size_t i = 0; i < ARRAY_SIZE(default_devs); i++) {
                 cleanup_free char *path = xasprintf("/dev/%s", default_devs[i].name);
                 if (make_device_at(dev, default_devs[i].name, path, S_IFCHR, default_devs[i].maj, default_devs[i].min,
-                                   0666, 0, 0, owned, opts->new_userns, err) < 0)
+                                   0666, 0, 0, opts->new_userns, err) < 0)
                         return error_wrap(err, "default devices");
         }
         for (size_t i = 0; i < ARRAY_SIZE(default_links); i++) {

@@ -168,6 +168,21 @@ mount_line() {
         [ -f "$BUNDLE/rootfs/etc/hostname" ]
 }
 
+@test "device nodes get their exact mode where /dev is a plain directory with a default ACL" {
+        # mknod's mode passes through a default ACL instead of the umask: chmod after it
+        update_config 'del(.mounts[] | select(.destination == "/dev" or (.destination | startswith("/dev/"))))'
+        python3 -c 'import os, struct, sys
+os.setxattr(sys.argv[1], "system.posix_acl_default", struct.pack("<I", 2) + b"".join(
+    struct.pack("<HHI", tag, perm, 0xffffffff) for tag, perm in ((1, 7), (4, 5), (0x20, 0))))' "$BUNDLE/rootfs/dev" ||
+                skip "no ACLs on the file system of the test dir"
+        set_args /bin/sh -c 'stat -c "%n %a" /dev/null /dev/zero'
+        run contain run -b "$BUNDLE" "$(new_id)"
+        echo "$output"
+        [ "$status" -eq 0 ]
+        [ "${lines[0]}" = "/dev/null 666" ]
+        [ "${lines[1]}" = "/dev/zero 666" ]
+}
+
 @test "/sys/fs/cgroup shows the container's own cgroups, read-only" {
         update_config '.linux.resources.memory = {"limit": 67108864}'
         set_args /bin/sh -c 'if [ -d /sys/fs/cgroup/memory ]; then cat /sys/fs/cgroup/memory/memory.limit_in_bytes; else cat /sys/fs/cgroup/memory.max; fi; mkdir /sys/fs/cgroup/x 2>&1; echo "mkdir=$?"'
