@@ -147,8 +147,7 @@ int inroot_open_fallback(int root_fd, const char *path, int flags, mode_t mode, 
         return fd;
 }
 
-/* -1 with errno, without an error object: callers look at ENOENT. */
-static int open_raw(int root_fd, const char *path, int flags, mode_t mode)
+int inroot_open_probe(int root_fd, const char *path, int flags, mode_t mode)
 {
         int fd = sys_openat2(root_fd, path, flags, mode);
         if (fd < 0 && (errno == ENOSYS || errno == E2BIG || errno == EPERM))
@@ -158,7 +157,7 @@ static int open_raw(int root_fd, const char *path, int flags, mode_t mode)
 
 int inroot_open(int root_fd, const char *path, int flags, mode_t mode, struct error **err)
 {
-        int fd = open_raw(root_fd, path, flags, mode);
+        int fd = inroot_open_probe(root_fd, path, flags, mode);
         if (fd < 0)
                 return error_make(err, errno, "open %s inside the rootfs", path);
         return fd;
@@ -200,7 +199,7 @@ int inroot_open_literal(int root_fd, const char *path)
 static int mkpath_depth(int root_fd, const char *path, bool last_is_file, mode_t mode, int depth,
                         struct error **err)
 {
-        int fd = open_raw(root_fd, path, O_PATH, 0);
+        int fd = inroot_open_probe(root_fd, path, O_PATH, 0);
         if (fd >= 0)
                 return fd;
         if (errno != ENOENT)
@@ -221,7 +220,7 @@ static int mkpath_depth(int root_fd, const char *path, bool last_is_file, mode_t
                 free(prefix);
                 prefix = p;
 
-                int fd2 = open_raw(root_fd, prefix, O_PATH, 0);
+                int fd2 = inroot_open_probe(root_fd, prefix, O_PATH, 0);
                 if (fd2 < 0 && errno == ENOENT) {
                         /* comp is a single name, created in a directory already resolved in root. */
                         if (last && last_is_file) {
@@ -233,7 +232,7 @@ static int mkpath_depth(int root_fd, const char *path, bool last_is_file, mode_t
                         } else if (mkdirat(parent, comp, last ? mode : 0755) < 0 && errno != EEXIST) {
                                 return error_make(err, errno, "mkdir %s inside the rootfs", prefix);
                         }
-                        fd2 = open_raw(root_fd, prefix, O_PATH, 0);
+                        fd2 = inroot_open_probe(root_fd, prefix, O_PATH, 0);
                 }
                 struct stat st;
                 if (fd2 < 0 && errno == ENOENT && fstatat(parent, comp, &st, AT_SYMLINK_NOFOLLOW) == 0 &&

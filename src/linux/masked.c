@@ -58,13 +58,11 @@ static void top_fs_mounted(struct top_fs *c, const char *path)
 static int open_target(int root, const char *path, struct top_fs *c, struct error **err)
 {
         cleanup_free char *clean = path_clean(path);
-        cleanup_error struct error *e = NULL;
-        cleanup_close int fd = inroot_open(root, clean, O_PATH, 0, &e);
+        cleanup_close int fd = inroot_open_probe(root, clean, O_PATH, 0);
         if (fd < 0) {
-                if (e->errnum == ENOENT || e->errnum == ENOTDIR)
+                if (errno == ENOENT || errno == ENOTDIR)
                         return -2;
-                *err = steal_pointer(&e);
-                return -1;
+                return error_make(err, errno, "open %s inside the rootfs", clean);
         }
         const char *want = top_dir_fs(root, clean, c);
         const char *got = kernel_fs_name(fd);

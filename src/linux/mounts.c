@@ -279,8 +279,7 @@ static int open_mounted(int root_fd, const char *dest, struct error **err)
 static void tmpfs_mode_of_mount_point(int root_fd, const struct spec_mount *m, struct mount_opts *o,
                                       struct stat *had, bool *existed)
 {
-        cleanup_error struct error *e = NULL;
-        cleanup_close int fd = inroot_open(root_fd, m->destination, O_PATH | O_DIRECTORY, 0, &e);
+        cleanup_close int fd = inroot_open_probe(root_fd, m->destination, O_PATH | O_DIRECTORY, 0);
         *existed = fd >= 0 && fstat(fd, had) == 0;
         if (!*existed)
                 return;
