@@ -44,9 +44,13 @@ int statedir_create(const char *root, const char *id, struct error **err)
 {
         if (container_id_validate(id, err) < 0)
                 return -1;
-        if (mkdir_p(root, 0700, err) < 0)
-                return error_wrap(err, "create the state root");
+        /* the root exists but for the first container: one open instead of a mkdir per component */
         cleanup_close int rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (rootfd < 0 && errno == ENOENT) {
+                if (mkdir_p(root, 0700, err) < 0)
+                        return error_wrap(err, "create the state root");
+                rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        }
         if (rootfd < 0)
                 return error_make(err, errno, "open %s", root);
         if (mkdirat(rootfd, id, 0700) < 0) {

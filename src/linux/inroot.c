@@ -196,6 +196,32 @@ int inroot_open_literal(int root_fd, const char *path)
         return cur < 0 ? -1 : steal_fd(&cur);
 }
 
+/* The usual case of a missing mount point (/dev/pts in a fresh /dev): only the last component
+ * is missing.  Creates it in its resolved parent and opens it; -1 when that is not the case
+ * (or anything else fails), for the walk below to handle with its messages. */
+static int mkpath_last(int root_fd, const char *path, bool last_is_file, mode_t mode)
+{
+        cleanup_free char *clean = path_clean(path);
+        char *slash = strrchr(clean, '/');
+        if (!slash || !slash[1] || strcmp(slash + 1, "..") == 0 || strcmp(slash + 1, ".") == 0)
+                return -1;
+        const char *name = slash + 1;
+        cleanup_free char *dir = slash == clean ? xstrdup("/") : xstrndup(clean, (size_t)(slash - clean));
+        cleanup_close int parent = inroot_open_probe(root_fd, dir, O_PATH | O_DIRECTORY, 0);
+        if (parent < 0)
+                return -1;
+        if (last_is_file) {
+                int f = openat(parent, name, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, mode);
+                if (f < 0)
+                        return -1;
+                close(f);
+        } else if (mkdirat(parent, name, mode) < 0) {
+                return -1;
+        }
+        /* resolved again from the root, as the walk does: what was made must be what is found */
+        return inroot_open_probe(root_fd, clean, O_PATH, 0);
+}
+
 static int mkpath_depth(int root_fd, const char *path, bool last_is_file, mode_t mode, int depth,
                         struct error **err)
 {
@@ -204,6 +230,9 @@ static int mkpath_depth(int root_fd, const char *path, bool last_is_file, mode_t
                 return fd;
         if (errno != ENOENT)
                 return error_make(err, errno, "open %s inside the rootfs", path);
+        fd = mkpath_last(root_fd, path, last_is_file, mode);
+        if (fd >= 0)
+                return fd;
 
         cleanup_close int parent = openat(root_fd, ".", O_PATH | O_CLOEXEC);
         if (parent < 0)

@@ -361,3 +361,26 @@ teardown() { common_teardown; }
         [[ "$seen" != *" stopped "* ]]
         [ "$(state_field "$id" status)" = created ]
 }
+
+@test "a missing --root is made (0700 each), an existing one is used as it is, a file is refused" {
+        ROOT=$TEST_DIR/new/a/b
+        id=$(new_id)
+        set_args /bin/sleep 100
+        contain create --bundle "$BUNDLE" "$id"
+        [ "$(stat -c %a "$TEST_DIR/new")" = 700 ]
+        [ "$(stat -c %a "$TEST_DIR/new/a/b")" = 700 ]
+        [ "$(state_field "$id" status)" = created ]
+        # the second container finds the root there
+        id2=$(new_id b)
+        contain create --bundle "$BUNDLE" "$id2"
+        [ "$(contain list -q | sort | tr '\n' ' ')" = "$(printf '%s\n' "$id" "$id2" | sort | tr '\n' ' ')" ]
+        contain delete --force "$id"
+        contain delete --force "$id2"
+
+        : > "$TEST_DIR/file"
+        ROOT=$TEST_DIR/file
+        run contain create --bundle "$BUNDLE" "$(new_id c)"
+        [ "$status" -ne 0 ]
+        [[ "$output" == *"$TEST_DIR/file"* ]]
+        ROOT=$TEST_DIR/new/a/b
+}
