@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
+#include <unistd.h>
 
 #include "contain/util.h"
 #include "internal.h"
@@ -103,6 +104,22 @@ int fds_close_for_container(int n, int *const keep[], size_t n_keep, struct erro
         }
 }
 
+/* The directory of a --pid-file path, opened, and the file's name in it (a pointer into path). */
+static int pid_file_dir(const char *path, const char **base, struct error **err)
+{
+        cleanup_free char *dir = xstrdup(path);
+        char *slash = strrchr(dir, '/');
+        *base = slash ? path + (slash - dir) + 1 : path;
+        if (slash)
+                *slash = '\0';
+        if (!**base)
+                return error_make(err, EISDIR, "--pid-file %s: names a directory", path);
+        int dirfd = open(slash ? (*dir ? dir : "/") : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (dirfd < 0)
+                return error_make(err, errno, "--pid-file %s: open its directory", path);
+        return dirfd;
+}
+
 int pid_file_write(const char *path, pid_t pid, struct error **err)
 {
         char buf[32];
@@ -110,17 +127,28 @@ int pid_file_write(const char *path, pid_t pid, struct error **err)
         /* every step (temporary file, swap, unlink) in the one directory opened here: looked up
          * anew each time, the path could lead elsewhere between them if someone swaps a
          * directory on it */
-        cleanup_free char *dir = xstrdup(path);
-        char *slash = strrchr(dir, '/');
-        const char *base = slash ? slash + 1 : path;
-        if (slash)
-                *slash = '\0';
-        if (!*base)
-                return error_make(err, EISDIR, "--pid-file %s: names a directory", path);
-        cleanup_close int dirfd = open(slash ? (*dir ? dir : "/") : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        const char *base;
+        cleanup_close int dirfd = pid_file_dir(path, &base, err);
         if (dirfd < 0)
-                return error_make(err, errno, "--pid-file %s: open its directory", path);
+                return -1;
         if (write_file_atomic_at(dirfd, base, buf, (size_t)len, 0644, false, err) < 0)
                 return error_wrap(err, "write pid file %s", path);
         return 0;
+}
+
+void pid_file_remove(const char *path, pid_t pid)
+{
+        struct error *e = NULL;
+        const char *base;
+        cleanup_close int dirfd = pid_file_dir(path, &base, &e);
+        error_free(e);
+        if (dirfd < 0)
+                return;
+        char want[32], have[32];
+        int len = snprintf(want, sizeof(want), "%d", (int)pid);
+        cleanup_close int fd = openat(dirfd, base, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+        ssize_t n = fd < 0 ? -1 : read(fd, have, sizeof(have));
+        /* someone else's by now (a caller reusing the path): not ours to remove */
+        if (n == len && memcmp(want, have, (size_t)len) == 0)
+                (void)unlinkat(dirfd, base, 0);
 }

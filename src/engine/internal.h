@@ -211,6 +211,9 @@ int fds_close_for_container(int n, int *const keep[], size_t n_keep, struct erro
 void fds_close_listed(unsigned lo, unsigned hi);
 /* Writes a pid file atomically, without a trailing newline. */
 int pid_file_write(const char *path, pid_t pid, struct error **err);
+/* Removes the pid file pid_file_write wrote for pid, if it still says pid: a run that fails
+ * after its create leaves nothing a caller could mistake for a live container.  Best effort. */
+void pid_file_remove(const char *path, pid_t pid);
 
 /* ---- create.c / init.c ---- */
 struct init_args {

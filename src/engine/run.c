@@ -37,13 +37,15 @@ static void report_exit(const struct container_opts *o, int status)
         }
 }
 
-/* Removes (killing if needed) the container of a run that failed: the original error is
- * what the caller reports, so this one is dropped. */
-static void discard(const struct container_opts *o)
+/* Removes (killing if needed) the container of a run that failed, and the pid file create
+ * wrote for it: the original error is what the caller reports, so this one is dropped. */
+static void discard(const struct container_opts *o, pid_t pid)
 {
         struct error *e = NULL;
         (void)container_delete(o->root, o->id, true, &e);
         error_free(e);
+        if (o->pid_file)
+                pid_file_remove(o->pid_file, pid);
 }
 
 int container_run(const struct spec *spec, const struct container_opts *o, int *exit_status,
@@ -75,7 +77,7 @@ int container_run(const struct spec *spec, const struct container_opts *o, int *
         cleanup_close int master = -1;
         if (relay_tty && console_recv_fd(console_ours, &master, err) < 0) {
                 close(start_fd);
-                discard(o);
+                discard(o, pid);
                 return -1;
         }
         /* reported before the release, so it comes before anything the process prints */
@@ -85,7 +87,7 @@ int container_run(const struct spec *spec, const struct container_opts *o, int *
                 o->progress(o->progress_data, STEP_RUNNING, buf);
         }
         if (container_start_direct(spec, o->root, o->id, start_fd, err) < 0) {
-                discard(o);
+                discard(o, pid);
                 return -1;
         }
         if (o->detach) {
@@ -97,7 +99,7 @@ int container_run(const struct spec *spec, const struct container_opts *o, int *
         struct terminal_relay *relay = NULL;
         if (master >= 0 && terminal_relay_start(master, &relay, err) < 0) {
                 if (!o->keep)
-                        discard(o);
+                        discard(o, pid);
                 return -1;
         }
         int status = 0;
@@ -105,7 +107,7 @@ int container_run(const struct spec *spec, const struct container_opts *o, int *
         terminal_relay_free(relay);
         if (r < 0) {
                 if (!o->keep)
-                        discard(o);
+                        discard(o, pid);
                 return -1;
         }
         *exit_status = exit_code_of(status);

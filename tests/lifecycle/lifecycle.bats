@@ -107,6 +107,31 @@ teardown() { common_teardown; }
         [ "$(wc -l < "$TEST_DIR/pid")" -eq 0 ]
 }
 
+@test "a run that fails after its create removes the pid file it wrote; one that succeeds keeps it" {
+        # the startContainer hook runs in the init after start: create (and its pid file) is done
+        update_config '.hooks = {"startContainer": [{"path": "/bin/false"}]}'
+        id=$(new_id a)
+        run contain run --bundle "$BUNDLE" --pid-file "$TEST_DIR/a.pid" "$id"
+        [ "$status" -ne 0 ]
+        [[ "$output" == *"startContainer hook #0"* ]]
+        [ ! -e "$TEST_DIR/a.pid" ]
+        [ ! -e "$ROOT/$id" ]
+        # a pid file that cannot be written fails the run, which touches nothing on its path
+        echo 1 > "$TEST_DIR/other.pid"
+        id=$(new_id b)
+        run contain run --bundle "$BUNDLE" --pid-file "$TEST_DIR/other.pid/x" "$id"
+        [ "$status" -ne 0 ]
+        [[ "$output" == *"--pid-file $TEST_DIR/other.pid/x"* ]]
+        [ "$(cat "$TEST_DIR/other.pid")" = 1 ]
+        [ ! -e "$ROOT/$id" ]
+
+        update_config 'del(.hooks)'
+        set_args /bin/sleep 100
+        id=$(new_id c)
+        contain run -d --bundle "$BUNDLE" --pid-file "$TEST_DIR/c.pid" "$id"
+        [ "$(cat "$TEST_DIR/c.pid")" = "$(state_field "$id" pid)" ]
+}
+
 @test "list shows every container with its status" {
         set_args /bin/sleep 100
         a=$(new_id a) b=$(new_id b) c=$(new_id c)
