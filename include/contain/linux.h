@@ -58,6 +58,12 @@ struct rootfs_opts {
          * NULL; rootfs_mount_all): the init joins the one the runtime made */
         int (*before_net_mount)(void *data, struct error **err);
         void *before_net_mount_data;
+        /* before_net_mount waits for a namespace the runtime is still making: what can go
+         * before it with the same outcome goes there (rootfs.c, steps_before_netns) ... */
+        bool netns_wait;
+        /* ... and rootfs_mount_all sets *proc_paths_done when that included the readonlyPaths
+         * and maskedPaths under /proc, which rootfs_finish then leaves out */
+        bool *proc_paths_done;
 };
 
 /* In the runtime, before clone (an idmap needs CAP_SYS_ADMIN in the user namespace of the

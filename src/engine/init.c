@@ -132,6 +132,7 @@ static int init_setup(struct init_args *a, bool *ready_sent, struct error **err)
         if (spec->hostname)
                 send_progress(a, STEP_HOSTNAME, spec->hostname);
 
+        bool proc_paths_done = false;
         struct rootfs_opts ro = {
                 .no_pivot = a->o->no_pivot,
                 .console_fd = -1,
@@ -143,6 +144,8 @@ static int init_setup(struct init_args *a, bool *ready_sent, struct error **err)
                 .mount_trees = a->mount_trees,
                 .before_net_mount = join_runtime_netns,
                 .before_net_mount_data = a,
+                .netns_wait = a->netns_from_runtime,
+                .proc_paths_done = &proc_paths_done,
         };
         int rc = lsm_check_mount_label(&spec->linux, err);
         if (rc == 0)

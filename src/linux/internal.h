@@ -99,8 +99,15 @@ int mount_target_check(int root_fd, int target, const char *dest, const struct s
 bool devices_dev_is_bind(const struct spec *spec);
 int devices_setup(const struct spec *spec, int root_fd, const struct rootfs_opts *opts,
                   struct error **err);
-int masked_paths_apply(char *const *paths, struct error **err);
-int readonly_paths_apply(char *const *paths, struct error **err);
+/* Which entries of maskedPaths or readonlyPaths to apply: all, only those under /proc (see
+ * rootfs.c, proc_paths_may_go_now), or all but those. */
+enum paths_part { PATHS_ALL, PATHS_PROC, PATHS_NOT_PROC };
+/* path is /proc or below it, lexically and without "..". */
+bool path_under_proc(const char *path);
+/* maskedPaths and readonlyPaths (the part asked for), resolved inside root (an O_PATH fd of the
+ * container's "/": the pivoted root, or root.path before pivot_root). */
+int masked_paths_apply(int root, char *const *paths, enum paths_part part, struct error **err);
+int readonly_paths_apply(int root, char *const *paths, enum paths_part part, struct error **err);
 /* Refuses sysctls the container's namespaces do not isolate; runs while the host's /proc is visible. */
 int sysctl_validate(const struct spec *spec, struct error **err);
 /* The namespace a sysctl key belongs to (NS_NETWORK, NS_IPC, NS_UTS) or -1 when none. */

@@ -83,15 +83,25 @@ static bool listed_before(char *const *paths, size_t i)
         return false;
 }
 
-int masked_paths_apply(char *const *paths, struct error **err)
+bool path_under_proc(const char *path)
+{
+        cleanup_free char *clean = path_clean(path);
+        /* ".." is resolved by the kernel, not here: "/proc/../etc" is not under /proc */
+        return !strstr(clean, "..") && (strcmp(clean, "/proc") == 0 || strncmp(clean, "/proc/", 6) == 0);
+}
+
+/* Whether paths[i] is one of the part asked for. */
+static bool in_part(const char *path, enum paths_part part)
+{
+        return part == PATHS_ALL || (part == PATHS_PROC) == path_under_proc(path);
+}
+
+int masked_paths_apply(int root, char *const *paths, enum paths_part part, struct error **err)
 {
         if (!paths || !paths[0])
                 return 0;
-        cleanup_close int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-        if (root < 0)
-                return error_make(err, errno, "maskedPaths: open /");
         /* A /dev/null we verified, so a swapped node or symlink cannot stand in for it. */
-        cleanup_close int null = open("/dev/null", O_PATH | O_CLOEXEC);
+        cleanup_close int null = inroot_open_probe(root, "/dev/null", O_PATH, 0);
         struct stat nst;
         if (null < 0 || fstat(null, &nst) < 0)
                 return error_make(err, errno, "maskedPaths: open /dev/null");
@@ -109,7 +119,7 @@ int masked_paths_apply(char *const *paths, struct error **err)
         cleanup_close int empty_dir = -1;     /* the first masked directory's tmpfs */
 
         for (size_t i = 0; paths[i]; i++) {
-                if (listed_before(paths, i))
+                if (!in_part(paths[i], part) || listed_before(paths, i))
                         continue;
                 cleanup_close int t = open_target(root, paths[i], &top_cache, err);
                 if (t == -1)
@@ -174,15 +184,14 @@ static int bind_readonly_new_api(int t, const char *path, struct error **err)
         return 0;
 }
 
-int readonly_paths_apply(char *const *paths, struct error **err)
+int readonly_paths_apply(int root, char *const *paths, enum paths_part part, struct error **err)
 {
         if (!paths || !paths[0])
                 return 0;
-        cleanup_close int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-        if (root < 0)
-                return error_make(err, errno, "readonlyPaths: open /");
         __attribute__((cleanup(top_fs_forget))) struct top_fs top_cache = { 0 };
         for (size_t i = 0; paths[i]; i++) {
+                if (!in_part(paths[i], part))
+                        continue;
                 cleanup_close int t = open_target(root, paths[i], &top_cache, err);
                 if (t == -1)
                         return error_wrap(err, "readonlyPaths");

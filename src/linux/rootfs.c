@@ -64,6 +64,53 @@ static bool mount_may_see_netns(const struct spec_mount *m)
         return false;
 }
 
+/* path is dir or lies below it. */
+static bool path_within(const char *path, const char *dir)
+{
+        size_t n = strlen(dir);
+        if (strcmp(dir, "/") == 0)
+                return true;
+        return strncmp(path, dir, n) == 0 && (path[n] == '/' || path[n] == '\0');
+}
+
+/* No mount from mounts[next] on lands on dir, below it or above it ("/"): what is done in dir
+ * now is what it would be after them. */
+static bool later_mounts_clear_of(const struct spec *spec, size_t next, const char *dir)
+{
+        for (size_t i = next; i < spec->n_mounts; i++) {
+                cleanup_free char *d = path_clean(spec->mounts[i].destination);
+                if (strstr(d, "..") || path_within(d, dir) || path_within(dir, d))
+                        return false;
+        }
+        return true;
+}
+
+/* While the init would wait for the runtime's network namespace (before mounts[next], the
+ * first that may see it), the steps that would come later with the same outcome: /dev's nodes
+ * (the end of rootfs_mount_all) when no later mount touches /dev; then the readonlyPaths and
+ * maskedPaths under /proc (rootfs_finish; they bind the /dev/null just made) when no later
+ * mount touches /proc, no sysctl is still to be written through /proc/sys, and no hook looks
+ * at the rootfs before they would be due (prestart, createRuntime, createContainer).  The
+ * init waited ~0.1 ms there, and these take about that. */
+static int steps_before_netns(const struct spec *spec, int root_fd, size_t next, const struct rootfs_opts *opts,
+                              bool *devices_done, struct error **err)
+{
+        if (!later_mounts_clear_of(spec, next, "/dev"))
+                return 0;
+        if (devices_setup(spec, root_fd, opts, err) < 0)
+                return error_wrap(err, "/dev");
+        *devices_done = true;
+        if (!opts->proc_paths_done || spec->linux.n_sysctl || spec->hooks[HOOK_PRESTART].n ||
+            spec->hooks[HOOK_CREATE_RUNTIME].n || spec->hooks[HOOK_CREATE_CONTAINER].n ||
+            !later_mounts_clear_of(spec, next, "/proc"))
+                return 0;
+        if (readonly_paths_apply(root_fd, spec->linux.readonly_paths, PATHS_PROC, err) < 0 ||
+            masked_paths_apply(root_fd, spec->linux.masked_paths, PATHS_PROC, err) < 0)
+                return -1;
+        *opts->proc_paths_done = true;
+        return 0;
+}
+
 int rootfs_mount_all(const struct spec *spec, const struct rootfs_opts *opts, struct error **err)
 {
         if (lsm_check(&spec->process, err) < 0 || sysctl_validate(spec, err) < 0)
@@ -99,10 +146,16 @@ int rootfs_mount_all(const struct spec *spec, const struct rootfs_opts *opts, st
         if (root_fd < 0)
                 return error_make(err, errno, "root.path: open %s", spec->root_path);
 
+        bool devices_done = false, waited = false;
         for (size_t i = 0; i < spec->n_mounts; i++) {
-                if (opts->before_net_mount && mount_may_see_netns(&spec->mounts[i]) &&
-                    opts->before_net_mount(opts->before_net_mount_data, err) < 0)
-                        return -1;
+                if (opts->before_net_mount && mount_may_see_netns(&spec->mounts[i])) {
+                        if (opts->netns_wait && !waited &&
+                            steps_before_netns(spec, root_fd, i, opts, &devices_done, err) < 0)
+                                return -1;
+                        waited = true;
+                        if (opts->before_net_mount(opts->before_net_mount_data, err) < 0)
+                                return -1;
+                }
                 if (mount_one(&spec->mounts[i], opts->mount_trees ? opts->mount_trees[i] : -1, root_fd, opts, err) < 0)
                         return -1;
                 /* A mount on "/" covers the rootfs: later mounts go on top of it, as pivot_root
@@ -115,7 +168,7 @@ int rootfs_mount_all(const struct spec *spec, const struct rootfs_opts *opts, st
                                 return error_make(err, errno, "mounts: /: open %s", spec->root_path);
                 }
         }
-        if (devices_setup(spec, root_fd, opts, err) < 0)
+        if (!devices_done && devices_setup(spec, root_fd, opts, err) < 0)
                 return error_wrap(err, "/dev");
         return 0;
 }
@@ -158,15 +211,6 @@ static void unescape_octal(char *s)
                 }
         }
         *out = '\0';
-}
-
-/* path is dir or lies below it. */
-static bool path_within(const char *path, const char *dir)
-{
-        size_t n = strlen(dir);
-        if (strcmp(dir, "/") == 0)
-                return true;
-        return strncmp(path, dir, n) == 0 && (path[n] == '/' || path[n] == '\0');
 }
 
 struct mnt_entry {
@@ -302,17 +346,20 @@ int rootfs_finish(const struct spec *spec, const struct rootfs_opts *opts, struc
         if (spec->process.cwd && mkdir_p(spec->process.cwd, 0755, err) < 0)
                 return error_wrap(err, "process.cwd");
         /* sysctls before readonlyPaths, which usually include /proc/sys. */
+        enum paths_part rest = opts->proc_paths_done && *opts->proc_paths_done ? PATHS_NOT_PROC : PATHS_ALL;
+        cleanup_close int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (root < 0)
+                return error_make(err, errno, "maskedPaths: open /");
         if (sysctl_apply(spec, err) < 0 ||
-            readonly_paths_apply(spec->linux.readonly_paths, err) < 0 ||
-            masked_paths_apply(spec->linux.masked_paths, err) < 0)
+            readonly_paths_apply(root, spec->linux.readonly_paths, rest, err) < 0 ||
+            masked_paths_apply(root, spec->linux.masked_paths, rest, err) < 0)
                 return -1;
         if (dev_readonly_apply(spec, err) < 0)
                 return -1;
         if (spec->root_readonly) {
-                cleanup_close int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
                 struct statvfs sv;
-                if (root < 0 || fstatvfs(root, &sv) < 0)
-                        return error_make(err, errno, "root.readonly: open /");
+                if (fstatvfs(root, &sv) < 0)
+                        return error_make(err, errno, "root.readonly: statvfs /");
                 if (mount_remount_fd(root, MS_RDONLY | mountopts_locked_flags(sv.f_flag), "/", err) < 0)
                         return error_wrap(err, "root.readonly");
         }

@@ -86,6 +86,41 @@ mount_line() {
         [ ! -e "$BUNDLE/rootfs/etc/newfile" ]
 }
 
+@test "masks under /proc and /dev's nodes hold whatever mount comes after sysfs" {
+        # while the init waits for its network namespace (before sysfs), /dev's nodes and the
+        # paths under /proc are done early: never when a later mount would cover them.  Here a
+        # second proc comes after sysfs on /proc, and /dev's tmpfs after it too.
+        update_config '.linux.maskedPaths = ["/proc/keys", "/proc/acpi"] | .linux.readonlyPaths = ["/proc/sys"]
+                | .mounts = [(.mounts[] | select(.destination == "/sys")),
+                             (.mounts[] | select(.destination == "/proc")),
+                             (.mounts[] | select(.destination == "/dev")),
+                             (.mounts[] | select(.destination != "/sys" and .destination != "/proc" and .destination != "/dev"))]
+                | .mounts += [{"destination": "/proc", "type": "proc", "source": "proc"}]'
+        jq -c '[.mounts[].destination]' "$BUNDLE/config.json"
+        set_args /bin/sh -c 'wc -c < /proc/keys; ls -A /proc/acpi | wc -l; echo 1 > /proc/sys/kernel/ns_last_pid; echo "sys=$?"; stat -c "%n %F %t:%T" /dev/null; grep -c " /proc " /proc/self/mountinfo'
+        run contain run -b "$BUNDLE" "$(new_id)"
+        echo "$output"
+        [ "$status" -eq 0 ]
+        [ "${lines[0]}" = "0" ]
+        [ "${lines[1]}" = "0" ]
+        [[ "$output" == *"sys=1"* ]]
+        [[ "$output" == *"/dev/null character special file 1:3"* ]]
+        [ "${lines[-1]}" = "2" ]
+}
+
+@test "masks under /proc hold when a second proc is mounted on /proc last" {
+        # /dev's nodes go early here (nothing later touches /dev), the /proc paths must not
+        update_config '.linux.maskedPaths = ["/proc/keys"] | .linux.readonlyPaths = ["/proc/sys"]
+                | .mounts += [{"destination": "/proc", "type": "proc", "source": "proc"}]'
+        set_args /bin/sh -c 'wc -c < /proc/keys; echo 1 > /proc/sys/kernel/ns_last_pid; echo "sys=$?"; grep -c " /proc " /proc/self/mountinfo'
+        run contain run -b "$BUNDLE" "$(new_id)"
+        echo "$output"
+        [ "$status" -eq 0 ]
+        [ "${lines[0]}" = "0" ]
+        [[ "$output" == *"sys=1"* ]]
+        [ "${lines[-1]}" = "2" ]
+}
+
 @test "symlinks in the rootfs never land a mount on the host" {
         tag=pwned-$$-$BATS_TEST_NUMBER
         mkdir -p "$BUNDLE/rootfs/mnt" "$TEST_DIR/src"
