@@ -438,7 +438,7 @@ static int clone_init(struct create_ctx *c, int n_preserve, struct error **err)
 }
 
 int create_container(const struct spec *spec, const struct container_opts *o, int console_fd,
-                     pid_t *pid_out, int *start_fd, struct error **err)
+                     pid_t *pid_out, int *start_fd, struct pid_file *pid_file, struct error **err)
 {
         if (!spec->process.present || !spec->process.args || !spec->process.args[0])
                 return error_make(err, 0, "config.json: process.args: required to create a container");
@@ -520,7 +520,7 @@ int create_container(const struct spec *spec, const struct container_opts *o, in
          * the write then overlaps the init's exec instead of delaying it */
         if (!start_fd && state_mark_created(c.dirfd, c.state, err) < 0)
                 return -1;
-        if (o->pid_file && pid_file_write(o->pid_file, c.pid, err) < 0)
+        if (o->pid_file && pid_file_write(o->pid_file, c.pid, pid_file, err) < 0)
                 return -1;
         if (pid_out)
                 *pid_out = c.pid;
@@ -532,5 +532,5 @@ int create_container(const struct spec *spec, const struct container_opts *o, in
 
 int container_create(const struct spec *spec, const struct container_opts *o, struct error **err)
 {
-        return create_container(spec, o, -1, NULL, NULL, err);
+        return create_container(spec, o, -1, NULL, NULL, NULL, err);
 }

@@ -383,8 +383,9 @@ int container_exec(const char *root, const char *id, const struct spec_process *
         }
         cleanup_close int master = -1;
         /* the caller is told about a process only once it is fully handed over */
+        __attribute__((cleanup(pid_file_forget))) struct pid_file pf = PID_FILE_NONE;
         if ((relay_tty && console_recv_fd(console_ours, &master, err) < 0) ||
-            (o->pid_file && pid_file_write(o->pid_file, pid, err) < 0)) {
+            (o->pid_file && pid_file_write(o->pid_file, pid, &pf, err) < 0)) {
                 kill_and_reap(pid);
                 return -1;
         }
@@ -393,8 +394,12 @@ int container_exec(const char *root, const char *id, const struct spec_process *
                 return 0;
         }
         struct terminal_relay *relay = NULL;
-        if (master >= 0 && terminal_relay_start(master, &relay, err) < 0)
+        if (master >= 0 && terminal_relay_start(master, &relay, err) < 0) {
+                /* nobody would wait for it or relay its terminal: it goes, with its pid file */
+                kill_and_reap(pid);
+                pid_file_remove(&pf);
                 return -1;
+        }
         int wstatus = 0;
         int r = wait_forwarding(pid, &set, relay, &wstatus, err);
         terminal_relay_free(relay);

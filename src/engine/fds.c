@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -120,35 +121,36 @@ static int pid_file_dir(const char *path, const char **base, struct error **err)
         return dirfd;
 }
 
-int pid_file_write(const char *path, pid_t pid, struct error **err)
+int pid_file_write(const char *path, pid_t pid, struct pid_file *out, struct error **err)
 {
         char buf[32];
         int len = snprintf(buf, sizeof(buf), "%d", (int)pid);
-        /* every step (temporary file, swap, unlink) in the one directory opened here: looked up
-         * anew each time, the path could lead elsewhere between them if someone swaps a
-         * directory on it */
+        /* every step (temporary file, swap, unlink; a removal later) in the one directory
+         * opened here: looked up anew each time, the path could lead elsewhere between them if
+         * someone swaps a directory on it */
         const char *base;
         cleanup_close int dirfd = pid_file_dir(path, &base, err);
         if (dirfd < 0)
                 return -1;
         if (write_file_atomic_at(dirfd, base, buf, (size_t)len, 0644, false, err) < 0)
                 return error_wrap(err, "write pid file %s", path);
+        struct stat st;
+        if (out && fstatat(dirfd, base, &st, AT_SYMLINK_NOFOLLOW) == 0)
+                *out = (struct pid_file){ .dirfd = steal_fd(&dirfd), .name = base, .dev = st.st_dev, .ino = st.st_ino };
         return 0;
 }
 
-void pid_file_remove(const char *path, pid_t pid)
+void pid_file_forget(struct pid_file *pf)
 {
-        struct error *e = NULL;
-        const char *base;
-        cleanup_close int dirfd = pid_file_dir(path, &base, &e);
-        error_free(e);
-        if (dirfd < 0)
-                return;
-        char want[32], have[32];
-        int len = snprintf(want, sizeof(want), "%d", (int)pid);
-        cleanup_close int fd = openat(dirfd, base, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-        ssize_t n = fd < 0 ? -1 : read(fd, have, sizeof(have));
-        /* someone else's by now (a caller reusing the path): not ours to remove */
-        if (n == len && memcmp(want, have, (size_t)len) == 0)
-                (void)unlinkat(dirfd, base, 0);
+        closep(&pf->dirfd);
+}
+
+void pid_file_remove(struct pid_file *pf)
+{
+        struct stat st;
+        /* someone else's file by now (replaced, renamed over): not ours to remove */
+        if (pf->dirfd >= 0 && fstatat(pf->dirfd, pf->name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+            st.st_dev == pf->dev && st.st_ino == pf->ino)
+                (void)unlinkat(pf->dirfd, pf->name, 0);
+        closep(&pf->dirfd);
 }

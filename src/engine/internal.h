@@ -209,11 +209,24 @@ int fds_close_for_container(int n, int *const keep[], size_t n_keep, struct erro
 /* The fallback of fds_close_for_container without close_range(2): closes the open fds in
  * lo..hi found in /proc/self/fd (without /proc, every number up to the fd limit). */
 void fds_close_listed(unsigned lo, unsigned hi);
-/* Writes a pid file atomically, without a trailing newline. */
-int pid_file_write(const char *path, pid_t pid, struct error **err);
-/* Removes the pid file pid_file_write wrote for pid, if it still says pid: a run that fails
- * after its create leaves nothing a caller could mistake for a live container.  Best effort. */
-void pid_file_remove(const char *path, pid_t pid);
+/* A pid file as pid_file_write left it: its directory, held open, and the file's identity. */
+struct pid_file {
+        int dirfd;              /* -1: nothing written (or not asked to remember) */
+        const char *name;       /* the file in dirfd: points into the --pid-file path */
+        dev_t dev;
+        ino_t ino;
+};
+#define PID_FILE_NONE ((struct pid_file){ .dirfd = -1 })
+/* Writes a pid file atomically, without a trailing newline; with out, remembers it for
+ * pid_file_remove (out->dirfd is the caller's until then). */
+int pid_file_write(const char *path, pid_t pid, struct pid_file *out, struct error **err);
+/* Removes the file pid_file_write wrote if it is still that file, in the directory it was
+ * written in (a path looked up again could lead elsewhere), and closes pf->dirfd: a run or an
+ * exec that fails after writing it leaves nothing a caller could take for a live process.
+ * Best effort; a no-op for PID_FILE_NONE. */
+void pid_file_remove(struct pid_file *pf);
+/* Keeps the pid file and closes pf->dirfd (a cleanup attribute's function). */
+void pid_file_forget(struct pid_file *pf);
 
 /* ---- create.c / init.c ---- */
 struct init_args {
@@ -264,12 +277,13 @@ pid_t clone_child(unsigned long flags, int cgroup_fd, int *pidfd, bool *entered,
 /* The spec a container was created with (saved in its state dir). */
 int state_load_spec(int dirfd, struct spec **out, struct error **err);
 
-/* Internal create used by run: console_fd overrides console_socket; *pid_out = init pid.
+/* Internal create used by run: console_fd overrides console_socket; *pid_out = init pid;
+ * *pid_file (when not NULL) the --pid-file written, for pid_file_remove.
  * start_fd NULL: the init waits on the exec fifo for `start`.  Not NULL (run, which starts
  * at once): no fifo; the init waits on the sync socket, returned in *start_fd (the caller's
  * to close) for container_start_direct. */
 int create_container(const struct spec *spec, const struct container_opts *o, int console_fd,
-                     pid_t *pid_out, int *start_fd, struct error **err);
+                     pid_t *pid_out, int *start_fd, struct pid_file *pid_file, struct error **err);
 /* start for run: releases the init waiting on start_fd (closes it), records the create as
  * complete (create_container left that to here: state_mark_created) while the init execs,
  * waits until it has exec'd, then the poststart hooks as container_start.  An init that fails

@@ -39,13 +39,12 @@ static void report_exit(const struct container_opts *o, int status)
 
 /* Removes (killing if needed) the container of a run that failed, and the pid file create
  * wrote for it: the original error is what the caller reports, so this one is dropped. */
-static void discard(const struct container_opts *o, pid_t pid)
+static void discard(const struct container_opts *o, struct pid_file *pf)
 {
         struct error *e = NULL;
         (void)container_delete(o->root, o->id, true, &e);
         error_free(e);
-        if (o->pid_file)
-                pid_file_remove(o->pid_file, pid);
+        pid_file_remove(pf);
 }
 
 int container_run(const struct spec *spec, const struct container_opts *o, int *exit_status,
@@ -70,14 +69,15 @@ int container_run(const struct spec *spec, const struct container_opts *o, int *
         }
         pid_t pid = 0;
         int start_fd = -1;
-        if (create_container(spec, o, console_theirs, &pid, &start_fd, err) < 0)
+        __attribute__((cleanup(pid_file_forget))) struct pid_file pf = PID_FILE_NONE;
+        if (create_container(spec, o, console_theirs, &pid, &start_fd, &pf, err) < 0)
                 return -1;
         closep(&console_theirs);
 
         cleanup_close int master = -1;
         if (relay_tty && console_recv_fd(console_ours, &master, err) < 0) {
                 close(start_fd);
-                discard(o, pid);
+                discard(o, &pf);
                 return -1;
         }
         /* reported before the release, so it comes before anything the process prints */
@@ -87,7 +87,7 @@ int container_run(const struct spec *spec, const struct container_opts *o, int *
                 o->progress(o->progress_data, STEP_RUNNING, buf);
         }
         if (container_start_direct(spec, o->root, o->id, start_fd, err) < 0) {
-                discard(o, pid);
+                discard(o, &pf);
                 return -1;
         }
         if (o->detach) {
@@ -99,7 +99,7 @@ int container_run(const struct spec *spec, const struct container_opts *o, int *
         struct terminal_relay *relay = NULL;
         if (master >= 0 && terminal_relay_start(master, &relay, err) < 0) {
                 if (!o->keep)
-                        discard(o, pid);
+                        discard(o, &pf);
                 return -1;
         }
         int status = 0;
@@ -107,7 +107,7 @@ int container_run(const struct spec *spec, const struct container_opts *o, int *
         terminal_relay_free(relay);
         if (r < 0) {
                 if (!o->keep)
-                        discard(o, pid);
+                        discard(o, &pf);
                 return -1;
         }
         *exit_status = exit_code_of(status);

@@ -109,12 +109,21 @@ void sync_send_error(int fd, const struct error *err)
 {
         const char *msg = err && err->msg ? err->msg : "unknown error";
         int32_t e = err ? err->errnum : 0;
-        size_t n = strlen(msg);
-        if (n > SYNC_MAX_PAYLOAD - sizeof(e))
-                n = SYNC_MAX_PAYLOAD - sizeof(e);
+        size_t n = strlen(msg), room = SYNC_MAX_PAYLOAD - sizeof(e);
         char buf[SYNC_MAX_PAYLOAD];
         memcpy(buf, &e, sizeof(e));
-        memcpy(buf + sizeof(e), msg, n);
+        if (n <= room) {
+                memcpy(buf + sizeof(e), msg, n);
+        } else {
+                /* too long (a path of thousands of bytes, twice): the middle goes, so the
+                 * context at the start and the reason at the end both arrive */
+                static const char cut[] = " [...] ";
+                size_t head = (room - (sizeof(cut) - 1)) / 2, tail = room - (sizeof(cut) - 1) - head;
+                memcpy(buf + sizeof(e), msg, head);
+                memcpy(buf + sizeof(e) + head, cut, sizeof(cut) - 1);
+                memcpy(buf + sizeof(e) + head + sizeof(cut) - 1, msg + n - tail, tail);
+                n = room;
+        }
         struct error *ignored = NULL;
         (void)sync_send(fd, SYNC_ERROR, buf, sizeof(e) + n, &ignored);
         error_free(ignored);

@@ -225,7 +225,10 @@ static int mkpath_last(int root_fd, const char *path, bool last_is_file, mode_t 
 static int mkpath_depth(int root_fd, const char *path, bool last_is_file, mode_t mode, int depth,
                         struct error **err)
 {
-        int fd = inroot_open_probe(root_fd, path, O_PATH, 0);
+        /* cleaned: "/f/" names the file f (the walk below splits on "/" anyway), in the
+         * first run that makes it and in the next that finds it */
+        cleanup_free char *clean = path_clean(path);
+        int fd = inroot_open_probe(root_fd, clean, O_PATH, 0);
         if (fd >= 0)
                 return fd;
         if (errno != ENOENT)

@@ -121,6 +121,28 @@ mount_line() {
         [ "${lines[-1]}" = "2" ]
 }
 
+@test "a file bind on a destination with a trailing slash works the first time and the next" {
+        echo content > "$TEST_DIR/srcfile"
+        update_config '.mounts += [{"destination": "/newf/", "type": "bind", "source": "'"$TEST_DIR"'/srcfile", "options": ["bind"]}]'
+        set_args /bin/cat /newf
+        run contain run -b "$BUNDLE" "$(new_id a)"
+        [ "$status" -eq 0 ]
+        [ "$output" = content ]
+        [ -f "$BUNDLE/rootfs/newf" ]
+        run contain run -b "$BUNDLE" "$(new_id b)"
+        [ "$status" -eq 0 ]
+        [ "$output" = content ]
+}
+
+@test "an error about a very long destination keeps its reason" {
+        long=$(printf '/%0250d' $(seq 17) | tr 0 c)
+        update_config '.mounts += [{"destination": "'"$long"'", "type": "tmpfs", "source": "tmpfs"}]'
+        run contain run -b "$BUNDLE" "$(new_id)"
+        [ "$status" -ne 0 ]
+        [[ "$output" == "contain: "*"mounts: /ccc"* ]]
+        [[ "$output" == *"File name too long" ]]
+}
+
 @test "symlinks in the rootfs never land a mount on the host" {
         tag=pwned-$$-$BATS_TEST_NUMBER
         mkdir -p "$BUNDLE/rootfs/mnt" "$TEST_DIR/src"

@@ -132,6 +132,22 @@ teardown() { common_teardown; }
         [ "$(cat "$TEST_DIR/c.pid")" = "$(state_field "$id" pid)" ]
 }
 
+@test "a failed run removes its pid file where it wrote it, even when the path leads elsewhere by then" {
+        mkdir -p "$TEST_DIR/sw/A" "$TEST_DIR/sw/B"
+        ln -s A "$TEST_DIR/sw/link"
+        # after create wrote link/p (in A), the hook copies it to B, points link at B and fails
+        update_config '.mounts += [{"destination": "/sw", "type": "bind", "source": "'"$TEST_DIR"'/sw", "options": ["rbind"]}]
+                | .hooks = {"startContainer": [{"path": "/bin/sh", "args": ["sh", "-c",
+                    "cp /sw/A/p /sw/B/p && ln -sfn B /sw/link.n && mv -T /sw/link.n /sw/link; exit 1"]}]}'
+        id=$(new_id)
+        run contain run --bundle "$BUNDLE" --pid-file "$TEST_DIR/sw/link/p" "$id"
+        [ "$status" -ne 0 ]
+        [ "$(readlink "$TEST_DIR/sw/link")" = B ]
+        [ ! -e "$TEST_DIR/sw/A/p" ]
+        [ -s "$TEST_DIR/sw/B/p" ]
+        [ ! -e "$ROOT/$id" ]
+}
+
 @test "list shows every container with its status" {
         set_args /bin/sleep 100
         a=$(new_id a) b=$(new_id b) c=$(new_id c)
