@@ -21,7 +21,7 @@ Modes
             cgroups disabled (crun and contain --cgroup-manager=disabled; runc has no such
             switch and still creates its cgroup, inside a scratch cgroup removed afterwards)
   vm        inside the project's cgroup v2 qemu guest (tests/vm/run.sh -c), where all three apply
-            real cgroups (--vm-runs, 10; the scale section only with --vm-scale-counts)
+            real cgroups (--vm-runs, 30; the scale section only with --vm-scale-counts)
 
 Everything created (containers, state dirs, cgroups) is deleted at the end, also after Ctrl-C.
 Run by hand as root (never part of the test suite).  Python 3 standard library only.
@@ -753,7 +753,8 @@ def main():
     ap.add_argument("--scale-parallel", type=int, default=8, help="creates/starts/deletes in flight (8)")
     ap.add_argument("--scale-reps", type=int, default=10,
                     help="list/state/ps calls per count, and most kills and deletes of one (10)")
-    ap.add_argument("--vm-runs", type=int, default=10, help="runs (and exec calls) inside the VM (default 10)")
+    # 10 gave medians 0.1 apart between runs of the same binaries (TCG guest): 30 halve that
+    ap.add_argument("--vm-runs", type=int, default=30, help="runs (and exec calls) inside the VM (default 30)")
     ap.add_argument("--vm-scale-counts", default="",
                     help="scale counts inside the VM (default none: the guest has 1 GiB and emulated CPUs)")
     ap.add_argument("--vm-timeout", type=int, default=1500, help="seconds for the whole guest run (1500)")
