@@ -81,6 +81,10 @@ int write_file_atomic_at(int dirfd, const char *path, const void *data, size_t l
  * nobody changes meanwhile; any depth and path length; a missing path is no error.  Errors:
  * errno of the first entry that could not be removed. */
 int remove_tree(const char *path, struct error **err);
+/* The same for the entry name of the directory dirfd: the tree's top is opened and removed
+ * there, never looked up by a path again (a directory swapped on the way leads nowhere);
+ * shown names it in errors. */
+int remove_tree_at(int dirfd, const char *name, const char *shown, struct error **err);
 /* Writes the whole buffer (retrying short writes and EINTR). */
 int write_all(int fd, const void *buf, size_t len);
 /* Opens and writes a small file in one go (cgroup and proc files). */

@@ -74,9 +74,9 @@ int scratch_dirs_remove(const char *root, const char *id, struct error **err)
                 /* gone meanwhile, or its maker is still using it */
                 if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB) < 0)
                         continue;
-                cleanup_free char *path = xasprintf("%s/%s", root, de->d_name);
+                cleanup_free char *shown = xasprintf("%s/%s", root, de->d_name);
                 struct error *e = NULL;
-                if (remove_tree(path, &e) < 0) {
+                if (remove_tree_at(dirfd(d), de->d_name, shown, &e) < 0) {
                         if (r == 0)
                                 *err = e;
                         else

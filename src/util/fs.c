@@ -297,24 +297,43 @@ static int empty_and_remove(int *cur, const char **what)
         }
 }
 
-int remove_tree(const char *path, struct error **err)
+int remove_tree_at(int dirfd, const char *name, const char *shown, struct error **err)
 {
-        int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         if (fd < 0) {
                 if (errno == ENOENT)
                         return 0;
                 /* not a directory (or a symlink to one): the entry itself goes */
-                if ((errno == ENOTDIR || errno == ELOOP) && unlink(path) == 0)
+                if ((errno == ENOTDIR || errno == ELOOP) && unlinkat(dirfd, name, 0) == 0)
                         return 0;
-                return error_make(err, errno, "remove %s", path);
+                return error_make(err, errno, "remove %s", shown);
         }
         const char *what = NULL;
         int r = empty_and_remove(&fd, &what);
         int e = errno;
         close(fd);
         if (r < 0)
-                return error_make(err, e, "remove %s: %s", path, what ? what : "stat");
-        if (rmdir(path) < 0 && errno != ENOENT)
-                return error_make(err, errno, "remove %s", path);
+                return error_make(err, e, "remove %s: %s", shown, what ? what : "stat");
+        if (unlinkat(dirfd, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
+                return error_make(err, errno, "remove %s", shown);
         return 0;
+}
+
+int remove_tree(const char *path, struct error **err)
+{
+        cleanup_free char *dir = xstrdup(path);
+        char *slash = strrchr(dir, '/');
+        while (slash && slash > dir && slash[1] == '\0') {     /* "a/b/" names b */
+                *slash = '\0';
+                slash = strrchr(dir, '/');
+        }
+        const char *name = slash ? slash + 1 : dir;
+        if (slash)
+                *slash = '\0';
+        if (!*name || strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+                return error_make(err, EINVAL, "remove %s: not a name in a directory", path);
+        cleanup_close int parent = open(slash ? (*dir ? dir : "/") : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (parent < 0)
+                return errno == ENOENT ? 0 : error_make(err, errno, "remove %s", path);
+        return remove_tree_at(parent, name, path, err);
 }

@@ -184,6 +184,32 @@ static void remove_trees(struct tap *t)
         ok(t, remove_tree(tree, &e) == 0, "remove_tree of a missing path succeeds");
         ok(t, remove_tree(keep, &e) == 0 && lstat(keep, &st) < 0, "remove_tree of a file removes the file");
         error_free(e);
+        e = NULL;
+
+        /* remove_tree_at stays in the directory it was given, wherever its path leads by then */
+        char p[600], p2[600], victim[600], vt[620], x[700];
+        snprintf(p, sizeof(p), "%s/p", tmpl);
+        snprintf(p2, sizeof(p2), "%s/p2", tmpl);
+        snprintf(victim, sizeof(victim), "%s/victim", tmpl);
+        snprintf(vt, sizeof(vt), "%s/t", victim);
+        mkdir_p(vt, 0755, &e);
+        snprintf(x, sizeof(x), "%s/t/f", p);
+        mkdir_p(x, 0755, &e);
+        int pfd = open(p, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        rename(p, p2);
+        symlink("victim", p);
+        ok(t, pfd >= 0 && remove_tree_at(pfd, "t", "p/t", &e) == 0, "remove_tree_at removes the tree in its directory");
+        snprintf(x, sizeof(x), "%s/t", p2);
+        ok(t, lstat(x, &st) < 0 && errno == ENOENT && lstat(vt, &st) == 0,
+           "  there, not where the directory's path leads now");
+        close(pfd);
+        snprintf(x, sizeof(x), "%s/", vt);
+        ok(t, remove_tree(x, &e) == 0 && lstat(vt, &st) < 0, "remove_tree of \"dir/\" removes dir");
+        ok(t, remove_tree(".", &e) < 0 && e && e->errnum == EINVAL, "remove_tree of \".\" is refused");
+        error_free(e);
+        unlink(p);
+        rmdir(p2);
+        rmdir(victim);
 
         rmdir(outside);
         rmdir(tmpl);
