@@ -50,18 +50,23 @@ static int make_parent_mount_private(const char *root_path, struct error **err)
 /* Whether a mount may capture the mounter's network namespace: sysfs (its net class), network
  * filesystems, any bind (a source like /proc/self/ns/net resolves through the mounter), any
  * type we do not know.  The kernel filesystems every config mounts first do not. */
+static bool mount_is_bind(const struct spec_mount *m)
+{
+        if (m->type && strcmp(m->type, "bind") == 0)
+                return true;
+        for (char **o = m->options; o && *o; o++)
+                if (strcmp(*o, "bind") == 0 || strcmp(*o, "rbind") == 0)
+                        return true;
+        return false;
+}
+
 static bool mount_may_see_netns(const struct spec_mount *m)
 {
         static const char *const blind[] = { "proc", "tmpfs", "devpts", "mqueue", "cgroup", "cgroup2" };
         bool known = false;
         for (size_t i = 0; m->type && i < ARRAY_SIZE(blind) && !known; i++)
                 known = strcmp(m->type, blind[i]) == 0;
-        if (!known)
-                return true;
-        for (char **o = m->options; o && *o; o++)
-                if (strcmp(*o, "bind") == 0 || strcmp(*o, "rbind") == 0)
-                        return true;
-        return false;
+        return !known || mount_is_bind(m);
 }
 
 /* path is dir or lies below it. */
@@ -73,13 +78,36 @@ static bool path_within(const char *path, const char *dir)
         return strncmp(path, dir, n) == 0 && (path[n] == '/' || path[n] == '\0');
 }
 
-/* No mount from mounts[next] on lands on dir, below it or above it ("/"): what is done in dir
- * now is what it would be after them. */
-static bool later_mounts_clear_of(const struct spec *spec, size_t next, const char *dir)
+/* A component of path (clean, relative to root_fd) that exists now is a symlink: a mount
+ * there may land anywhere in the rootfs. */
+static bool path_has_symlink(int root_fd, const char *path)
+{
+        cleanup_free char *p = xstrdup(path);
+        for (char *slash = p + 1;; slash++) {
+                slash = strchr(slash, '/');
+                if (slash)
+                        *slash = '\0';
+                struct stat st;
+                if (fstatat(root_fd, p + 1, &st, AT_SYMLINK_NOFOLLOW) < 0 || (!S_ISLNK(st.st_mode) && !S_ISDIR(st.st_mode)))
+                        return false;   /* what is missing now is made as directories */
+                if (S_ISLNK(st.st_mode))
+                        return true;
+                if (!slash)
+                        return false;
+                *slash = '/';
+        }
+}
+
+/* No mount from mounts[next] on can land on dir, below it or above it ("/"): what is done in
+ * dir now is what it would be after them.  Their destinations are compared as written, so
+ * none may pass through a symlink of the rootfs (the image's /run -> /dev), nor be a bind,
+ * whose tree could bring symlinks for a later destination to pass through. */
+static bool later_mounts_clear_of(const struct spec *spec, int root_fd, size_t next, const char *dir)
 {
         for (size_t i = next; i < spec->n_mounts; i++) {
                 cleanup_free char *d = path_clean(spec->mounts[i].destination);
-                if (strstr(d, "..") || path_within(d, dir) || path_within(dir, d))
+                if (mount_is_bind(&spec->mounts[i]) || strstr(d, "..") || path_within(d, dir) ||
+                    path_within(dir, d) || path_has_symlink(root_fd, d))
                         return false;
         }
         return true;
@@ -95,14 +123,14 @@ static bool later_mounts_clear_of(const struct spec *spec, size_t next, const ch
 static int steps_before_netns(const struct spec *spec, int root_fd, size_t next, const struct rootfs_opts *opts,
                               bool *devices_done, struct error **err)
 {
-        if (!later_mounts_clear_of(spec, next, "/dev"))
+        if (!later_mounts_clear_of(spec, root_fd, next, "/dev"))
                 return 0;
         if (devices_setup(spec, root_fd, opts, err) < 0)
                 return error_wrap(err, "/dev");
         *devices_done = true;
         if (!opts->proc_paths_done || spec->linux.n_sysctl || spec->hooks[HOOK_PRESTART].n ||
             spec->hooks[HOOK_CREATE_RUNTIME].n || spec->hooks[HOOK_CREATE_CONTAINER].n ||
-            !later_mounts_clear_of(spec, next, "/proc"))
+            !later_mounts_clear_of(spec, root_fd, next, "/proc"))
                 return 0;
         if (readonly_paths_apply(root_fd, spec->linux.readonly_paths, PATHS_PROC, err) < 0 ||
             masked_paths_apply(root_fd, spec->linux.masked_paths, PATHS_PROC, err) < 0)

@@ -121,6 +121,34 @@ mount_line() {
         [ "${lines[-1]}" = "2" ]
 }
 
+@test "a later mount that reaches /dev through a symlink of the rootfs still comes before /dev's nodes" {
+        # the image's /run leads to /dev: the config's tmpfs on /run, after sysfs, lands on /dev,
+        # and /dev's nodes must still be made in it, as in the config's order (a mount that
+        # reaches /proc so is refused: "only a proc mount may go there")
+        rm -rf "$BUNDLE/rootfs/run"
+        ln -s /dev "$BUNDLE/rootfs/run"
+        update_config '.mounts += [{"destination": "/run", "type": "tmpfs", "source": "tmpfs"}]'
+        set_args /bin/sh -c 'stat -c "%n %F %t:%T" /dev/null; grep -c " /dev " /proc/self/mountinfo'
+        run contain run -b "$BUNDLE" "$(new_id)"
+        echo "$output"
+        [ "$status" -eq 0 ]
+        [ "${lines[0]}" = "/dev/null character special file 1:3" ]
+        [ "${lines[1]}" = "2" ]
+
+        # the same symlink brought by a later bind, which no look at the rootfs beforehand sees
+        rm "$BUNDLE/rootfs/run"
+        mkdir -p "$BUNDLE/rootfs/run" "$TEST_DIR/vol"
+        ln -s /dev "$TEST_DIR/vol/y"
+        update_config '.mounts = [.mounts[] | select(.destination != "/run")]
+                | .mounts += [{"destination": "/x", "type": "bind", "source": "'"$TEST_DIR"'/vol", "options": ["rbind"]},
+                              {"destination": "/x/y", "type": "tmpfs", "source": "tmpfs"}]'
+        run contain run -b "$BUNDLE" "$(new_id b)"
+        echo "$output"
+        [ "$status" -eq 0 ]
+        [ "${lines[0]}" = "/dev/null character special file 1:3" ]
+        [ "${lines[1]}" = "2" ]
+}
+
 @test "a file bind on a destination with a trailing slash works the first time and the next" {
         echo content > "$TEST_DIR/srcfile"
         update_config '.mounts += [{"destination": "/newf/", "type": "bind", "source": "'"$TEST_DIR"'/srcfile", "options": ["bind"]}]'
