@@ -332,8 +332,9 @@ int mount_one(const struct spec_mount *m, int tree_fd, int root_fd, const struct
         /* proc and sysfs on a symlink would land wherever the rootfs points it (runc refuses
          * too): the container could then hide /proc from maskedPaths. */
         if (is_type(m, "proc") || is_type(m, "sysfs")) {
-                cleanup_error struct error *e = NULL;
-                cleanup_close int probe = inroot_open(root_fd, m->destination, O_PATH | O_NOFOLLOW, 0, &e);
+                /* cleaned: "/x/p/" would make the kernel follow p despite O_NOFOLLOW */
+                cleanup_free char *clean = path_clean(m->destination);
+                cleanup_close int probe = inroot_open_probe(root_fd, clean, O_PATH | O_NOFOLLOW, 0);
                 struct stat st;
                 if (probe >= 0 && fstat(probe, &st) == 0 && !S_ISDIR(st.st_mode))
                         return error_make(err, 0, "mounts: %s: refusing to mount %s on a %s", m->destination,

@@ -98,16 +98,48 @@ static bool path_has_symlink(int root_fd, const char *path)
         }
 }
 
-/* No mount from mounts[next] on can land on dir, below it or above it ("/"): what is done in
- * dir now is what it would be after them.  Their destinations are compared as written, so
- * none may pass through a symlink of the rootfs (the image's /run -> /dev), nor be a bind,
- * whose tree could bring symlinks for a later destination to pass through. */
+/* No mount from mounts[next] on can land on dir, below it or above it ("/"), and dir itself is
+ * no symlink (the image's /dev -> /run): what is done in dir now is what it would be after
+ * them.  Their destinations are compared as written, so none may pass through a symlink of
+ * the rootfs (its /run -> /dev), nor be of a type that brings a tree of its own, where a
+ * later destination could find one (a bind, an overlay, a tmpfs with tmpcopyup, a proc): only
+ * what configs mount after sysfs qualifies, sysfs and cgroup filesystems. */
 static bool later_mounts_clear_of(const struct spec *spec, int root_fd, size_t next, const char *dir)
 {
+        static const char *const plain[] = { "sysfs", "cgroup", "cgroup2" };
         for (size_t i = next; i < spec->n_mounts; i++) {
-                cleanup_free char *d = path_clean(spec->mounts[i].destination);
-                if (mount_is_bind(&spec->mounts[i]) || strstr(d, "..") || path_within(d, dir) ||
-                    path_within(dir, d) || path_has_symlink(root_fd, d))
+                const struct spec_mount *m = &spec->mounts[i];
+                bool ok = false;
+                for (size_t k = 0; m->type && k < ARRAY_SIZE(plain) && !ok; k++)
+                        ok = strcmp(m->type, plain[k]) == 0;
+                cleanup_free char *d = path_clean(m->destination);
+                if (!ok || mount_is_bind(m) || strstr(d, "..") || path_within(d, dir) || path_within(dir, d) ||
+                    path_has_symlink(root_fd, d))
+                        return false;
+        }
+        return !path_has_symlink(root_fd, dir);
+}
+
+/* Every path of list outside /proc is written plainly (no "..", no symlink of the rootfs on
+ * the way): none can reach an entry of the /proc part, whose order with it would change. */
+static bool paths_outside_proc_plain(int root_fd, char *const *list)
+{
+        for (size_t i = 0; list && list[i]; i++) {
+                if (path_under_proc(list[i]))
+                        continue;
+                cleanup_free char *c = path_clean(list[i]);
+                if (strstr(c, "..") || path_has_symlink(root_fd, c))
+                        return false;
+        }
+        return true;
+}
+
+/* Every linux.devices path lies in /dev, written plainly: nothing later can cover it. */
+static bool devices_in_dev(const struct spec *spec, int root_fd)
+{
+        for (size_t i = 0; i < spec->linux.n_devices; i++) {
+                cleanup_free char *c = path_clean(spec->linux.devices[i].path);
+                if (strstr(c, "..") || !path_within(c, "/dev") || path_has_symlink(root_fd, c))
                         return false;
         }
         return true;
@@ -115,22 +147,26 @@ static bool later_mounts_clear_of(const struct spec *spec, int root_fd, size_t n
 
 /* While the init would wait for the runtime's network namespace (before mounts[next], the
  * first that may see it), the steps that would come later with the same outcome: /dev's nodes
- * (the end of rootfs_mount_all) when no later mount touches /dev; then the readonlyPaths and
- * maskedPaths under /proc (rootfs_finish; they bind the /dev/null just made) when no later
- * mount touches /proc, no sysctl is still to be written through /proc/sys, and no hook looks
+ * (the end of rootfs_mount_all) when no later mount can touch /dev and every linux.devices
+ * path lies in it; then the readonlyPaths and maskedPaths under /proc (rootfs_finish; they
+ * bind the /dev/null just made) when no later mount can touch /proc, no entry outside /proc
+ * can reach one inside, no sysctl is still to be written through /proc/sys, and no hook looks
  * at the rootfs before they would be due (prestart, createRuntime, createContainer).  The
- * init waited ~0.1 ms there, and these take about that. */
+ * default config qualifies; most others (a bind after sysfs) do not.  The init waited ~0.1 ms
+ * there, and these take about that. */
 static int steps_before_netns(const struct spec *spec, int root_fd, size_t next, const struct rootfs_opts *opts,
                               bool *devices_done, struct error **err)
 {
-        if (!later_mounts_clear_of(spec, root_fd, next, "/dev"))
+        if (!later_mounts_clear_of(spec, root_fd, next, "/dev") || !devices_in_dev(spec, root_fd))
                 return 0;
         if (devices_setup(spec, root_fd, opts, err) < 0)
                 return error_wrap(err, "/dev");
         *devices_done = true;
         if (!opts->proc_paths_done || spec->linux.n_sysctl || spec->hooks[HOOK_PRESTART].n ||
             spec->hooks[HOOK_CREATE_RUNTIME].n || spec->hooks[HOOK_CREATE_CONTAINER].n ||
-            !later_mounts_clear_of(spec, root_fd, next, "/proc"))
+            !later_mounts_clear_of(spec, root_fd, next, "/proc") ||
+            !paths_outside_proc_plain(root_fd, spec->linux.readonly_paths) ||
+            !paths_outside_proc_plain(root_fd, spec->linux.masked_paths))
                 return 0;
         if (readonly_paths_apply(root_fd, spec->linux.readonly_paths, PATHS_PROC, err) < 0 ||
             masked_paths_apply(root_fd, spec->linux.masked_paths, PATHS_PROC, err) < 0)

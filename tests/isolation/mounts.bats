@@ -149,6 +149,58 @@ mount_line() {
         [ "${lines[1]}" = "2" ]
 }
 
+@test "early /dev steps never run where a later overlay, a device outside /dev or an image's /dev symlink would change them (review27)" {
+        # an overlay after sysfs brings a symlink y -> /dev, a tmpfs goes on /x/y: /dev's nodes
+        # must be made in that tmpfs, as in the config's order
+        mkdir -p "$TEST_DIR/l1" "$TEST_DIR/l2"
+        ln -s /dev "$TEST_DIR/l1/y"
+        update_config '.mounts += [{"destination": "/x", "type": "overlay", "source": "overlay",
+                                    "options": ["lowerdir='"$TEST_DIR"'/l1:'"$TEST_DIR"'/l2"]},
+                                   {"destination": "/x/y", "type": "tmpfs", "source": "tmpfs"}]'
+        set_args /bin/sh -c 'stat -c "%n %F %t:%T" /dev/null'
+        run contain run -b "$BUNDLE" "$(new_id a)"
+        echo "$output"
+        [ "$status" -eq 0 ]
+        [ "$output" = "/dev/null character special file 1:3" ]
+
+        # a linux.devices node in /sys, which sysfs (read-only) then covers: an error, as in the
+        # config's order, not a node made early and hidden
+        update_config '.mounts = [.mounts[] | select(.destination != "/x" and .destination != "/x/y")]
+                | .linux.devices = [{"path": "/sys/mynull", "type": "c", "major": 1, "minor": 3}]'
+        run contain run -b "$BUNDLE" "$(new_id b)"
+        echo "$output"
+        [ "$status" -ne 0 ]
+        [[ "$output" == *"linux.devices: mknod /sys/mynull: Read-only file system"* ]]
+
+        # the image's /dev is a symlink to /sys, which sysfs then covers: refused for what it is
+        update_config 'del(.linux.devices)'
+        rm -rf "$BUNDLE/rootfs/dev"
+        ln -s /sys "$BUNDLE/rootfs/dev"
+        run contain run -b "$BUNDLE" "$(new_id c)"
+        echo "$output"
+        [ "$status" -ne 0 ]
+        [[ "$output" == *"resolves to /sys on sysfs through a symlink in the rootfs"* ]]
+}
+
+@test "a read-only path that reaches a masked /proc path through .. keeps the config's order (review27)" {
+        update_config '.linux.readonlyPaths += ["/proc/../proc/keys"] | .linux.maskedPaths = ["/proc/keys", "/sys/firmware"]'
+        set_args /bin/sh -c 'stat -c "%n %F %t:%T" /proc/keys'
+        run contain run -b "$BUNDLE" "$(new_id)"
+        echo "$output"
+        [ "$status" -eq 0 ]
+        [ "$output" = "/proc/keys character special file 1:3" ]
+}
+
+@test "proc is never mounted on a symlink, also when the destination ends in a slash (review27)" {
+        mkdir -p "$BUNDLE/rootfs/x"
+        ln -s /proc "$BUNDLE/rootfs/x/p"
+        update_config '.mounts += [{"destination": "/x/p/", "type": "proc", "source": "proc"}]'
+        run contain run -b "$BUNDLE" "$(new_id)"
+        echo "$output"
+        [ "$status" -ne 0 ]
+        [[ "$output" == *"mounts: /x/p/: refusing to mount proc on a symlink"* ]]
+}
+
 @test "a file bind on a destination with a trailing slash works the first time and the next" {
         echo content > "$TEST_DIR/srcfile"
         update_config '.mounts += [{"destination": "/newf/", "type": "bind", "source": "'"$TEST_DIR"'/srcfile", "options": ["bind"]}]'
