@@ -159,8 +159,9 @@ static int steps_before_netns(const struct spec *spec, int root_fd, size_t next,
 {
         if (!later_mounts_clear_of(spec, root_fd, next, "/dev") || !devices_in_dev(spec, root_fd))
                 return 0;
+        /* its messages name the node or the field ("/dev: /dev: ..." otherwise) */
         if (devices_setup(spec, root_fd, opts, err) < 0)
-                return error_wrap(err, "/dev");
+                return -1;
         *devices_done = true;
         if (!opts->proc_paths_done || spec->linux.n_sysctl || spec->hooks[HOOK_PRESTART].n ||
             spec->hooks[HOOK_CREATE_RUNTIME].n || spec->hooks[HOOK_CREATE_CONTAINER].n ||
@@ -233,7 +234,7 @@ int rootfs_mount_all(const struct spec *spec, const struct rootfs_opts *opts, st
                 }
         }
         if (!devices_done && devices_setup(spec, root_fd, opts, err) < 0)
-                return error_wrap(err, "/dev");
+                return -1;
         return 0;
 }
 
