@@ -99,8 +99,8 @@ int mount_target_check(int root_fd, int target, const char *dest, const struct s
 bool devices_dev_is_bind(const struct spec *spec);
 int devices_setup(const struct spec *spec, int root_fd, const struct rootfs_opts *opts,
                   struct error **err);
-/* Which entries of maskedPaths or readonlyPaths to apply: all, only those under /proc (see
- * rootfs.c, proc_paths_may_go_now), or all but those. */
+/* Which entries of maskedPaths or readonlyPaths to apply: all, only those under /proc (the
+ * init's early pass, rootfs.c steps_before_netns), or all but those. */
 enum paths_part { PATHS_ALL, PATHS_PROC, PATHS_NOT_PROC };
 /* path is /proc or below it, lexically and without "..". */
 bool path_under_proc(const char *path);

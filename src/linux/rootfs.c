@@ -47,9 +47,7 @@ static int make_parent_mount_private(const char *root_path, struct error **err)
         return 0;
 }
 
-/* Whether a mount may capture the mounter's network namespace: sysfs (its net class), network
- * filesystems, any bind (a source like /proc/self/ns/net resolves through the mounter), any
- * type we do not know.  The kernel filesystems every config mounts first do not. */
+/* The mount binds a tree that exists already ("bind" or "rbind"; type "bind"). */
 static bool mount_is_bind(const struct spec_mount *m)
 {
         if (m->type && strcmp(m->type, "bind") == 0)
@@ -60,6 +58,9 @@ static bool mount_is_bind(const struct spec_mount *m)
         return false;
 }
 
+/* Whether a mount may capture the mounter's network namespace: sysfs (its net class), network
+ * filesystems, any bind (a source like /proc/self/ns/net resolves through the mounter), any
+ * type we do not know.  The kernel filesystems every config mounts first do not. */
 static bool mount_may_see_netns(const struct spec_mount *m)
 {
         static const char *const blind[] = { "proc", "tmpfs", "devpts", "mqueue", "cgroup", "cgroup2" };
