@@ -90,6 +90,10 @@ int write_all(int fd, const void *buf, size_t len);
 /* Opens and writes a small file in one go (cgroup and proc files). */
 int write_file_at(int dirfd, const char *path, const char *data, struct error **err);
 
+/* Whether fds a and b name the same inode on the same mount (statx: mount id, device, inode);
+ * false when either cannot be examined. */
+bool fd_same_place(int a, int b);
+
 /* "//proc/./meminfo/" -> "/proc/meminfo", "/mnt/" -> "/mnt", "" -> "/": slashes squeezed, "."
  * components dropped, ".." left alone (callers compare or refuse it).  Returns a malloc'd string. */
 char *path_clean(const char *path);

@@ -43,7 +43,8 @@ int mount_bind_fds(int src_fd, int dst_fd, bool recursive, struct error **err);
 /* Remounts the mount at fd (an O_PATH fd of its root) bind+flags, keeping kernel-locked flags. */
 int mount_remount_fd(int fd, unsigned long flags, const char *what, struct error **err);
 /* Mounts one entry of config.json's mounts inside the rootfs; tree_fd: its idmapped tree from
- * idmap_mounts_prepare, or -1. */
+ * idmap_mounts_prepare, or -1.  Returns 1 when the mount covers the rootfs's root (root_fd then
+ * names the covered directory), 0 otherwise, -1 with err set. */
 int mount_one(const struct spec_mount *m, int tree_fd, int root_fd, const struct rootfs_opts *opts,
               struct error **err);
 /* A read-only /dev of a new filesystem (tmpfs with "ro"): mounted read-write so its nodes,

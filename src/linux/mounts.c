@@ -254,21 +254,21 @@ static int mount_set_tree_attrs(int fd, const struct mount_opts *o, const char *
         return 0;
 }
 
-/* O_PATH fd of the topmost mount at dest.  A lookup from root_fd never leaves the directory
- * root_fd names, so a mount on "/" itself is reached through the rootfs's own path. */
-static int open_mounted(int root_fd, const char *dest, struct error **err)
+/* An fd (flags: O_PATH or O_RDONLY | O_DIRECTORY) of the topmost mount at dest; on_root: dest
+ * led to the rootfs's root.  A lookup from root_fd never leaves the directory root_fd names, so
+ * a mount on the root itself is reached through the rootfs's own path. */
+static int open_mounted(int root_fd, const char *dest, bool on_root, int flags, struct error **err)
 {
-        cleanup_free char *clean = path_clean(dest);
-        if (strcmp(clean, "/") != 0)
-                return inroot_open(root_fd, dest, O_PATH, 0, err);
+        if (!on_root)
+                return inroot_open(root_fd, dest, flags, 0, err);
         char p[32], root[4096];
         ssize_t n = readlink(proc_fd_path(root_fd, p), root, sizeof(root) - 1);
         if (n < 0)
-                return error_make(err, errno, "mounts: /: find the rootfs");
+                return error_make(err, errno, "mounts: %s: find the rootfs", dest);
         root[n] = '\0';
-        int fd = open(root, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        int fd = open(root, flags | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         if (fd < 0)
-                return error_make(err, errno, "mounts: /: open %s", root);
+                return error_make(err, errno, "mounts: %s: open %s", dest, root);
         return fd;
 }
 
@@ -367,6 +367,9 @@ int mount_one(const struct spec_mount *m, int tree_fd, int root_fd, const struct
         cleanup_free char *what = xasprintf("mounts: %s", m->destination);
         if (mount_target_check(root_fd, target, m->destination, m, what, err) < 0)
                 return -1;
+        /* not only "/": "/..", "/newd/.." and a symlink to "/" lead there too, and whatever the
+         * path, a mount on the root covers the rootfs for the steps after it */
+        bool on_root = fd_same_place(target, root_fd);
         cleanup_close int copy_from = -1;
         if (o.tmpcopyup && is_type(m, "tmpfs")) {
                 copy_from = inroot_open(root_fd, m->destination, O_RDONLY | O_DIRECTORY, 0, err);
@@ -397,7 +400,7 @@ int mount_one(const struct spec_mount *m, int tree_fd, int root_fd, const struct
          * when there is something to change on the new mount. */
         closep(&target);
         if (remount || o.rec_set || o.rec_clr || o.n_propagation) {
-                target = open_mounted(root_fd, m->destination, err);
+                target = open_mounted(root_fd, m->destination, on_root, O_PATH, err);
                 if (target < 0)
                         return error_wrap(err, "mounts: %s: after mounting", m->destination);
         }
@@ -409,17 +412,17 @@ int mount_one(const struct spec_mount *m, int tree_fd, int root_fd, const struct
                 if (mount(NULL, proc_fd_path(target, p), NULL, o.propagation[i], NULL) < 0)
                         return error_make(err, errno, "mounts: %s: set propagation", m->destination);
         if (mount_point_existed) {
-                cleanup_close int top = inroot_open(root_fd, m->destination, O_RDONLY | O_DIRECTORY, 0, err);
+                cleanup_close int top = open_mounted(root_fd, m->destination, on_root, O_RDONLY | O_DIRECTORY, err);
                 if (top < 0)
                         return error_wrap(err, "mounts: %s", m->destination);
                 if (tmpfs_owner_of_mount_point(top, o.data, &mount_point, m->destination, err) < 0)
                         return -1;
         }
         if (copy_from >= 0) {
-                cleanup_close int to = inroot_open(root_fd, m->destination, O_RDONLY | O_DIRECTORY, 0, err);
+                cleanup_close int to = open_mounted(root_fd, m->destination, on_root, O_RDONLY | O_DIRECTORY, err);
                 if (to < 0 || copy_tree(copy_from, to, err) < 0)
                         return error_wrap(err, "mounts: %s", m->destination);
         }
         log_debug("mounted %s on %s", m->source ? m->source : m->type, m->destination);
-        return 0;
+        return on_root ? 1 : 0;
 }

@@ -222,16 +222,18 @@ int rootfs_mount_all(const struct spec *spec, const struct rootfs_opts *opts, st
                         if (opts->before_net_mount(opts->before_net_mount_data, err) < 0)
                                 return -1;
                 }
-                if (mount_one(&spec->mounts[i], opts->mount_trees ? opts->mount_trees[i] : -1, root_fd, opts, err) < 0)
+                int r = mount_one(&spec->mounts[i], opts->mount_trees ? opts->mount_trees[i] : -1, root_fd, opts,
+                                  err);
+                if (r < 0)
                         return -1;
-                /* A mount on "/" covers the rootfs: later mounts go on top of it, as pivot_root
-                 * will see it (root_fd still names the covered directory). */
-                cleanup_free char *dest = path_clean(spec->mounts[i].destination);
-                if (strcmp(dest, "/") == 0) {
+                /* A mount on the root covers the rootfs: later mounts go on top of it, as
+                 * pivot_root will see it (root_fd still names the covered directory). */
+                if (r == 1) {
                         close(root_fd);
                         root_fd = open(spec->root_path, O_PATH | O_DIRECTORY | O_CLOEXEC);
                         if (root_fd < 0)
-                                return error_make(err, errno, "mounts: /: open %s", spec->root_path);
+                                return error_make(err, errno, "mounts: %s: open %s", spec->mounts[i].destination,
+                                                  spec->root_path);
                 }
         }
         if (!devices_done && devices_setup(spec, root_fd, opts, err) < 0)

@@ -208,6 +208,13 @@ static int dir_id_of(int fd, struct dir_id *id)
         return 0;
 }
 
+bool fd_same_place(int a, int b)
+{
+        struct dir_id x, y;
+        return dir_id_of(a, &x) == 0 && dir_id_of(b, &y) == 0 && x.mnt_id == y.mnt_id && x.dev == y.dev &&
+               x.ino == y.ino;
+}
+
 /* Empties the directory open as *cur and removes what is below it, depth first without
  * recursion: a non-empty subdirectory becomes *cur (the parent's fd closed), an emptied one is
  * left by "..", and its parent is read again from the start.  So neither the depth of the tree

@@ -108,21 +108,48 @@ teardown() {
         [ "${lines[2]}" = "1770 0 0" ]
 }
 
-@test "a mount on / is covered by the mounts after it (/proc, /dev, ...)" {
+# review26: "/.." and "/newd/.." reached the root but were not taken for it, so /proc, /dev
+# and the later mounts went under the covering mount ("maskedPaths: open /dev/null" followed)
+@test "a mount on /, or on a path that leads there (/.., /newd/.., .., a symlink to /), is covered by the mounts after it" {
         # a copy of the rootfs bound over "/": /proc, /dev and /mnt/t must land on top of it
         cp -a "$BUNDLE/rootfs" "$TEST_DIR/other"
         echo other > "$TEST_DIR/other/which"
-        update_config '.mounts = [{"destination":"/","type":"bind","source":"'"$TEST_DIR"'/other","options":["rbind"]}] + .mounts
-                | .mounts += [{"destination":"/mnt/t","type":"tmpfs","source":"tmpfs"}]'
-        set_args /bin/sh -c 'cat /which; test -e /proc/self/status && echo proc; test -c /dev/null && echo dev; grep -c " /mnt/t " /proc/self/mountinfo'
-        run contain run -b "$BUNDLE" "$(new_id)"
-        echo "$output"
-        [ "$status" -eq 0 ]
-        [ "${lines[0]}" = "other" ]
-        [ "${lines[1]}" = "proc" ]
-        [ "${lines[2]}" = "dev" ]
-        [ "${lines[3]}" = "1" ]
+        ln -s / "$BUNDLE/rootfs/toroot"
+        cp "$BUNDLE/config.json" "$TEST_DIR/config.orig"
+        for dest in "/" "/.." "/newd/.." ".." "/toroot" "/toroot/"; do
+                cp "$TEST_DIR/config.orig" "$BUNDLE/config.json"
+                update_config '.mounts = [{"destination":"'"$dest"'","type":"bind","source":"'"$TEST_DIR"'/other","options":["rbind"]}]
+                        + .mounts | .mounts += [{"destination":"/mnt/t","type":"tmpfs","source":"tmpfs"}]'
+                set_args /bin/sh -c 'cat /which; test -e /proc/self/status && echo proc; test -c /dev/null && echo dev; grep -c " /mnt/t " /proc/self/mountinfo'
+                run contain run -b "$BUNDLE" "$(new_id)"
+                echo "$dest: $output"
+                [ "$status" -eq 0 ]
+                [ "${lines[0]}" = "other" ]
+                [ "${lines[1]}" = "proc" ]
+                [ "${lines[2]}" = "dev" ]
+                [ "${lines[3]}" = "1" ]
+        done
         [ ! -e "$TEST_DIR/other/mnt/t" ] || [ -z "$(ls -A "$TEST_DIR/other/mnt/t")" ]
+}
+
+@test "a tmpfs on /.. takes the root's mode and owner and leaves the rootfs's, as one on / does" {
+        chmod 0755 "$BUNDLE/rootfs"
+        chown 1234:5678 "$BUNDLE/rootfs"
+        cp -a "$BUNDLE/rootfs/bin" "$TEST_DIR/bin"
+        cp "$BUNDLE/config.json" "$TEST_DIR/config.orig"
+        for dest in "/" "/.."; do
+                cp "$TEST_DIR/config.orig" "$BUNDLE/config.json"
+                update_config '.mounts = [{"destination":"'"$dest"'","type":"tmpfs","source":"tmpfs"},
+                                          {"destination":"/bin","type":"bind","source":"'"$TEST_DIR"'/bin","options":["rbind"]}]
+                                + .mounts | .linux.maskedPaths = [] | .linux.readonlyPaths = []'
+                set_args /bin/sh -c 'stat -c "%a %u %g" /; ls /'
+                run contain run -b "$BUNDLE" "$(new_id)"
+                echo "$dest: $output"
+                [ "$status" -eq 0 ]
+                [ "${lines[0]}" = "755 1234 5678" ]
+                [ "${lines[1]}" = "bin" ]
+                [ "$(stat -c '%a %u %g' "$BUNDLE/rootfs")" = "755 1234 5678" ]
+        done
 }
 
 @test "a read-only /dev gets its devices, /dev/pts and /dev/shm first, then refuses writes" {

@@ -303,6 +303,19 @@ static void remove_tree_race(struct tap *t)
         ok(t, code == 0, "  and stops with ESTALE");
 }
 
+/* fd_same_place: one inode on one mount, whatever the fds' flags */
+static void same_place(struct tap *t)
+{
+        int a = open("/", O_PATH | O_CLOEXEC), b = open("/.", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        int c = open("/proc", O_PATH | O_CLOEXEC);
+        ok(t, fd_same_place(a, b), "fd_same_place: \"/\" opened twice, O_PATH and O_RDONLY");
+        ok(t, !fd_same_place(a, c), "fd_same_place: \"/\" and \"/proc\" differ");
+        ok(t, !fd_same_place(a, -1), "fd_same_place: a bad fd is never the same place");
+        close(a);
+        close(b);
+        close(c);
+}
+
 int main(void)
 {
         struct tap t = { 0 };
@@ -323,6 +336,7 @@ int main(void)
         remove_tree_race(&t);
         atomic_writes(&t, false);
         atomic_writes(&t, true);
+        same_place(&t);
 
         return tap_done(&t);
 }
