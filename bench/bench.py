@@ -21,7 +21,9 @@ Modes
             cgroups disabled (crun and contain --cgroup-manager=disabled; runc has no such
             switch and still creates its cgroup, inside a scratch cgroup removed afterwards)
   vm        inside the project's cgroup v2 qemu guest (tests/vm/run.sh -c), where all three apply
-            real cgroups (--vm-runs, 30; the scale section only with --vm-scale-counts)
+            real cgroups (--vm-runs, 30; the scale section only with --vm-scale-counts);
+            --vm-aslr off turns address randomisation off in the guest for every runtime (TCG
+            translates code by virtual address, so with ASLR each call re-translates all it runs)
 
 Everything created (containers, state dirs, cgroups) is deleted at the end, also after Ctrl-C.
 Run by hand as root (never part of the test suite).  Python 3 standard library only.
@@ -574,6 +576,7 @@ def run_vm(args):
             inner.append("--no-limits")
         if args.no_quiesce:
             inner.append("--no-quiesce")
+        inner += ["--vm-aslr", args.vm_aslr]
         cmd = [VM_RUN, "-i", inject]
         for b in bins:
             cmd += ["-b", b]
@@ -615,7 +618,12 @@ def inner_vm(args):
                 f.write("+" + c)
         except OSError as e:
             log("vm: cannot enable the %s controller: %s" % (c, e))
+    if args.vm_aslr == "off":
+        # the whole guest, so every runtime (and the floor) runs at fixed addresses alike
+        with open("/proc/sys/kernel/randomize_va_space", "w") as f:
+            f.write("0")
     res = run_mode_here(args, "vm")
+    res["aslr"] = args.vm_aslr
     print(json.dumps(res), flush=True)
 
 
@@ -655,6 +663,9 @@ def print_table(res, out=sys.stdout):
         w("   CPU steal (the hypervisor's other guests) %.1f%% of the CPU time during the mode\n" % res["steal_pct"])
     if res.get("host_loadavg"):
         w("   host (qemu TCG emulation) load average %.1f before, %.1f after\n" % tuple(res["host_loadavg"]))
+    if res.get("aslr") == "off":
+        w("   ASLR off in the guest (kernel.randomize_va_space=0) for every runtime: TCG keeps the code\n"
+          "   it translated for the next call, as a CPU runs it again at no cost\n")
     if res["runtimes"]:
         print_run(res, w)
     if res.get("cgroup_leftovers"):
@@ -757,6 +768,11 @@ def main():
     ap.add_argument("--vm-runs", type=int, default=30, help="runs (and exec calls) inside the VM (default 30)")
     ap.add_argument("--vm-scale-counts", default="",
                     help="scale counts inside the VM (default none: the guest has 1 GiB and emulated CPUs)")
+    # QEMU's TCG keys the code it translated by virtual address: with ASLR each call runs at new
+    # addresses and re-translates every instruction it executes, which the guest's times then
+    # follow more than any system call (docs/performance.md, sixth session)
+    ap.add_argument("--vm-aslr", choices=("on", "off"), default="on",
+                    help="address space randomisation in the guest (default on, the kernel's default)")
     ap.add_argument("--vm-timeout", type=int, default=1500, help="seconds for the whole guest run (1500)")
     ap.add_argument("--tmpdir", default=None,
                     help="where the work directory (every runtime's --root, the bundle) goes "
