@@ -13,7 +13,8 @@ Phases, cut at syscalls every runtime makes:
             user, the create/start handshake)
   workload  /bin/true itself
   teardown  /bin/true's exit until the runtime exits (reaping, deleting state)
-Without --native it runs in a private mount namespace with cgroup2 on /sys/fs/cgroup and
+Without --native it runs in a private mount and cgroup namespace (a cgroup2 mount in the
+initial one would reset the host's cgroup2 options) with cgroup2 on /sys/fs/cgroup and
 --cgroup-manager=disabled, like bench.py's nocgroup mode (runc there is skipped: it would
 create cgroups in the shared hierarchy).
 """
@@ -101,7 +102,7 @@ def main():
                 cmd = ["perf", "trace", "-f", "-e", TRACED, "-o", out, "--", path] + flags + \
                       ["--root", root, "run", "--bundle", bundle, "ph%d-%s-%d" % (os.getpid(), name, i)]
                 if not args.native:
-                    cmd = ["unshare", "-m", "--propagation", "private", "sh", "-c",
+                    cmd = ["unshare", "-m", "-C", "--propagation", "private", "sh", "-c",
                            'umount -l /sys/fs/cgroup && mount -t cgroup2 none /sys/fs/cgroup && exec "$@"',
                            "sh"] + cmd
                 r = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)

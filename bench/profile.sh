@@ -47,8 +47,9 @@ perf)    cmd=(sh -c 'i=0; for i in $(seq 20); do "$@" prof-$$-$i || exit 1; done
 esac
 
 if [ "$mode" = nocgroup ]; then
-        # only inside this private namespace: the host's cgroup mounts stay untouched
-        unshare -m --propagation private sh -c \
+        # only inside these private namespaces: the host's cgroup mounts stay untouched, and
+        # so do their options (a cgroup2 mount in the initial cgroup namespace resets them)
+        unshare -m -C --propagation private sh -c \
                 'umount -l /sys/fs/cgroup && mount -t cgroup2 none /sys/fs/cgroup && exec "$@"' sh "${cmd[@]}"
 else
         "${cmd[@]}"

@@ -523,10 +523,34 @@ EOF
                 "$(c run --bundle /tmp/b/numanone numanone 2>&1 < /dev/null | grep -c 'linux.memoryPolicy.nodes: node 5 does not exist')" 1
 }
 
+# the super options of the guest's cgroup2 mount ("rw,nsdelegate,..."), from mountinfo
+sb_opts() { awk '$5 == "/sys/fs/cgroup" { for (i = 7; i <= NF; i++) if ($i == "-") { print $(i + 3); exit } }' /proc/self/mountinfo; }
+
+t_host_opts() {
+        # A container without a cgroup namespace of its own shares the host's cgroup2 superblock:
+        # a new cgroup2 mount in it would apply its own options to the host's whole hierarchy and
+        # take nsdelegate and memory_recursiveprot off (runc #5258).  The host keeps them.
+        mount -o remount,nsdelegate,memory_recursiveprot $CG 2>/dev/null || mount -o remount,nsdelegate $CG
+        before=$(sb_opts)
+        case $before in
+        *nsdelegate*) pass "the guest's cgroup2 has nsdelegate before ($before)" ;;
+        *) fail "the guest's cgroup2 has nsdelegate before" "got: '$before'" ;;
+        esac
+        bundle hostopts limits <<'EOF'
+echo "in memory.max=$(cat /sys/fs/cgroup/memory.max)"
+echo "in procs=$(head -1 /sys/fs/cgroup/cgroup.procs)"
+EOF
+        c run --bundle /tmp/b/hostopts hostopts > /tmp/o.hostopts 2>&1 < /dev/null
+        expect "no cgroup namespace: /sys/fs/cgroup inside is the container's cgroup" \
+                "$(sed -n 's/^in memory.max=//p' /tmp/o.hostopts)" 33554432
+        expect "  its first process is the container's init" "$(sed -n 's/^in procs=//p' /tmp/o.hostopts)" 1
+        expect "the host's cgroup2 options after it" "$(sb_opts)" "$before"
+}
+
 setup
 start=$(date +%s)
 tests=$(cat /tests/only 2>/dev/null)
-for t in ${tests:-t_limits t_oom t_pids t_cpu t_pause t_update t_kill_all t_busy t_seccomp t_devices t_bfq_weight t_kernel_tcp t_cycles t_rootless t_numa}; do
+for t in ${tests:-t_host_opts t_limits t_oom t_pids t_cpu t_pause t_update t_kill_all t_busy t_seccomp t_devices t_bfq_weight t_kernel_tcp t_cycles t_rootless t_numa}; do
         s=$(date +%s)
         $t
         echo "# $t: $(( $(date +%s) - s )) s"
