@@ -50,7 +50,9 @@ int mount_one(const struct spec_mount *m, int tree_fd, int root_fd, const struct
 /* A read-only /dev of a new filesystem (tmpfs with "ro"): mounted read-write so its nodes,
  * /dev/pts and the console can be made, and turned read-only by rootfs_finish, as runc does. */
 bool mount_readonly_deferred(const struct spec_mount *m);
-/* Copies the contents of directory src into directory dst (tmpcopyup). */
+/* Copies the contents of directory src into directory dst (tmpcopyup), owners and modes
+ * included; a directory on another mount (something mounted below src) is copied as an empty
+ * directory.  Errors name the path below src. */
 int copy_tree(int src_dir, int dst_dir, struct error **err);
 
 /* ---- id maps (namespaces.c) ---- */

@@ -83,79 +83,100 @@ int mount_remount_fd(int fd, unsigned long flags, const char *what, struct error
         return 0;
 }
 
-static int copy_file(int src_dir, int dst_dir, const char *name, const struct stat *st, struct error **err)
+/* path: the file's place below the tmpfs's mount point, for errors */
+static int copy_file(int src_dir, int dst_dir, const char *name, const char *path, const struct stat *st,
+                     struct error **err)
 {
         cleanup_close int in = openat(src_dir, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
         if (in < 0)
-                return error_make(err, errno, "tmpcopyup: open %s", name);
+                return error_make(err, errno, "tmpcopyup: open %s", path);
         cleanup_close int out = openat(dst_dir, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
                                        st->st_mode & 07777);
         if (out < 0)
-                return error_make(err, errno, "tmpcopyup: create %s", name);
+                return error_make(err, errno, "tmpcopyup: create %s", path);
         char buf[65536];
         for (;;) {
                 ssize_t n = read(in, buf, sizeof(buf));
                 if (n < 0 && errno == EINTR)
                         continue;
                 if (n < 0)
-                        return error_make(err, errno, "tmpcopyup: read %s", name);
+                        return error_make(err, errno, "tmpcopyup: read %s", path);
                 if (n == 0)
                         break;
                 if (write_all(out, buf, (size_t)n) < 0)
-                        return error_make(err, errno, "tmpcopyup: write %s", name);
+                        return error_make(err, errno, "tmpcopyup: write %s", path);
         }
         return 0;
 }
 
-int copy_tree(int src_dir, int dst_dir, struct error **err)
+/* The mount id of fd, 0 when statx cannot tell. */
+static uint64_t mount_id_of(int fd)
+{
+        struct statx sx;
+        if (statx(fd, "", AT_EMPTY_PATH, STATX_MNT_ID, &sx) < 0 || !(sx.stx_mask & STATX_MNT_ID))
+                return 0;
+        return sx.stx_mnt_id;
+}
+
+/* rel: src_dir's place below the mount point ("" at the top), for errors. */
+static int copy_tree_at(int src_dir, int dst_dir, const char *rel, struct error **err)
 {
         int dfd = openat(src_dir, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (dfd < 0)
-                return error_make(err, errno, "tmpcopyup: open directory");
+                return error_make(err, errno, "tmpcopyup: open %s", *rel ? rel : ".");
         cleanup_dir DIR *d = fdopendir(dfd);
         if (!d) {
                 close(dfd);
-                return error_make(err, errno, "tmpcopyup: read directory");
+                return error_make(err, errno, "tmpcopyup: read %s", *rel ? rel : ".");
         }
+        uint64_t here = mount_id_of(src_dir);
         struct dirent *e;
         while ((errno = 0, e = readdir(d))) {
                 const char *n = e->d_name;
                 if (strcmp(n, ".") == 0 || strcmp(n, "..") == 0)
                         continue;
+                cleanup_free char *path = xasprintf("%s%s%s", rel, *rel ? "/" : "", n);
                 struct stat st;
                 if (fstatat(src_dir, n, &st, AT_SYMLINK_NOFOLLOW) < 0)
-                        return error_make(err, errno, "tmpcopyup: stat %s", n);
+                        return error_make(err, errno, "tmpcopyup: stat %s", path);
                 if (S_ISDIR(st.st_mode)) {
                         if (mkdirat(dst_dir, n, st.st_mode & 07777) < 0)
-                                return error_make(err, errno, "tmpcopyup: mkdir %s", n);
+                                return error_make(err, errno, "tmpcopyup: mkdir %s", path);
                         cleanup_close int s = openat(src_dir, n, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
                         cleanup_close int t = openat(dst_dir, n, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
                         if (s < 0 || t < 0)
-                                return error_make(err, errno, "tmpcopyup: open %s", n);
-                        if (copy_tree(s, t, err) < 0)
+                                return error_make(err, errno, "tmpcopyup: open %s", path);
+                        /* What is mounted below (an earlier /proc, /dev or bind) is not the
+                         * directory's content: its mount point is copied, empty. */
+                        if (mount_id_of(s) == here && copy_tree_at(s, t, path, err) < 0)
                                 return -1;
                 } else if (S_ISREG(st.st_mode)) {
-                        if (copy_file(src_dir, dst_dir, n, &st, err) < 0)
+                        if (copy_file(src_dir, dst_dir, n, path, &st, err) < 0)
                                 return -1;
                 } else if (S_ISLNK(st.st_mode)) {
                         char target[4096];
                         ssize_t len = readlinkat(src_dir, n, target, sizeof(target) - 1);
                         if (len < 0)
-                                return error_make(err, errno, "tmpcopyup: readlink %s", n);
+                                return error_make(err, errno, "tmpcopyup: readlink %s", path);
                         target[len] = '\0';
                         if (symlinkat(target, dst_dir, n) < 0)
-                                return error_make(err, errno, "tmpcopyup: symlink %s", n);
+                                return error_make(err, errno, "tmpcopyup: symlink %s", path);
                 } else if (mknodat(dst_dir, n, st.st_mode, st.st_rdev) < 0) {
-                        return error_make(err, errno, "tmpcopyup: mknod %s", n);
+                        return error_make(err, errno, "tmpcopyup: mknod %s", path);
                 }
                 if (fchownat(dst_dir, n, st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW) < 0)
-                        return error_make(err, errno, "tmpcopyup: chown %s", n);
+                        return error_make(err, errno, "tmpcopyup: chown %s", path);
                 if (!S_ISLNK(st.st_mode) && fchmodat(dst_dir, n, st.st_mode & 07777, 0) < 0)
-                        return error_make(err, errno, "tmpcopyup: chmod %s", n);
+                        return error_make(err, errno, "tmpcopyup: chmod %s", path);
         }
         if (errno)
-                return error_make(err, errno, "tmpcopyup: read directory");
+                return error_make(err, errno, "tmpcopyup: read %s", *rel ? rel : ".");
         return 0;
+}
+
+int copy_tree(int src_dir, int dst_dir, struct error **err)
+{
+        return copy_tree_at(src_dir, dst_dir, "", err);
 }
 
 static bool is_type(const struct spec_mount *m, const char *t)
@@ -367,9 +388,19 @@ int mount_one(const struct spec_mount *m, int tree_fd, int root_fd, const struct
         cleanup_free char *what = xasprintf("mounts: %s", m->destination);
         if (mount_target_check(root_fd, target, m->destination, m, what, err) < 0)
                 return -1;
-        /* not only "/": "/..", "/newd/.." and a symlink to "/" lead there too, and whatever the
-         * path, a mount on the root covers the rootfs for the steps after it */
+        /* Not only "/": "/.." and "/newd/.." lead there too, and a mount on the root covers the
+         * rootfs for the steps after it (/dev's nodes, mount points, masks go on top of it).  Only
+         * the config may ask for that: a symlink of the image that turns a volume's destination
+         * into "/" would have the runtime make its /dev nodes in the volume's host directory
+         * (review28). */
         bool on_root = fd_same_place(target, root_fd);
+        if (on_root) {
+                cleanup_close int literal = inroot_open_literal(root_fd, m->destination);
+                if (literal < 0 || !fd_same_place(literal, root_fd))
+                        return error_make(err, 0, "mounts: %s: leads to the container's root through a symlink in "
+                                          "the rootfs: refusing (a mount on the root must name \"/\")",
+                                          m->destination);
+        }
         cleanup_close int copy_from = -1;
         if (o.tmpcopyup && is_type(m, "tmpfs")) {
                 copy_from = inroot_open(root_fd, m->destination, O_RDONLY | O_DIRECTORY, 0, err);

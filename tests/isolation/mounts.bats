@@ -331,6 +331,23 @@ os.setxattr(sys.argv[1], "system.posix_acl_default", struct.pack("<I", 2) + b"".
         [[ "$output" == *"mkdir=1"* ]]
 }
 
+# review28: the copy walked into what was mounted below the directory (a /proc, a host volume)
+@test "tmpcopyup copies the directory, not what is mounted below it: a mount point comes out empty" {
+        mkdir -p "$TEST_DIR/vol" "$BUNDLE/rootfs/opt/sub"
+        echo host > "$TEST_DIR/vol/from-the-host"
+        echo image > "$BUNDLE/rootfs/opt/sub/from-the-image"
+        update_config '.mounts += [{"destination":"/opt/vol","type":"bind","source":"'"$TEST_DIR"'/vol","options":["rbind"]},
+                                   {"destination":"/opt","type":"tmpfs","source":"tmpfs","options":["tmpcopyup"]}]'
+        set_args /bin/sh -c 'cat /opt/sub/from-the-image; ls -A /opt/vol | wc -l; test -d /opt/vol && echo dir'
+        run contain run -b "$BUNDLE" "$(new_id)"
+        echo "$output"
+        [ "$status" -eq 0 ]
+        [ "${lines[0]}" = "image" ]
+        [ "${lines[1]}" = "0" ]
+        [ "${lines[2]}" = "dir" ]
+        [ "$(cat "$TEST_DIR/vol/from-the-host")" = "host" ]
+}
+
 @test "tmpcopyup keeps the directory's contents in the new tmpfs" {
         echo keep > "$BUNDLE/rootfs/etc/kept"
         update_config '.mounts += [{"destination":"/etc","type":"tmpfs","source":"tmpfs","options":["tmpcopyup"]}]'

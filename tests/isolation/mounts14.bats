@@ -110,13 +110,12 @@ teardown() {
 
 # review26: "/.." and "/newd/.." reached the root but were not taken for it, so /proc, /dev
 # and the later mounts went under the covering mount ("maskedPaths: open /dev/null" followed)
-@test "a mount on /, or on a path that leads there (/.., /newd/.., .., a symlink to /), is covered by the mounts after it" {
+@test "a mount on /, or on a path that leads there (/.., /newd/.., ..), is covered by the mounts after it" {
         # a copy of the rootfs bound over "/": /proc, /dev and /mnt/t must land on top of it
         cp -a "$BUNDLE/rootfs" "$TEST_DIR/other"
         echo other > "$TEST_DIR/other/which"
-        ln -s / "$BUNDLE/rootfs/toroot"
         cp "$BUNDLE/config.json" "$TEST_DIR/config.orig"
-        for dest in "/" "/.." "/newd/.." ".." "/toroot" "/toroot/"; do
+        for dest in "/" "/.." "/newd/.." ".."; do
                 cp "$TEST_DIR/config.orig" "$BUNDLE/config.json"
                 update_config '.mounts = [{"destination":"'"$dest"'","type":"bind","source":"'"$TEST_DIR"'/other","options":["rbind"]}]
                         + .mounts | .mounts += [{"destination":"/mnt/t","type":"tmpfs","source":"tmpfs"}]'
@@ -130,6 +129,26 @@ teardown() {
                 [ "${lines[3]}" = "1" ]
         done
         [ ! -e "$TEST_DIR/other/mnt/t" ] || [ -z "$(ls -A "$TEST_DIR/other/mnt/t")" ]
+}
+
+# review28: with the root taken for what a destination resolves to, an image's "data -> /" made
+# the config's volume on /data cover the root, and /dev's nodes (and linux.devices) were made in
+# the volume's host directory
+@test "a volume whose destination the image points at / through a symlink is refused; its host directory stays empty" {
+        mkdir "$TEST_DIR/vol"
+        ln -s / "$BUNDLE/rootfs/data"
+        ln -s ../.. "$BUNDLE/rootfs/up"
+        cp "$BUNDLE/config.json" "$TEST_DIR/config.orig"
+        for dest in /data /data/ /up /data/..; do
+                cp "$TEST_DIR/config.orig" "$BUNDLE/config.json"
+                update_config '.mounts += [{"destination":"'"$dest"'","type":"bind","source":"'"$TEST_DIR"'/vol","options":["rbind"]}]
+                        | .linux.devices = [{"path":"/dev/fuse","type":"c","major":10,"minor":229,"fileMode":438}]'
+                run contain run -b "$BUNDLE" "$(new_id)"
+                echo "$dest: $output"
+                [ "$status" -ne 0 ]
+                [[ "$output" == *"mounts: $dest: leads to the container's root through a symlink in the rootfs: refusing"* ]]
+                [ -z "$(ls -A "$TEST_DIR/vol")" ]
+        done
 }
 
 @test "a tmpfs on /.. takes the root's mode and owner and leaves the rootfs's, as one on / does" {
