@@ -63,6 +63,9 @@ char **strv_dup(char *const *v);
 void strv_append(char ***v, const char *s);
 
 bool str_has_prefix(const char *s, const char *prefix);
+/* mountinfo writes space, tab, newline and backslash in paths as \ooo (proc(5)): decodes s in
+ * place. */
+void mountinfo_unescape(char *s);
 /* a and b are both NULL or equal strings */
 static inline bool streq_null(const char *a, const char *b) { return a == b || (a && b && strcmp(a, b) == 0); }
 

@@ -123,6 +123,8 @@ int cg_mounts(struct cg_mount **out, size_t *n, struct error **err)
                 if (sscanf(dash + 3, "%31s %*s %511s", fstype, superopts) != 2 ||
                     sscanf(l, "%*s %*s %*s %4095s %4095s", root, mountpoint) != 2)
                         continue;
+                mountinfo_unescape(root);
+                mountinfo_unescape(mountpoint);
                 if (strcmp(mountpoint, CGROUP_ROOT) != 0 && !str_has_prefix(mountpoint, CGROUP_ROOT "/"))
                         continue;
                 if (strcmp(fstype, "cgroup2") == 0) {

@@ -55,6 +55,8 @@ static char *host_cgroup_dir(const char *fstype, const char *controllers, const 
                         continue;
                 if (strcmp(type, fstype) != 0 || (controllers && !has_all_tokens(super, controllers)))
                         continue;
+                mountinfo_unescape(root);
+                mountinfo_unescape(mnt);
                 size_t rl = strcmp(root, "/") == 0 ? 0 : strlen(root);
                 if (strncmp(path, root, rl) != 0 || (path[rl] != '/' && path[rl] != '\0'))
                         continue;

@@ -31,6 +31,7 @@ static int make_parent_mount_private(const char *root_path, struct error **err)
                 char mnt[4096];
                 if (sscanf(line, "%*s %*s %*s %*s %4095s", mnt) != 1)
                         continue;
+                mountinfo_unescape(mnt);
                 size_t n = strlen(mnt);
                 bool prefix = strcmp(mnt, "/") == 0 ||
                               (strncmp(root, mnt, n) == 0 && (root[n] == '/' || root[n] == '\0'));
@@ -265,22 +266,6 @@ static int pivot(const char *root, struct error **err)
         return 0;
 }
 
-/* mountinfo writes space, tab, newline and backslash as \ooo: decode in place. */
-static void unescape_octal(char *s)
-{
-        char *out = s;
-        for (char *p = s; *p; p++) {
-                if (p[0] == '\\' && p[1] >= '0' && p[1] <= '3' && p[2] >= '0' && p[2] <= '7' &&
-                    p[3] >= '0' && p[3] <= '7') {
-                        *out++ = (char)((p[1] - '0') * 64 + (p[2] - '0') * 8 + (p[3] - '0'));
-                        p += 3;
-                } else {
-                        *out++ = *p;
-                }
-        }
-        *out = '\0';
-}
-
 struct mnt_entry {
         char *point;
         bool full_kernel_fs;    /* the root of a proc or sysfs */
@@ -308,7 +293,7 @@ static int host_mounts(int proc_self, const char *root, struct mnt_entry **out, 
                 if (!dash || sscanf(line, "%*s %*s %*s %4095s %4095s", fsroot, point) != 2 ||
                     sscanf(dash, " - %63s", type) != 1)
                         continue;
-                unescape_octal(point);
+                mountinfo_unescape(point);
                 if (path_within(root, point) || path_within(point, root))
                         continue;
                 if (n == cap) {

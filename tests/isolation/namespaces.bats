@@ -242,6 +242,26 @@ teardown() {
         [[ "$output" == *"/mnt/sh shared:"* ]]
 }
 
+# The mount holding the rootfs is made private in the container's namespace before pivot_root;
+# mountinfo writes a space as \040, and the lookup missed such a mount: pivot_root failed and,
+# with rshared, the container's proc, sysfs and /dev mounts propagated to the host and stayed.
+@test "a bundle on a shared mount whose path has a space runs with rshared, and no mount reaches the host" {
+        local where="$TEST_DIR/sp ace"
+        mkdir -p "$where"
+        mount -t tmpfs tmpfs "$where"
+        mount --make-shared "$where"
+        cp -a "$BUNDLE" "$where/b"
+        update_config() { jq "$1" "$where/b/config.json" > "$where/b/c.json" && mv "$where/b/c.json" "$where/b/config.json"; }
+        update_config '.linux.rootfsPropagation = "rshared" | .process.args = ["/bin/true"]'
+        run contain run -b "$where/b" "$(new_id)"
+        echo "$output"
+        local status_was=$status leaked
+        leaked=$(awk '$5 ~ /sp\\040ace\/b\/rootfs\// {print $5}' /proc/self/mountinfo | wc -l)
+        umount -R "$where"
+        [ "$status_was" -eq 0 ]
+        [ "$leaked" -eq 0 ]
+}
+
 @test "rootfsPropagation shared and unbindable reach the container's /" {
         for p in rshared:shared runbindable:unbindable rslave:-; do
                 update_config '.linux.rootfsPropagation = "'"${p%%:*}"'"'

@@ -303,6 +303,17 @@ static void remove_tree_race(struct tap *t)
         ok(t, code == 0, "  and stops with ESTALE");
 }
 
+/* mountinfo_unescape: proc(5)'s \ooo for space, tab, newline and backslash; nothing else */
+static void unescape(struct tap *t)
+{
+        char a[] = "/mnt/my\\040disk/tab\\011nl\\012bs\\134end";
+        mountinfo_unescape(a);
+        is_str(t, a, "/mnt/my disk/tab\tnl\nbs\\end", "mountinfo_unescape decodes \\040 \\011 \\012 \\134");
+        char b[] = "/a\\40/b\\9999/c\\";
+        mountinfo_unescape(b);
+        is_str(t, b, "/a\\40/b\\9999/c\\", "mountinfo_unescape leaves what is not three octal digits");
+}
+
 /* fd_same_place: one inode on one mount, whatever the fds' flags */
 static void same_place(struct tap *t)
 {
@@ -337,6 +348,7 @@ int main(void)
         atomic_writes(&t, false);
         atomic_writes(&t, true);
         same_place(&t);
+        unescape(&t);
 
         return tap_done(&t);
 }
