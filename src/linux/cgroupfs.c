@@ -66,6 +66,33 @@ static char *host_cgroup_dir(const char *fstype, const char *controllers, const 
         return NULL;
 }
 
+/* The superblock options a host mount of cgroup2 shows ("nsdelegate,memory_recursiveprot",
+ * without rw/ro), malloc'd; NULL when there are none or no cgroup2 mount is in sight. */
+static char *host_cgroup2_options(void)
+{
+        cleanup_free char *text = NULL;
+        cleanup_error struct error *e = NULL;
+        if (read_file_at(AT_FDCWD, "/proc/self/mountinfo", 0, &text, NULL, &e) < 0)
+                return NULL;
+        char *save = NULL;
+        for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+                char type[64], super[1024];
+                char *dash = strstr(line, " - ");
+                if (!dash || sscanf(dash, " - %63s %*s %1023s", type, super) != 2 || strcmp(type, "cgroup2") != 0)
+                        continue;
+                char *out = NULL, *s2 = NULL;
+                for (char *t = strtok_r(super, ",", &s2); t; t = strtok_r(NULL, ",", &s2)) {
+                        if (strcmp(t, "rw") == 0 || strcmp(t, "ro") == 0)
+                                continue;
+                        char *next = xasprintf("%s%s%s", out ? out : "", out ? "," : "", t);
+                        free(out);
+                        out = next;
+                }
+                return out;
+        }
+        return NULL;
+}
+
 /* The inode number the kernel gives the initial cgroup namespace (PROC_CGROUP_INIT_INO in
  * include/linux/proc_ns.h, not in the uapi headers). */
 #define CGROUP_NS_INIT_INO 0xEFFFFFFBU
@@ -86,7 +113,10 @@ static int bind_host_hierarchy(const char *p, const char *fstype, const char *da
         cleanup_free char *src = host_cgroup_dir(fstype, ctl, *subpath, err);
         if (!src)
                 return -1;
-        if (mount(src, p, NULL, MS_BIND | MS_REC, NULL) < 0)
+        /* not recursive: what the host mounted below our cgroup stays out (a user namespace must
+         * take it along when the host's mounts there are locked: EINVAL) */
+        if (mount(src, p, NULL, MS_BIND, NULL) < 0 &&
+            (errno != EINVAL || mount(src, p, NULL, MS_BIND | MS_REC, NULL) < 0))
                 return error_make(err, errno, "bind mount %s", src);
         *subpath = "/";
         return 0;
@@ -102,8 +132,8 @@ static int bind_host_hierarchy(const char *p, const char *fstype, const char *da
  * "nsdelegate" or "memory_recursiveprot" would take them off the host's whole hierarchy (runc
  * #5258, containerd #12952).  On kernels whose cgroup_favor_dynmods takes the threadgroup rwsem
  * for writing (6.18 here) such a mount also waits for an RCU grace period: 5-22 ms against
- * 20-50 us for a bind.  Only when no host mount of cgroup2 is in sight is it mounted anew, as runc
- * and crun always do. */
+ * 20-50 us for a bind.  When there is nothing to bind (runc and crun always mount anew) the new
+ * mount carries the options a host mount of cgroup2 shows, so the superblock keeps them. */
 static int mount_hierarchy(int parent, const char *name, const char *fstype, const char *data,
                            const char *subpath, unsigned long flags, struct error **err)
 {
@@ -113,18 +143,24 @@ static int mount_hierarchy(int parent, const char *name, const char *fstype, con
                 return error_make(err, errno, "open mount point %s", name);
         proc_fd_path(dir, p);
         cleanup_error struct error *unseen = NULL;
-        if (strcmp(fstype, "cgroup2") == 0 && in_initial_cgroupns() &&
-            bind_host_hierarchy(p, fstype, data, &subpath, &unseen) == 0) {
-                /* bound: the host's superblock keeps its options */
-        } else if (mount(fstype, p, fstype, flags & (MS_NOSUID | MS_NODEV | MS_NOEXEC), data) < 0) {
-                if (errno != EPERM)
-                        return error_make(err, errno, "mount %s (%s)", fstype, data ? data : "");
-                if (bind_host_hierarchy(p, fstype, data, &subpath, err) < 0)
-                        return error_wrap(err, "mount %s (%s) is not permitted, and binding it", fstype,
-                                          data ? data : "");
+        cleanup_free char *host_options = NULL;
+        bool shared_sb = strcmp(fstype, "cgroup2") == 0 && in_initial_cgroupns();
+        bool bound = shared_sb && bind_host_hierarchy(p, fstype, data, &subpath, &unseen) == 0;
+        if (!bound) {
+                const char *mount_data = data;
+                if (shared_sb)
+                        mount_data = host_options = host_cgroup2_options();
+                if (mount(fstype, p, fstype, flags & (MS_NOSUID | MS_NODEV | MS_NOEXEC), mount_data) < 0) {
+                        if (errno != EPERM)
+                                return error_make(err, errno, "mount %s (%s)", fstype, mount_data ? mount_data : "");
+                        if (bind_host_hierarchy(p, fstype, data, &subpath, err) < 0)
+                                return error_wrap(err, "mount %s (%s) is not permitted, and binding it", fstype,
+                                                  mount_data ? mount_data : "");
+                }
         }
         if (unseen)
-                log_debug("mounts: cgroup2 mounted anew (no host mount to bind: %s)", unseen->msg);
+                log_debug("mounts: cgroup2 mounted anew with the host's options \"%s\" (no host mount to bind: %s)",
+                          host_options ? host_options : "", unseen->msg);
 
         while (*subpath == '/')
                 subpath++;

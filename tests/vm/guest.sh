@@ -545,6 +545,40 @@ EOF
                 "$(sed -n 's/^in memory.max=//p' /tmp/o.hostopts)" 33554432
         expect "  its first process is the container's init" "$(sed -n 's/^in procs=//p' /tmp/o.hostopts)" 1
         expect "the host's cgroup2 options after it" "$(sb_opts)" "$before"
+
+        # review28: a mount the host made below the container's cgroup came along with the bind,
+        # read-write in a read-only cgroup mount
+        mkdir -p $CG/pre/m
+        mount -t tmpfs tmpfs $CG/pre/m
+        bundle hostsub busy <<'EOF'
+echo "sub mounts=$(grep -c ' /sys/fs/cgroup/m ' /proc/self/mountinfo)"
+echo x > /sys/fs/cgroup/m/w 2>/dev/null && echo "sub wrote" || echo "sub refused"
+echo done
+exec sleep 1000
+EOF
+        sed -i 's|"/busy"|"/pre"|' /tmp/b/hostsub/config.json
+        start_detached hostsub
+        wait_for /tmp/o.hostsub done
+        expect "a host mount below the container's cgroup stays out of its /sys/fs/cgroup" \
+                "$(sed -n 's/^sub mounts=//p' /tmp/o.hostsub)" 0
+        expect "  and nothing is written there" "$(sed -n 's/^sub //p' /tmp/o.hostsub | tail -1)" refused
+        umount $CG/pre/m
+        c delete -f hostsub
+        rmdir $CG/pre/m $CG/pre 2>/dev/null
+
+        # review28: with the host's cgroup2 mount in mountinfo but out of reach (covered here),
+        # the new mount carries the host's options instead of resetting them
+        bundle hidden plain <<'EOF'
+echo "hidden procs=$(grep -c '^1$' /sys/fs/cgroup/cgroup.procs)"
+EOF
+        mkdir -p $CG/x
+        sh -c "echo \$\$ > $CG/x/cgroup.procs; exec unshare -m sh -c 'mount -t tmpfs none $CG && \
+                contain --root $ROOT --cgroup-manager disabled run --bundle /tmp/b/hidden hidden'" \
+                > /tmp/o.hidden 2>&1 < /dev/null
+        expect "the host's cgroup2 mount out of reach: the container sees its cgroup (its init in it)" \
+                "$(sed -n 's/^hidden procs=//p' /tmp/o.hidden)" 1
+        expect "  and the host's cgroup2 options stay" "$(sb_opts)" "$before"
+        rmdir $CG/x 2>/dev/null
 }
 
 setup
