@@ -93,6 +93,8 @@ int write_all(int fd, const void *buf, size_t len);
 /* Opens and writes a small file in one go (cgroup and proc files). */
 int write_file_at(int dirfd, const char *path, const char *data, struct error **err);
 
+/* The id of the mount fd lies on (statx STATX_MNT_ID), 0 when the kernel cannot tell. */
+uint64_t fd_mount_id(int fd);
 /* Whether fds a and b name the same inode on the same mount (statx: mount id, device, inode);
  * false when either cannot be examined. */
 bool fd_same_place(int a, int b);

@@ -109,15 +109,6 @@ static int copy_file(int src_dir, int dst_dir, const char *name, const char *pat
         return 0;
 }
 
-/* The mount id of fd, 0 when statx cannot tell. */
-static uint64_t mount_id_of(int fd)
-{
-        struct statx sx;
-        if (statx(fd, "", AT_EMPTY_PATH, STATX_MNT_ID, &sx) < 0 || !(sx.stx_mask & STATX_MNT_ID))
-                return 0;
-        return sx.stx_mnt_id;
-}
-
 /* rel: src_dir's place below the mount point ("" at the top), for errors. */
 static int copy_tree_at(int src_dir, int dst_dir, const char *rel, struct error **err)
 {
@@ -129,7 +120,7 @@ static int copy_tree_at(int src_dir, int dst_dir, const char *rel, struct error 
                 close(dfd);
                 return error_make(err, errno, "tmpcopyup: read %s", *rel ? rel : ".");
         }
-        uint64_t here = mount_id_of(src_dir);
+        uint64_t here = fd_mount_id(src_dir);
         struct dirent *e;
         while ((errno = 0, e = readdir(d))) {
                 const char *n = e->d_name;
@@ -148,7 +139,7 @@ static int copy_tree_at(int src_dir, int dst_dir, const char *rel, struct error 
                                 return error_make(err, errno, "tmpcopyup: open %s", path);
                         /* What is mounted below (an earlier /proc, /dev or bind) is not the
                          * directory's content: its mount point is copied, empty. */
-                        if (mount_id_of(s) == here && copy_tree_at(s, t, path, err) < 0)
+                        if (fd_mount_id(s) == here && copy_tree_at(s, t, path, err) < 0)
                                 return -1;
                 } else if (S_ISREG(st.st_mode)) {
                         if (copy_file(src_dir, dst_dir, n, path, &st, err) < 0)

@@ -208,6 +208,12 @@ static int dir_id_of(int fd, struct dir_id *id)
         return 0;
 }
 
+uint64_t fd_mount_id(int fd)
+{
+        struct dir_id id;
+        return dir_id_of(fd, &id) == 0 ? id.mnt_id : 0;
+}
+
 bool fd_same_place(int a, int b)
 {
         struct dir_id x, y;

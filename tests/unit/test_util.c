@@ -322,6 +322,9 @@ static void same_place(struct tap *t)
         ok(t, fd_same_place(a, b), "fd_same_place: \"/\" opened twice, O_PATH and O_RDONLY");
         ok(t, !fd_same_place(a, c), "fd_same_place: \"/\" and \"/proc\" differ");
         ok(t, !fd_same_place(a, -1), "fd_same_place: a bad fd is never the same place");
+        ok(t, fd_mount_id(a) != 0 && fd_mount_id(a) == fd_mount_id(b) && fd_mount_id(c) != fd_mount_id(a),
+           "fd_mount_id: \"/\" twice is one mount, /proc another");
+        ok(t, fd_mount_id(-1) == 0, "fd_mount_id: 0 for a bad fd");
         close(a);
         close(b);
         close(c);
