@@ -8,7 +8,7 @@
 #   trace     strace -f -tt -T: every syscall with its duration, to read the phases in order
 #   perf      perf stat -r 20: task-clock, context switches, page faults
 #   ltrace    ltrace -S -c (if installed): library calls and syscalls
-#   nocgroup  (default) in a private mount namespace with cgroup2 on /sys/fs/cgroup and
+#   nocgroup  (default) in a private mount and cgroup namespace with cgroup2 on /sys/fs/cgroup and
 #             --cgroup-manager=disabled (contain, crun); native: the host's cgroups
 set -euo pipefail
 
