@@ -44,6 +44,7 @@ struct create_ctx {
         int lo_sock;            /* up through a socket of it, while the init goes on */
         bool state_pending;     /* state.json with the init's pid is still to be written */
         bool spec_pending;      /* config.json is written after clone, off the init's path */
+        bool start_at_once;     /* init_args.start_at_once */
         bool done;
 };
 
@@ -396,7 +397,7 @@ static int clone_init(struct create_ctx *c, int n_preserve, struct error **err)
                 .n_preserve = n_preserve, .seccomp = c->seccomp, .mount_trees = c->mount_trees,
                 .setup_sync = setup_needed(c, flags, time_ns), .hooks_sync = hooks_sync,
                 .setup_request = (flags & CLONE_NEWUSER) || time_ns,
-                .netns_from_runtime = c->netns_pending,
+                .netns_from_runtime = c->netns_pending, .start_at_once = c->start_at_once,
                 .runtime_in_user_ns = c->in_user_ns, .runtime_rootless = c->rootless,
         };
         memcpy(a.ns_fds, c->ns_fds, sizeof(a.ns_fds));
@@ -438,7 +439,8 @@ static int clone_init(struct create_ctx *c, int n_preserve, struct error **err)
 }
 
 int create_container(const struct spec *spec, const struct container_opts *o, int console_fd,
-                     pid_t *pid_out, int *start_fd, struct pid_file *pid_file, struct error **err)
+                     pid_t *pid_out, int *start_fd, bool start_at_once, struct pid_file *pid_file,
+                     struct error **err)
 {
         if (!spec->process.present || !spec->process.args || !spec->process.args[0])
                 return error_make(err, 0, "config.json: process.args: required to create a container");
@@ -449,7 +451,8 @@ int create_container(const struct spec *spec, const struct container_opts *o, in
                 return -1;
 
         __attribute__((cleanup(ctx_cleanup))) struct create_ctx c = {
-                .spec = spec, .o = o, .dirfd = -1, .sync_fd = -1, .fifo_fd = -1,
+                .spec = spec, .o = o, .start_at_once = start_fd && start_at_once,
+                .dirfd = -1, .sync_fd = -1, .fifo_fd = -1,
                 .console_fd = -1, .pidfd = -1, .netns_fd = -1, .lo_sock = -1,
         };
         for (int t = 0; t < NS_TYPE_COUNT; t++)
@@ -532,5 +535,5 @@ int create_container(const struct spec *spec, const struct container_opts *o, in
 
 int container_create(const struct spec *spec, const struct container_opts *o, struct error **err)
 {
-        return create_container(spec, o, -1, NULL, NULL, NULL, err);
+        return create_container(spec, o, -1, NULL, NULL, false, NULL, err);
 }

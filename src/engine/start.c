@@ -134,12 +134,12 @@ int container_start(const char *root, const char *id, struct error **err)
 }
 
 int container_start_direct(const struct spec *spec, const char *root, const char *id, int start_fd,
-                           struct error **err)
+                           bool released, struct error **err)
 {
         cleanup_close int fd = start_fd;
         /* an init gone meanwhile: the read below finds what it said, else it never started */
         bool gone = false;
-        if (sync_send(fd, SYNC_START, NULL, 0, err) < 0) {
+        if (!released && sync_send(fd, SYNC_START, NULL, 0, err) < 0) {
                 if (!sync_peer_gone(err))
                         return error_wrap(err, "start container \"%s\"", id);
                 gone = true;
