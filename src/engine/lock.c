@@ -113,11 +113,12 @@ static bool any_of_ours(int dirfd, const char *name)
         return statedir_entry_ours(name);
 }
 
-/* 1 and *name (malloc'd): the first entry of the directory that ok() refuses; 0: none; -1 with
- * errno.  Read from the start (the offset is shared with dirfd and its other copies). */
-static int first_entry_not(int dirfd, bool (*ok)(int dirfd, const char *name), char **name)
+/* The names in the directory but "." and "..", malloc'd (NULL-terminated, maybe empty), in
+ * *names; -1 with errno.  Read from the start (the offset is shared with dirfd and its copies). */
+static int dir_names(int dirfd, char ***names)
 {
-        *name = NULL;
+        *names = xcalloc(1, sizeof(char *));
+        /* fdopendir takes the fd over: give it a copy, dirfd stays the caller's */
         int dup_fd = fcntl(dirfd, F_DUPFD_CLOEXEC, 0);
         DIR *d = dup_fd < 0 ? NULL : fdopendir(dup_fd);
         if (!d) {
@@ -126,10 +127,24 @@ static int first_entry_not(int dirfd, bool (*ok)(int dirfd, const char *name), c
                 return -1;
         }
         rewinddir(d);
-        for (struct dirent *de; !*name && (de = readdir(d));)
-                if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..") && !ok(dirfd, de->d_name))
-                        *name = xstrdup(de->d_name);
+        for (struct dirent *de; (de = readdir(d));)
+                if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+                        strv_append(names, de->d_name);
         closedir(d);
+        return 0;
+}
+
+/* 1 and *name (malloc'd): the first entry of the directory that ok() refuses; 0: none; -1 with
+ * errno. */
+static int first_entry_not(int dirfd, bool (*ok)(int dirfd, const char *name), char **name)
+{
+        *name = NULL;
+        cleanup_strv char **names = NULL;
+        if (dir_names(dirfd, &names) < 0)
+                return -1;
+        for (char **n = names; *n && !*name; n++)
+                if (!ok(dirfd, *n))
+                        *name = xstrdup(*n);
         return *name ? 1 : 0;
 }
 
@@ -145,36 +160,21 @@ int statedir_foreign_entry(int dirfd, char **name)
 
 int statedir_remove(const char *root, const char *id, int dirfd, struct error **err)
 {
+        /* one read of the directory: all of it is checked before anything goes */
+        cleanup_strv char **names = NULL;
+        if (dir_names(dirfd, &names) < 0)
+                return error_make(err, errno, "read the state dir of \"%s\"", id);
         /* a --root pointed at a directory of other things (bundles, say) must not lose them */
-        cleanup_free char *foreign = NULL;
-        int f = statedir_foreign_entry(dirfd, &foreign);
-        if (f < 0)
-                return error_make(err, errno, "read the state dir of \"%s\"", id);
-        if (f > 0)
-                return error_make(err, ENOTEMPTY, "%s/%s holds \"%s\", which contain did not write: not removed",
-                                  root, id, foreign);
-        /* fdopendir takes the fd over: give it a copy, dirfd stays the caller's */
-        int dup_fd = fcntl(dirfd, F_DUPFD_CLOEXEC, 0);
-        if (dup_fd < 0)
-                return error_make(err, errno, "read the state dir of \"%s\"", id);
-        cleanup_dir DIR *d = fdopendir(dup_fd);
-        if (!d) {
-                close(dup_fd);
-                return error_make(err, errno, "read the state dir of \"%s\"", id);
-        }
-        rewinddir(d);
-        struct dirent *de;
-        while ((de = readdir(d))) {
-                if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-                        continue;
-                /* state.json goes last: a delete killed midway leaves a dir that is still a
-                 * container's (lock.c refuses one holding only config.json), which the next
-                 * delete --force finishes */
-                if (!statedir_entry_ours(de->d_name) || strcmp(de->d_name, STATE_FILE) == 0)
-                        continue;       /* not ours: appeared after the check (rmdir says so) */
-                if (unlinkat(dirfd, de->d_name, 0) < 0 && errno != ENOENT)
-                        return error_make(err, errno, "remove %s/%s/%s", root, id, de->d_name);
-        }
+        for (char **n = names; *n; n++)
+                if (!statedir_entry_ours(*n))
+                        return error_make(err, ENOTEMPTY, "%s/%s holds \"%s\", which contain did not write: not removed",
+                                          root, id, *n);
+        /* state.json goes last: a delete killed midway leaves a dir that is still a container's
+         * (lock.c refuses one holding only config.json), which the next delete --force
+         * finishes.  A name that appeared after the read is not ours to remove: rmdir says so. */
+        for (char **n = names; *n; n++)
+                if (strcmp(*n, STATE_FILE) != 0 && unlinkat(dirfd, *n, 0) < 0 && errno != ENOENT)
+                        return error_make(err, errno, "remove %s/%s/%s", root, id, *n);
         if (unlinkat(dirfd, STATE_FILE, 0) < 0 && errno != ENOENT)
                 return error_make(err, errno, "remove %s/%s/%s", root, id, STATE_FILE);
         cleanup_close int rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
