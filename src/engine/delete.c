@@ -100,7 +100,7 @@ int container_delete(const char *root, const char *id, bool force, struct error 
                 error_free(e);
         }
         /* before the state dir: if this fails, the next delete still knows the id */
-        if (scratch_dirs_remove(root, id, err) < 0)
+        if ((!s->scratch_known || s->has_scratch) && scratch_dirs_remove(root, id, err) < 0)
                 return error_wrap(err, "delete container \"%s\"", id);
         return statedir_remove(root, id, dirfd, err);
 }

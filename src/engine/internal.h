@@ -38,6 +38,11 @@ struct saved_state {
         bool has_poststart;     /* hooks.poststart */
         bool has_poststop;      /* hooks.poststop */
         bool has_intel_rdt;     /* linux.intelRdt (its group goes at delete) */
+        /* Whether delete must look for scratch directories of the id (container_opts.scratch):
+         * a search reads the whole state root.  Unknown in a state written by an older
+         * contain, which delete searches as before. */
+        bool scratch_known;
+        bool has_scratch;
 };
 void saved_state_free(struct saved_state *s);
 static inline void saved_state_freep(struct saved_state **s) { if (*s) saved_state_free(*s); }

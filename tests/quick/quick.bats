@@ -207,6 +207,20 @@ wait_file() {
         [ -z "$(ls -A "$ROOT")" ]
 }
 
+@test "quick: a kept --overlay container whose state predates the scratch field: delete still removes the layers" {
+        id=$(new_id)
+        run quick --overlay --keep --quiet --name "$id" -- true
+        [ "$status" -eq 0 ]
+        ls -d "$ROOT"/.scratch-"$id"-*/upper
+        # the state says so ...
+        [ "$(jq -r .scratch "$ROOT/$id/state.json")" = true ]
+        # ... and one written before it did is searched for as before
+        jq 'del(.scratch)' "$ROOT/$id/state.json" > "$TEST_DIR/state.json"
+        cp "$TEST_DIR/state.json" "$ROOT/$id/state.json"
+        contain delete "$id"
+        [ -z "$(ls -A "$ROOT")" ]
+}
+
 @test "quick: --overlay run killed with SIGKILL: delete --force removes the container and its overlay" {
         id=$(new_id)
         overlay_run_in_background "$id"
