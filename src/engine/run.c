@@ -67,11 +67,14 @@ int container_run(const struct spec *spec, const struct container_opts *o, int *
                 console_ours = sp[0];
                 console_theirs = sp[1];
         }
-        /* Between the init's "ready" and its exec, run reports "running" (quick mode: before
-         * anything the process prints) and takes the terminal's master (before the process
-         * can use it).  Without either it has nothing to do there, and the init goes on at
-         * once instead of waiting for SYNC_START: one round trip (two wake-ups) fewer. */
-        bool at_once = !o->progress && !spec->process.terminal;
+        /* Between the init's "ready" and its exec, run writes the --pid-file (startContainer
+         * hooks and the process come after it, as with create and start), reports "running"
+         * (quick mode: before anything the process prints) and takes the terminal's master
+         * (before the process can use it).  Without any of these it has nothing to do there,
+         * and the init goes on at once instead of waiting for SYNC_START: one round trip (two
+         * wake-ups) fewer. */
+        bool at_once = !o->pid_file && !spec->hooks[HOOK_START_CONTAINER].n && !o->progress &&
+                       !spec->process.terminal;
         pid_t pid = 0;
         int start_fd = -1;
         __attribute__((cleanup(pid_file_forget))) struct pid_file pf = PID_FILE_NONE;
