@@ -44,7 +44,9 @@ struct create_ctx {
         int lo_sock;            /* up through a socket of it, while the init goes on */
         bool state_pending;     /* state.json with the init's pid is still to be written */
         bool spec_pending;      /* config.json is written after clone, off the init's path */
-        bool start_at_once;     /* init_args.start_at_once */
+        /* run's SYNC_START goes unasked once the runtime's part before the exec is done
+         * (release_early), so that the init does not wait for it after "ready" */
+        bool start_early, start_sent;
         bool done;
 };
 
@@ -242,6 +244,22 @@ static int after_clone(struct create_ctx *c, struct error **err)
         return save_state(c, err);
 }
 
+/* run's SYNC_START, sent before the init asks (at "ready"), which saves it a round trip: once
+ * the runtime has done all that the init's exec must come after.  That is after_clone (the
+ * network namespace and its lo, the state with the pid, the config) and, when the init asks
+ * for them, the hooks' answer.  The init reads it only after "ready"; until then it dies with
+ * the runtime (PR_SET_PDEATHSIG).  Not with a seccomp notify fd to hand over: the init waits
+ * for SYNC_SECCOMP_DONE after the hooks, and the messages it reads come in order. */
+static int release_early(struct create_ctx *c, struct error **err)
+{
+        if (!c->start_early || c->start_sent)
+                return 0;
+        c->start_sent = true;
+        if (sync_send(c->sync_fd, SYNC_START, NULL, 0, err) < 0)
+                return sync_peer_gone(err) ? 0 : error_wrap(err, "container init");
+        return 0;
+}
+
 /* Whether handle_setup has anything to do for this container. */
 static bool setup_needed(const struct create_ctx *c, unsigned long clone_flags, bool time_ns)
 {
@@ -313,7 +331,8 @@ static int handshake(struct create_ctx *c, unsigned long clone_flags, bool time_
                 }
                 switch (m->type) {
                 case SYNC_SETUP_REQUEST:
-                        if (handle_setup(c, clone_flags, time_ns, err) < 0 || after_clone(c, err) < 0)
+                        if (handle_setup(c, clone_flags, time_ns, err) < 0 || after_clone(c, err) < 0 ||
+                            (!hooks_needed(c) && release_early(c, err) < 0))
                                 return -1;
                         progress(c->o, STEP_NAMESPACES, NULL);
                         break;
@@ -323,7 +342,7 @@ static int handshake(struct create_ctx *c, unsigned long clone_flags, bool time_
                         break;
                 case SYNC_HOOKS_REQUEST:
                         /* hooks may ask `contain state` for the pid */
-                        if (save_state(c, err) < 0 || handle_hooks(c, err) < 0)
+                        if (save_state(c, err) < 0 || handle_hooks(c, err) < 0 || release_early(c, err) < 0)
                                 return -1;
                         break;
                 case SYNC_SECCOMP_FD: {
@@ -350,6 +369,7 @@ static int clone_init(struct create_ctx *c, int n_preserve, struct error **err)
 {
         const struct spec *spec = c->spec;
         bool hooks_sync = hooks_needed(c);
+        c->start_early = c->start_early && !seccomp_program_notifies(c->seccomp);
         /* what handle_hooks would say of rules that cannot be applied (cgroups disabled);
          * rootless, as there: no device program */
         if (!hooks_sync && c->cg && !c->rootless && cgroup_apply_devices(c->cg, &spec->linux.resources, err) < 0)
@@ -399,7 +419,7 @@ static int clone_init(struct create_ctx *c, int n_preserve, struct error **err)
                 .n_preserve = n_preserve, .seccomp = c->seccomp, .mount_trees = c->mount_trees,
                 .setup_sync = setup_needed(c, flags, time_ns), .hooks_sync = hooks_sync,
                 .setup_request = (flags & CLONE_NEWUSER) || time_ns,
-                .netns_from_runtime = c->netns_pending, .start_at_once = c->start_at_once,
+                .netns_from_runtime = c->netns_pending,
                 .runtime_in_user_ns = c->in_user_ns, .runtime_rootless = c->rootless,
         };
         memcpy(a.ns_fds, c->ns_fds, sizeof(a.ns_fds));
@@ -434,14 +454,14 @@ static int clone_init(struct create_ctx *c, int n_preserve, struct error **err)
                 if (a.setup_sync && handle_setup(c, flags, time_ns, err) < 0)
                         return -1;
                 progress(c->o, STEP_NAMESPACES, NULL);
-                if (after_clone(c, err) < 0)
+                if (after_clone(c, err) < 0 || (!hooks_sync && release_early(c, err) < 0))
                         return -1;
         }
         return handshake(c, flags, time_ns, err);
 }
 
 int create_container(const struct spec *spec, const struct container_opts *o, int console_fd,
-                     pid_t *pid_out, int *start_fd, bool start_at_once, struct pid_file *pid_file,
+                     pid_t *pid_out, int *start_fd, bool *release, struct pid_file *pid_file,
                      struct error **err)
 {
         if (!spec->process.present || !spec->process.args || !spec->process.args[0])
@@ -453,8 +473,7 @@ int create_container(const struct spec *spec, const struct container_opts *o, in
                 return -1;
 
         __attribute__((cleanup(ctx_cleanup))) struct create_ctx c = {
-                .spec = spec, .o = o, .start_at_once = start_fd && start_at_once,
-                .dirfd = -1, .sync_fd = -1, .fifo_fd = -1,
+                .spec = spec, .o = o, .start_early = start_fd && release && *release, .dirfd = -1, .sync_fd = -1, .fifo_fd = -1,
                 .console_fd = -1, .pidfd = -1, .netns_fd = -1, .lo_sock = -1,
         };
         for (int t = 0; t < NS_TYPE_COUNT; t++)
@@ -529,6 +548,8 @@ int create_container(const struct spec *spec, const struct container_opts *o, in
                 return -1;
         if (pid_out)
                 *pid_out = c.pid;
+        if (release)
+                *release = c.start_sent;
         if (start_fd)
                 *start_fd = steal_fd(&c.sync_fd);
         c.done = true;
@@ -537,5 +558,5 @@ int create_container(const struct spec *spec, const struct container_opts *o, in
 
 int container_create(const struct spec *spec, const struct container_opts *o, struct error **err)
 {
-        return create_container(spec, o, -1, NULL, NULL, false, NULL, err);
+        return create_container(spec, o, -1, NULL, NULL, NULL, NULL, err);
 }

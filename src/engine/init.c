@@ -211,8 +211,9 @@ static int init_setup(struct init_args *a, bool *ready_sent, struct error **err)
                 while (r < 0 && errno == EINTR);
                 if (r != 1)
                         return error_make(err, r < 0 ? errno : EPIPE, "wait for start on the exec fifo");
-        } else if (!a->start_at_once) {
-                /* run's own start; a run that died meanwhile is an end of file here */
+        } else {
+                /* run's own start (maybe sent before "ready": create.c, release_early); a run
+                 * that died before sending it is an end of file here */
                 cleanup_free struct sync_msg *m = xmalloc(sizeof(*m));
                 if (sync_expect(a->sync_fd, SYNC_START, m, "wait for start", err) < 0)
                         return -1;

@@ -255,9 +255,6 @@ struct init_args {
          * namespace or become dumpable first), else it only waits for SYNC_SETUP_DONE */
         bool setup_sync, setup_request, hooks_sync;
         bool netns_from_runtime;        /* join the netns the runtime sends (netns.c) */
-        /* run's init goes from "ready" to its exec without waiting for SYNC_START: run has
-         * nothing to do in between (create_container's start_at_once) */
-        bool start_at_once;
         /* the runtime's rootless_in_user_ns() and rootless_euid(), which are the init's too
          * until it switches user or namespace */
         bool runtime_in_user_ns, runtime_rootless;
@@ -289,17 +286,18 @@ int state_load_spec(int dirfd, struct spec **out, struct error **err);
  * *pid_file (when not NULL) the --pid-file written, for pid_file_remove.
  * start_fd NULL: the init waits on the exec fifo for `start`.  Not NULL (run, which starts
  * at once): no fifo; the init waits on the sync socket, returned in *start_fd (the caller's
- * to close) for container_start_direct; with start_at_once it does not wait there but goes
- * on to its exec right after "ready" (the socket still reports its failures).  start_at_once
- * is ignored without start_fd. */
+ * to close) for container_start_direct.  release (run only, else NULL): when true, run has
+ * nothing to do between the init's "ready" and its exec, and the runtime sends SYNC_START
+ * unasked as soon as everything the init must not get ahead of is done (create.c,
+ * release_early); on return, whether it did. */
 int create_container(const struct spec *spec, const struct container_opts *o, int console_fd,
-                     pid_t *pid_out, int *start_fd, bool start_at_once, struct pid_file *pid_file,
+                     pid_t *pid_out, int *start_fd, bool *release, struct pid_file *pid_file,
                      struct error **err);
 /* start for run: releases the init waiting on start_fd (closes it), records the create as
  * complete (create_container left that to here: state_mark_created) while the init execs,
  * waits until it has exec'd, then the poststart hooks as container_start.  An init that fails
  * before its exec (a startContainer hook, the exec itself) is an error with its message.
- * released: the init was created with start_at_once and needs no SYNC_START. */
+ * released: create_container sent SYNC_START already (its *release). */
 int container_start_direct(const struct spec *spec, const char *root, const char *id, int start_fd,
                            bool released, struct error **err);
 

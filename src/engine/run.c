@@ -71,14 +71,14 @@ int container_run(const struct spec *spec, const struct container_opts *o, int *
          * hooks and the process come after it, as with create and start), reports "running"
          * (quick mode: before anything the process prints) and takes the terminal's master
          * (before the process can use it).  Without any of these it has nothing to do there,
-         * and the init goes on at once instead of waiting for SYNC_START: one round trip (two
-         * wake-ups) fewer. */
-        bool at_once = !o->pid_file && !spec->hooks[HOOK_START_CONTAINER].n && !o->progress &&
-                       !spec->process.terminal;
+         * and create sends SYNC_START before the init asks for it: one round trip (two
+         * wake-ups) fewer; *released then says it did. */
+        bool released = !o->pid_file && !spec->hooks[HOOK_START_CONTAINER].n && !o->progress &&
+                        !spec->process.terminal;
         pid_t pid = 0;
         int start_fd = -1;
         __attribute__((cleanup(pid_file_forget))) struct pid_file pf = PID_FILE_NONE;
-        if (create_container(spec, o, console_theirs, &pid, &start_fd, at_once, &pf, err) < 0)
+        if (create_container(spec, o, console_theirs, &pid, &start_fd, released ? &released : NULL, &pf, err) < 0)
                 return -1;
         closep(&console_theirs);
 
@@ -94,7 +94,7 @@ int container_run(const struct spec *spec, const struct container_opts *o, int *
                 snprintf(buf, sizeof(buf), "%d", (int)pid);
                 o->progress(o->progress_data, STEP_RUNNING, buf);
         }
-        if (container_start_direct(spec, o->root, o->id, start_fd, at_once, err) < 0) {
+        if (container_start_direct(spec, o->root, o->id, start_fd, released, err) < 0) {
                 discard(o, &pf);
                 return -1;
         }

@@ -158,6 +158,61 @@ teardown() { common_teardown; }
         [ ! -e "$ROOT/$id" ]
 }
 
+# run sends its init SYNC_START before the init asks for it, but only once the runtime's own
+# part is done: the state with the pid, the saved config, the network namespace's lo.  Each
+# test slows or breaks that part under strace (without -f: the runtime only) and looks for
+# the process having got ahead of it.
+strace_runtime() {
+        ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" strace -qq -o /dev/null "$@"
+}
+
+@test "run: the process sees lo up, however late the runtime brings it up" {
+        command -v strace >/dev/null || skip "strace is not installed (tests/faults/packages)"
+        update_config 'del(.linux.resources)'
+        set_args /bin/cat /sys/class/net/lo/operstate
+        run strace_runtime -e trace=ioctl -e inject=ioctl:delay_enter=300000 \
+                "$CONTAIN" --root "$ROOT" --cgroup-manager=disabled run --bundle "$BUNDLE" "$(new_id)"
+        [ "$status" -eq 0 ]
+        [ "$output" = unknown ]         # lo's operstate when up (down: "down")
+}
+
+@test "run: when the runtime's state write fails, the process never runs" {
+        command -v strace >/dev/null || skip "strace is not installed (tests/faults/packages)"
+        mkdir "$TEST_DIR/mark"
+        update_config 'del(.linux.resources) | .mounts += [{"destination": "/mark", "type": "bind", "source": "'"$TEST_DIR"'/mark", "options": ["rbind"]}]'
+        set_args /bin/sh -c 'echo ran > /mark/ran'
+        id=$(new_id)
+        run strace_runtime -e trace=renameat,renameat2 -e inject=renameat,renameat2:delay_enter=300000:error=ENOSPC:when=1 \
+                "$CONTAIN" --root "$ROOT" --cgroup-manager=disabled run --bundle "$BUNDLE" "$id"
+        [ "$status" -ne 0 ]
+        [[ "$output" == *"save container state"* ]]
+        [ ! -e "$TEST_DIR/mark/ran" ]
+        [ ! -e "$ROOT/$id" ]
+}
+
+@test "run killed while it writes the state: delete --force leaves no process" {
+        command -v strace >/dev/null || skip "strace is not installed (tests/faults/packages)"
+        update_config 'del(.linux.resources)'
+        marker="sleep $((7000 + $$ % 1000))"
+        set_args /bin/sh -c "exec $marker"
+        id=$(new_id)
+        local cmd=("$CONTAIN" --root "$ROOT" --cgroup-manager=disabled run --bundle "$BUNDLE" "$id")
+        strace_runtime -e trace=renameat,renameat2 -e inject=renameat,renameat2:delay_enter=1000000:when=1 \
+                "${cmd[@]}" &
+        local tracer=$!
+        sleep 0.5
+        # the runtime (and an init not yet past its exec: its command line is the same),
+        # whatever it is doing by now
+        pkill -KILL -xf -- "${cmd[*]}" || true
+        wait "$tracer" || true
+        contain delete --force "$id"
+        local left
+        left=$(pgrep -f "^$marker\$" || true)
+        [ -n "$left" ] && kill -9 $left
+        [ -z "$left" ]
+        [ ! -e "$ROOT/$id" ]
+}
+
 @test "a failed run removes its pid file where it wrote it, even when the path leads elsewhere by then" {
         mkdir -p "$TEST_DIR/sw/A" "$TEST_DIR/sw/B"
         ln -s A "$TEST_DIR/sw/link"
