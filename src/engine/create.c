@@ -473,8 +473,9 @@ int create_container(const struct spec *spec, const struct container_opts *o, in
                 return -1;
 
         __attribute__((cleanup(ctx_cleanup))) struct create_ctx c = {
-                .spec = spec, .o = o, .start_early = start_fd && release && *release, .dirfd = -1, .sync_fd = -1, .fifo_fd = -1,
-                .console_fd = -1, .pidfd = -1, .netns_fd = -1, .lo_sock = -1,
+                .spec = spec, .o = o, .start_early = start_fd && release && *release,
+                .dirfd = -1, .sync_fd = -1, .fifo_fd = -1, .console_fd = -1, .pidfd = -1, .netns_fd = -1,
+                .lo_sock = -1,
         };
         for (int t = 0; t < NS_TYPE_COUNT; t++)
                 c.ns_fds[t] = -1;
