@@ -55,6 +55,13 @@ contain() {
         "$CONTAIN" --root "$ROOT" "$@"
 }
 
+# Runs "$@" under strace (strace's own options first; without -f it traces the runtime only);
+# LeakSanitizer cannot work under ptrace, so it is off there (a killed process reports nothing
+# anyway); ASan and UBSan still check everything else.
+traced() {
+        ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" strace -qq "$@"
+}
+
 # Applies a jq filter to the bundle's config.json.
 update_config() {
         local bundle=${2:-$BUNDLE}

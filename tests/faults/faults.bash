@@ -10,12 +10,6 @@ load ../helpers
 
 FAULTS_POINTS=${FAULTS_POINTS:-8}
 
-# Runs "$@" under strace; LeakSanitizer cannot work under ptrace, so it is off there (a killed
-# process reports nothing anyway); ASan and UBSan still check everything else.
-traced() {
-        ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" strace -qq "$@"
-}
-
 faults_setup() {
         common_setup
         command -v strace >/dev/null || skip "strace is not installed (tests/faults/packages)"

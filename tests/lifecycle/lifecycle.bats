@@ -140,9 +140,8 @@ teardown() { common_teardown; }
         set_args /bin/sh -c 'test -s /pf/p'
         id=$(new_id)
         # every rename of the runtime (the pid file's among them) held back 0.3 s: nothing of
-        # the container may get ahead of the pid file meanwhile (LeakSanitizer cannot run
-        # under ptrace)
-        ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" run strace -qq -o /dev/null \
+        # the container may get ahead of the pid file meanwhile
+        run traced -o /dev/null \
                 -e trace=renameat,renameat2 -e inject=renameat,renameat2:delay_enter=300000 \
                 "$CONTAIN" --root "$ROOT" run --bundle "$BUNDLE" --pid-file "$TEST_DIR/pf/p" "$id"
         [ "$status" -eq 0 ]
@@ -151,7 +150,7 @@ teardown() { common_teardown; }
         update_config 'del(.hooks)'
         set_args /bin/sh -c 'test -s /pf/p2'
         id=$(new_id b)
-        ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" run strace -qq -o /dev/null \
+        run traced -o /dev/null \
                 -e trace=renameat,renameat2 -e inject=renameat,renameat2:delay_enter=300000 \
                 "$CONTAIN" --root "$ROOT" run --bundle "$BUNDLE" --pid-file "$TEST_DIR/pf/p2" "$id"
         [ "$status" -eq 0 ]
@@ -162,15 +161,12 @@ teardown() { common_teardown; }
 # part is done: the state with the pid, the saved config, the network namespace's lo.  Each
 # test slows or breaks that part under strace (without -f: the runtime only) and looks for
 # the process having got ahead of it.
-strace_runtime() {
-        ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" strace -qq -o /dev/null "$@"
-}
 
 @test "run: the process sees lo up, however late the runtime brings it up" {
         command -v strace >/dev/null || skip "strace is not installed (tests/faults/packages)"
         update_config 'del(.linux.resources)'
         set_args /bin/cat /sys/class/net/lo/operstate
-        run strace_runtime -e trace=ioctl -e inject=ioctl:delay_enter=300000 \
+        run traced -o /dev/null -e trace=ioctl -e inject=ioctl:delay_enter=300000 \
                 "$CONTAIN" --root "$ROOT" --cgroup-manager=disabled run --bundle "$BUNDLE" "$(new_id)"
         [ "$status" -eq 0 ]
         [ "$output" = unknown ]         # lo's operstate when up (down: "down")
@@ -182,7 +178,7 @@ strace_runtime() {
         update_config 'del(.linux.resources) | .mounts += [{"destination": "/mark", "type": "bind", "source": "'"$TEST_DIR"'/mark", "options": ["rbind"]}]'
         set_args /bin/sh -c 'echo ran > /mark/ran'
         id=$(new_id)
-        run strace_runtime -e trace=renameat,renameat2 -e inject=renameat,renameat2:delay_enter=300000:error=ENOSPC:when=1 \
+        run traced -o /dev/null -e trace=renameat,renameat2 -e inject=renameat,renameat2:delay_enter=300000:error=ENOSPC:when=1 \
                 "$CONTAIN" --root "$ROOT" --cgroup-manager=disabled run --bundle "$BUNDLE" "$id"
         [ "$status" -ne 0 ]
         [[ "$output" == *"save container state"* ]]
@@ -197,7 +193,7 @@ strace_runtime() {
         set_args /bin/sh -c "exec $marker"
         id=$(new_id)
         local cmd=("$CONTAIN" --root "$ROOT" --cgroup-manager=disabled run --bundle "$BUNDLE" "$id")
-        strace_runtime -e trace=renameat,renameat2 -e inject=renameat,renameat2:delay_enter=1000000:when=1 \
+        traced -o /dev/null -e trace=renameat,renameat2 -e inject=renameat,renameat2:delay_enter=1000000:when=1 \
                 "${cmd[@]}" &
         local tracer=$!
         sleep 0.5
