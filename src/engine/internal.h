@@ -83,11 +83,9 @@ int statedir_create(const char *root, const char *id, struct error **err);
 int statedir_open(const char *root, const char *id, bool lock, struct error **err);
 /* Removes the state dir and its files. */
 int statedir_remove(const char *root, const char *id, int dirfd, struct error **err);
-/* 1 with *name (malloc'd) when the state dir holds an entry contain does not write there,
- * 0 when it holds none, -1 with errno when it cannot be read. */
-int statedir_foreign_entry(int dirfd, char **name);
-/* The same for a state dir without state.json, where only the first state write's temporary
- * file (a regular file) may be: anything else makes it no container's (a bundle, say). */
+/* For a state dir without state.json, where only the first state write's temporary file (a
+ * regular file) may be: 1 with *name (malloc'd) when it holds anything else (then it is no
+ * container's: a bundle, say), 0 when not, -1 with errno when it cannot be read. */
 int statedir_stateless_foreign_entry(int dirfd, char **name);
 /* scratch.c: removes <root>/.scratch-<id>-* that no process holds locked (a missing root is
  * none); errors: the first directory that could not be removed (the others are tried). */

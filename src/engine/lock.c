@@ -107,12 +107,6 @@ static bool before_first_state(int dirfd, const char *name)
                (tmp ? S_ISREG(st.st_mode) : S_ISFIFO(st.st_mode));
 }
 
-static bool any_of_ours(int dirfd, const char *name)
-{
-        (void)dirfd;
-        return statedir_entry_ours(name);
-}
-
 /* The names in the directory but "." and "..", malloc'd (NULL-terminated, maybe empty), in
  * *names; -1 with errno.  Read from the start (the offset is shared with dirfd and its copies). */
 static int dir_names(int dirfd, char ***names)
@@ -151,11 +145,6 @@ static int first_entry_not(int dirfd, bool (*ok)(int dirfd, const char *name), c
 int statedir_stateless_foreign_entry(int dirfd, char **name)
 {
         return first_entry_not(dirfd, before_first_state, name);
-}
-
-int statedir_foreign_entry(int dirfd, char **name)
-{
-        return first_entry_not(dirfd, any_of_ours, name);
 }
 
 int statedir_remove(const char *root, const char *id, int dirfd, struct error **err)
