@@ -4,12 +4,15 @@
  * each showing only the container's own cgroup directory. */
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
 
 #include <linux/magic.h>
+#include <linux/nsfs.h>
 
 #include "contain/log.h"
 #include "contain/util.h"
@@ -133,15 +136,27 @@ static int bind_host_hierarchy(const char *p, const char *fstype, const char *da
  * #5258, containerd #12952).  On kernels whose cgroup_favor_dynmods takes the threadgroup rwsem
  * for writing (6.18 here) such a mount also waits for an RCU grace period: 5-22 ms against
  * 20-50 us for a bind.  When there is nothing to bind (runc and crun always mount anew) the new
- * mount carries the options a host mount of cgroup2 shows, so the superblock keeps them. */
+ * mount carries the options a host mount of cgroup2 shows, so the superblock keeps them.
+ *
+ * `scoped`: cgroupfs_mount entered a cgroup namespace of our own (cgroup_scope_enter), so a new
+ * mount is rooted at our cgroup already, and outside the initial namespace it applies no option
+ * to the host's superblock: a plain mount, with nothing to bind or narrow. */
 static int mount_hierarchy(int parent, const char *name, const char *fstype, const char *data,
-                           const char *subpath, unsigned long flags, struct error **err)
+                           const char *subpath, bool scoped, unsigned long flags, struct error **err)
 {
         char p[32];
         cleanup_close int dir = openat(parent, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         if (dir < 0)
                 return error_make(err, errno, "open mount point %s", name);
         proc_fd_path(dir, p);
+        if (scoped) {
+                if (mount(fstype, p, fstype, flags & (MS_NOSUID | MS_NODEV | MS_NOEXEC), data) < 0)
+                        return error_make(err, errno, "mount %s (%s)", fstype, data ? data : "");
+                cleanup_close int top = openat(parent, name, O_PATH | O_DIRECTORY | O_CLOEXEC);
+                if (top < 0)
+                        return error_make(err, errno, "open %s mount", fstype);
+                return mount_remount_fd(top, flags & PER_MOUNT_FLAGS, name, err);
+        }
         cleanup_error struct error *unseen = NULL;
         cleanup_free char *host_options = NULL;
         bool shared_sb = strcmp(fstype, "cgroup2") == 0 && in_initial_cgroupns();
@@ -205,7 +220,8 @@ static bool split_line(char *line, struct cg_line *out)
         return true;
 }
 
-static int mount_v1_view(int parent, const char *name, char *cgroup_text, unsigned long flags, struct error **err)
+static int mount_v1_view(int parent, const char *name, char *cgroup_text, bool scoped, unsigned long flags,
+                         struct error **err)
 {
         char p[32];
         cleanup_close int dir = openat(parent, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -235,7 +251,7 @@ static int mount_v1_view(int parent, const char *name, char *cgroup_text, unsign
                 }
                 if (mkdirat(top, dir_name, 0755) < 0 && errno != EEXIST)
                         return error_make(err, errno, "mkdir %s", dir_name);
-                if (mount_hierarchy(top, dir_name, v2 ? "cgroup2" : "cgroup", data, l.path, flags, err) < 0)
+                if (mount_hierarchy(top, dir_name, v2 ? "cgroup2" : "cgroup", data, l.path, scoped, flags, err) < 0)
                         return error_wrap(err, "%s", dir_name);
                 /* "cpu,cpuacct" is also reachable as cpu and cpuacct, as on the host. */
                 if (!v2 && strchr(l.controllers, ',')) {
@@ -254,6 +270,47 @@ static int mount_v1_view(int parent, const char *name, char *cgroup_text, unsign
         return 0;
 }
 
+/* Enters a cgroup namespace of our own for the time of the mounts, so that a fresh mount of any
+ * hierarchy is rooted at our own cgroup.  Without it each mount shows the whole hierarchy and is
+ * narrowed by cloning our directory and detaching the full mount, and each detach waits for an
+ * RCU grace period (namespace_unlock), one per hierarchy: nine on a hybrid host with systemd.
+ * Entered only when we can come back, that is when the namespace we are in belongs to our own
+ * user namespace, where the init holds CAP_SYS_ADMIN (setns needs it over the namespace's owner).
+ * Returns the fd of the namespace to return to, or -1 when not entered (the caller narrows each
+ * mount itself). */
+static int cgroup_scope_enter(void)
+{
+        cleanup_close int home = open("/proc/self/ns/cgroup", O_RDONLY | O_CLOEXEC);
+        if (home < 0)
+                return -1;
+        cleanup_close int owner = ioctl(home, NS_GET_USERNS);
+        struct stat a, b;
+        if (owner < 0 || fstat(owner, &a) < 0 || stat("/proc/self/ns/user", &b) < 0 || a.st_dev != b.st_dev ||
+            a.st_ino != b.st_ino || unshare(CLONE_NEWCGROUP) < 0)
+                return -1;
+        return steal_fd(&home);
+}
+
+/* Returns to the cgroup namespace cgroup_scope_enter left (*home, closed and set to -1). */
+static int cgroup_scope_leave(int *home, struct error **err)
+{
+        if (*home < 0)
+                return 0;
+        int r = setns(*home, CLONE_NEWCGROUP);
+        closep(home);
+        if (r < 0)
+                return error_make(err, errno, "return to the container's cgroup namespace");
+        return 0;
+}
+
+/* On error paths: a failed return leaves the init in the wrong namespace, but the init is
+ * failing then and never runs the container's process. */
+static void cgroup_scopep(int *home)
+{
+        cleanup_error struct error *ignored = NULL;
+        cgroup_scope_leave(home, &ignored);
+}
+
 int cgroupfs_mount(const struct spec_mount *m, int root_fd, const struct rootfs_opts *opts, struct error **err)
 {
         (void)opts;
@@ -265,7 +322,7 @@ int cgroupfs_mount(const struct spec_mount *m, int root_fd, const struct rootfs_
         cleanup_free char *text = NULL;
         if (read_file_at(AT_FDCWD, "/proc/self/cgroup", 0, &text, NULL, err) < 0)
                 return error_wrap(err, "mounts: %s", m->destination);
-        bool hybrid = false;
+        bool hybrid = false, below_root = false;
         cleanup_free char *v2_path = NULL;
         {
                 cleanup_free char *copy = xstrdup(text);
@@ -278,6 +335,7 @@ int cgroupfs_mount(const struct spec_mount *m, int root_fd, const struct rootfs_
                                 v2_path = xstrdup(l.path);
                         else
                                 hybrid = true;
+                        below_root |= strcmp(l.path, "/") != 0;
                 }
         }
         /* v1 hierarchies may exist elsewhere while the runtime sees only cgroup2 at
@@ -306,14 +364,14 @@ int cgroupfs_mount(const struct spec_mount *m, int root_fd, const struct rootfs_
         if (check < 0 || fstat(check, &a) < 0 || fstat(target, &b) < 0 || a.st_dev != b.st_dev || a.st_ino != b.st_ino)
                 return error_make(err, 0, "mounts: %s: the mount point moved while mounting", m->destination);
 
-        int r;
-        if (!hybrid || (m->type && strcmp(m->type, "cgroup2") == 0)) {
-                if (!v2_path)
-                        return error_make(err, ENOENT, "mounts: %s: this host has no cgroup2 hierarchy", m->destination);
-                r = mount_hierarchy(parent, name, "cgroup2", NULL, v2_path, o.flags, err);
-        } else {
-                r = mount_v1_view(parent, name, text, o.flags, err);
-        }
+        bool v2_only = !hybrid || (m->type && strcmp(m->type, "cgroup2") == 0);
+        if (v2_only && !v2_path)
+                return error_make(err, ENOENT, "mounts: %s: this host has no cgroup2 hierarchy", m->destination);
+        __attribute__((cleanup(cgroup_scopep))) int home = below_root ? cgroup_scope_enter() : -1;
+        int r = v2_only ? mount_hierarchy(parent, name, "cgroup2", NULL, v2_path, home >= 0, o.flags, err)
+                        : mount_v1_view(parent, name, text, home >= 0, o.flags, err);
+        if (r == 0)
+                r = cgroup_scope_leave(&home, err);
         if (r < 0)
                 return error_wrap(err, "mounts: %s (cgroup)", m->destination);
         return 0;

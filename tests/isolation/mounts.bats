@@ -331,6 +331,25 @@ os.setxattr(sys.argv[1], "system.posix_acl_default", struct.pack("<I", 2) + b"".
         [[ "$output" == *"mkdir=1"* ]]
 }
 
+# Each hierarchy is mounted inside a cgroup namespace of the init's own, entered for the mounts
+# only (cgroupfs.c): the container must come out of it, in the namespace it was given.
+@test "without a cgroup namespace the container keeps the host's, and each cgroup mount is rooted at its own cgroup" {
+        id=$(new_id)
+        set_args /bin/sh -c 'readlink /proc/self/ns/cgroup; cat /proc/self/cgroup; echo --; cat /proc/self/mountinfo'
+        run contain run -b "$BUNDLE" "$id"
+        echo "$output"
+        [ "$status" -eq 0 ]
+        [ "${lines[0]}" = "$(readlink /proc/self/ns/cgroup)" ]
+        paths=$(echo "$output" | sed -n '2,/^--$/p' | grep -v '^--$' | cut -d: -f3-)
+        # the root (field 4) of every cgroup/cgroup2 mount
+        roots=$(echo "$output" | sed -n '/^--$/,$p' |
+                awk '{ for (i = 7; i <= NF; i++) if ($i == "-") { if ($(i + 1) ~ /^cgroup/) print $4; break } }')
+        # the cgroup the runtime made for the container, as the host names it
+        echo "$paths" | grep -q "/$id\$"
+        [ -n "$roots" ]
+        [ "$(echo "$roots" | sort -u)" = "$(echo "$paths" | sort -u)" ]
+}
+
 # review28: the copy walked into what was mounted below the directory (a /proc, a host volume)
 @test "tmpcopyup copies the directory, not what is mounted below it: a mount point comes out empty" {
         mkdir -p "$TEST_DIR/vol" "$BUNDLE/rootfs/opt/sub"
