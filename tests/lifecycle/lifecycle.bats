@@ -209,6 +209,40 @@ teardown() { common_teardown; }
         [ ! -e "$ROOT/$id" ]
 }
 
+# review29: after the early SYNC_START the process may run before the runtime has written
+# "running"; a runtime killed then left the container "creating" until delete --force
+@test "run killed after the process started: state says running, and kill + delete clean it up" {
+        command -v strace >/dev/null || skip "strace is not installed (tests/faults/packages)"
+        mkdir "$TEST_DIR/mark"
+        update_config 'del(.linux.resources) | .mounts += [{"destination": "/mark", "type": "bind", "source": "'"$TEST_DIR"'/mark", "options": ["rbind"]}]'
+        marker="sleep $((8000 + $$ % 1000))"
+        set_args /bin/sh -c "echo ran > /mark/ran; exec $marker"
+        id=$(new_id)
+        local cmd=("$CONTAIN" --root "$ROOT" --cgroup-manager=disabled run --bundle "$BUNDLE" "$id")
+        # renameat2 is called once per state write: the pid, the config, then "running" (held
+        # back 10 s: the runtime is killed in it)
+        traced -o /dev/null -e trace=renameat2 -e inject=renameat2:delay_enter=10000000:when=3 "${cmd[@]}" &
+        local tracer=$!
+        local i
+        for i in $(seq 1 100); do
+                [ -e "$TEST_DIR/mark/ran" ] && break
+                sleep 0.05
+        done
+        [ -e "$TEST_DIR/mark/ran" ]
+        pkill -KILL -xf -- "${cmd[*]}" || true
+        wait "$tracer" || true
+        [ "$(jq -r .status "$ROOT/$id/state.json")" = creating ]
+        [ "$(state_field "$id" status)" = running ]
+        run contain delete "$id"
+        [ "$status" -ne 0 ]
+        [[ "$output" == *"not stopped: running"* ]]
+        contain kill "$id" KILL
+        wait_for_status "$id" 5 stopped
+        contain delete "$id"
+        [ ! -e "$ROOT/$id" ]
+        [ -z "$(pgrep -f "^$marker\$" || true)" ]
+}
+
 @test "a failed run removes its pid file where it wrote it, even when the path leads elsewhere by then" {
         mkdir -p "$TEST_DIR/sw/A" "$TEST_DIR/sw/B"
         ln -s A "$TEST_DIR/sw/link"
