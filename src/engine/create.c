@@ -202,6 +202,9 @@ static int save_state(struct create_ctx *c, struct error **err)
 {
         if (c->state_pending) {
                 c->state->start_time = proc_start_time(c->pid);
+                /* once run lets its init go unasked, the process may run even if we die next:
+                 * its poststop hooks are then due at delete as after a completed create */
+                c->state->created_ok = c->start_early;
                 if (state_write(c->dirfd, c->state, err) < 0)
                         return -1;
         }

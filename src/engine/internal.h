@@ -31,7 +31,7 @@ struct saved_state {
         struct spec_kv *annotations;
         size_t n_annotations;
         bool new_pid_ns;        /* false: processes may outlive the init (kill/delete) */
-        bool created_ok;        /* create completed (poststop hooks are due at delete) */
+        bool created_ok;        /* create completed, or run let its init go (poststop hooks are due at delete) */
         /* What start and delete need of the saved config.json: when known and false they do
          * not parse it (~0.1 ms each).  Unknown in a state written by an older contain. */
         bool config_needs_known;

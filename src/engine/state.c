@@ -248,9 +248,11 @@ const char *state_status(int dirfd, const struct saved_state *s, struct cgroup *
         if (!proc_matches(s->pid, s->start_time))
                 return "stopped";
         /* an init that has exec'd is past "creating" whatever the file says: run releases its
-         * init before the init's "ready" (release_early), and a run killed before it wrote "running"
-         * leaves the workload going, to be killed and deleted like any running container */
-        if (strcmp(s->status, "creating") == 0 && !proc_has_execed(s->pid))
+         * init before the init's "ready" (release_early), and a run killed before it wrote
+         * "running" leaves the workload going, to be killed and deleted like any running
+         * container.  Only with a start time: without one the pid may be anyone's by now
+         * (review30), and "creating" keeps exec out of it. */
+        if (strcmp(s->status, "creating") == 0 && (s->start_time == 0 || !proc_has_execed(s->pid)))
                 return "creating";
         /* "created" until the init has exec'd the user process, whatever the files say: a
          * start killed (or on a read-only --root) between releasing the init and removing the

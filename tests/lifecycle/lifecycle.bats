@@ -214,7 +214,8 @@ teardown() { common_teardown; }
 @test "run killed after the process started: state says running, and kill + delete clean it up" {
         command -v strace >/dev/null || skip "strace is not installed (tests/faults/packages)"
         mkdir "$TEST_DIR/mark"
-        update_config 'del(.linux.resources) | .mounts += [{"destination": "/mark", "type": "bind", "source": "'"$TEST_DIR"'/mark", "options": ["rbind"]}]'
+        update_config 'del(.linux.resources) | .mounts += [{"destination": "/mark", "type": "bind", "source": "'"$TEST_DIR"'/mark", "options": ["rbind"]}]
+                | .hooks.poststop = [{"path": "/bin/sh", "args": ["sh", "-c", "cat > '"$TEST_DIR"'/poststop.json"]}]'
         marker="sleep $((8000 + $$ % 1000))"
         set_args /bin/sh -c "echo ran > /mark/ran; exec $marker"
         id=$(new_id)
@@ -241,6 +242,8 @@ teardown() { common_teardown; }
         contain delete "$id"
         [ ! -e "$ROOT/$id" ]
         [ -z "$(pgrep -f "^$marker\$" || true)" ]
+        # the process ran: its poststop hooks are due as after any create (review30)
+        [ "$(jq -r .status "$TEST_DIR/poststop.json")" = stopped ]
 }
 
 @test "a failed run removes its pid file where it wrote it, even when the path leads elsewhere by then" {

@@ -121,6 +121,15 @@ static void test_state(struct tap *t, const char *root)
                 r->pid = getpid();
                 r->start_time = own_start + 1;
                 is_str(t, state_status(dirfd, r, NULL), "stopped", "another start time: stopped (pid reuse)");
+                /* a run killed after its early SYNC_START: the file says "creating", the init
+                 * (here: this process) has exec'd */
+                free(r->status);
+                r->status = strdup("creating");
+                r->start_time = own_start;
+                is_str(t, state_status(dirfd, r, NULL), "running", "creating, but the init has exec'd: running");
+                /* without a start time the pid may be a stranger's (review30): stays creating */
+                r->start_time = 0;
+                is_str(t, state_status(dirfd, r, NULL), "creating", "creating without a start time: creating");
                 char *json = state_hook_json(r, "creating");
                 has_substr(t, json, "\"status\":\"creating\"", "hook state has the status");
                 has_substr(t, json, "\"annotations\":{\"k\":\"v\"}", "hook state has the annotations");
