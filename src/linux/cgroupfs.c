@@ -125,9 +125,10 @@ static int bind_host_hierarchy(const char *p, const char *fstype, const char *da
         return 0;
 }
 
-/* Mounts one hierarchy (fstype + data) at parent/name, then narrows it to subpath: a fresh mount
- * shows the whole hierarchy (or the cgroup namespace's root), and we want the container's own
- * directory only, so we clone that subtree and put it in place of the full mount.
+/* Mounts one hierarchy (fstype + data) on the mount point p (parent/name by fd), then narrows it
+ * to subpath: a fresh mount shows the whole hierarchy (or the cgroup namespace's root), and we
+ * want the container's own directory only, so we clone that subtree and put it in place of the
+ * full mount.
  *
  * cgroup2 in the initial cgroup namespace (a container without one of its own) is bound from the
  * host's mount instead: there a new mount is the host's one superblock mounted again, and the
@@ -136,27 +137,10 @@ static int bind_host_hierarchy(const char *p, const char *fstype, const char *da
  * #5258, containerd #12952).  On kernels whose cgroup_favor_dynmods takes the threadgroup rwsem
  * for writing (6.18 here) such a mount also waits for an RCU grace period: 5-22 ms against
  * 20-50 us for a bind.  When there is nothing to bind (runc and crun always mount anew) the new
- * mount carries the options a host mount of cgroup2 shows, so the superblock keeps them.
- *
- * `scoped`: cgroupfs_mount entered a cgroup namespace of our own (cgroup_scope_enter), so a new
- * mount is rooted at our cgroup already, and outside the initial namespace it applies no option
- * to the host's superblock: a plain mount, with nothing to bind or narrow. */
-static int mount_hierarchy(int parent, const char *name, const char *fstype, const char *data,
-                           const char *subpath, bool scoped, unsigned long flags, struct error **err)
+ * mount carries the options a host mount of cgroup2 shows, so the superblock keeps them. */
+static int mount_narrowed(int parent, const char *name, const char *p, const char *fstype, const char *data,
+                          const char *subpath, unsigned long flags, struct error **err)
 {
-        char p[32];
-        cleanup_close int dir = openat(parent, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-        if (dir < 0)
-                return error_make(err, errno, "open mount point %s", name);
-        proc_fd_path(dir, p);
-        if (scoped) {
-                if (mount(fstype, p, fstype, flags & (MS_NOSUID | MS_NODEV | MS_NOEXEC), data) < 0)
-                        return error_make(err, errno, "mount %s (%s)", fstype, data ? data : "");
-                cleanup_close int top = openat(parent, name, O_PATH | O_DIRECTORY | O_CLOEXEC);
-                if (top < 0)
-                        return error_make(err, errno, "open %s mount", fstype);
-                return mount_remount_fd(top, flags & PER_MOUNT_FLAGS, name, err);
-        }
         cleanup_error struct error *unseen = NULL;
         cleanup_free char *host_options = NULL;
         bool shared_sb = strcmp(fstype, "cgroup2") == 0 && in_initial_cgroupns();
@@ -179,20 +163,42 @@ static int mount_hierarchy(int parent, const char *name, const char *fstype, con
 
         while (*subpath == '/')
                 subpath++;
-        if (*subpath) {
-                cleanup_close int mnt = openat(parent, name, O_PATH | O_DIRECTORY | O_CLOEXEC);
-                if (mnt < 0)
-                        return error_make(err, errno, "open new %s mount", fstype);
-                cleanup_close int sub = openat(mnt, subpath, O_PATH | O_DIRECTORY | O_CLOEXEC);
-                if (sub < 0)
-                        return error_make(err, errno, "open own cgroup %s in %s", subpath, data ? data : fstype);
-                cleanup_close int tree = open_tree(sub, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
-                if (tree < 0)
-                        return error_make(err, errno, "clone own cgroup %s", subpath);
-                if (umount2(proc_fd_path(mnt, p), MNT_DETACH) < 0)
-                        return error_make(err, errno, "detach full %s mount", fstype);
-                if (move_mount(tree, "", parent, name, MOVE_MOUNT_F_EMPTY_PATH) < 0)
-                        return error_make(err, errno, "put own cgroup %s in place", subpath);
+        if (!*subpath)
+                return 0;
+        char mp[32];
+        cleanup_close int mnt = openat(parent, name, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (mnt < 0)
+                return error_make(err, errno, "open new %s mount", fstype);
+        cleanup_close int sub = openat(mnt, subpath, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (sub < 0)
+                return error_make(err, errno, "open own cgroup %s in %s", subpath, data ? data : fstype);
+        cleanup_close int tree = open_tree(sub, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+        if (tree < 0)
+                return error_make(err, errno, "clone own cgroup %s", subpath);
+        if (umount2(proc_fd_path(mnt, mp), MNT_DETACH) < 0)
+                return error_make(err, errno, "detach full %s mount", fstype);
+        if (move_mount(tree, "", parent, name, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+                return error_make(err, errno, "put own cgroup %s in place", subpath);
+        return 0;
+}
+
+/* One hierarchy at parent/name showing only our cgroup (subpath), with the per-mount flags.
+ * `scoped`: cgroupfs_mount entered a cgroup namespace of our own (cgroup_scope_enter), so a new
+ * mount is rooted at our cgroup already, and outside the initial namespace it applies no option
+ * to the host's superblock: a plain mount, with nothing to bind or narrow. */
+static int mount_hierarchy(int parent, const char *name, const char *fstype, const char *data,
+                           const char *subpath, bool scoped, unsigned long flags, struct error **err)
+{
+        char p[32];
+        cleanup_close int dir = openat(parent, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (dir < 0)
+                return error_make(err, errno, "open mount point %s", name);
+        proc_fd_path(dir, p);
+        if (scoped) {
+                if (mount(fstype, p, fstype, flags & (MS_NOSUID | MS_NODEV | MS_NOEXEC), data) < 0)
+                        return error_make(err, errno, "mount %s (%s)", fstype, data ? data : "");
+        } else if (mount_narrowed(parent, name, p, fstype, data, subpath, flags, err) < 0) {
+                return -1;
         }
         cleanup_close int top = openat(parent, name, O_PATH | O_DIRECTORY | O_CLOEXEC);
         if (top < 0)
