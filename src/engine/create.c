@@ -358,7 +358,12 @@ static int handshake(struct create_ctx *c, unsigned long clone_flags, bool time_
                         break;
                 }
                 case SYNC_READY:
-                        return save_state(c, err);
+                        if (save_state(c, err) < 0)
+                                return -1;
+                        /* create's init waits for it before it turns to the exec fifo */
+                        if (c->fifo_fd >= 0 && sync_send(c->sync_fd, SYNC_RECORDED, NULL, 0, err) < 0)
+                                return error_wrap(err, "container init");
+                        return 0;
                 case SYNC_ERROR:
                         return sync_error_from_msg(m, "container init", err);
                 default:

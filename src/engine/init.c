@@ -202,6 +202,12 @@ static int init_setup(struct init_args *a, bool *ready_sent, struct error **err)
         *ready_sent = true;
 
         if (a->fifo_fd >= 0) {
+                /* not before the runtime has recorded our pid: without "ready" we no longer die
+                 * with it, and on the fifo its death goes unseen, so a runtime killed before
+                 * its state write would leave us where no delete --force finds us */
+                cleanup_free struct sync_msg *m = xmalloc(sizeof(*m));
+                if (sync_expect(a->sync_fd, SYNC_RECORDED, m, "wait for the runtime to record the container", err) < 0)
+                        return -1;
                 closep(&a->sync_fd);
                 /* wait for `start`: it writes one byte into the fifo */
                 char c;

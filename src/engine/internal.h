@@ -110,6 +110,8 @@ enum sync_type {
         SYNC_SECCOMP_DONE,      /* parent: the agent has it */
         SYNC_START,             /* run's parent: exec now (instead of the exec fifo's byte) */
         SYNC_NETNS,             /* parent, unasked: the network namespace it made (SCM_RIGHTS) */
+        SYNC_RECORDED,          /* parent: the state has the init's pid (create's init may wait
+                                 * on the exec fifo, where the parent's death goes unseen) */
 };
 #define SYNC_MAX_PAYLOAD 8192
 struct sync_msg {

@@ -209,6 +209,39 @@ teardown() { common_teardown; }
         [ ! -e "$ROOT/$id" ]
 }
 
+# The init gets its network namespace before the runtime writes the state with its pid, and a
+# created init waits on the exec fifo, where the runtime's death is not seen: a create killed
+# in between left an init that delete --force could not find (faults: create-nocg ioctl:2).
+@test "create killed before it recorded the init's pid: the init does not outlive it" {
+        command -v strace >/dev/null || skip "strace is not installed (tests/faults/packages)"
+        update_config 'del(.linux.resources)'
+        marker="sleep $((9000 + $$ % 1000))"
+        set_args /bin/sh -c "exec $marker"
+        id=$(new_id)
+        local cmd=("$CONTAIN" --root "$ROOT" --cgroup-manager=disabled create --bundle "$BUNDLE" "$id")
+        # lo goes up (the second ioctl) after the init has its netns and before the state:
+        # held back 10 s, while the init finishes its setup and says "ready"
+        traced -o /dev/null -e trace=ioctl -e inject=ioctl:delay_enter=10000000:when=2 "${cmd[@]}" &
+        local tracer=$!
+        sleep 1
+        # the runtime only (strace's child): the init has the same command line
+        local p
+        for p in $(pgrep -xf -- "${cmd[*]}"); do
+                [ "$(ps -o comm= -p "$(ps -o ppid= -p "$p")")" = strace ] && kill -KILL "$p"
+        done
+        wait "$tracer" || true
+        contain delete --force "$id"
+        local left i
+        for i in $(seq 1 40); do
+                left=$(pgrep -f -- "--bundle $BUNDLE $id\$" || true)
+                [ -z "$left" ] && break
+                sleep 0.05
+        done
+        [ -n "$left" ] && kill -9 $left
+        [ -z "$left" ]
+        [ ! -e "$ROOT/$id" ]
+}
+
 # review29: after the early SYNC_START the process may run before the runtime has written
 # "running"; a runtime killed then left the container "creating" until delete --force
 @test "run killed after the process started: state says running, and kill + delete clean it up" {
