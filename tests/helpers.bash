@@ -62,6 +62,33 @@ traced() {
         ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" strace -qq "$@"
 }
 
+# Kills the runtime that strace runs with the command line "$*" (strace's child), not the
+# container init it forked, whose command line is the same until its exec; then strace, which
+# would hold the dying runtime in a delayed syscall (inject=...:delay_enter) until it expires.
+kill_traced_runtime() {
+        local p tracer
+        for p in $(pgrep -xf -- "$*"); do
+                tracer=$(ps -o ppid= -p "$p" | tr -d ' ')
+                [ "$(ps -o comm= -p "$tracer")" = strace ] || continue
+                kill -KILL "$p" "$tracer"
+        done
+        return 0
+}
+
+# Succeeds when no process's command line matches the regex $1 within 2 s; otherwise names
+# and kills what is left, and fails.
+no_process_left() {
+        local left i
+        for i in $(seq 1 40); do
+                left=$(pgrep -f -- "$1" || true)
+                [ -z "$left" ] && return 0
+                sleep 0.05
+        done
+        echo "left behind: $left"
+        kill -9 $left
+        return 1
+}
+
 # Applies a jq filter to the bundle's config.json.
 update_config() {
         local bundle=${2:-$BUNDLE}

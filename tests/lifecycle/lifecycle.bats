@@ -202,10 +202,7 @@ teardown() { common_teardown; }
         pkill -KILL -xf -- "${cmd[*]}" || true
         wait "$tracer" || true
         contain delete --force "$id"
-        local left
-        left=$(pgrep -f "^$marker\$" || true)
-        [ -n "$left" ] && kill -9 $left
-        [ -z "$left" ]
+        no_process_left "^$marker\$"
         [ ! -e "$ROOT/$id" ]
 }
 
@@ -224,21 +221,10 @@ teardown() { common_teardown; }
         traced -o /dev/null -e trace=ioctl -e inject=ioctl:delay_enter=10000000:when=2 "${cmd[@]}" &
         local tracer=$!
         sleep 1
-        # the runtime only (strace's child): the init has the same command line
-        local p
-        for p in $(pgrep -xf -- "${cmd[*]}"); do
-                [ "$(ps -o comm= -p "$(ps -o ppid= -p "$p")")" = strace ] && kill -KILL "$p"
-        done
+        kill_traced_runtime "${cmd[@]}"
         wait "$tracer" || true
         contain delete --force "$id"
-        local left i
-        for i in $(seq 1 40); do
-                left=$(pgrep -f -- "--bundle $BUNDLE $id\$" || true)
-                [ -z "$left" ] && break
-                sleep 0.05
-        done
-        [ -n "$left" ] && kill -9 $left
-        [ -z "$left" ]
+        no_process_left "--bundle $BUNDLE $id\$"
         [ ! -e "$ROOT/$id" ]
 }
 
@@ -263,7 +249,7 @@ teardown() { common_teardown; }
                 sleep 0.05
         done
         [ -e "$TEST_DIR/mark/ran" ]
-        pkill -KILL -xf -- "${cmd[*]}" || true
+        kill_traced_runtime "${cmd[@]}"
         wait "$tracer" || true
         [ "$(jq -r .status "$ROOT/$id/state.json")" = creating ]
         [ "$(state_field "$id" status)" = running ]
@@ -274,7 +260,7 @@ teardown() { common_teardown; }
         wait_for_status "$id" 5 stopped
         contain delete "$id"
         [ ! -e "$ROOT/$id" ]
-        [ -z "$(pgrep -f "^$marker\$" || true)" ]
+        no_process_left "^$marker\$"
         # the process ran: its poststop hooks are due as after any create (review30)
         [ "$(jq -r .status "$TEST_DIR/poststop.json")" = stopped ]
 }
