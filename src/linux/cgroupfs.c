@@ -357,6 +357,11 @@ int cgroupfs_mount(const struct spec_mount *m, int root_fd, const struct rootfs_
         cleanup_free char *what = xasprintf("mounts: %s", m->destination);
         if (mount_target_check(root_fd, target, m->destination, m, what, err) < 0)
                 return -1;
+        struct stat st;
+        if (fstat(target, &st) < 0)
+                return error_make(err, errno, "mounts: %s", m->destination);
+        if (!S_ISDIR(st.st_mode))
+                return error_make(err, ENOTDIR, "mounts: %s (cgroup)", m->destination);
         cleanup_close int parent = openat(target, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
         if (parent < 0)
                 return error_make(err, errno, "mounts: %s: open parent", m->destination);

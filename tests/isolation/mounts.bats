@@ -350,6 +350,21 @@ os.setxattr(sys.argv[1], "system.posix_acl_default", struct.pack("<I", 2) + b"".
         [ "$(echo "$roots" | sort -u)" = "$(echo "$paths" | sort -u)" ]
 }
 
+# It said "open parent: Not a directory", as if the parent were the problem.
+@test "a cgroup mount onto a file fails naming its destination, and leaves the file as it was" {
+        update_config '.mounts += [{"destination":"/etc/passwd","type":"cgroup","source":"cgroup","options":["ro"]}]'
+        before=$(cat "$BUNDLE/rootfs/etc/passwd")
+        id=$(new_id)
+        run contain run -b "$BUNDLE" "$id"
+        echo "$output"
+        [ "$status" -ne 0 ]
+        [ "${#lines[@]}" -eq 1 ]
+        [[ "$output" == "contain: "*"mounts: /etc/passwd (cgroup): Not a directory" ]]
+        [ "$(cat "$BUNDLE/rootfs/etc/passwd")" = "$before" ]
+        run contain state "$id"
+        [ "$status" -ne 0 ]
+}
+
 # review28: the copy walked into what was mounted below the directory (a /proc, a host volume)
 @test "tmpcopyup copies the directory, not what is mounted below it: a mount point comes out empty" {
         mkdir -p "$TEST_DIR/vol" "$BUNDLE/rootfs/opt/sub"
