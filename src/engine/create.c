@@ -202,6 +202,9 @@ static int save_state(struct create_ctx *c, struct error **err)
 {
         if (c->state_pending) {
                 c->state->start_time = proc_start_time(c->pid);
+                /* a pid recorded without its start time would match whoever takes it next */
+                if (c->state->start_time == 0)
+                        return error_make(err, ESRCH, "container init: pid %d is not in /proc", (int)c->pid);
                 /* once run lets its init go unasked, the process may run even if we die next:
                  * its poststop hooks are then due at delete as after a completed create */
                 c->state->created_ok = c->start_early;

@@ -72,8 +72,13 @@ uint64_t proc_start_time(pid_t pid);
 /* True when pid has called execve since it was cloned (/proc/PID/stat field 9 has no
  * PF_FORKNOEXEC; readable without ptrace rights); false too when it is gone. */
 bool proc_has_execed(pid_t pid);
-/* True when pid is alive and still the process that started at start_time. */
+/* True when pid is alive and still the process that started at start_time (0: never). */
 bool proc_matches(pid_t pid, uint64_t start_time);
+/* Fails unless /proc is the proc of our own pid namespace (/proc/self names getpid()).  Pids
+ * in state.json are our namespace's and are checked against /proc/PID/stat: with another
+ * namespace's /proc (`unshare --pid --fork` without --mount-proc) they name other processes,
+ * which kill and delete --force would signal.  errno-carrying error naming /proc. */
+int proc_own_pidns_check(struct error **err);
 char *owner_name(uid_t uid);
 
 /* ---- lock.c: the state dir ---- */

@@ -231,12 +231,26 @@ bool proc_has_execed(pid_t pid)
         return !(flags & PROC_FLAG_FORKNOEXEC);
 }
 
+/* Without a start time a pid is nobody we know: it may be anyone's by now. */
 bool proc_matches(pid_t pid, uint64_t start_time)
 {
-        if (pid <= 0)
+        if (pid <= 0 || start_time == 0)
                 return false;
-        uint64_t t = proc_start_time(pid);
-        return t != 0 && (start_time == 0 || t == start_time);
+        return proc_start_time(pid) == start_time;
+}
+
+int proc_own_pidns_check(struct error **err)
+{
+        char link[32];
+        ssize_t n = readlink("/proc/self", link, sizeof(link) - 1);
+        if (n < 0)
+                return error_make(err, errno, "/proc/self: contain needs the proc file system of its own pid namespace at /proc");
+        link[n] = '\0';
+        if (strtol(link, NULL, 10) != getpid())
+                return error_make(err, 0,
+                                  "/proc is another pid namespace's (/proc/self is %s, our pid %d): its pids are not ours; mount a proc for this one (unshare --pid --fork --mount-proc)",
+                                  link, (int)getpid());
+        return 0;
 }
 
 const char *state_status(int dirfd, const struct saved_state *s, struct cgroup *cg)
@@ -250,9 +264,8 @@ const char *state_status(int dirfd, const struct saved_state *s, struct cgroup *
         /* an init that has exec'd is past "creating" whatever the file says: run releases its
          * init before the init's "ready" (release_early), and a run killed before it wrote
          * "running" leaves the workload going, to be killed and deleted like any running
-         * container.  Only with a start time: without one the pid may be anyone's by now
-         * (review30), and "creating" keeps exec out of it. */
-        if (strcmp(s->status, "creating") == 0 && (s->start_time == 0 || !proc_has_execed(s->pid)))
+         * container.  (A pid without a start time matched nothing above: review30.) */
+        if (strcmp(s->status, "creating") == 0 && !proc_has_execed(s->pid))
                 return "creating";
         /* "created" until the init has exec'd the user process, whatever the files say: a
          * start killed (or on a read-only --root) between releasing the init and removing the

@@ -127,9 +127,10 @@ static void test_state(struct tap *t, const char *root)
                 r->status = strdup("creating");
                 r->start_time = own_start;
                 is_str(t, state_status(dirfd, r, NULL), "running", "creating, but the init has exec'd: running");
-                /* without a start time the pid may be a stranger's (review30): stays creating */
+                /* without a start time the pid may be a stranger's (review30): nobody's */
                 r->start_time = 0;
-                is_str(t, state_status(dirfd, r, NULL), "creating", "creating without a start time: creating");
+                is_str(t, state_status(dirfd, r, NULL), "stopped", "creating without a start time: stopped");
+                ok(t, !proc_matches(getpid(), 0), "a live pid without a start time matches nothing");
                 char *json = state_hook_json(r, "creating");
                 has_substr(t, json, "\"status\":\"creating\"", "hook state has the status");
                 has_substr(t, json, "\"annotations\":{\"k\":\"v\"}", "hook state has the annotations");
