@@ -114,6 +114,9 @@ int cgroup_stats(const struct cgroup *cg, struct cgroup_stats *st, struct error 
 /* Kills what is left, removes every directory the container owns (a systemd scope: stopped,
  * reset when failed, waited for until systemd drops it); succeeds when already gone. */
 int cgroup_destroy(const struct cgroup *cg, struct error **err);
+/* True when a process is in the container's cgroup or below it, or that cannot be told (an
+ * unreadable or too deep tree); false without a cgroup directory. */
+bool cgroup_has_processes(const struct cgroup *cg);
 void cgroup_free(struct cgroup *cg);
 static inline void cgroup_freep(struct cgroup **cg) { if (*cg) cgroup_free(*cg); }
 #define cleanup_cgroup __attribute__((cleanup(cgroup_freep)))

@@ -199,6 +199,12 @@ int cgroup_update(const struct cgroup *cg, const struct spec_resources *res, str
         return 0;
 }
 
+bool cgroup_has_processes(const struct cgroup *cg)
+{
+        const struct cg_hier *h = cg_primary(cg);
+        return h && cg_tree_in_use(h->dir) != CG_TREE_EMPTY;
+}
+
 int cgroup_destroy(const struct cgroup *cg, struct error **err)
 {
         cg_stop_processes(cg);

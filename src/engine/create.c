@@ -132,6 +132,7 @@ static struct saved_state *initial_state(const struct spec *spec, const struct c
         s->has_owner_uid = true;
         const struct spec_namespace *pidns = spec_namespace(spec, NS_PID);
         s->new_pid_ns = pidns && !pidns->path;
+        state_record_namespaces(s);
         s->annotations = spec->n_annotations ? xcalloc(spec->n_annotations, sizeof(struct spec_kv)) : NULL;
         for (size_t i = 0; i < spec->n_annotations; i++) {
                 s->annotations[i].key = xstrdup(spec->annotations[i].key);
@@ -201,10 +202,9 @@ static int handle_setup(struct create_ctx *c, unsigned long clone_flags, bool ti
 static int save_state(struct create_ctx *c, struct error **err)
 {
         if (c->state_pending) {
+                /* 0 when the init is gone already (its error comes next on the socket): a pid
+                 * without a start time matches no process (proc_matches) */
                 c->state->start_time = proc_start_time(c->pid);
-                /* a pid recorded without its start time would match whoever takes it next */
-                if (c->state->start_time == 0)
-                        return error_make(err, ESRCH, "container init: pid %d is not in /proc", (int)c->pid);
                 /* once run lets its init go unasked, the process may run even if we die next:
                  * its poststop hooks are then due at delete as after a completed create */
                 c->state->created_ok = c->start_early;

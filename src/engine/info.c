@@ -91,10 +91,12 @@ static const char *status_unlocked(int dirfd, const struct saved_state *s, struc
         return status;
 }
 
-static int load_info(const char *root, const char *id, struct owner_cache *owners, struct container_info **out,
-                     struct error **err)
+/* pidns_checked: the caller ran proc_own_pidns_check (list, once for all). */
+static int load_info(const char *root, const char *id, bool pidns_checked, struct owner_cache *owners,
+                     struct container_info **out, struct error **err)
 {
-        cleanup_close int dirfd = statedir_open(root, id, false, err);
+        cleanup_close int dirfd = pidns_checked ? statedir_open_checked(root, id, false, err)
+                                                : statedir_open(root, id, false, err);
         if (dirfd < 0)
                 return -1;
         cleanup_saved_state struct saved_state *s = NULL;
@@ -114,7 +116,7 @@ static int load_info(const char *root, const char *id, struct owner_cache *owner
 
 int container_state(const char *root, const char *id, struct container_info **out, struct error **err)
 {
-        return load_info(root, id, NULL, out, err);
+        return load_info(root, id, false, NULL, out, err);
 }
 
 char *container_info_json(const struct container_info *info, bool pretty)
@@ -149,6 +151,9 @@ int container_list(const char *root, struct container_info ***out, size_t *n, st
 {
         *out = NULL;
         *n = 0;
+        /* once for all entries; a failure per entry would only hide them (review31) */
+        if (proc_own_pidns_check(err) < 0)
+                return -1;
         cleanup_dir DIR *d = opendir(root);
         if (!d) {
                 if (errno == ENOENT)
@@ -166,7 +171,7 @@ int container_list(const char *root, struct container_info ***out, size_t *n, st
                         continue;
                 }
                 struct container_info *info = NULL;
-                if (load_info(root, de->d_name, &owners, &info, &e) < 0) {
+                if (load_info(root, de->d_name, true, &owners, &info, &e) < 0) {
                         error_free(e);  /* deleted meanwhile, or not ours */
                         continue;
                 }

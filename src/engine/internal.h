@@ -21,6 +21,11 @@ struct saved_state {
         char *status;           /* as last written: creating, created, running */
         pid_t pid;              /* 0 until the init exists */
         uint64_t start_time;    /* /proc/pid/stat field 22, guards against pid reuse */
+        /* the creating runtime's pid and time namespaces (nsfs inode numbers; 0: unknown, in
+         * states of an older contain, or no time namespaces in the kernel): pid and start_time
+         * mean what they say only in those */
+        uint64_t pid_ns;
+        uint64_t time_ns;
         char *bundle;
         char *rootfs;
         char *created;
@@ -74,6 +79,14 @@ uint64_t proc_start_time(pid_t pid);
 bool proc_has_execed(pid_t pid);
 /* True when pid is alive and still the process that started at start_time (0: never). */
 bool proc_matches(pid_t pid, uint64_t start_time);
+/* Sets s->pid_ns and s->time_ns to ours. */
+void state_record_namespaces(struct saved_state *s);
+/* True when we run in the pid and time namespaces the state was written in (or it does not
+ * say).  Elsewhere its pid names another process, and /proc/PID/stat's start time is shifted
+ * by a time namespace's boottime offset. */
+bool state_namespaces_ours(const struct saved_state *s);
+/* state_namespaces_ours as an error naming the container and the namespaces. */
+int state_namespaces_check(const struct saved_state *s, const char *id, struct error **err);
 /* Fails unless /proc is the proc of our own pid namespace (/proc/self names getpid()).  Pids
  * in state.json are our namespace's and are checked against /proc/PID/stat: with another
  * namespace's /proc (`unshare --pid --fork` without --mount-proc) they name other processes,
@@ -86,6 +99,8 @@ char *owner_name(uid_t uid);
 int statedir_create(const char *root, const char *id, struct error **err);
 /* Opens and locks <root>/<id> (missing: does not exist).  lock: exclusive flock. */
 int statedir_open(const char *root, const char *id, bool lock, struct error **err);
+/* statedir_open for a caller that ran proc_own_pidns_check itself (list: once, not per entry). */
+int statedir_open_checked(const char *root, const char *id, bool lock, struct error **err);
 /* Removes the state dir and its files. */
 int statedir_remove(const char *root, const char *id, int dirfd, struct error **err);
 /* For a state dir without state.json, where only the first state write's temporary file (a

@@ -103,6 +103,10 @@ int container_kill(const char *root, const char *id, int sig, bool all, struct e
                 return -1;
         const char *status = state_status(dirfd, s, cg);
         if (all) {
+                /* its processes died with the init and its pid namespace: what the cgroup
+                 * holds now is another's (a container of another --root, same cgroupsPath) */
+                if (strcmp(status, "stopped") == 0 && s->new_pid_ns)
+                        return 0;
                 if (cg && cgroup_kill_all(cg, sig, err) < 0)
                         return error_wrap(err, "kill all processes of \"%s\"", id);
                 if (strcmp(status, "stopped") != 0 && signal_init(s, sig) < 0 && errno != ESRCH)
@@ -161,6 +165,12 @@ int container_pids(const char *root, const char *id, pid_t **pids, size_t *n, st
         cleanup_cgroup struct cgroup *cg = NULL;
         if (container_open_state(root, id, false, &dirfd, &s, &cg, err) < 0)
                 return -1;
+        /* as in kill --all: nothing in the cgroup is this container's any more */
+        if (s->new_pid_ns && strcmp(state_status(dirfd, s, cg), "stopped") == 0) {
+                *n = 0;
+                *pids = xcalloc(1, sizeof(pid_t));
+                return 0;
+        }
         if (cgroup_none(cg)) {
                 /* no cgroup to list: the init and the other members of its pid namespace */
                 *n = 0;

@@ -72,9 +72,14 @@ int statedir_create(const char *root, const char *id, struct error **err)
 
 int statedir_open(const char *root, const char *id, bool lock, struct error **err)
 {
-        if (container_id_validate(id, err) < 0)
-                return -1;
         if (proc_own_pidns_check(err) < 0)
+                return -1;
+        return statedir_open_checked(root, id, lock, err);
+}
+
+int statedir_open_checked(const char *root, const char *id, bool lock, struct error **err)
+{
+        if (container_id_validate(id, err) < 0)
                 return -1;
         cleanup_close int rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (rootfd < 0) {

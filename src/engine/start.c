@@ -102,6 +102,8 @@ int container_start(const char *root, const char *id, struct error **err)
                 }
                 return -1;
         }
+        if (state_namespaces_check(s, id, err) < 0)
+                return -1;
         cleanup_cgroup struct cgroup *cg = NULL;
         struct error *e = NULL;
         if (s->cgroup && cgroup_open(s->cgroup, &cg, &e) < 0) {

@@ -52,6 +52,10 @@ int state_write(int dirfd, const struct saved_state *s, struct error **err)
         json_w_kv_string(w, "status", s->status);
         json_w_kv_int(w, "pid", s->pid);
         json_w_kv_uint(w, "startTime", s->start_time);
+        if (s->pid_ns)
+                json_w_kv_uint(w, "runtimePidNs", s->pid_ns);
+        if (s->time_ns)
+                json_w_kv_uint(w, "runtimeTimeNs", s->time_ns);
         json_w_kv_string(w, "bundle", s->bundle);
         json_w_kv_string(w, "rootfs", s->rootfs);
         json_w_kv_string(w, "created", s->created);
@@ -115,6 +119,8 @@ int state_read(int dirfd, struct saved_state **out, struct error **err)
         if (json_int64(json_get(doc, "pid"), &pid) && pid > 0 && pid < INT32_MAX)
                 s->pid = (pid_t)pid;
         (void)json_uint64(json_get(doc, "startTime"), &s->start_time);
+        (void)json_uint64(json_get(doc, "runtimePidNs"), &s->pid_ns);
+        (void)json_uint64(json_get(doc, "runtimeTimeNs"), &s->time_ns);
         s->bundle = dup_field(doc, "bundle");
         s->rootfs = dup_field(doc, "rootfs");
         s->created = dup_field(doc, "created");
@@ -177,6 +183,8 @@ int container_open_state(const char *root, const char *id, bool lock, int *dirfd
                 return -1;
         if (state_read_or_creating(*dirfd, s, err) < 0)
                 return error_wrap(err, "%s/%s", root, id);
+        if (state_namespaces_check(*s, id, err) < 0)
+                return -1;
         if (cg && (*s)->cgroup && cgroup_open((*s)->cgroup, cg, err) < 0)
                 return error_wrap(err, "container \"%s\"", id);
         return 0;
@@ -239,7 +247,36 @@ bool proc_matches(pid_t pid, uint64_t start_time)
         return proc_start_time(pid) == start_time;
 }
 
-int proc_own_pidns_check(struct error **err)
+static uint64_t own_ns(const char *type)
+{
+        char path[32];
+        snprintf(path, sizeof(path), "/proc/self/ns/%s", type);
+        struct stat st;
+        return stat(path, &st) == 0 ? (uint64_t)st.st_ino : 0;
+}
+
+void state_record_namespaces(struct saved_state *s)
+{
+        s->pid_ns = own_ns("pid");
+        s->time_ns = own_ns("time");
+}
+
+bool state_namespaces_ours(const struct saved_state *s)
+{
+        return (!s->pid_ns || s->pid_ns == own_ns("pid")) && (!s->time_ns || s->time_ns == own_ns("time"));
+}
+
+int state_namespaces_check(const struct saved_state *s, const char *id, struct error **err)
+{
+        if (state_namespaces_ours(s))
+                return 0;
+        return error_make(err, 0,
+                          "container \"%s\" was created in another pid or time namespace (pid:[%" PRIu64 "] time:[%" PRIu64 "]; here pid:[%" PRIu64 "] time:[%" PRIu64 "]): its pid and start time cannot be checked here; manage it from there",
+                          id, s->pid_ns, s->time_ns, own_ns("pid"), own_ns("time"));
+}
+
+/* proc_own_pidns_check's fallback: /proc/self names getpid(). */
+static int readlink_self_is_us(struct error **err)
 {
         char link[32];
         ssize_t n = readlink("/proc/self", link, sizeof(link) - 1);
@@ -253,12 +290,47 @@ int proc_own_pidns_check(struct error **err)
         return 0;
 }
 
+int proc_own_pidns_check(struct error **err)
+{
+        /* NSpid lists our pid in each namespace from /proc's down to ours (man 5 proc): one
+         * field, ours, only when /proc is our namespace's.  Comparing /proc/self with getpid()
+         * alone is fooled by a pid that has the same number in both (review31). */
+        char text[4096];
+        cleanup_close int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
+        ssize_t n = fd < 0 ? -1 : read(fd, text, sizeof(text) - 1);
+        if (n < 0)
+                return error_make(err, errno, "/proc/self/status: contain needs the proc file system of its own pid namespace at /proc");
+        text[n] = '\0';
+        const char *line = strstr(text, "\nNSpid:");
+        if (!line)      /* kernels before 4.1: /proc/self is all there is to compare */
+                return readlink_self_is_us(err);
+        line += strlen("\nNSpid:");
+        size_t len = strcspn(line, "\n");
+        char *end = NULL;
+        long first = strtol(line, &end, 10);
+        bool one = end && (size_t)(end - line) == len;
+        if (one && first == getpid())
+                return 0;
+        char shown[128];
+        size_t skip = strspn(line, " \t");
+        snprintf(shown, sizeof(shown), "%.*s", (int)(len - skip), line + skip);
+        for (char *c = shown; *c; c++)
+                if (*c == '\t')
+                        *c = ' ';
+        return error_make(err, 0,
+                          "/proc is another pid namespace's (its NSpid for us: %s; our pid: %d): its pids are not ours; mount a proc for this one (unshare --pid --fork --mount-proc)",
+                          shown, (int)getpid());
+}
+
 const char *state_status(int dirfd, const struct saved_state *s, struct cgroup *cg)
 {
         /* before the clone, create has no pid to show yet (also when it died there: delete
          * --force finishes the job) */
         if (s->pid == 0 && strcmp(s->status, "creating") == 0)
                 return "creating";
+        /* not "stopped": its pid and start time cannot be checked from here (review31) */
+        if (!state_namespaces_ours(s))
+                return "unknown";
         if (!proc_matches(s->pid, s->start_time))
                 return "stopped";
         /* an init that has exec'd is past "creating" whatever the file says: run releases its

@@ -13,6 +13,10 @@ setup() {
 }
 teardown() {
         [ -n "${VICTIM:-}" ] && kill -KILL "$VICTIM" 2>/dev/null
+        local id
+        for id in $(ls "$TEST_DIR/root2" 2>/dev/null); do
+                "$CONTAIN" --root "$TEST_DIR/root2" delete --force "$id" >/dev/null 2>&1
+        done
         common_teardown
 }
 
@@ -56,7 +60,7 @@ victim_at_random_pid() {
         kill -0 "$VICTIM"
         [ "$created" -ne 0 ]
         [ "${#lines[@]}" -eq 1 ]
-        [[ "$output" == "contain: /proc is another pid namespace's (/proc/self is "*", our pid "*"): its pids are not ours; mount a proc for this one (unshare --pid --fork --mount-proc)" ]]
+        [[ "$output" =~ ^"contain: /proc is another pid namespace's (its NSpid for us: "[0-9]+" "[0-9]+"; our pid: "[0-9]+"): its pids are not ours; mount a proc for this one (unshare --pid --fork --mount-proc)"$ ]]
         [ ! -e "$ROOT/$id" ]
         [ -z "$(find /sys/fs/cgroup -maxdepth 3 -name "$id" 2>/dev/null)" ]
 }
@@ -96,4 +100,127 @@ victim_at_random_pid() {
         [ "$status" -eq 0 ]
         [ "$output" = inside ]
         [ ! -e "$ROOT/$id" ]
+}
+
+# review31: the check compared /proc/self with getpid() only, which a runtime whose pid has the
+# same number in its namespace and in /proc's passes.  The runtime here is forked as V-1 in both
+# (each namespace's ns_last_pid set to V-2), the victim holds host pid V: the init is V in the
+# new namespace, and the old runtime recorded the victim as the container.
+@test "a runtime whose pid has the same number in /proc's namespace is refused too (NSpid): the host process at its init's pid survives" {
+        set_args /bin/sleep 30
+        id=$(new_id)
+        victim_at_random_pid
+        go=$TEST_DIR/go
+        unshare --pid --fork --kill-child sh -c '
+                while [ ! -e "$1" ]; do :; done
+                echo $(($2 - 2)) > /proc/sys/kernel/ns_last_pid
+                "$3" --root "$4" run -d -b "$5" "$6" > "$1.out" 2>&1
+                echo $? > "$1.rc"
+                sleep 30' sh "$go" "$PID_AT" "$CONTAIN" "$ROOT" "$BUNDLE" "$id" &
+        ns=$!
+        sleep 0.3
+        # no fork of ours between these two and the runtime's: builtins only until it is done
+        echo $((PID_AT - 2)) > /proc/sys/kernel/ns_last_pid
+        : > "$go"
+        i=0
+        while [[ ! -s $go.rc ]] && ((i++ < 20000000)); do :; done
+        cat "$go.out"
+        contain delete --force "$id" 2>/dev/null || true
+        sleep 0.1
+        kill -0 "$VICTIM"
+        [ "$(cat "$go.rc")" -ne 0 ]
+        grep -q "contain: /proc is another pid namespace's (its NSpid for us: " "$go.out"
+        [ ! -e "$ROOT/$id" ]
+        kill "$ns"
+        wait "$ns" || true
+}
+
+# review31: in a time namespace /proc/PID/stat's start time is shifted by its boottime offset:
+# every container looked stopped, and a plain delete destroyed a running one's cgroup
+@test "from a time namespace with another boot time, delete refuses and state says unknown: the container runs on" {
+        set_args /bin/sleep 30
+        id=$(new_id)
+        contain run -d -b "$BUNDLE" "$id"
+        run unshare --time --boottime 1000 "$CONTAIN" --root "$ROOT" delete "$id"
+        echo "$output"
+        [ "$status" -ne 0 ]
+        [[ "$output" == *"was created in another pid or time namespace"*"manage it from there" ]]
+        run unshare --time --boottime 1000 "$CONTAIN" --root "$ROOT" state "$id"
+        [ "$status" -eq 0 ]
+        [ "$(echo "$output" | jq -r .status)" = unknown ]
+        [ "$(state_field "$id" status)" = running ]
+        contain delete --force "$id"
+}
+
+# review31: a runtime in a pid namespace of its own (with its own /proc) found no process at a
+# host container's pid: "stopped", and a plain delete killed the container through its cgroup
+@test "from another pid namespace with its own /proc, delete, exec and kill refuse: the container runs on" {
+        set_args /bin/sleep 30
+        id=$(new_id)
+        contain run -d -b "$BUNDLE" "$id"
+        for cmd in "delete $id" "exec $id /bin/true" "kill $id KILL" "kill --all $id KILL" "start $id"; do
+                run unshare --pid --fork --mount-proc "$CONTAIN" --root "$ROOT" $cmd
+                echo "$cmd: $status $output"
+                [ "$status" -ne 0 ]
+                [[ "$output" == *"was created in another pid or time namespace"* ]]
+        done
+        [ "$(state_field "$id" status)" = running ]
+        contain delete --force "$id"
+}
+
+# review31: without a cgroup, delete --force from the host removed the state of a container a
+# runtime in a child pid namespace made, and the container ran on
+@test "without cgroups, delete --force refuses a container of a live child pid namespace, and takes it once that namespace is gone" {
+        update_config 'del(.linux.resources)'
+        set_args /bin/sleep 30
+        id=$(new_id)
+        unshare --pid --fork --mount-proc --kill-child sh -c '"$1" --cgroup-manager disabled --root "$2" run -d -b "$3" "$4"; exec sleep 60' \
+                sh "$CONTAIN" "$ROOT" "$BUNDLE" "$id" &
+        ns=$!
+        for i in $(seq 1 100); do [ -s "$ROOT/$id/state.json" ] && [ "$(state_field "$id" status 2>/dev/null)" = unknown ] && break; sleep 0.05; done
+        [ "$(state_field "$id" status)" = unknown ]
+        run contain delete --force "$id"
+        echo "$output"
+        [ "$status" -ne 0 ]
+        [[ "$output" == *"without a cgroup it cannot be killed from here"* ]]
+        pgrep -f "^/bin/sleep 30\$" >/dev/null
+        kill "$ns"
+        wait "$ns" || true
+        no_process_left "^/bin/sleep 30\$"
+        contain delete --force "$id"
+        [ ! -e "$ROOT/$id" ]
+}
+
+@test "list where /proc is another pid namespace's fails with the same message as state (it listed nothing)" {
+        set_args /bin/sleep 30
+        id=$(new_id)
+        contain run -d -b "$BUNDLE" "$id"
+        run unshare --pid --fork --kill-child "$CONTAIN" --root "$ROOT" list
+        echo "$output"
+        [ "$status" -ne 0 ]
+        [[ "$output" == "contain: /proc is another pid namespace's"* ]]
+        contain delete --force "$id"
+}
+
+# review31: a container of a second --root with the same id took the first's empty cgroup (the
+# same default cgroupsPath); ps, kill --all and delete of the first, stopped, reached the second
+@test "ps, kill --all and delete of a stopped container leave another --root's container that took its cgroup" {
+        id=$(new_id)
+        contain run -d -b "$BUNDLE" "$id"
+        wait_for_status "$id" 5 stopped
+        set_args /bin/sleep 30
+        "$CONTAIN" --root "$TEST_DIR/root2" run -d -b "$BUNDLE" "$id"
+        run contain ps "$id"
+        echo "$output"
+        [ "$status" -eq 0 ]
+        [ "${#lines[@]}" -le 1 ]
+        contain kill --all "$id" KILL
+        run contain delete "$id"
+        echo "$output"
+        [ "$status" -eq 0 ]
+        [[ "$output" == *"its cgroup holds processes that are not the container's: left in place"* ]]
+        [ ! -e "$ROOT/$id" ]
+        sleep 0.1
+        [ "$("$CONTAIN" --root "$TEST_DIR/root2" state "$id" | jq -r .status)" = running ]
+        "$CONTAIN" --root "$TEST_DIR/root2" delete --force "$id"
 }
