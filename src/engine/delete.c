@@ -1,15 +1,10 @@
 /* `delete`: kills what is left (with --force), runs poststop hooks, destroys the cgroup and
  * removes the state dir; copes with whatever a runtime killed mid-create left behind. */
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <sys/syscall.h>
-#include <unistd.h>
 
 #include "contain/linux.h"
 #include "contain/log.h"
@@ -24,7 +19,7 @@ static void kill_init_and_wait(const struct saved_state *s)
         int pidfd = (int)syscall(SYS_pidfd_open, s->pid, 0);
         if (pidfd < 0)
                 return;
-        if (proc_matches(s->pid, s->start_time)) {
+        if (state_pid_alive(s)) {
                 (void)syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
                 /* readable once it has exited; bounded so a D-state process cannot hang us */
                 struct pollfd p = { .fd = pidfd, .events = POLLIN };
@@ -32,34 +27,6 @@ static void kill_init_and_wait(const struct saved_state *s)
                         ;
         }
         close(pidfd);
-}
-
-/* PROC_PID_INIT_INO (include/linux/proc_ns.h): the initial pid namespace's fixed inode. */
-#define PID_NS_INITIAL_INO 0xEFFFFFFCU
-
-/* Whether pid namespace `ino` may still hold processes, as far as we can tell: certainly when
- * it is ours or the initial one (above every other); when we are in the initial one, exactly
- * when a process of it shows in /proc (all do there); from any other, always (what is above or
- * beside us does not show). */
-static bool pidns_may_be_alive(uint64_t ino)
-{
-        struct stat st;
-        if (stat("/proc/self/ns/pid", &st) < 0)
-                return true;
-        if (ino == (uint64_t)st.st_ino || ino == PID_NS_INITIAL_INO || st.st_ino != PID_NS_INITIAL_INO)
-                return true;
-        cleanup_dir DIR *d = opendir("/proc");
-        if (!d)
-                return true;
-        for (struct dirent *de; (de = readdir(d));) {
-                char path[300];
-                if (de->d_name[0] < '1' || de->d_name[0] > '9')
-                        continue;
-                snprintf(path, sizeof(path), "/proc/%s/ns/pid", de->d_name);
-                if (stat(path, &st) == 0 && (uint64_t)st.st_ino == ino)
-                        return true;
-        }
-        return false;
 }
 
 int container_delete(const char *root, const char *id, bool force, struct error **err)
@@ -95,10 +62,12 @@ int container_delete(const char *root, const char *id, bool force, struct error 
         /* made in another pid or time namespace: whether it runs cannot be told from here, and
          * its pid would name another process; --force can still kill it through its cgroup */
         bool foreign = !state_namespaces_ours(s);
-        if (foreign && !force)
+        /* made in a pid namespace that is gone: so is every process of it (state_status) */
+        bool ns_gone = foreign && strcmp(status, "stopped") == 0;
+        if (foreign && !ns_gone && !force)
                 return state_namespaces_check(s, id, err);
-        /* without a cgroup only its pid could reach it: gone with its namespace, or refused */
-        if (foreign && (!cg || !cgroup_is_real(cg)) && (!s->pid_ns || pidns_may_be_alive(s->pid_ns)))
+        /* without a cgroup only its pid could reach it */
+        if (foreign && !ns_gone && (!cg || !cgroup_is_real(cg)))
                 return error_make(err, 0,
                                   "cannot delete container \"%s\": it was created in another pid or time namespace, and without a cgroup it cannot be killed from here; delete it from there",
                                   id);
@@ -140,7 +109,7 @@ int container_delete(const char *root, const char *id, bool force, struct error 
          * With one of its own they died with the init: what a stopped container's cgroup holds
          * then is another's (a container of another --root with the same cgroupsPath took the
          * empty directory, review31), and stays. */
-        if (cg && strcmp(status, "stopped") == 0 && s->new_pid_ns && cgroup_has_processes(cg))
+        if (cg && strcmp(status, "stopped") == 0 && (s->new_pid_ns || ns_gone) && cgroup_has_processes(cg))
                 log_warning("delete \"%s\": its cgroup holds processes that are not the container's: left in place", id);
         else if (cg && cgroup_destroy(cg, err) < 0)
                 return error_wrap(err, "delete container \"%s\"", id);

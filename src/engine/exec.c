@@ -338,7 +338,7 @@ int container_exec(const char *root, const char *id, const struct spec_process *
                 if (c.root_fd < 0)
                         return error_make(err, errno, "open %s", root_link);
         }
-        if (!proc_matches(s->pid, s->start_time))
+        if (!state_pid_alive(s))
                 return error_make(err, 0, "cannot exec in a stopped container");
         if (o->sub_cgroup && !cg)
                 return error_make(err, 0, "--cgroup '%s': container \"%s\" has no cgroup", o->sub_cgroup, id);

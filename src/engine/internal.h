@@ -21,11 +21,11 @@ struct saved_state {
         char *status;           /* as last written: creating, created, running */
         pid_t pid;              /* 0 until the init exists */
         uint64_t start_time;    /* /proc/pid/stat field 22, guards against pid reuse */
-        /* the creating runtime's pid and time namespaces (nsfs inode numbers; 0: unknown, in
-         * states of an older contain, or no time namespaces in the kernel): pid and start_time
-         * mean what they say only in those */
+        /* the creating runtime's pid namespace (nsfs inode number; 0: unknown, in states of
+         * an older contain), where pid means what it says, and its time namespace's boottime
+         * offset (ns), by which start_time is shifted */
         uint64_t pid_ns;
-        uint64_t time_ns;
+        int64_t boot_offset_ns;
         char *bundle;
         char *rootfs;
         char *created;
@@ -79,14 +79,19 @@ uint64_t proc_start_time(pid_t pid);
 bool proc_has_execed(pid_t pid);
 /* True when pid is alive and still the process that started at start_time (0: never). */
 bool proc_matches(pid_t pid, uint64_t start_time);
-/* Sets s->pid_ns and s->time_ns to ours. */
+/* True when s->pid is alive and still the process that started at s->start_time, read in our
+ * time namespace (state_namespaces_ours must hold). */
+bool state_pid_alive(const struct saved_state *s);
+/* Sets s->pid_ns and s->boot_offset_ns to ours. */
 void state_record_namespaces(struct saved_state *s);
-/* True when we run in the pid and time namespaces the state was written in (or it does not
- * say).  Elsewhere its pid names another process, and /proc/PID/stat's start time is shifted
- * by a time namespace's boottime offset. */
+/* True when s->pid and s->start_time can be checked from here: we run in the pid namespace the
+ * state was written in (or it does not say), and its boottime offset and ours are equal or both
+ * whole clock ticks (start times are in ticks). */
 bool state_namespaces_ours(const struct saved_state *s);
 /* state_namespaces_ours as an error naming the container and the namespaces. */
 int state_namespaces_check(const struct saved_state *s, const char *id, struct error **err);
+/* Whether pid namespace ino may still hold processes, as far as /proc tells (true when unsure). */
+bool pidns_may_be_alive(uint64_t ino);
 /* Fails unless /proc is the proc of our own pid namespace (/proc/self names getpid()).  Pids
  * in state.json are our namespace's and are checked against /proc/PID/stat: with another
  * namespace's /proc (`unshare --pid --fork` without --mount-proc) they name other processes,

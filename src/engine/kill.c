@@ -68,7 +68,7 @@ static int signal_init(const struct saved_state *s, int sig)
         if (pidfd < 0)
                 return -1;
         int r = -1;
-        if (proc_matches(s->pid, s->start_time))
+        if (state_pid_alive(s))
                 r = (int)syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0);
         else
                 errno = ESRCH;
@@ -175,7 +175,7 @@ int container_pids(const char *root, const char *id, pid_t **pids, size_t *n, st
                 /* no cgroup to list: the init and the other members of its pid namespace */
                 *n = 0;
                 *pids = xcalloc(1, sizeof(pid_t));
-                if (proc_matches(s->pid, s->start_time)) {
+                if (state_pid_alive(s)) {
                         (*pids)[(*n)++] = s->pid;
                         if (has_own_pid_ns(dirfd))
                                 add_pidns_members(s->pid, pids, n);

@@ -23,7 +23,7 @@ static int release_init(int dirfd, const char *id, const struct saved_state *s, 
         cleanup_close int w = openat(dirfd, EXEC_FIFO, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
         if (w < 0)
                 return error_make(err, errno, "open the exec fifo of \"%s\"", id);
-        if (!proc_matches(s->pid, s->start_time))
+        if (!state_pid_alive(s))
                 return error_make(err, 0, "cannot start a container that has stopped");
         if (write(w, "0", 1) != 1)
                 return error_make(err, errno, "release the init of \"%s\"", id);
@@ -36,7 +36,7 @@ static int release_init(int dirfd, const char *id, const struct saved_state *s, 
                 if (n < 0 && errno != EINTR)
                         return error_make(err, errno, "wait for the init of \"%s\"", id);
                 /* the timeout only guards against an init that is gone without a HUP */
-                bool gone = (p.revents & POLLHUP) || (n == 0 && !proc_matches(s->pid, s->start_time));
+                bool gone = (p.revents & POLLHUP) || (n == 0 && !state_pid_alive(s));
                 if (!gone)
                         continue;
                 int unread = 0;

@@ -1,5 +1,6 @@
 /* state.json of a container: what create saved (pid, start time, cgroup, bundle...), and the
  * status computed from reality each time it is read (the saved one is only a hint). */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -54,8 +55,8 @@ int state_write(int dirfd, const struct saved_state *s, struct error **err)
         json_w_kv_uint(w, "startTime", s->start_time);
         if (s->pid_ns)
                 json_w_kv_uint(w, "runtimePidNs", s->pid_ns);
-        if (s->time_ns)
-                json_w_kv_uint(w, "runtimeTimeNs", s->time_ns);
+        if (s->boot_offset_ns)
+                json_w_kv_int(w, "runtimeBootOffsetNs", s->boot_offset_ns);
         json_w_kv_string(w, "bundle", s->bundle);
         json_w_kv_string(w, "rootfs", s->rootfs);
         json_w_kv_string(w, "created", s->created);
@@ -120,7 +121,7 @@ int state_read(int dirfd, struct saved_state **out, struct error **err)
                 s->pid = (pid_t)pid;
         (void)json_uint64(json_get(doc, "startTime"), &s->start_time);
         (void)json_uint64(json_get(doc, "runtimePidNs"), &s->pid_ns);
-        (void)json_uint64(json_get(doc, "runtimeTimeNs"), &s->time_ns);
+        (void)json_int64(json_get(doc, "runtimeBootOffsetNs"), &s->boot_offset_ns);
         s->bundle = dup_field(doc, "bundle");
         s->rootfs = dup_field(doc, "rootfs");
         s->created = dup_field(doc, "created");
@@ -247,32 +248,105 @@ bool proc_matches(pid_t pid, uint64_t start_time)
         return proc_start_time(pid) == start_time;
 }
 
-static uint64_t own_ns(const char *type)
+static uint64_t own_pid_ns(void)
 {
-        char path[32];
-        snprintf(path, sizeof(path), "/proc/self/ns/%s", type);
         struct stat st;
-        return stat(path, &st) == 0 ? (uint64_t)st.st_ino : 0;
+        return stat("/proc/self/ns/pid", &st) == 0 ? (uint64_t)st.st_ino : 0;
+}
+
+/* PROC_TIME_INIT_INO and PROC_PID_INIT_INO (include/linux/proc_ns.h): fixed inode numbers. */
+#define TIME_NS_INITIAL_INO 0xEFFFFFFAU
+#define PID_NS_INITIAL_INO 0xEFFFFFFCU
+
+/* Our time namespace's boottime offset in ns (/proc/self/timens_offsets), by which the kernel
+ * shifts the start times in /proc/PID/stat.  False when it cannot be read. */
+static bool own_boot_offset(int64_t *ns)
+{
+        *ns = 0;
+        struct stat st;
+        if (stat("/proc/self/ns/time", &st) < 0)
+                return errno == ENOENT;         /* a kernel without time namespaces */
+        if (st.st_ino == TIME_NS_INITIAL_INO)
+                return true;
+        char text[256];
+        cleanup_close int fd = open("/proc/self/timens_offsets", O_RDONLY | O_CLOEXEC);
+        ssize_t n = fd < 0 ? -1 : read(fd, text, sizeof(text) - 1);
+        if (n <= 0)
+                return false;
+        text[n] = '\0';
+        long long sec;
+        long nsec;
+        const char *line = strstr(text, "boottime");
+        if (!line || sscanf(line, "boottime %lld %ld", &sec, &nsec) != 2)
+                return false;
+        *ns = (int64_t)sec * 1000000000 + nsec;
+        return true;
+}
+
+static int64_t tick_ns(void)
+{
+        long hz = sysconf(_SC_CLK_TCK);
+        return 1000000000 / (hz > 0 ? hz : 100);
+}
+
+bool state_pid_alive(const struct saved_state *s)
+{
+        int64_t ours;
+        if (!s->start_time || !own_boot_offset(&ours))
+                return false;
+        /* the start time as our /proc shows it: whole ticks on both sides (state_namespaces_ours) */
+        int64_t shift = (ours - s->boot_offset_ns) / tick_ns();
+        return proc_matches(s->pid, s->start_time + (uint64_t)shift);
 }
 
 void state_record_namespaces(struct saved_state *s)
 {
-        s->pid_ns = own_ns("pid");
-        s->time_ns = own_ns("time");
+        s->pid_ns = own_pid_ns();
+        (void)own_boot_offset(&s->boot_offset_ns);
 }
 
 bool state_namespaces_ours(const struct saved_state *s)
 {
-        return (!s->pid_ns || s->pid_ns == own_ns("pid")) && (!s->time_ns || s->time_ns == own_ns("time"));
+        if (s->pid_ns && s->pid_ns != own_pid_ns())
+                return false;
+        int64_t ours, tick = tick_ns();
+        if (!own_boot_offset(&ours))
+                return false;
+        return ours == s->boot_offset_ns || (ours % tick == 0 && s->boot_offset_ns % tick == 0);
 }
 
 int state_namespaces_check(const struct saved_state *s, const char *id, struct error **err)
 {
         if (state_namespaces_ours(s))
                 return 0;
+        int64_t ours;
+        bool known = own_boot_offset(&ours);
         return error_make(err, 0,
-                          "container \"%s\" was created in another pid or time namespace (pid:[%" PRIu64 "] time:[%" PRIu64 "]; here pid:[%" PRIu64 "] time:[%" PRIu64 "]): its pid and start time cannot be checked here; manage it from there",
-                          id, s->pid_ns, s->time_ns, own_ns("pid"), own_ns("time"));
+                          "container \"%s\" was created in another pid or time namespace (pid:[%" PRIu64 "], boottime offset %" PRId64 " ns; here pid:[%" PRIu64 "], %s%" PRId64 " ns): its pid cannot be checked here; manage it from there",
+                          id, s->pid_ns, s->boot_offset_ns, own_pid_ns(), known ? "" : "unreadable ", ours);
+}
+
+/* Certainly when it is ours or the initial one (above every other); when we are in the initial
+ * one, exactly when a process of it shows in /proc (all do there); from any other, always (what
+ * is above or beside us does not show). */
+bool pidns_may_be_alive(uint64_t ino)
+{
+        uint64_t own = own_pid_ns();
+        if (!own || ino == own || ino == PID_NS_INITIAL_INO || own != PID_NS_INITIAL_INO)
+                return true;
+        cleanup_dir DIR *d = opendir("/proc");
+        if (!d)
+                return true;
+        for (struct dirent *de; (de = readdir(d));) {
+                char path[300];
+                struct stat st;
+                if (de->d_name[0] < '1' || de->d_name[0] > '9')
+                        continue;
+                snprintf(path, sizeof(path), "/proc/%s/ns/pid", de->d_name);
+                if (stat(path, &st) == 0 && (uint64_t)st.st_ino == ino)
+                        return true;
+        }
+        return false;
 }
 
 /* proc_own_pidns_check's fallback: /proc/self names getpid(). */
@@ -295,12 +369,10 @@ int proc_own_pidns_check(struct error **err)
         /* NSpid lists our pid in each namespace from /proc's down to ours (man 5 proc): one
          * field, ours, only when /proc is our namespace's.  Comparing /proc/self with getpid()
          * alone is fooled by a pid that has the same number in both (review31). */
-        char text[4096];
-        cleanup_close int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
-        ssize_t n = fd < 0 ? -1 : read(fd, text, sizeof(text) - 1);
-        if (n < 0)
-                return error_make(err, errno, "/proc/self/status: contain needs the proc file system of its own pid namespace at /proc");
-        text[n] = '\0';
+        /* all of it: Groups comes before NSpid and grows with the supplementary groups (review32) */
+        cleanup_free char *text = NULL;
+        if (read_file_at(AT_FDCWD, "/proc/self/status", 0, &text, NULL, err) < 0)
+                return error_wrap(err, "contain needs the proc file system of its own pid namespace at /proc");
         const char *line = strstr(text, "\nNSpid:");
         if (!line)      /* kernels before 4.1: /proc/self is all there is to compare */
                 return readlink_self_is_us(err);
@@ -328,10 +400,11 @@ const char *state_status(int dirfd, const struct saved_state *s, struct cgroup *
          * --force finishes the job) */
         if (s->pid == 0 && strcmp(s->status, "creating") == 0)
                 return "creating";
-        /* not "stopped": its pid and start time cannot be checked from here (review31) */
+        /* its pid and start time cannot be checked from here (review31): "stopped" only when
+         * the pid namespace it was made in is gone, and every process of it with it (review32) */
         if (!state_namespaces_ours(s))
-                return "unknown";
-        if (!proc_matches(s->pid, s->start_time))
+                return s->pid_ns != own_pid_ns() && !pidns_may_be_alive(s->pid_ns) ? "stopped" : "unknown";
+        if (!state_pid_alive(s))
                 return "stopped";
         /* an init that has exec'd is past "creating" whatever the file says: run releases its
          * init before the init's "ready" (release_early), and a run killed before it wrote

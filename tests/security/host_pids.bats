@@ -136,18 +136,20 @@ victim_at_random_pid() {
 }
 
 # review31: in a time namespace /proc/PID/stat's start time is shifted by its boottime offset:
-# every container looked stopped, and a plain delete destroyed a running one's cgroup
-@test "from a time namespace with another boot time, delete refuses and state says unknown: the container runs on" {
+# every container looked stopped, and a plain delete destroyed a running one's cgroup.  The
+# recorded start time is now converted by the offsets (review32 beat a first fix that compared
+# the time namespaces' inode numbers, which the kernel gives out again)
+@test "from a time namespace with another boot time a running container is running: delete refuses, it runs on" {
         set_args /bin/sleep 30
         id=$(new_id)
         contain run -d -b "$BUNDLE" "$id"
         run unshare --time --boottime 1000 "$CONTAIN" --root "$ROOT" delete "$id"
         echo "$output"
         [ "$status" -ne 0 ]
-        [[ "$output" == *"was created in another pid or time namespace"*"manage it from there" ]]
+        [[ "$output" == *"that is not stopped: running" ]]
         run unshare --time --boottime 1000 "$CONTAIN" --root "$ROOT" state "$id"
         [ "$status" -eq 0 ]
-        [ "$(echo "$output" | jq -r .status)" = unknown ]
+        [ "$(echo "$output" | jq -r .status)" = running ]
         [ "$(state_field "$id" status)" = running ]
         contain delete --force "$id"
 }
@@ -223,4 +225,69 @@ victim_at_random_pid() {
         sleep 0.1
         [ "$("$CONTAIN" --root "$TEST_DIR/root2" state "$id" | jq -r .status)" = running ]
         "$CONTAIN" --root "$TEST_DIR/root2" delete --force "$id"
+}
+
+# review32: a container of a pid namespace that is gone counted as "unknown", and delete
+# --force killed through its cgroup what another --root's container had put there since
+@test "a container whose creator's pid namespace is gone is stopped: delete --force leaves another --root's container in its cgroup" {
+        set_args /bin/sleep 30
+        id=$(new_id)
+        # contain is that namespace's pid 1: with run -d the namespace ends when it exits
+        unshare --pid --fork --mount-proc "$CONTAIN" --root "$ROOT" run -d -b "$BUNDLE" "$id"
+        [ "$(state_field "$id" status)" = stopped ]
+        "$CONTAIN" --root "$TEST_DIR/root2" run -d -b "$BUNDLE" "$id"
+        run contain delete --force "$id"
+        echo "$output"
+        [ "$status" -eq 0 ]
+        [[ "$output" == *"left in place"* ]]
+        [ ! -e "$ROOT/$id" ]
+        [ "$("$CONTAIN" --root "$TEST_DIR/root2" state "$id" | jq -r .status)" = running ]
+        "$CONTAIN" --root "$TEST_DIR/root2" delete --force "$id"
+}
+
+# review32: start times were compared only in the creator's time namespace, identified by an
+# inode number the kernel gives out again; from elsewhere a running container looked stopped.
+# Start times are now converted by the boottime offsets (recorded and ours).
+@test "a container made in a time namespace with a boottime offset is running from the host and from a fresh time namespace" {
+        update_config '.linux.namespaces += [{"type": "time"}]'
+        set_args /bin/sleep 30
+        id=$(new_id)
+        unshare --time --boottime 5000 "$CONTAIN" --root "$ROOT" run -d -b "$BUNDLE" "$id"
+        [ "$(state_field "$id" status)" = running ]
+        run unshare --time "$CONTAIN" --root "$ROOT" state "$id"
+        [ "$(echo "$output" | jq -r .status)" = running ]
+        run unshare --time "$CONTAIN" --root "$ROOT" delete "$id"
+        echo "$output"
+        [ "$status" -ne 0 ]
+        [[ "$output" == *"that is not stopped: running"* ]]
+        run contain delete "$id"
+        [ "$status" -ne 0 ]
+        [ "$(state_field "$id" status)" = running ]
+        contain kill "$id" KILL
+        wait_for_status "$id" 5 stopped
+        contain delete "$id"
+        [ ! -e "$ROOT/$id" ]
+}
+
+@test "without a cgroup, a container made in a time namespace that has exited is stopped and deleted from the host" {
+        update_config 'del(.linux.resources)'
+        set_args /bin/true
+        id=$(new_id)
+        unshare --time --boottime 5000 "$CONTAIN" --cgroup-manager disabled --root "$ROOT" run -d -b "$BUNDLE" "$id"
+        wait_for_status "$id" 5 stopped
+        contain delete "$id"
+        [ ! -e "$ROOT/$id" ]
+}
+
+# review32: NSpid was looked for in the first 4096 bytes of /proc/self/status only, after the
+# Groups line, which ~700 supplementary groups push past it; the fallback was the check review31
+# fooled
+@test "with 801 supplementary groups the /proc check still reads NSpid" {
+        groups=$(seq 100000 100800 | paste -sd,)
+        run unshare --pid --fork setpriv --groups "$groups" "$CONTAIN" --root "$ROOT" list
+        echo "$output"
+        [ "$status" -ne 0 ]
+        [[ "$output" == "contain: /proc is another pid namespace's (its NSpid for us: "* ]]
+        run setpriv --groups "$groups" "$CONTAIN" --root "$ROOT" list
+        [ "$status" -eq 0 ]
 }

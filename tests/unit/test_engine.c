@@ -85,7 +85,7 @@ static void test_state(struct tap *t, const char *root)
                 .pid = 1234, .start_time = 987654321ULL, .bundle = (char *)"/b", .rootfs = (char *)"/b/rootfs",
                 .created = (char *)"2026-01-01T00:00:00Z", .owner = (char *)"root", .cgroup = (char *)"v1:/x",
                 .annotations = ann, .n_annotations = 1, .new_pid_ns = true, .created_ok = true,
-                .pid_ns = 4026532001ULL, .time_ns = 4026532002ULL,
+                .pid_ns = 4026532001ULL, .boot_offset_ns = 5000000000LL,
         };
         ok(t, state_write(dirfd, &s, &e) == 0, "state_write");
         struct saved_state *r = NULL;
@@ -98,16 +98,25 @@ static void test_state(struct tap *t, const char *root)
                 is_str(t, r->cgroup, "v1:/x", "cgroup survives");
                 ok(t, r->n_annotations == 1 && strcmp(r->annotations[0].value, "v") == 0, "annotations survive");
                 ok(t, r->new_pid_ns && r->created_ok, "flags survive");
-                ok(t, r->pid_ns == 4026532001ULL && r->time_ns == 4026532002ULL, "the creator's namespaces survive");
-                /* written in namespaces that are not ours: nothing can be said of its pid here */
-                is_str(t, state_status(dirfd, r, NULL), "unknown", "another pid namespace's state: unknown");
+                ok(t, r->pid_ns == 4026532001ULL && r->boot_offset_ns == 5000000000LL, "the creator's namespaces survive");
                 e = NULL;
                 ok(t, state_namespaces_check(r, "c1", &e) < 0 && e && strstr(e->msg, "another pid or time namespace"),
                    "another pid namespace's state: refused, naming it");
                 error_free(e);
                 e = NULL;
+                /* a pid namespace no process of which is left (as /proc shows them all only to
+                 * the initial one, elsewhere it may be alive): stopped, else unknown */
+                struct stat own;
+                bool initial = stat("/proc/self/ns/pid", &own) == 0 && own.st_ino == 0xEFFFFFFCU;
+                is_str(t, state_status(dirfd, r, NULL), initial ? "stopped" : "unknown",
+                       "a state of a pid namespace that is gone: stopped (unknown where that cannot be seen)");
                 state_record_namespaces(r);
                 ok(t, state_namespaces_ours(r) && r->pid_ns != 0, "our own namespaces: ours");
+                /* a boottime offset that is not ours and not whole ticks: the start time cannot be
+                 * converted, so nothing can be said of the pid */
+                r->boot_offset_ns += 5;
+                is_str(t, state_status(dirfd, r, NULL), "unknown", "a sub-tick boottime offset not ours: unknown");
+                r->boot_offset_ns -= 5;
                 /* pid 1234 with that start time is not alive: stopped */
                 is_str(t, state_status(dirfd, r, NULL), "stopped", "a dead pid is stopped");
                 r->pid = getpid();
