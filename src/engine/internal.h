@@ -92,10 +92,11 @@ bool state_namespaces_ours(const struct saved_state *s);
 int state_namespaces_check(const struct saved_state *s, const char *id, struct error **err);
 /* Whether pid namespace ino may still hold processes, as far as /proc tells (true when unsure). */
 bool pidns_may_be_alive(uint64_t ino);
-/* Fails unless /proc is the proc of our own pid namespace (/proc/self names getpid()).  Pids
- * in state.json are our namespace's and are checked against /proc/PID/stat: with another
- * namespace's /proc (`unshare --pid --fork` without --mount-proc) they name other processes,
- * which kill and delete --force would signal.  errno-carrying error naming /proc. */
+/* Fails unless /proc is the proc of our own pid namespace (NSpid in /proc/self/status has one
+ * field, getpid()).  Pids in state.json are our namespace's and are checked against
+ * /proc/PID/stat: with another namespace's /proc (`unshare --pid --fork` without --mount-proc)
+ * they name other processes, which kill and delete --force would signal.  errno-carrying
+ * error naming /proc. */
 int proc_own_pidns_check(struct error **err);
 char *owner_name(uid_t uid);
 
