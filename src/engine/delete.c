@@ -60,17 +60,13 @@ int container_delete(const char *root, const char *id, bool force, struct error 
         }
         const char *status = state_status(dirfd, s, cg);
         /* made in another pid or time namespace: whether it runs cannot be told from here, and
-         * its pid would name another process; --force can still kill it through its cgroup */
+         * its pid would name another process.  Not even --force kills through its cgroup: that
+         * may hold another --root's container by now (review33) */
         bool foreign = !state_namespaces_ours(s);
         /* made in a pid namespace that is gone: so is every process of it (state_status) */
         bool ns_gone = foreign && strcmp(status, "stopped") == 0;
-        if (foreign && !ns_gone && !force)
+        if (foreign && !ns_gone)
                 return state_namespaces_check(s, id, err);
-        /* without a cgroup only its pid could reach it */
-        if (foreign && !ns_gone && (!cg || !cgroup_is_real(cg)))
-                return error_make(err, 0,
-                                  "cannot delete container \"%s\": it was created in another pid or time namespace, and without a cgroup it cannot be killed from here; delete it from there",
-                                  id);
         /* a created container never ran anything of the user's: runc deletes it without
          * --force, and containerd's shim relies on that when a task is removed unstarted */
         bool created = strcmp(status, "created") == 0;

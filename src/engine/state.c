@@ -312,7 +312,15 @@ bool state_namespaces_ours(const struct saved_state *s)
         int64_t ours, tick = tick_ns();
         if (!own_boot_offset(&ours))
                 return false;
-        return ours == s->boot_offset_ns || (ours % tick == 0 && s->boot_offset_ns % tick == 0);
+        if (ours == s->boot_offset_ns)
+                return true;    /* the kernel computed both start times alike, wrapped or not */
+        if (ours % tick != 0 || s->boot_offset_ns % tick != 0)
+                return false;
+        /* the kernel adds a negative offset in unsigned ns: a process that started before it
+         * shows a wrapped start time (review33), which whole ticks do not convert */
+        const uint64_t wrapped = UINT64_MAX / (uint64_t)tick / 2;
+        int64_t shift = (ours - s->boot_offset_ns) / tick;
+        return !s->start_time || (s->start_time < wrapped && (int64_t)s->start_time + shift >= 0);
 }
 
 int state_namespaces_check(const struct saved_state *s, const char *id, struct error **err)

@@ -172,7 +172,7 @@ victim_at_random_pid() {
 
 # review31: without a cgroup, delete --force from the host removed the state of a container a
 # runtime in a child pid namespace made, and the container ran on
-@test "without cgroups, delete --force refuses a container of a live child pid namespace, and takes it once that namespace is gone" {
+@test "delete --force refuses a container of a live child pid namespace (here without cgroups), and takes it once that namespace is gone" {
         update_config 'del(.linux.resources)'
         set_args /bin/sleep 30
         id=$(new_id)
@@ -184,7 +184,7 @@ victim_at_random_pid() {
         run contain delete --force "$id"
         echo "$output"
         [ "$status" -ne 0 ]
-        [[ "$output" == *"without a cgroup it cannot be killed from here"* ]]
+        [[ "$output" == *"was created in another pid or time namespace"*"manage it from there" ]]
         pgrep -f "^/bin/sleep 30\$" >/dev/null
         kill "$ns"
         wait "$ns" || true
@@ -290,4 +290,50 @@ victim_at_random_pid() {
         [[ "$output" == "contain: /proc is another pid namespace's (its NSpid for us: "* ]]
         run setpriv --groups "$groups" "$CONTAIN" --root "$ROOT" list
         [ "$status" -eq 0 ]
+}
+
+# review33: the kernel adds a negative boottime offset in unsigned ns, so a process that started
+# before the namespace's zero shows a wrapped start time: the container looked stopped, and a
+# plain delete removed its state (or killed it, without a pid namespace of its own)
+@test "from a time namespace whose negative boottime offset puts the container's start before zero, it is unknown and delete refuses" {
+        set_args /bin/sleep 30
+        id=$(new_id)
+        contain run -d -b "$BUNDLE" "$id"
+        sleep 2
+        up=$(cut -d. -f1 /proc/uptime)
+        run unshare --time --boottime -$((up - 1)) "$CONTAIN" --root "$ROOT" state "$id"
+        [ "$(echo "$output" | jq -r .status)" = unknown ]
+        for cmd in "delete $id" "delete --force $id"; do
+                run unshare --time --boottime -$((up - 1)) "$CONTAIN" --root "$ROOT" $cmd
+                echo "$cmd: $output"
+                [ "$status" -ne 0 ]
+                [[ "$output" == *"was created in another pid or time namespace"* ]]
+        done
+        [ "$(state_field "$id" status)" = running ]
+        contain delete --force "$id"
+}
+
+# review33: from the host a container of a live child pid namespace is unknown, and delete
+# --force killed through its cgroup another --root's container that had taken it
+@test "delete --force of a container of a live child pid namespace leaves another --root's container in its cgroup" {
+        set_args /bin/true
+        id=$(new_id)
+        unshare --pid --fork --mount-proc --kill-child sh -c '"$1" --root "$2" run -d -b "$3" "$4"; exec sleep 60' \
+                sh "$CONTAIN" "$ROOT" "$BUNDLE" "$id" &
+        ns=$!
+        for i in $(seq 1 100); do [ "$(state_field "$id" status 2>/dev/null)" = unknown ] && break; sleep 0.05; done
+        set_args /bin/sleep 30
+        "$CONTAIN" --root "$TEST_DIR/root2" run -d -b "$BUNDLE" "$id"
+        run contain delete --force "$id"
+        echo "$output"
+        [ "$status" -ne 0 ]
+        [ "$("$CONTAIN" --root "$TEST_DIR/root2" state "$id" | jq -r .status)" = running ]
+        "$CONTAIN" --root "$TEST_DIR/root2" delete --force "$id"
+        # (on this machine, killing the namespace while the other container runs takes that
+        # one along too, also with the contain before this change: not investigated.  What
+        # delete leaves once the namespace is gone is tested above)
+        kill "$ns"
+        wait "$ns" || true
+        contain delete --force "$id"
+        [ ! -e "$ROOT/$id" ]
 }
