@@ -43,6 +43,19 @@ victim_at_random_pid() {
         skip "could not place a process at a chosen pid (the host forks too fast)"
 }
 
+# Runs each contain command line ($2...) under the namespace command prefix $1 (split on
+# spaces): each must fail as a container made in another pid or time namespace.
+refused_from() {
+        local prefix=$1 cmd
+        shift
+        for cmd in "$@"; do
+                run $prefix "$CONTAIN" --root "$ROOT" $cmd
+                echo "$prefix $cmd: $status $output"
+                [ "$status" -ne 0 ] || return 1
+                [[ "$output" == *"was created in another pid or time namespace"* ]] || return 1
+        done
+}
+
 @test "a runtime whose /proc is another pid namespace's refuses to create: the host process at its init's pid survives" {
         set_args /bin/sleep 30
         id=$(new_id)
@@ -160,12 +173,8 @@ victim_at_random_pid() {
         set_args /bin/sleep 30
         id=$(new_id)
         contain run -d -b "$BUNDLE" "$id"
-        for cmd in "delete $id" "exec $id /bin/true" "kill $id KILL" "kill --all $id KILL" "start $id"; do
-                run unshare --pid --fork --mount-proc "$CONTAIN" --root "$ROOT" $cmd
-                echo "$cmd: $status $output"
-                [ "$status" -ne 0 ]
-                [[ "$output" == *"was created in another pid or time namespace"* ]]
-        done
+        refused_from "unshare --pid --fork --mount-proc" "delete $id" "exec $id /bin/true" "kill $id KILL" \
+                "kill --all $id KILL" "start $id"
         [ "$(state_field "$id" status)" = running ]
         contain delete --force "$id"
 }
@@ -303,12 +312,7 @@ victim_at_random_pid() {
         up=$(cut -d. -f1 /proc/uptime)
         run unshare --time --boottime -$((up - 1)) "$CONTAIN" --root "$ROOT" state "$id"
         [ "$(echo "$output" | jq -r .status)" = unknown ]
-        for cmd in "delete $id" "delete --force $id"; do
-                run unshare --time --boottime -$((up - 1)) "$CONTAIN" --root "$ROOT" $cmd
-                echo "$cmd: $output"
-                [ "$status" -ne 0 ]
-                [[ "$output" == *"was created in another pid or time namespace"* ]]
-        done
+        refused_from "unshare --time --boottime -$((up - 1))" "delete $id" "delete --force $id"
         [ "$(state_field "$id" status)" = running ]
         contain delete --force "$id"
 }
