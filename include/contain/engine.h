@@ -37,8 +37,6 @@ struct container_opts {
         enum cgroup_manager cgroup_manager;
         bool detach;                    /* run: return once started */
         bool keep;                      /* run: do not delete after exit */
-        bool scratch;                   /* a scratch directory of this id was made for it
-                                         * (scratch_dir_create): delete looks for it */
         /* Optional: called by the runtime process at each step (the init's steps are relayed
          * to the parent over the sync socket, so this always runs in the caller). */
         void (*progress)(void *data, enum container_step step, const char *detail);
@@ -97,16 +95,16 @@ int container_kill(const char *root, const char *id, int sig, bool all, struct e
 /* Parses "9", "KILL", "SIGKILL" (case-insensitive). */
 int signal_parse(const char *text, int *sig, struct error **err);
 /* Removes a stopped container (force: any, and an unknown id is not an error), and the
- * scratch directories of its id that no process holds (scratch_dir_create), looked for when
- * its state says it has one (container_opts.scratch) or cannot say: a state written by an
- * older contain, or none yet (a create killed early). */
+ * scratch directory of its id unless a process holds it (scratch_dir_create): also one left
+ * by a run killed before its state dir existed. */
 int container_delete(const char *root, const char *id, bool force, struct error **err);
 /* A directory for what a run makes around container id outside its state dir (quick mode's
- * overlay layers): <root>/.scratch-<id>-XXXXXX, 0700, made with the root if need be.  *path
- * (malloc'd) is the directory; *lock_fd (close-on-exec) holds an exclusive flock on it that
- * keeps `delete` away until it is closed; after that, delete of the id removes the directory
- * and everything in it, also when its maker was killed.  Errors: an invalid id, or errno of
- * the mkdir, open or flock. */
+ * overlay layers): <root>/.scratch-<id>, 0700, made with the root if need be; one a killed
+ * run left (unlocked) is emptied and taken.  *path (malloc'd) is the directory; *lock_fd
+ * (close-on-exec) holds an exclusive flock on it that keeps `delete` away until it is closed;
+ * after that, delete of the id removes the directory and everything in it, also when its
+ * maker was killed.  Errors: an invalid id; EBUSY when another process holds the id's
+ * directory; errno of the mkdir, open, flock or removal. */
 int scratch_dir_create(const char *root, const char *id, char **path, int *lock_fd, struct error **err);
 /* Host pids in the container's cgroup (malloc'd). */
 int container_pids(const char *root, const char *id, pid_t **pids, size_t *n, struct error **err);

@@ -270,7 +270,6 @@ int quick_run(const struct cli_globals *g, int argc, char **argv)
                 .exited_data = &q,
         };
         int r = prepare(&q, spec, &err);
-        copts.scratch = q.overlay.dir != NULL;
         if (r == 0) {
                 r = container_run(spec, &copts, &status, &err);
                 if (r == 0 && !o.keep && g->cgroup_manager != CGROUP_MANAGER_DISABLED)

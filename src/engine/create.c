@@ -143,8 +143,6 @@ static struct saved_state *initial_state(const struct spec *spec, const struct c
         s->has_poststart = spec->hooks[HOOK_POSTSTART].n > 0;
         s->has_poststop = spec->hooks[HOOK_POSTSTOP].n > 0;
         s->has_intel_rdt = spec->linux.intel_rdt.present;
-        s->scratch_known = true;
-        s->has_scratch = o->scratch;
         return s;
 }
 

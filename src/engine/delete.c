@@ -37,7 +37,7 @@ int container_delete(const char *root, const char *id, bool force, struct error 
                         error_free(*err);
                         *err = NULL;
                         /* a quick run killed before its state dir existed */
-                        return scratch_dirs_remove(root, id, err);
+                        return scratch_dir_remove(root, id, err);
                 }
                 return -1;
         }
@@ -46,7 +46,7 @@ int container_delete(const char *root, const char *id, bool force, struct error 
         if (r < 0)
                 return error_wrap(err, "%s/%s", root, id);
         if (r == 1) { /* create died before writing anything (we hold the lock, so it is not running) */
-                if (scratch_dirs_remove(root, id, err) < 0)
+                if (scratch_dir_remove(root, id, err) < 0)
                         return -1;
                 return statedir_remove(root, id, dirfd, err);
         }
@@ -114,7 +114,7 @@ int container_delete(const char *root, const char *id, bool force, struct error 
                 error_free(e);
         }
         /* before the state dir: if this fails, the next delete still knows the id */
-        if ((!s->scratch_known || s->has_scratch) && scratch_dirs_remove(root, id, err) < 0)
+        if (scratch_dir_remove(root, id, err) < 0)
                 return error_wrap(err, "delete container \"%s\"", id);
         return statedir_remove(root, id, dirfd, err);
 }

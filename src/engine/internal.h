@@ -43,11 +43,6 @@ struct saved_state {
         bool has_poststart;     /* hooks.poststart */
         bool has_poststop;      /* hooks.poststop */
         bool has_intel_rdt;     /* linux.intelRdt (its group goes at delete) */
-        /* Whether delete must look for scratch directories of the id (container_opts.scratch):
-         * a search reads the whole state root.  Unknown in a state written by an older
-         * contain, which delete searches as before. */
-        bool scratch_known;
-        bool has_scratch;
 };
 void saved_state_free(struct saved_state *s);
 static inline void saved_state_freep(struct saved_state **s) { if (*s) saved_state_free(*s); }
@@ -113,9 +108,9 @@ int statedir_remove(const char *root, const char *id, int dirfd, struct error **
  * regular file) may be: 1 with *name (malloc'd) when it holds anything else (then it is no
  * container's: a bundle, say), 0 when not, -1 with errno when it cannot be read. */
 int statedir_stateless_foreign_entry(int dirfd, char **name);
-/* scratch.c: removes <root>/.scratch-<id>-* that no process holds locked (a missing root is
- * none); errors: the first directory that could not be removed (the others are tried). */
-int scratch_dirs_remove(const char *root, const char *id, struct error **err);
+/* scratch.c: removes <root>/.scratch-<id> unless a process holds it locked (a missing root or
+ * directory is none); errors: errno and path of what could not be removed. */
+int scratch_dir_remove(const char *root, const char *id, struct error **err);
 int does_not_exist(struct error **err, const char *id);
 /* An error whose text is exactly what tools match on (no ": strerror" suffix), errno kept. */
 int error_with_errno(struct error **err, int errnum, const char *fmt, ...)

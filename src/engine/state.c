@@ -72,8 +72,6 @@ int state_write(int dirfd, const struct saved_state *s, struct error **err)
                 json_w_kv_bool(w, "poststopHooks", s->has_poststop);
                 json_w_kv_bool(w, "intelRdt", s->has_intel_rdt);
         }
-        if (s->scratch_known)
-                json_w_kv_bool(w, "scratch", s->has_scratch);
         write_annotations(w, s->annotations, s->n_annotations);
         json_w_object_end(w);
         size_t len;
@@ -138,8 +136,6 @@ int state_read(int dirfd, struct saved_state **out, struct error **err)
         s->has_poststart = json_bool(json_get(doc, "poststartHooks"));
         s->has_poststop = json_bool(json_get(doc, "poststopHooks"));
         s->has_intel_rdt = json_bool(json_get(doc, "intelRdt"));
-        s->scratch_known = json_get(doc, "scratch") != NULL;
-        s->has_scratch = json_bool(json_get(doc, "scratch"));
         const struct json *ann = json_get(doc, "annotations");
         size_t n = ann && json_type(ann) == JSON_OBJECT ? json_object_size(ann) : 0;
         s->annotations = n ? xcalloc(n, sizeof(struct spec_kv)) : NULL;

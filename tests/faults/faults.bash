@@ -76,7 +76,7 @@ residue() {
         grep -F " $TEST_DIR" /proc/self/mountinfo | grep -vF " ${SMALL:-/-} " | sed 's/^/mount /'
         ip -o link show 2>/dev/null | grep -F "contain-$id@" | sed 's/^/link /'
         # quick mode's --overlay layers: a scratch dir of the id in the root (or, before, $TMPDIR)
-        ls -d "$ROOT"/.scratch-"$id"-* "$TEST_DIR"/tmp/contain-overlay-"$id"-* 2>/dev/null | sed 's/^/overlay dir /'
+        ls -d "$ROOT"/.scratch-"$id" "$ROOT"/.scratch-"$id"-* "$TEST_DIR"/tmp/contain-overlay-"$id"-* 2>/dev/null | sed 's/^/overlay dir /'
         return 0
 }
 

@@ -199,7 +199,7 @@ wait_file() {
         [ ! -e "$R/kept" ]
         upper=$(sed -n 's/^\[contain\] keeping overlay changes: \([^ ]*\) .*/\1/p' <<<"$stderr")
         [ "$(cat "$upper/kept")" = "kept" ]
-        [ "$upper" = "$(echo "$ROOT"/.scratch-"$id"-*/upper)" ]
+        [ "$upper" = "$(echo "$ROOT"/.scratch-"$id"/upper)" ]
         # --keep leaves the stopped container for `contain delete`, which takes the changes along
         [ "$(state_field "$id" status)" = "stopped" ]
         contain delete "$id"
@@ -207,17 +207,39 @@ wait_file() {
         [ -z "$(ls -A "$ROOT")" ]
 }
 
-@test "quick: a kept --overlay container whose state predates the scratch field: delete still removes the layers" {
+@test "quick: --overlay run killed before its state dir, then a container of that id without --overlay: delete removes the layers" {
+        command -v strace >/dev/null || skip "strace is not installed (tests/faults/packages)"
         id=$(new_id)
-        run quick --overlay --keep --quiet --name "$id" -- true
+        # SIGKILL at the overlay's mount: its layers exist, its state dir does not yet (review29 #3)
+        run traced -o /dev/null -e trace=mount -e inject=mount:signal=KILL:when=2 \
+                "$CONTAIN" --root "$ROOT" run --rootfs "$R" --overlay --quiet --name "$id" -- true
+        [ "$status" -ne 0 ]
+        ls -d "$ROOT"/.scratch-"$id"/upper
+        [ ! -e "$ROOT/$id" ]
+        # the same id, made by hand: its delete takes what the killed run left
+        contain create --bundle "$BUNDLE" "$id"
+        contain delete --force "$id"
+        [ -z "$(ls -A "$ROOT")" ]
+}
+
+@test "quick: --overlay takes over the layers a killed run of its id left, and refuses those a live run holds" {
+        id=$(new_id)
+        mkdir -p "$ROOT/.scratch-$id/upper/etc" "$ROOT/.scratch-$id/work"
+        echo stale > "$ROOT/.scratch-$id/upper/etc/stale"
+        run --separate-stderr quick --overlay --quiet --name "$id" -- sh -c 'cat /etc/stale 2>/dev/null || echo fresh'
         [ "$status" -eq 0 ]
-        ls -d "$ROOT"/.scratch-"$id"-*/upper
-        # the state says so ...
-        [ "$(jq -r .scratch "$ROOT/$id/state.json")" = true ]
-        # ... and one written before it did is searched for as before
-        jq 'del(.scratch)' "$ROOT/$id/state.json" > "$TEST_DIR/state.json"
-        cp "$TEST_DIR/state.json" "$ROOT/$id/state.json"
-        contain delete "$id"
+        [ "$output" = fresh ]
+        [ -z "$(ls -A "$ROOT")" ]
+        # a second run of the id while the first holds them: refused, the first's layers untouched
+        overlay_run_in_background "$id"
+        [ "$(state_field "$id" status)" = running ]
+        run --separate-stderr quick --overlay --quiet --name "$id" -- true
+        [ "$status" -ne 0 ]
+        [[ "$stderr" == *"contain: --overlay: the scratch directory $ROOT/.scratch-$id is in use by another run of \"$id\""* ]]
+        ls -d "$ROOT"/.scratch-"$id"/upper
+        [ "$(state_field "$id" status)" = running ]
+        contain delete --force "$id"
+        wait "$runner" || true
         [ -z "$(ls -A "$ROOT")" ]
 }
 
@@ -225,11 +247,11 @@ wait_file() {
         id=$(new_id)
         overlay_run_in_background "$id"
         [ "$(state_field "$id" status)" = running ]
-        ls -d "$ROOT"/.scratch-"$id"-*/upper
+        ls -d "$ROOT"/.scratch-"$id"/upper
         kill -9 "$runner"
         wait "$runner" || true
         # nobody cleans up after a SIGKILL: the overlay's layers stay until the id is deleted
-        ls -d "$ROOT"/.scratch-"$id"-*/upper
+        ls -d "$ROOT"/.scratch-"$id"/upper
         contain delete --force "$id"
         [ -z "$(ls -A "$ROOT")" ]
         [ -z "$(ls -d "$TEST_DIR"/contain-overlay-* 2>/dev/null)" ]
@@ -240,7 +262,7 @@ wait_file() {
         overlay_run_in_background "$id"
         # an id that is a prefix of this one ("...-a" without "-a"): not its layers
         contain delete --force "${id%-a}"
-        ls -d "$ROOT"/.scratch-"$id"-*/upper
+        ls -d "$ROOT"/.scratch-"$id"/upper
         [ "$(state_field "$id" status)" = running ]
         # its own id while the run still holds them: the container goes, the run removes its layers
         contain delete --force "$id"
