@@ -564,6 +564,13 @@ def run_vm(args):
         for name in ("crun", "runc"):
             if shutil.which(name):
                 bins.append(os.path.realpath(shutil.which(name)))
+        # the baseline goes in under /bench (the guest mounts a tmpfs over /tmp, where a build
+        # may be), its shared libraries with it (-b)
+        base = None
+        if args.baseline:
+            shutil.copy(os.path.abspath(args.baseline), os.path.join(guest, "contain-base"))
+            bins.append(os.path.abspath(args.baseline))
+            base = "/bench/contain-base"
         counts = args.vm_scale_counts
         sections = [x for x in args.sections.split(",") if x != "scale" or counts]
         inner = [sys.executable, "-E", "-S", "/bench/bench.py", "--inner", "vm",
@@ -576,6 +583,8 @@ def run_vm(args):
             inner.append("--no-limits")
         if args.no_quiesce:
             inner.append("--no-quiesce")
+        if base:
+            inner += ["--baseline", base]
         inner += ["--vm-aslr", args.vm_aslr]
         cmd = [VM_RUN, "-i", inject]
         for b in bins:
