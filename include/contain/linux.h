@@ -138,7 +138,7 @@ int process_undumpable(struct error **err);
  * namespace does not map.  Errors name process.oomScoreAdj (EPERM: lowering it needs
  * CAP_SYS_RESOURCE). */
 int process_set_oom_score_adj(pid_t pid, const struct spec_process *proc, struct error **err);
-/* AppArmor/SELinux exec labels, rlimits, scheduler, ioprio, bounding set,
+/* Rlimits, scheduler, ioprio, bounding set,
  * a session of its own without a terminal, stdio pipes chowned to the user, groups/gid/uid
  * with caps kept, umask, cwd (entered as root, else as the user), the other capability sets,
  * no_new_privs.  Not seccomp. */
@@ -149,15 +149,30 @@ int process_apply(const struct spec_process *proc, struct error **err);
 void process_default_home(char ***env, uid_t uid);
 /* The home field of uid's entry in the passwd text, malloc'd; NULL when there is none. */
 char *passwd_home_for_uid(const char *text, uid_t uid);
-/* Replaces the environment with proc->env and execs path (does not return on success);
- * first sets the capability sets process_apply deferred (see seccomp below). */
-int process_exec(const struct spec_process *proc, const char *path, int trampoline_fd, struct error **err);
-/* A sealed, executable memfd (O_CLOEXEC, caller closes it) holding contain's exec trampoline
- * for process_exec, so "/proc/self/exe" never names the host binary while the user's program
- * is being exec'd (CVE-2019-5736); *fd = -1 where it is not used (an AppArmor/SELinux exec label,
- * which applies to the next exec only, or no trampoline for this architecture).  Call it before
- * the seccomp filter is installed. */
-int exec_trampoline_open(const struct spec_process *proc, int *fd, struct error **err);
+/* Errors when apparmorProfile/selinuxLabel ask for an LSM this host does not run. */
+int lsm_check(const struct spec_process *proc, struct error **err);
+/* What process_exec execs through (exec_trampoline_open): a sealed, executable memfd holding
+ * contain's exec trampoline, so that "/proc/self/exe" never names the host binary while the
+ * user's program is being exec'd (CVE-2019-5736), and the AppArmor/SELinux exec labels, which
+ * apply to the next exec only: the trampoline writes them right before it execs the program. */
+struct exec_trampoline {
+        int memfd;              /* -1: no trampoline for this architecture */
+        size_t n_labels;
+        int label_fd[2];        /* /proc/self/attr/.../exec, close-on-exec but for that exec */
+        char *label[2];         /* what goes into each (malloc'd) */
+};
+/* Fills *t (close it with exec_trampoline_close, also on error).  Call it before the seccomp
+ * filter is installed.  Errors: errno of memfd_create, its write or seals; the label files
+ * (naming process.apparmorProfile or process.selinuxLabel). */
+int exec_trampoline_open(const struct spec_process *proc, struct exec_trampoline *t, struct error **err);
+void exec_trampoline_close(struct exec_trampoline *t);
+#define cleanup_trampoline __attribute__((cleanup(exec_trampoline_close)))
+/* Replaces the environment with proc->env and execs path through t (does not return on
+ * success); first sets the capability sets process_apply deferred (see seccomp below).  When
+ * the trampoline cannot be exec'd (a seccomp profile refusing execveat) it fails: the program
+ * is never exec'd from the runtime's own image. */
+int process_exec(const struct spec_process *proc, const char *path, const struct exec_trampoline *t,
+                 struct error **err);
 
 /* A seccomp filter compiled before fork, installed in the init as its last act before exec.
  * Without noNewPrivileges, installing needs CAP_SYS_ADMIN: when the configured caps drop it

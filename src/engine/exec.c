@@ -116,7 +116,7 @@ static int exec_child_setup(struct exec_child *c, struct error **err)
         process_default_home(&env, proc.user.uid);
         proc.env = env;
         cleanup_free char *path = NULL;
-        cleanup_close int trampoline = -1;
+        cleanup_trampoline struct exec_trampoline trampoline = { .memfd = -1 };
         if (process_resolve_exec(&proc, &path, err) < 0 || process_apply(&proc, err) < 0 ||
             process_set_memory_policy(&c->lnx->memory_policy, err) < 0 ||
             exec_trampoline_open(&proc, &trampoline, err) < 0)
@@ -128,7 +128,7 @@ static int exec_child_setup(struct exec_child *c, struct error **err)
         if (seccomp_program_notifies(c->seccomp) ? seccomp_hand_over(c->sync_fd, c->seccomp, err) < 0
                                                  : seccomp_program_install(c->seccomp, NULL, err) < 0)
                 return -1;
-        process_exec(&proc, path, trampoline, err);
+        process_exec(&proc, path, &trampoline, err);
         return -1;
 }
 
@@ -319,6 +319,8 @@ int container_exec(const char *root, const char *id, const struct spec_process *
                 return error_make(err, 0, "cannot exec in a paused container (use --ignore-paused to force)");
         if (strcmp(status, "creating") == 0)
                 return error_make(err, 0, "cannot exec in a container that is being created");
+        if (lsm_check(proc, err) < 0)   /* as create does: here, before entering its root */
+                return -1;
         cleanup_spec struct spec *loaded = NULL;
         if (!o->saved_spec && state_load_spec(dirfd, &loaded, err) < 0)
                 return -1;

@@ -236,13 +236,13 @@ static int init_setup(struct init_args *a, bool *ready_sent, struct error **err)
                 strv_append(&env, *e);
         process_default_home(&env, proc.user.uid);
         proc.env = env;
-        cleanup_close int trampoline = -1;
+        cleanup_trampoline struct exec_trampoline trampoline = { .memfd = -1 };
         if (exec_trampoline_open(&proc, &trampoline, err) < 0 ||
             process_set_cpu_affinity(0, proc.exec_cpu_affinity.final, "process.execCPUAffinity.final", err) < 0)
                 return -1;
         if (!notify && seccomp_program_install(a->seccomp, NULL, err) < 0)
                 return -1;
-        process_exec(&proc, path, trampoline, err);
+        process_exec(&proc, path, &trampoline, err);
         return -1;
 }
 

@@ -3,16 +3,19 @@
  * /proc/PID/exe is the host's contain binary once it can run code of its own: not while the
  * program's "#!/proc/self/exe" interpreter is looked up (the original CVE-2019-5736 exploit),
  * and not after (the process is non-dumpable until then).  The memfd is sealed against writes,
- * and it is not the host's file, so reopening it for writing gets the attacker nothing. */
+ * and it is not the host's file, so reopening it for writing gets the attacker nothing.
+ * AppArmor and SELinux exec labels apply to the next exec, which is the trampoline's: the
+ * trampoline writes them itself, through fds the init opened, right before the program's exec. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "contain/log.h"
 #include "contain/util.h"
 #include "internal.h"
 
@@ -29,12 +32,21 @@
 
 #define TRAMPOLINE_MARKER "contain:exec-trampoline"
 
-int exec_trampoline_open(const struct spec_process *proc, int *fd, struct error **err)
+void exec_trampoline_close(struct exec_trampoline *t)
 {
-        *fd = -1;
-        /* an LSM exec label applies to the next exec only, which would be the trampoline's */
-        if (!HAVE_TRAMPOLINE || proc->apparmor_profile || proc->selinux_label)
-                return 0;
+        closep(&t->memfd);
+        for (size_t i = 0; i < t->n_labels; i++) {
+                closep(&t->label_fd[i]);
+                free(t->label[i]);
+        }
+        t->n_labels = 0;
+}
+
+int exec_trampoline_open(const struct spec_process *proc, struct exec_trampoline *t, struct error **err)
+{
+        *t = (struct exec_trampoline){ .memfd = -1 };
+        if (lsm_exec_labels_open(proc, t, err) < 0)
+                return -1;
 #if HAVE_TRAMPOLINE
         /* MFD_EXEC: kernels with vm.memfd_noexec would otherwise make it non-executable */
         int m = memfd_create("contain-exec", MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_EXEC);
@@ -48,23 +60,34 @@ int exec_trampoline_open(const struct spec_process *proc, int *fd, struct error 
         if (fchmod(memfd, 0555) < 0 ||
             fcntl(memfd, F_ADD_SEALS, F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE) < 0)
                 return error_make(err, errno, "exec trampoline: seal");
-        *fd = steal_fd(&memfd);
+        t->memfd = steal_fd(&memfd);
 #endif
         return 0;
 }
 
-void exec_via_trampoline(int fd, const char *path, char *const argv[], char *const envp[])
+int exec_via_trampoline(const struct exec_trampoline *t, const char *path, char *const argv[],
+                        char *const envp[], struct error **err)
 {
-        if (fd < 0)
-                return;
-        size_t n = strv_len(argv);
-        char **targv = xcalloc(n + 3, sizeof(char *));
-        targv[0] = (char *)TRAMPOLINE_MARKER;
-        targv[1] = (char *)path;
-        memcpy(targv + 2, argv, n * sizeof(char *));
-        syscall(SYS_execveat, fd, "", targv, envp, AT_EMPTY_PATH);
-        /* a seccomp profile without execveat, or a kernel refusing to exec a memfd: the caller
-         * execs the program directly (still non-dumpable until then) */
-        log_debug("exec trampoline: execveat: %s; exec'ing %s directly", strerror(errno), path);
-        free(targv);
+        /* argv: the marker, the number of labels, each label's fd and text, path, the program's */
+        char count[8], fds[2][16];
+        size_t n = strv_len(argv), k = 0;
+        cleanup_free char **targv = xcalloc(n + 4 + 2 * t->n_labels, sizeof(char *));
+        targv[k++] = (char *)TRAMPOLINE_MARKER;
+        snprintf(count, sizeof(count), "%zu", t->n_labels);
+        targv[k++] = count;
+        for (size_t i = 0; i < t->n_labels; i++) {
+                /* the one exec that keeps them: the trampoline closes them before its own */
+                if (fcntl(t->label_fd[i], F_SETFD, 0) < 0)
+                        return error_make(err, errno, "exec trampoline: pass the exec label's fd");
+                snprintf(fds[i], sizeof(fds[i]), "%d", t->label_fd[i]);
+                targv[k++] = fds[i];
+                targv[k++] = t->label[i];
+        }
+        targv[k++] = (char *)path;
+        memcpy(targv + k, argv, n * sizeof(char *));
+        syscall(SYS_execveat, t->memfd, "", targv, envp, AT_EMPTY_PATH);
+        /* Never the program from the runtime's own image instead: /proc/self/exe would be the
+         * host's binary while it is exec'd (review34) */
+        return error_make(err, errno, "exec \"%s\" through contain's exec trampoline: execveat (a seccomp profile must allow it)",
+                          path);
 }

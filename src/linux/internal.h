@@ -118,10 +118,12 @@ int sysctl_namespace(const char *key);
 int sysctl_apply(const struct spec *spec, struct error **err);
 int cgroupfs_mount(const struct spec_mount *m, int root_fd, const struct rootfs_opts *opts,
                    struct error **err);
-/* Errors when apparmorProfile/selinuxLabel ask for an LSM this host does not run. */
-int lsm_check(const struct spec_process *proc, struct error **err);
-/* Writes the exec labels (only reached when lsm_check passed). */
-int lsm_apply(const struct spec_process *proc, struct error **err);
+/* Opens the exec label files the config names (procfs_open: nothing in the rootfs redirects
+ * them), close-on-exec, into t with the text each takes (only reached when lsm_check passed).
+ * Errors name the field. */
+int lsm_exec_labels_open(const struct spec_process *proc, struct exec_trampoline *t, struct error **err);
+/* Writes t's labels now: they apply to this process's next exec. */
+int lsm_exec_labels_write(const struct exec_trampoline *t, struct error **err);
 
 /* ---- no mount namespace (sharedmnt.c) ---- */
 
@@ -142,8 +144,9 @@ int caps_apply(const struct spec_capabilities *c, struct error **err);
 /* Raises the effective set to the permitted one (held until caps_apply). */
 int caps_keep_effective(struct error **err);
 
-/* exec_trampoline.c: execs path through the trampoline memfd fd (-1: returns at once);
- * returns only when that fails, and then the caller execs path itself. */
-void exec_via_trampoline(int fd, const char *path, char *const argv[], char *const envp[]);
+/* exec_trampoline.c: execs path through t's memfd (which must be open), the trampoline writing
+ * t's exec labels first; returns only when that fails, with *err. */
+int exec_via_trampoline(const struct exec_trampoline *t, const char *path, char *const argv[],
+                        char *const envp[], struct error **err);
 
 #endif

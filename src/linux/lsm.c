@@ -37,19 +37,39 @@ int lsm_check(const struct spec_process *proc, struct error **err)
         return 0;
 }
 
-int lsm_apply(const struct spec_process *proc, struct error **err)
+int lsm_exec_labels_open(const struct spec_process *proc, struct exec_trampoline *t, struct error **err)
 {
         if (proc->apparmor_profile && *proc->apparmor_profile) {
-                cleanup_free char *text = xasprintf("exec %s", proc->apparmor_profile);
                 /* The per-LSM file where the kernel has it (stacking), else the shared one. */
                 const char *file = access("/proc/self/attr/apparmor/exec", F_OK) == 0 ?
                                    "self/attr/apparmor/exec" : "self/attr/exec";
-                if (procfs_write(file, text, err) < 0)
+                int fd = procfs_open(file, O_WRONLY, err);
+                if (fd < 0)
                         return error_wrap(err, "process.apparmorProfile: %s", proc->apparmor_profile);
+                t->label_fd[t->n_labels] = fd;
+                t->label[t->n_labels++] = xasprintf("exec %s", proc->apparmor_profile);
         }
-        if (proc->selinux_label && *proc->selinux_label &&
-            procfs_write("self/attr/exec", proc->selinux_label, err) < 0)
-                return error_wrap(err, "process.selinuxLabel: %s", proc->selinux_label);
+        if (proc->selinux_label && *proc->selinux_label) {
+                int fd = procfs_open("self/attr/exec", O_WRONLY, err);
+                if (fd < 0)
+                        return error_wrap(err, "process.selinuxLabel: %s", proc->selinux_label);
+                t->label_fd[t->n_labels] = fd;
+                t->label[t->n_labels++] = xstrdup(proc->selinux_label);
+        }
+        return 0;
+}
+
+int lsm_exec_labels_write(const struct exec_trampoline *t, struct error **err)
+{
+        for (size_t i = 0; i < t->n_labels; i++) {
+                size_t len = strlen(t->label[i]);
+                ssize_t n;
+                do
+                        n = write(t->label_fd[i], t->label[i], len);
+                while (n < 0 && errno == EINTR);
+                if (n < 0 || (size_t)n != len)
+                        return error_make(err, n < 0 ? errno : EIO, "set the exec label \"%s\"", t->label[i]);
+        }
         return 0;
 }
 

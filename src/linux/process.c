@@ -261,7 +261,7 @@ static int check_cwd_inside_root(const char *cwd, struct error **err)
 
 int process_apply(const struct spec_process *proc, struct error **err)
 {
-        if (lsm_apply(proc, err) < 0 || apply_rlimits(proc, err) < 0 ||
+        if (apply_rlimits(proc, err) < 0 ||
             apply_scheduler(proc, err) < 0 || apply_ioprio(proc, err) < 0)
                 return -1;
         if (caps_drop_bounding(&proc->capabilities, err) < 0)
@@ -306,13 +306,18 @@ int process_apply(const struct spec_process *proc, struct error **err)
         return 0;
 }
 
-int process_exec(const struct spec_process *proc, const char *path, int trampoline_fd, struct error **err)
+int process_exec(const struct spec_process *proc, const char *path, const struct exec_trampoline *t,
+                 struct error **err)
 {
         static char *const empty[] = { NULL };
 
         if (seccomp_install_early(proc) && caps_apply(&proc->capabilities, err) < 0)
                 return error_wrap(err, "after installing seccomp");
-        exec_via_trampoline(trampoline_fd, path, proc->args, proc->env ? proc->env : empty);
+        if (t->memfd >= 0)
+                return exec_via_trampoline(t, path, proc->args, proc->env ? proc->env : empty, err);
+        /* no trampoline for this architecture: the labels apply to this exec */
+        if (lsm_exec_labels_write(t, err) < 0)
+                return -1;
         execve(path, proc->args, proc->env ? proc->env : empty);
         if (errno == ENOENT)
                 return exec_error(err, ENOENT, path, "no such file or directory");

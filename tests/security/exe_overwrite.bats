@@ -182,6 +182,59 @@ stop_scanner() {
         binary_unchanged
 }
 
+# The trampoline used to be skipped when the process had an exec label (it applies to the next
+# exec, which was the trampoline's), even an empty one that sets nothing, and when execveat
+# failed under seccomp: the program was then exec'd from the runtime's own image (review34).
+@test "CVE-2019-5736 with an empty apparmorProfile or selinuxLabel: run and exec still go through the trampoline" {
+        local field id
+        add_runtime_libraries
+        for field in apparmorProfile selinuxLabel; do
+                set_args /proc/self/exe --version
+                update_config "del(.process.apparmorProfile, .process.selinuxLabel) | .process.$field = \"\""
+                run -127 contain run -b "$BUNDLE" "$(new_id "$field")"
+                echo "$field: $output"
+                [ "$status" -eq 127 ]
+                [[ "$output" == *"exec trampoline"* ]]
+                [[ "$output" != *"contain version"* ]]
+        done
+        id=$(new_id exec)
+        set_args /bin/sleep 100
+        contain run -d -b "$BUNDLE" "$id" < /dev/null
+        jq '.process | .args = ["/proc/self/exe", "--version"] | .apparmorProfile = ""' "$BUNDLE/config.json" > "$TEST_DIR/p.json"
+        run -127 contain exec --process "$TEST_DIR/p.json" "$id"
+        echo "exec: $output"
+        [ "$status" -eq 127 ]
+        [[ "$output" == *"exec trampoline"* ]]
+        contain delete --force "$id"
+        binary_unchanged
+}
+
+@test "CVE-2019-5736 with a seccomp profile refusing execveat: the process fails, the host binary never runs" {
+        add_runtime_libraries
+        set_args /proc/self/exe --version
+        update_config '.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW",
+                "syscalls": [{"names": ["execveat"], "action": "SCMP_ACT_ERRNO"}]}'
+        run contain run -b "$BUNDLE" "$(new_id)"
+        echo "$output"
+        [ "$status" -ne 0 ]
+        [[ "$output" == *"exec \"/proc/self/exe\" through contain's exec trampoline: execveat (a seccomp profile must allow it)"* ]]
+        [[ "$output" != *"contain version"* ]]
+        binary_unchanged
+}
+
+@test "exec --apparmor on a host without AppArmor is refused before anything runs, as create refuses it" {
+        local id
+        id=$(new_id)
+        grep -qs Y /sys/module/apparmor/parameters/enabled && skip "this host runs AppArmor"
+        set_args /bin/sleep 100
+        contain run -d -b "$BUNDLE" "$id" < /dev/null
+        run contain exec --apparmor contain-test "$id" /bin/true
+        echo "$output"
+        [ "$status" -ne 0 ]
+        [ "$output" = "contain: process.apparmorProfile: AppArmor is not enabled on this host" ]
+        contain delete --force "$id"
+}
+
 @test "non-dumpable runtime: oomScoreAdj still reaches run and exec processes in a user namespace" {
         update_config '.linux.namespaces += [{"type":"user"}]
                 | .linux.uidMappings = [{"containerID":0,"hostID":100000,"size":65536}]
