@@ -89,10 +89,21 @@ static int make_device_at(int dir, const char *name, const char *path, mode_t ty
                 if (mknodat(dir, name, type | (mode & 07777), makedev(maj, min)) < 0)
                         return error_make(err, errno, "mknod %s", path);
         }
-        if (fchownat(dir, name, uid, gid, AT_SYMLINK_NOFOLLOW) < 0)
+        /* owner and mode go on the node just made, never on what its name leads to by now:
+         * dir may be a volume another container writes, which can swap in a symlink to a host
+         * file before pivot_root (review34) */
+        cleanup_close int node = openat(dir, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+        struct stat st;
+        if (node < 0 || fstat(node, &st) < 0)
+                return error_make(err, errno, "open %s", path);
+        if ((st.st_mode & S_IFMT) != type || (type != S_IFIFO && st.st_rdev != makedev(maj, min)))
+                return error_make(err, 0, "%s was replaced while it was made (by another user of its directory?): refusing to change it", path);
+        if (fchownat(node, "", uid, gid, AT_EMPTY_PATH) < 0)
                 return error_make(err, errno, "chown %s", path);
-        /* after chown, which clears the setuid/setgid bits a node may ask for */
-        if (fchmodat(dir, name, mode & 07777, 0) < 0)
+        /* after chown, which clears the setuid/setgid bits a node may ask for; chmod has no
+         * O_PATH form before fchmodat2 (6.6): through the fd's /proc link, the same inode */
+        char p[32];
+        if (chmod(proc_fd_path(node, p), mode & 07777) < 0)
                 return error_make(err, errno, "chmod %s", path);
         return 0;
 }

@@ -157,7 +157,7 @@ static int copy_tree_at(int src_dir, int dst_dir, const char *rel, struct error 
                 }
                 if (fchownat(dst_dir, n, st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW) < 0)
                         return error_make(err, errno, "tmpcopyup: chown %s", path);
-                if (!S_ISLNK(st.st_mode) && fchmodat(dst_dir, n, st.st_mode & 07777, 0) < 0)
+                if (!S_ISLNK(st.st_mode) && fchmodat(dst_dir, n, st.st_mode & 07777, AT_SYMLINK_NOFOLLOW) < 0)
                         return error_make(err, errno, "tmpcopyup: chmod %s", path);
         }
         if (errno)
@@ -401,13 +401,24 @@ int mount_one(const struct spec_mount *m, int tree_fd, int root_fd, const struct
 
         char p[32];
         bool remount = false;
+        /* A bind is made as a detached tree and attached onto the target fd: its fd is then the
+         * new mount itself, and the flags below go onto it, never onto what the destination's
+         * path leads to by then (another user of a volume can swap a directory for a symlink
+         * after the mount: an "ro" bind went rw, review34). */
+        cleanup_close int bind_tree = -1;
+        int made = -1;
         if (bind && tree_fd >= 0) {
                 if (idmap_tree_attach(tree_fd, target, err) < 0)
                         return error_wrap(err, "mounts: %s", m->destination);
+                made = tree_fd;
                 remount = (o.flags & ~(MS_BIND | MS_REC | MS_REMOUNT)) != 0;
         } else if (bind) {
-                if (mount(m->source, proc_fd_path(target, p), NULL, o.flags & (MS_BIND | MS_REC), NULL) < 0)
+                bind_tree = open_tree(AT_FDCWD, m->source,
+                                      OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (o.flags & MS_REC ? AT_RECURSIVE : 0));
+                if (bind_tree < 0 ||
+                    move_mount(bind_tree, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
                         return error_make(err, errno, "mounts: %s: bind mount %s", m->destination, m->source);
+                made = bind_tree;
                 remount = (o.flags & ~(MS_BIND | MS_REC | MS_REMOUNT)) != 0;
         } else {
                 int r = mount_fs(m, &o, target, opts, err);
@@ -418,10 +429,14 @@ int mount_one(const struct spec_mount *m, int tree_fd, int root_fd, const struct
                         o.flags |= MS_RDONLY;
         }
 
-        /* The fd still names the directory under the new mount: resolve again to reach it,
-         * when there is something to change on the new mount. */
+        /* After mount(2) the fd still names the directory under the new mount: resolve again
+         * to reach it, when there is something to change on the new mount. */
         closep(&target);
-        if (remount || o.rec_set || o.rec_clr || o.n_propagation) {
+        if (made >= 0) {
+                target = fcntl(made, F_DUPFD_CLOEXEC, 3);
+                if (target < 0)
+                        return error_make(err, errno, "mounts: %s: dup", m->destination);
+        } else if (remount || o.rec_set || o.rec_clr || o.n_propagation) {
                 target = open_mounted(root_fd, m->destination, on_root, O_PATH, err);
                 if (target < 0)
                         return error_wrap(err, "mounts: %s: after mounting", m->destination);
