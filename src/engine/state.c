@@ -188,7 +188,9 @@ int container_open_state(const char *root, const char *id, bool lock, int *dirfd
 }
 
 /* Field `field` (3 and up, man 5 proc) of /proc/PID/stat; false when the process is gone or
- * a zombie. */
+ * a zombie.  A leader that exited alone (SYS_exit) while its other threads run shows 'Z' as
+ * well: that process lives, as long as num_threads (field 20) counts more than the leader
+ * (review34). */
 static bool proc_stat_field(pid_t pid, int field, uint64_t *out)
 {
         char path[64];
@@ -207,8 +209,16 @@ static bool proc_stat_field(pid_t pid, int field, uint64_t *out)
                 return false;
         p += 2;
         char state = *p;
-        if (state == 'Z' || state == 'X')
+        if (state == 'X')
                 return false;
+        if (state == 'Z') {
+                const char *q = p;
+                for (int f = 3; f < 20 && q; f++)
+                        if ((q = strchr(q, ' ')))
+                                q++;
+                if (!q || strtoull(q, NULL, 10) <= 1)
+                        return false;
+        }
         for (int f = 3; f < field; f++) {
                 p = strchr(p, ' ');
                 if (!p)

@@ -341,3 +341,27 @@ refused_from() {
         contain delete --force "$id"
         [ ! -e "$ROOT/$id" ]
 }
+
+@test "a container whose init's main thread left while another runs is running: kill and delete reach it (review34)" {
+        local id pid i
+        cc -static -pthread -O2 -Wall -Werror -o "$BUNDLE/rootfs/zombie_leader" "$BATS_TEST_DIRNAME/zombie_leader.c"
+        set_args /zombie_leader
+        id=$(new_id)
+        contain run -d -b "$BUNDLE" "$id" < /dev/null
+        pid=$(state_field "$id" pid)
+        for i in $(seq 1 100); do
+                [ "$(sed 's/.*) \(.\).*/\1/' "/proc/$pid/stat")" = Z ] && break
+                sleep 0.05
+        done
+        [ "$(sed 's/.*) \(.\).*/\1/' "/proc/$pid/stat")" = Z ]
+        [ "$(state_field "$id" status)" = running ]
+        [ "$(state_field "$id" pid)" = "$pid" ]
+        contain kill "$id" KILL
+        for i in $(seq 1 100); do
+                [ -e "/proc/$pid" ] || break
+                sleep 0.05
+        done
+        [ ! -e "/proc/$pid" ]
+        [ "$(state_field "$id" status)" = stopped ]
+        contain delete "$id"
+}
