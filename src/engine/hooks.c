@@ -37,6 +37,8 @@ __attribute__((noreturn)) static void hook_child(const struct spec_hook *h, cons
 {
         /* a runtime killed mid-create must not leave its hooks running */
         prctl(PR_SET_PDEATHSIG, SIGKILL);
+        /* a group of its own, which a timeout kills whole (what the hook started with it) */
+        setpgid(0, 0);
         signal(SIGPIPE, SIG_DFL);
         if (dup2(in_fd, 0) < 0 || dup2(out_fd, 1) < 0 || dup2(out_fd, 2) < 0)
                 _exit(126);
@@ -83,6 +85,13 @@ static bool collect_output(int fd, int64_t deadline, char *buf, size_t *len)
         }
 }
 
+/* A hook past its timeout, with what it started in its process group (review35). */
+static void kill_hook(pid_t pid)
+{
+        kill(-pid, SIGKILL);
+        kill(pid, SIGKILL);
+}
+
 static int hook_run_one(const struct spec_hook *h, const struct hook_where *where, const char *kind,
                         size_t idx, const char *state_json, struct error **err)
 {
@@ -105,6 +114,7 @@ static int hook_run_one(const struct spec_hook *h, const struct hook_where *wher
         }
         if (pid == 0)
                 hook_child(h, where, in[0], out[1]);
+        setpgid(pid, pid);      /* also here: the child may not have run yet at a timeout */
         close(in[0]);
         close(out[1]);
 
@@ -122,7 +132,7 @@ static int hook_run_one(const struct spec_hook *h, const struct hook_where *wher
         int64_t deadline = h->has_timeout ? now_ms() + (int64_t)h->timeout * 1000 : 0;
         bool in_time = collect_output(out_r, deadline, output, &len);
         if (!in_time)
-                kill(pid, SIGKILL);
+                kill_hook(pid);
         int status = 0;
         /* the hook may have closed its output early: its exit still counts against the deadline */
         for (;;) {
@@ -132,7 +142,7 @@ static int hook_run_one(const struct spec_hook *h, const struct hook_where *wher
                 if (w == 0) {
                         if (now_ms() >= deadline) {
                                 in_time = false;
-                                kill(pid, SIGKILL);
+                                kill_hook(pid);
                                 continue;
                         }
                         struct timespec ts = { 0, 10 * 1000 * 1000 };

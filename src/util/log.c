@@ -38,6 +38,31 @@ static const char *level_name(enum log_level level)
         return "error";
 }
 
+/* A message as one line of text: what it carries from elsewhere (a hook's output, a file's
+ * content) may hold line breaks, which become "; ", and other control characters (a terminal's
+ * escape sequences), which become '?'.  malloc'd. */
+static char *one_line(const char *msg)
+{
+        size_t n = strlen(msg);
+        char *out = xmalloc(2 * n + 1), *o = out;
+        for (const char *c = msg; *c; c++) {
+                if (*c == '\n' || *c == '\r') {
+                        while (o > out && o[-1] == ' ')
+                                o--;
+                        if (o > out && o[-1] != ' ' && c[1] && c[1] != '\n' && c[1] != '\r') {
+                                *o++ = ';';
+                                *o++ = ' ';
+                        }
+                        while (c[1] == ' ')
+                                c++;
+                } else {
+                        *o++ = (unsigned char)*c < 0x20 && *c != '\t' ? '?' : *c;
+                }
+        }
+        *o = '\0';
+        return out;
+}
+
 static void log_to_file(enum log_level level, const char *msg)
 {
         cleanup_free char *line = NULL;
@@ -53,7 +78,8 @@ static void log_to_file(enum log_level level, const char *msg)
                 cleanup_free char *doc = json_writer_finish(w, NULL);
                 line = xasprintf("%s\n", doc);
         } else {
-                line = xasprintf("%s %s: %s\n", now, level_name(level), msg);
+                cleanup_free char *text = one_line(msg);
+                line = xasprintf("%s %s: %s\n", now, level_name(level), text);
         }
         int fd = open(log_options.path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
         if (fd < 0)
@@ -70,12 +96,13 @@ static void log_emit(enum log_level level, const char *fmt, va_list ap)
         if (vasprintf(&msg, fmt, ap) < 0)
                 return;
         bool to_file = log_options.path && *log_options.path;
+        cleanup_free char *text = one_line(msg);
         if (level == LOG_ERROR)
-                fprintf(stderr, "contain: %s\n", msg);
+                fprintf(stderr, "contain: %s\n", text);
         else if (level == LOG_WARNING)
-                fprintf(stderr, "contain: warning: %s\n", msg);
+                fprintf(stderr, "contain: warning: %s\n", text);
         else if (!to_file)
-                fprintf(stderr, "contain: %s: %s\n", level_name(level), msg);
+                fprintf(stderr, "contain: %s: %s\n", level_name(level), text);
         if (to_file)
                 log_to_file(level, msg);
 }

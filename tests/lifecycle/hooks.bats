@@ -3,6 +3,7 @@
 # prestart aborts create; a runtime killed during a hook leaves nothing after delete --force.
 
 load ../helpers
+bats_require_minimum_version 1.5.0
 
 setup() {
         common_setup
@@ -80,6 +81,29 @@ add_hook() {
         [ "$status" -eq 1 ]
         [[ "$output" == *"timed out"* ]]
         [ -z "$(ls -A "$ROOT")" ]
+}
+
+@test "a hook past its timeout is killed with what it started; its failure is one line (review35)" {
+        local marker="sleep $((5000 + $$ % 1000))" kind
+        set_args /bin/sleep 100
+        for kind in prestart createRuntime; do
+                update_config "del(.hooks) | .hooks.$kind = [$(hook_json x "$marker 3>&- & echo started-a-child; echo second-line >&2; wait") + {timeout: 1}]"
+                id=$(new_id "$kind")
+                run --separate-stderr contain create --bundle "$BUNDLE" "$id"
+                echo "$kind: $stderr"
+                [ "$status" -eq 1 ]
+                no_process_left "^$marker\$"
+                [ "${#stderr_lines[@]}" -eq 1 ]
+                [[ "$stderr" == "contain: $kind hook #0 (/bin/sh) timed out after 1 s: started-a-child; second-line" ]]
+                [ -z "$(ls -A "$ROOT")" ]
+        done
+        # a failing hook's output of several lines is one line of error too
+        update_config "del(.hooks) | .hooks.prestart = [$(hook_json x 'echo out-line; printf "err-line\\n\\033[31mred\\n" >&2; exit 3')]"
+        run --separate-stderr contain create --bundle "$BUNDLE" "$(new_id lines)"
+        echo "$stderr"
+        [ "$status" -eq 1 ]
+        [ "${#stderr_lines[@]}" -eq 1 ]
+        [ "$stderr" = "contain: prestart hook #0 (/bin/sh) exited with status 3: out-line; err-line; ?[31mred" ]
 }
 
 @test "a failing poststart hook is only a warning" {
