@@ -10,6 +10,7 @@
 #include "contain/cgroup.h"
 #include "contain/cli.h"
 #include "contain/engine.h"
+#include "contain/json.h"
 #include "contain/units.h"
 #include "contain/util.h"
 
@@ -76,8 +77,15 @@ static int ranged_value(const char *opt, const char *text, int64_t min, int64_t 
 static int load_resources(const char *file, struct spec **out, struct error **err)
 {
         cleanup_free char *text = NULL;
-        if (read_file_at(AT_FDCWD, strcmp(file, "-") == 0 ? "/dev/stdin" : file, 1 << 20, &text, NULL, err) < 0)
+        size_t len = 0;
+        if (read_file_at(AT_FDCWD, strcmp(file, "-") == 0 ? "/dev/stdin" : file, 1 << 20, &text, &len, err) < 0)
                 return error_wrap(err, "--resources");
+        if (strspn(text, " \t\r\n") == len)
+                return error_make(err, 0, "--resources %s: empty, expected a linux.resources JSON object", file);
+        /* its syntax first, on its own: positions in errors are then the file's own */
+        cleanup_json struct json *alone = NULL;
+        if (json_parse(text, len, &alone, err) < 0)
+                return error_wrap(err, "--resources %s", file);
         cleanup_free char *doc = xasprintf("{\"ociVersion\":\"1.2.0\",\"root\":{\"path\":\"/\"},"
                                            "\"process\":{\"args\":[\"sh\"],\"cwd\":\"/\"},"
                                            "\"linux\":{\"resources\":\n%s\n}}", text);

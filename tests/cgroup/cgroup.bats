@@ -124,6 +124,19 @@ no_dirs_named() {
         [[ "$output" == *"--memory"* ]]
 }
 
+@test "update -r: a JSON error points into the file itself; empty input says so (review35)" {
+        printf '{\n"memory": {\n "limit": 1x\n}\n}\n' > "$TEST_DIR/res.json"
+        run contain update -r "$TEST_DIR/res.json" "$ID"
+        [ "$status" -ne 0 ]
+        [ "$output" = "contain: --resources $TEST_DIR/res.json: invalid JSON: line 3, column 12: lexical error: invalid char in json text." ]
+        run contain update -r - "$ID" < /dev/null
+        [ "$status" -ne 0 ]
+        [ "$output" = "contain: --resources -: empty, expected a linux.resources JSON object" ]
+        run contain update -r - "$ID" <<< '{"memory":'
+        [ "$status" -ne 0 ]
+        [[ "$output" == "contain: --resources -: invalid JSON: line "*"premature EOF" ]]
+}
+
 @test "blockIO.weight lands in blkio.bfq.weight where BFQ replaced CFQ, on create and update" {
         set_args sleep 100
         update_config '.linux.resources.blockIO = {"weight": 500}'
