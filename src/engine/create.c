@@ -3,6 +3,7 @@
  * everything back (init killed, cgroup destroyed, state dir removed). */
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -312,6 +313,14 @@ static int init_vanished(struct create_ctx *c, struct error **err)
         while (w < 0 && errno == EINTR);
         if (w == c->pid) {
                 c->pid = 0;
+                /* a memory limit below what the setup needs: the cgroup's OOM killer, say so */
+                struct cgroup_stats st = { 0 };
+                struct error *e = NULL;
+                if (WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL && c->cg &&
+                    cgroup_stats(c->cg, &st, &e) == 0 && st.memory_oom_kill > 0)
+                        return error_make(err, 0, "container init killed by the out-of-memory killer of its cgroup: linux.resources.memory.limit (%" PRId64 " bytes) is below what setting up the container needs",
+                                          c->spec->linux.resources.memory.limit);
+                error_free(e);
                 if (WIFSIGNALED(status))
                         return error_make(err, 0, "container init killed by signal %d", WTERMSIG(status));
                 return error_make(err, 0, "container init exited with status %d", WEXITSTATUS(status));

@@ -454,3 +454,13 @@ no_dirs_named() {
         contain delete "$ID"
         no_dirs_named "$ID"
 }
+
+@test "a memory limit below what the container's setup needs is named, and nothing is left (review35)" {
+        update_config '.linux.resources = {"memory": {"limit": 4096}}'
+        set_args /bin/true
+        run contain create --bundle "$BUNDLE" "$ID"
+        [ "$status" -ne 0 ]
+        [ "$output" = "contain: container init killed by the out-of-memory killer of its cgroup: linux.resources.memory.limit (4096 bytes) is below what setting up the container needs" ]
+        [ -z "$(ls -A "$ROOT")" ]
+        [ -z "$(find /sys/fs/cgroup -maxdepth 4 -type d -name "$ID" 2>/dev/null)" ]
+}
