@@ -156,13 +156,13 @@ int lsm_check(const struct spec_process *proc, struct error **err);
  * user's program is being exec'd (CVE-2019-5736), and the AppArmor/SELinux exec labels, which
  * apply to the next exec only: the trampoline writes them right before it execs the program. */
 struct exec_trampoline {
-        int memfd;              /* -1: no trampoline for this architecture */
+        int memfd;
         size_t n_labels;
         int label_fd[2];        /* /proc/self/attr/.../exec, close-on-exec but for that exec */
         char *label[2];         /* what goes into each (malloc'd) */
 };
-/* Fills *t (close it with exec_trampoline_close, also on error).  Call it before the seccomp
- * filter is installed.  Errors: errno of memfd_create, its write or seals; the label files
+/* Fills *t (close it with exec_trampoline_close, also on error).  Call it before
+ * process_apply (whose rlimits may refuse the memfd's write) and the seccomp filter.  Errors: errno of memfd_create, its write or seals; the label files
  * (naming process.apparmorProfile or process.selinuxLabel). */
 int exec_trampoline_open(const struct spec_process *proc, struct exec_trampoline *t, struct error **err);
 void exec_trampoline_close(struct exec_trampoline *t);

@@ -117,9 +117,9 @@ static int exec_child_setup(struct exec_child *c, struct error **err)
         proc.env = env;
         cleanup_free char *path = NULL;
         cleanup_trampoline struct exec_trampoline trampoline = { .memfd = -1 };
-        if (process_resolve_exec(&proc, &path, err) < 0 || process_apply(&proc, err) < 0 ||
-            process_set_memory_policy(&c->lnx->memory_policy, err) < 0 ||
-            exec_trampoline_open(&proc, &trampoline, err) < 0)
+        /* the trampoline before process_apply, whose rlimits may refuse the memfd's write */
+        if (process_resolve_exec(&proc, &path, err) < 0 || exec_trampoline_open(&proc, &trampoline, err) < 0 ||
+            process_apply(&proc, err) < 0 || process_set_memory_policy(&c->lnx->memory_policy, err) < 0)
                 return -1;
         if (sync_send(c->sync_fd, SYNC_READY, NULL, 0, err) < 0)
                 return -1;

@@ -1,9 +1,12 @@
 /* OCI hooks: each one a program run with the state JSON on stdin, its env and args, killed
  * after its timeout; its output is captured so a failure can say why. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
@@ -37,9 +40,9 @@ __attribute__((noreturn)) static void hook_child(const struct spec_hook *h, cons
 {
         /* a runtime killed mid-create must not leave its hooks running */
         prctl(PR_SET_PDEATHSIG, SIGKILL);
-        /* a group of its own, which a timeout kills whole (what the hook started with it) */
-        setpgid(0, 0);
-        signal(SIGPIPE, SIG_DFL);
+        /* what the runtime's caller blocked or ignored, or run blocks to forward, is not the
+         * hook's to inherit, as it is not the container's (review36) */
+        signals_reset_for_container();
         if (dup2(in_fd, 0) < 0 || dup2(out_fd, 1) < 0 || dup2(out_fd, 2) < 0)
                 _exit(126);
         if (w->dir && chdir(w->dir) < 0) {
@@ -85,11 +88,37 @@ static bool collect_output(int fd, int64_t deadline, char *buf, size_t *len)
         }
 }
 
-/* A hook past its timeout, with what it started in its process group (review35). */
+/* SIGKILLs pid's children and theirs (/proc/PID/task/TID/children), then pid; a child
+ * that left its session or group is still its parent's child.  Not what was orphaned
+ * before (a double fork's grandchild belongs to init by then). */
+static void kill_tree(pid_t pid, int depth)
+{
+        char path[320];
+        snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+        cleanup_dir DIR *tasks = depth < 64 ? opendir(path) : NULL;
+        /* stopped first, so that it forks no more while its children are collected */
+        kill(pid, SIGSTOP);
+        for (struct dirent *t; tasks && (t = readdir(tasks));) {
+                if (t->d_name[0] == '.')
+                        continue;
+                snprintf(path, sizeof(path), "/proc/%d/task/%s/children", (int)pid, t->d_name);
+                cleanup_free char *list = NULL;
+                struct error *e = NULL;
+                if (read_file_at(AT_FDCWD, path, 0, &list, NULL, &e) < 0) {
+                        error_free(e);
+                        continue;
+                }
+                char *save = NULL;
+                for (char *c = strtok_r(list, " \n", &save); c; c = strtok_r(NULL, " \n", &save))
+                        kill_tree((pid_t)strtol(c, NULL, 10), depth + 1);
+        }
+        kill(pid, SIGKILL);
+}
+
+/* A hook past its timeout, with what it started (review35). */
 static void kill_hook(pid_t pid)
 {
-        kill(-pid, SIGKILL);
-        kill(pid, SIGKILL);
+        kill_tree(pid, 0);
 }
 
 static int hook_run_one(const struct spec_hook *h, const struct hook_where *where, const char *kind,
@@ -114,7 +143,6 @@ static int hook_run_one(const struct spec_hook *h, const struct hook_where *wher
         }
         if (pid == 0)
                 hook_child(h, where, in[0], out[1]);
-        setpgid(pid, pid);      /* also here: the child may not have run yet at a timeout */
         close(in[0]);
         close(out[1]);
 

@@ -183,7 +183,11 @@ static int init_setup(struct init_args *a, bool *ready_sent, struct error **err)
         cleanup_free char *path = NULL;
         if (process_resolve_exec(&spec->process, &path, err) < 0)
                 return -1;
-        if (process_apply(&spec->process, err) < 0 ||
+        /* before process_apply: its rlimits (a small RLIMIT_FSIZE) would refuse the memfd's
+         * write, and the label files are opened while we are root (review36) */
+        cleanup_trampoline struct exec_trampoline trampoline = { .memfd = -1 };
+        if (exec_trampoline_open(&spec->process, &trampoline, err) < 0 ||
+            process_apply(&spec->process, err) < 0 ||
             process_set_memory_policy(&spec->linux.memory_policy, err) < 0)
                 return -1;
         /* A seccomp agent gets its notify fd from create, as runc does, so a notifying filter
@@ -236,9 +240,7 @@ static int init_setup(struct init_args *a, bool *ready_sent, struct error **err)
                 strv_append(&env, *e);
         process_default_home(&env, proc.user.uid);
         proc.env = env;
-        cleanup_trampoline struct exec_trampoline trampoline = { .memfd = -1 };
-        if (exec_trampoline_open(&proc, &trampoline, err) < 0 ||
-            process_set_cpu_affinity(0, proc.exec_cpu_affinity.final, "process.execCPUAffinity.final", err) < 0)
+        if (process_set_cpu_affinity(0, proc.exec_cpu_affinity.final, "process.execCPUAffinity.final", err) < 0)
                 return -1;
         if (!notify && seccomp_program_install(a->seccomp, NULL, err) < 0)
                 return -1;

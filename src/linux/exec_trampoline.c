@@ -19,12 +19,7 @@
 #include "contain/util.h"
 #include "internal.h"
 
-#if __has_include("src/linux/trampoline/exec_trampoline_bin.h")
 #include "src/linux/trampoline/exec_trampoline_bin.h"
-#define HAVE_TRAMPOLINE 1
-#else
-#define HAVE_TRAMPOLINE 0
-#endif
 
 #ifndef MFD_EXEC
 #define MFD_EXEC 0x0010U
@@ -47,7 +42,6 @@ int exec_trampoline_open(const struct spec_process *proc, struct exec_trampoline
         *t = (struct exec_trampoline){ .memfd = -1 };
         if (lsm_exec_labels_open(proc, t, err) < 0)
                 return -1;
-#if HAVE_TRAMPOLINE
         /* MFD_EXEC: kernels with vm.memfd_noexec would otherwise make it non-executable */
         int m = memfd_create("contain-exec", MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_EXEC);
         if (m < 0 && errno == EINVAL)
@@ -61,7 +55,6 @@ int exec_trampoline_open(const struct spec_process *proc, struct exec_trampoline
             fcntl(memfd, F_ADD_SEALS, F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE) < 0)
                 return error_make(err, errno, "exec trampoline: seal");
         t->memfd = steal_fd(&memfd);
-#endif
         return 0;
 }
 
@@ -88,6 +81,7 @@ int exec_via_trampoline(const struct exec_trampoline *t, const char *path, char 
         syscall(SYS_execveat, t->memfd, "", targv, envp, AT_EMPTY_PATH);
         /* Never the program from the runtime's own image instead: /proc/self/exe would be the
          * host's binary while it is exec'd (review34) */
-        return error_make(err, errno, "exec \"%s\" through contain's exec trampoline: execveat (a seccomp profile must allow it)",
-                          path);
+        int e = errno;
+        return error_make(err, e, "exec \"%s\" through contain's exec trampoline: execveat%s", path,
+                          e == EPERM || e == EACCES || e == ENOSYS ? " (a seccomp profile must allow it)" : "");
 }

@@ -122,8 +122,6 @@ int cgroupfs_mount(const struct spec_mount *m, int root_fd, const struct rootfs_
  * them), close-on-exec, into t with the text each takes (only reached when lsm_check passed).
  * Errors name the field. */
 int lsm_exec_labels_open(const struct spec_process *proc, struct exec_trampoline *t, struct error **err);
-/* Writes t's labels now: they apply to this process's next exec. */
-int lsm_exec_labels_write(const struct exec_trampoline *t, struct error **err);
 
 /* ---- no mount namespace (sharedmnt.c) ---- */
 

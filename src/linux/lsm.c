@@ -59,20 +59,6 @@ int lsm_exec_labels_open(const struct spec_process *proc, struct exec_trampoline
         return 0;
 }
 
-int lsm_exec_labels_write(const struct exec_trampoline *t, struct error **err)
-{
-        for (size_t i = 0; i < t->n_labels; i++) {
-                size_t len = strlen(t->label[i]);
-                ssize_t n;
-                do
-                        n = write(t->label_fd[i], t->label[i], len);
-                while (n < 0 && errno == EINTR);
-                if (n < 0 || (size_t)n != len)
-                        return error_make(err, n < 0 ? errno : EIO, "set the exec label \"%s\"", t->label[i]);
-        }
-        return 0;
-}
-
 int lsm_check_mount_label(const struct spec_linux *l, struct error **err)
 {
         if (!l->mount_label || !*l->mount_label)

@@ -313,15 +313,5 @@ int process_exec(const struct spec_process *proc, const char *path, const struct
 
         if (seccomp_install_early(proc) && caps_apply(&proc->capabilities, err) < 0)
                 return error_wrap(err, "after installing seccomp");
-        if (t->memfd >= 0)
-                return exec_via_trampoline(t, path, proc->args, proc->env ? proc->env : empty, err);
-        /* no trampoline for this architecture: the labels apply to this exec */
-        if (lsm_exec_labels_write(t, err) < 0)
-                return -1;
-        execve(path, proc->args, proc->env ? proc->env : empty);
-        if (errno == ENOENT)
-                return exec_error(err, ENOENT, path, "no such file or directory");
-        if (errno == EACCES || errno == EPERM)
-                return exec_error(err, errno, path, "permission denied");
-        return error_make(err, errno, "exec: \"%s\"", path);
+        return exec_via_trampoline(t, path, proc->args, proc->env ? proc->env : empty, err);
 }

@@ -87,7 +87,8 @@ add_hook() {
         local marker="sleep $((5000 + $$ % 1000))" kind
         set_args /bin/sleep 100
         for kind in prestart createRuntime; do
-                update_config "del(.hooks) | .hooks.$kind = [$(hook_json x "$marker 3>&- & echo started-a-child; echo second-line >&2; wait") + {timeout: 1}]"
+                # a child, and one in a session of its own (review36)
+                update_config "del(.hooks) | .hooks.$kind = [$(hook_json x "$marker 3>&- & setsid $marker 3>&- & echo started-a-child; echo second-line >&2; wait") + {timeout: 1}]"
                 id=$(new_id "$kind")
                 run --separate-stderr contain create --bundle "$BUNDLE" "$id"
                 echo "$kind: $stderr"
@@ -104,6 +105,21 @@ add_hook() {
         [ "$status" -eq 1 ]
         [ "${#stderr_lines[@]}" -eq 1 ]
         [ "$stderr" = "contain: prestart hook #0 (/bin/sh) exited with status 3: out-line; err-line; ?[31mred" ]
+}
+
+@test "hooks start with no signal blocked, and one that reads the terminal is not stopped (review36)" {
+        set_args /bin/true
+        update_config "del(.hooks) | .hooks.createRuntime = [$(hook_json x "grep SigBlk /proc/self/status > $HOOKS/mask")]"
+        # a caller that blocks SIGTERM and SIGINT: the runtime inherits its mask, its hooks must not
+        perl -e 'use POSIX; sigprocmask(SIG_BLOCK, POSIX::SigSet->new(SIGTERM, SIGINT)) or die; exec @ARGV' \
+                "$CONTAIN" --root "$ROOT" run --bundle "$BUNDLE" "$(new_id mask)" < /dev/null
+        [ "$(cat "$HOOKS/mask")" = "SigBlk:	0000000000000000" ]
+        command -v script > /dev/null || skip "script (bsdutils) is not installed"
+        update_config "del(.hooks) | .hooks.prestart = [$(hook_json x "read answer < /dev/tty; echo \"\$answer\" > $HOOKS/answer") + {timeout: 20}]"
+        run timeout 30 script -qec "$CONTAIN --root $ROOT run --bundle $BUNDLE $(new_id tty)" /dev/null <<< yes
+        echo "$output"
+        [ "$status" -eq 0 ]
+        [ "$(cat "$HOOKS/answer")" = yes ]
 }
 
 @test "a failing poststart hook is only a warning" {

@@ -222,6 +222,23 @@ stop_scanner() {
         binary_unchanged
 }
 
+@test "a small RLIMIT_FSIZE does not keep the trampoline from being written, for run and exec (review36)" {
+        local id
+        update_config '.process.rlimits = [{"type": "RLIMIT_FSIZE", "soft": 100, "hard": 100}]'
+        set_args /bin/sh -c 'ulimit -f'
+        run contain run -b "$BUNDLE" "$(new_id)"
+        echo "$output"
+        [ "$status" -eq 0 ]
+        [ "$output" = 0 ]
+        id=$(new_id exec)
+        set_args /bin/sleep 100
+        contain run -d -b "$BUNDLE" "$id" < /dev/null
+        run contain exec "$id" /bin/true
+        echo "$output"
+        [ "$status" -eq 0 ]
+        contain delete --force "$id"
+}
+
 @test "exec --apparmor on a host without AppArmor is refused before anything runs, as create refuses it" {
         local id
         id=$(new_id)
