@@ -113,10 +113,16 @@ int cg_update_quota(const struct cgroup *cg, struct spec_resources *r, struct er
 int cg_update_files(const struct cgroup *cg, const struct spec_resources *res, struct error **err)
 {
         struct spec_resources r = *res;
-        if (cg_update_quota(cg, &r, err) < 0 || cg_apply(cg, &r, err) < 0)
+        if (cg_update_quota(cg, &r, err) < 0)
                 return -1;
+        __attribute__((cleanup(cg_undo_free))) struct cg_undo undo;
+        cg_undo_take(cg, &r, &undo);
         /* an update without device rules leaves the current ones */
-        if (r.n_devices && cgroup_apply_devices(cg, &r, err) < 0)
+        if (cg_apply(cg, &r, err) < 0 || (r.n_devices && cgroup_apply_devices(cg, &r, err) < 0)) {
+                size_t left = cg_undo_restore(&undo);
+                if (left)
+                        log_warning("update: %zu of the values it had written could not be put back", left);
                 return -1;
+        }
         return 0;
 }

@@ -130,6 +130,22 @@ bool cg_keyed(const char *text, const char *key, uint64_t *out);
 /* A single number or "max" (UINT64_MAX). */
 bool cg_number(const char *text, uint64_t *out);
 
+/* The v1 file the kernel checks file against (memory and memory+swap, a quota and its period),
+ * either way round; NULL for the others. */
+const char *cg_v1_checked_with(const char *file);
+/* update_undo.c: the values an update may overwrite, as they were before it, to put back when
+ * the kernel refuses one of its writes halfway (review35): each one-line file the update's
+ * settings name in the hierarchy that takes it, with the file checked against it.  Files of
+ * several lines (per-device throttles, io.max, rdma.max) and device rules are not saved. */
+struct cg_undo {
+        char **dir, **file, **value;
+        size_t n;
+};
+void cg_undo_take(const struct cgroup *cg, const struct spec_resources *res, struct cg_undo *u);
+/* Writes the saved values back, in passes while the kernel takes more of them (a pair checked
+ * against each other goes in the order it accepts); the number it would not take back. */
+size_t cg_undo_restore(const struct cg_undo *u);
+void cg_undo_free(struct cg_undo *u);
 /* v1_write.c: writes the settings of s whose controller is in controllers to their v1
  * hierarchies, in the order the kernel takes them (see the file's comment). */
 int cg_write_v1_settings(const struct cgroup *cg, const struct cg_settings *s, char *const *controllers,

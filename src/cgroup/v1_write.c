@@ -29,6 +29,14 @@ static const char *partner_of(const char *file)
         return NULL;
 }
 
+const char *cg_v1_checked_with(const char *file)
+{
+        for (size_t i = 0; i < ARRAY_SIZE(v1_pairs); i++)
+                if (strcmp(v1_pairs[i].partner, file) == 0)
+                        return v1_pairs[i].file;
+        return partner_of(file);
+}
+
 /* The weight file of the BFQ I/O scheduler beside the one of its kind: blkio.weight was CFQ's
  * (gone since Linux 5.0), io.weight is blk-iocost's (cgroup2) */
 static const char *bfq_file_of(const char *file)

@@ -124,6 +124,28 @@ no_dirs_named() {
         [[ "$output" == *"--memory"* ]]
 }
 
+@test "update refused halfway changes nothing: the values written before the refusal are put back (review35)" {
+        limits sleep 100
+        contain run -d --bundle "$BUNDLE" "$ID" </dev/null
+        pid=$(state_field "$ID" pid)
+        # shares go first and are taken; a quota of 100 us is below the kernel's 1 ms
+        run contain update -r - "$ID" <<< '{"cpu": {"shares": 500, "quota": 100}, "pids": {"limit": 99}}'
+        echo "$output"
+        [ "$status" -ne 0 ]
+        [[ "$output" == *"cpu.cfs_quota_us"* ]]
+        [ "$(cat "$(v1dir cpu "$pid")/cpu.shares")" = 512 ]
+        [ "$(cat "$(v1dir cpu "$pid")/cpu.cfs_quota_us")" = 50000 ]
+        [ "$(cat "$(v1dir pids "$pid")/pids.max")" = 16 ]
+        # memory against memory+swap, refused in the middle: both as they were
+        run contain update -r - "$ID" <<< '{"memory": {"limit": 33554432, "swap": 33554432}, "cpu": {"quota": 100}}'
+        [ "$status" -ne 0 ]
+        [ "$(cat "$(v1dir memory "$pid")/memory.limit_in_bytes")" = 67108864 ]
+        [ "$(cat "$(v1dir memory "$pid")/memory.memsw.limit_in_bytes")" = 67108864 ]
+        # and an update the kernel takes still applies
+        contain update --cpu-share 256 "$ID"
+        [ "$(cat "$(v1dir cpu "$pid")/cpu.shares")" = 256 ]
+}
+
 @test "update -r: a JSON error points into the file itself; empty input says so (review35)" {
         printf '{\n"memory": {\n "limit": 1x\n}\n}\n' > "$TEST_DIR/res.json"
         run contain update -r "$TEST_DIR/res.json" "$ID"
