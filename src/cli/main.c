@@ -1,5 +1,6 @@
 /* Entry point: global options (runc's spellings), then dispatch to one command. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -192,6 +193,16 @@ int main(int argc, char **argv)
         if (!g.root || !*g.root) {
                 log_error("--root: expected a directory");
                 return 1;
+        }
+        /* a log file that cannot be written would take every later error with it, unseen by
+         * the client that reads it (runc and crun fail too, review35) */
+        if (g.log_path && *g.log_path) {
+                int fd = open(g.log_path, O_WRONLY | O_APPEND | O_CREAT | O_NOCTTY | O_CLOEXEC, 0644);
+                if (fd < 0) {
+                        log_error("--log %s: %s", g.log_path, strerror(errno));
+                        return 1;
+                }
+                close(fd);
         }
         log_configure(g.log_path, g.log_json ? LOG_FORMAT_JSON : LOG_FORMAT_TEXT, g.debug);
 

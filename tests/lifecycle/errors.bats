@@ -97,6 +97,15 @@ no_residue() {
         done < "$log"
 }
 
+@test "a --log file that cannot be opened is an error before anything is done (review35)" {
+        run "$CONTAIN" --root "$ROOT" --log "$TEST_DIR/no/such/dir/log" list
+        [ "$status" -eq 1 ]
+        [ "$output" = "contain: --log $TEST_DIR/no/such/dir/log: No such file or directory" ]
+        run "$CONTAIN" --root "$ROOT" --log "$TEST_DIR" --log-format json delete --force "nope-$$"
+        [ "$status" -eq 1 ]
+        [ "$output" = "contain: --log $TEST_DIR: Is a directory" ]
+}
+
 @test "exec in a stopped container fails with runc's message" {
         set_args /bin/true
         id=$(new_id)
