@@ -107,6 +107,21 @@ int cg_update_quota(const struct cgroup *cg, struct spec_resources *r, struct er
                 r->cpu.has_quota = true;
                 r->cpu.quota = q;
         }
+        /* swap is the memory+swap total: a swap alone is taken against the current limit
+         * (runc writes it alone; cgroup v2 needs the limit to compute swap.max, review35) */
+        if (r->memory.has_swap && r->memory.swap > 0 && !(r->memory.has_limit && r->memory.limit != 0)) {
+                const struct cg_hier *h1 = cg_v1_hier(cg, "memory");
+                bool v2 = h2 && cg_v2_has_controller(h2->dir, "memory");
+                cleanup_free char *cur = NULL;
+                if ((v2 || h1) && cg_read(v2 ? h2->dir : h1->dir, v2 ? "memory.max" : "memory.limit_in_bytes", &cur, err) < 0)
+                        return error_wrap(err, "linux.resources.memory.swap: the current memory limit");
+                if (cur) {
+                        long long limit = strncmp(cur, "max", 3) == 0 ? -1 : strtoll(cur, NULL, 10);
+                        /* v1 shows "no limit" as a page-rounded LLONG_MAX */
+                        r->memory.has_limit = true;
+                        r->memory.limit = limit >= (1LL << 62) ? -1 : limit;
+                }
+        }
         return 0;
 }
 

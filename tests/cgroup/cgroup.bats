@@ -146,6 +146,19 @@ no_dirs_named() {
         [ "$(cat "$(v1dir cpu "$pid")/cpu.shares")" = 256 ]
 }
 
+@test "update --memory-swap alone is taken against the current memory limit, as runc takes it (review35)" {
+        limits sleep 100
+        contain run -d --bundle "$BUNDLE" "$ID" </dev/null
+        pid=$(state_field "$ID" pid)
+        contain update --memory-swap 200M "$ID"
+        [ "$(cat "$(v1dir memory "$pid")/memory.limit_in_bytes")" = 67108864 ]
+        [ "$(cat "$(v1dir memory "$pid")/memory.memsw.limit_in_bytes")" = 209715200 ]
+        run contain update --memory-swap 32M "$ID"
+        [ "$status" -ne 0 ]
+        [[ "$output" == *"linux.resources.memory.swap: 33554432 is below memory.limit 67108864"* ]]
+        [ "$(cat "$(v1dir memory "$pid")/memory.memsw.limit_in_bytes")" = 209715200 ]
+}
+
 @test "update -r: a JSON error points into the file itself; empty input says so (review35)" {
         printf '{\n"memory": {\n "limit": 1x\n}\n}\n' > "$TEST_DIR/res.json"
         run contain update -r "$TEST_DIR/res.json" "$ID"

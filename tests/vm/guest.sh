@@ -199,6 +199,9 @@ EOF
         expect "update swappiness on v2: refused (status, message naming the field)" \
                 "$(c update -r /tmp/res.json upd > /tmp/upd.err 2>&1; echo "$?"):$(grep -c 'linux.resources.memory.swappiness: cgroup v2' /tmp/upd.err)" "1:1"
         expect "update swappiness on v2: memory.max as it was" "$(cat "$d/memory.max")" 100663296
+        # swap alone: the memory+swap total against the current memory.max (review35)
+        c update --memory-swap 200M upd
+        expect "update --memory-swap alone: memory.swap.max" "$(cat "$d/memory.swap.max")" 109051904
         c delete -f upd
 }
 
