@@ -144,13 +144,19 @@ start_sleeper() {
         [ "$status" -ne 0 ]
         [[ "$output" != *"$SECRET_TEXT"* ]]
         # with CAP_SYS_PTRACE /proc/1/fd is readable whatever the init's dumpable flag: every
-        # fd there, tried as a directory, leads nowhere; the only one beyond 0-2 is the exec fifo
+        # fd there, tried as a directory, leads nowhere; beyond 0-2 there are the exec fifo and
+        # the sealed trampoline memfd (opened before the rlimits apply, review36; it cannot be
+        # written: exe_overwrite.bats)
         run contain exec --cap CAP_SYS_PTRACE "$ID" sh -c '
                 cd /proc/1/fd || exit 9
                 for f in *; do
                         cat "$f'"$SECRET"'" "$f/'"$UP$SECRET"'" 2>/dev/null
                         [ -d "$f" ] && echo "directory $f"
-                        [ "$f" -gt 2 ] && { [ -p "$f" ] && echo "fifo" || echo "not a fifo $f"; }
+                        if [ "$f" -gt 2 ]; then
+                                if [ -p "$f" ]; then echo fifo
+                                elif [ "$(readlink "$f")" = "/memfd:contain-exec (deleted)" ]; then echo trampoline
+                                else echo "not a fifo $f"; fi
+                        fi
                 done
                 echo fds $(ls /proc/1/fd)'
         echo "$output"
@@ -158,8 +164,9 @@ start_sleeper() {
         [[ "$output" != *"$SECRET_TEXT"* ]]
         [[ "$output" != *directory* ]]
         [[ "$output" != *"not a fifo"* ]]
-        [[ "$output" =~ fds\ 0\ 1\ 2\ [0-9]+$ ]]
+        [[ "$output" =~ fds\ 0\ 1\ 2\ [0-9]+\ [0-9]+$ ]]
         [ "$(echo "$output" | grep -c '^fifo$')" -eq 1 ]
+        [ "$(echo "$output" | grep -c '^trampoline$')" -eq 1 ]
 }
 
 @test "while created, a host fd passed with --preserve-fds is what /proc/1/fd shows (control)" {
