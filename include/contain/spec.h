@@ -40,6 +40,10 @@ struct spec_rlimit {
         uint64_t hard;
 };
 
+/* The capability names contain knows, NULL-terminated; index = capability number. */
+#define SPEC_CAPABILITY_COUNT 41
+extern const char *const spec_capability_names[SPEC_CAPABILITY_COUNT + 1];
+
 /* The five capability sets; each NULL-terminated list of names like "CAP_CHOWN", validated.
  * present is false when process.capabilities is absent (then nothing is changed). */
 struct spec_capabilities {

@@ -11,25 +11,13 @@
 #include "contain/util.h"
 #include "internal.h"
 
-/* Index = capability number (linux/capability.h), as far as libcap 2.66 knows them. */
-static const char *const cap_names[] = {
-        "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER", "CAP_FSETID",
-        "CAP_KILL", "CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP", "CAP_LINUX_IMMUTABLE",
-        "CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST", "CAP_NET_ADMIN", "CAP_NET_RAW", "CAP_IPC_LOCK",
-        "CAP_IPC_OWNER", "CAP_SYS_MODULE", "CAP_SYS_RAWIO", "CAP_SYS_CHROOT", "CAP_SYS_PTRACE",
-        "CAP_SYS_PACCT", "CAP_SYS_ADMIN", "CAP_SYS_BOOT", "CAP_SYS_NICE", "CAP_SYS_RESOURCE",
-        "CAP_SYS_TIME", "CAP_SYS_TTY_CONFIG", "CAP_MKNOD", "CAP_LEASE", "CAP_AUDIT_WRITE",
-        "CAP_AUDIT_CONTROL", "CAP_SETFCAP", "CAP_MAC_OVERRIDE", "CAP_MAC_ADMIN", "CAP_SYSLOG",
-        "CAP_WAKE_ALARM", "CAP_BLOCK_SUSPEND", "CAP_AUDIT_READ", "CAP_PERFMON", "CAP_BPF",
-        "CAP_CHECKPOINT_RESTORE", NULL,
-};
 
 const char *const *caps_known_names(void)
 {
-        return cap_names;
+        return spec_capability_names;
 }
 
-#define N_CAPS (ARRAY_SIZE(cap_names) - 1)
+#define N_CAPS SPEC_CAPABILITY_COUNT
 
 /* The highest capability the running kernel knows: libcap probes it once when it loads
  * (cap_max_bits), where asking prctl cap by cap cost ~40 calls per use. */
@@ -45,7 +33,7 @@ static int cap_list(char **list, const char *field, bool set[N_CAPS], struct err
         memset(set, 0, N_CAPS * sizeof(bool));
         for (size_t i = 0; list && list[i]; i++) {
                 size_t k = 0;
-                while (k < N_CAPS && strcasecmp(list[i], cap_names[k]) != 0)
+                while (k < N_CAPS && strcasecmp(list[i], spec_capability_names[k]) != 0)
                         k++;
                 if (k == N_CAPS)
                         return error_make(err, 0, "process.capabilities.%s: unknown capability \"%s\"", field,
@@ -70,19 +58,19 @@ int caps_drop_bounding(const struct spec_capabilities *c, struct error **err)
                  * only when the drop is refused */
                 if (prctl(PR_CAPBSET_DROP, i, 0, 0, 0) < 0 && prctl(PR_CAPBSET_READ, i, 0, 0, 0) != 0)
                         return error_make(err, errno, "process.capabilities.bounding: drop %s",
-                                          i < N_CAPS ? cap_names[i] : "an unnamed capability");
+                                          i < N_CAPS ? spec_capability_names[i] : "an unnamed capability");
         }
         for (unsigned i = 0; i < N_CAPS; i++) {
                 if (!want[i])
                         continue;
                 if (i > last) {
-                        log_debug("process.capabilities.bounding: %s unknown to this kernel, skipped", cap_names[i]);
+                        log_debug("process.capabilities.bounding: %s unknown to this kernel, skipped", spec_capability_names[i]);
                         continue;
                 }
                 if (prctl(PR_CAPBSET_READ, i, 0, 0, 0) != 1)
                         return error_make(err, EPERM,
                                           "process.capabilities.bounding: %s is not in the runtime's own bounding set (this host withholds it)",
-                                          cap_names[i]);
+                                          spec_capability_names[i]);
         }
         return 0;
 }
@@ -92,7 +80,7 @@ static int fill(cap_t caps, cap_flag_t flag, const bool set[N_CAPS], unsigned la
         for (unsigned i = 0; i < N_CAPS && i <= last; i++) {
                 cap_value_t v = (cap_value_t)i;
                 if (set[i] && cap_set_flag(caps, flag, 1, &v, CAP_SET) < 0)
-                        return error_make(err, errno, "cap_set_flag %s", cap_names[i]);
+                        return error_make(err, errno, "cap_set_flag %s", spec_capability_names[i]);
         }
         return 0;
 }
@@ -108,13 +96,13 @@ int caps_apply(const struct spec_capabilities *c, struct error **err)
         unsigned last = kernel_last_cap();
         for (unsigned i = 0; i < N_CAPS && i <= last; i++) {
                 if (eff[i] && !perm[i])
-                        return error_make(err, 0, "process.capabilities.effective: %s is not in permitted", cap_names[i]);
+                        return error_make(err, 0, "process.capabilities.effective: %s is not in permitted", spec_capability_names[i]);
                 /* The kernel raises an ambient cap only when it is both permitted and
                  * inheritable.  Never widen inheritable to make it so (CVE-2022-29162): like
                  * runc and crun, an ambient cap the other sets do not allow stays unraised. */
                 if (amb[i] && !(perm[i] && inh[i])) {
                         log_debug("process.capabilities.ambient: %s is not in both permitted and inheritable: not raised",
-                                  cap_names[i]);
+                                  spec_capability_names[i]);
                         amb[i] = false;
                 }
         }
@@ -135,7 +123,7 @@ int caps_apply(const struct spec_capabilities *c, struct error **err)
                         cap_flag_value_t v = CAP_CLEAR;
                         cap_get_flag(cur, (cap_value_t)i, CAP_PERMITTED, &v);
                         if (perm[i] && v != CAP_SET)
-                                missing = cap_names[i];
+                                missing = spec_capability_names[i];
                 }
                 if (cur)
                         cap_free(cur);
@@ -152,7 +140,7 @@ int caps_apply(const struct spec_capabilities *c, struct error **err)
                 return error_make(err, errno, "process.capabilities.ambient: clear");
         for (unsigned i = 0; i < N_CAPS && i <= last; i++)
                 if (amb[i] && prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, i, 0, 0) < 0)
-                        return error_make(err, errno, "process.capabilities.ambient: raise %s", cap_names[i]);
+                        return error_make(err, errno, "process.capabilities.ambient: raise %s", spec_capability_names[i]);
         return 0;
 }
 
@@ -167,7 +155,7 @@ int caps_keep_effective(struct error **err)
                 cap_value_t c = (cap_value_t)i;
                 if (cap_get_flag(caps, c, CAP_PERMITTED, &v) == 0 && v == CAP_SET &&
                     cap_set_flag(caps, CAP_EFFECTIVE, 1, &c, CAP_SET) < 0)
-                        r = error_make(err, errno, "cap_set_flag %s", cap_names[i]);
+                        r = error_make(err, errno, "cap_set_flag %s", spec_capability_names[i]);
         }
         if (r == 0 && cap_set_proc(caps) < 0)
                 r = error_make(err, errno, "process.capabilities: keep the effective set until seccomp is installed");

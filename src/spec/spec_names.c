@@ -2,10 +2,10 @@
  * rlimits, I/O and scheduler classes, seccomp actions/operators/architectures, capabilities,
  * memory policy modes and flags. */
 #include <ctype.h>
+#include <linux/capability.h>
 #include <linux/sched.h>
 #include <sched.h>
 #include <string.h>
-#include <sys/capability.h>
 #include <sys/resource.h>
 
 #include "spec_internal.h"
@@ -288,19 +288,29 @@ bool propagation_known(const char *name)
         return name_index(t, ARRAY_SIZE(t), name) >= 0;
 }
 
+/* Index = capability number (linux/capability.h), as far as libcap 2.66 knows them. */
+const char *const spec_capability_names[SPEC_CAPABILITY_COUNT + 1] = {
+        "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER", "CAP_FSETID",
+        "CAP_KILL", "CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP", "CAP_LINUX_IMMUTABLE",
+        "CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST", "CAP_NET_ADMIN", "CAP_NET_RAW", "CAP_IPC_LOCK",
+        "CAP_IPC_OWNER", "CAP_SYS_MODULE", "CAP_SYS_RAWIO", "CAP_SYS_CHROOT", "CAP_SYS_PTRACE",
+        "CAP_SYS_PACCT", "CAP_SYS_ADMIN", "CAP_SYS_BOOT", "CAP_SYS_NICE", "CAP_SYS_RESOURCE",
+        "CAP_SYS_TIME", "CAP_SYS_TTY_CONFIG", "CAP_MKNOD", "CAP_LEASE", "CAP_AUDIT_WRITE",
+        "CAP_AUDIT_CONTROL", "CAP_SETFCAP", "CAP_MAC_OVERRIDE", "CAP_MAC_ADMIN", "CAP_SYSLOG",
+        "CAP_WAKE_ALARM", "CAP_BLOCK_SUSPEND", "CAP_AUDIT_READ", "CAP_PERFMON", "CAP_BPF",
+        "CAP_CHECKPOINT_RESTORE", NULL,
+};
+_Static_assert(CAP_CHECKPOINT_RESTORE == SPEC_CAPABILITY_COUNT - 1, "one name per capability number");
+
+/* The one table the process's capability sets are made from (linux/caps.c): a name known
+ * here is one the init can apply (libcap's cap_from_name knew names that table did not). */
 bool capability_known(const char *name)
 {
-        cap_value_t v;
-
-        if (!str_has_prefix(name, "CAP_") || !name[4])
-                return false;
-        /* libcap also takes "cap_chown" and bare numbers; config.json spells names in capitals */
-        for (const char *c = name + 4; *c; c++)
-                if (!isupper((unsigned char)*c) && *c != '_' && !isdigit((unsigned char)*c))
-                        return false;
-        if (isdigit((unsigned char)name[4]))
-                return false;
-        return cap_from_name(name, &v) == 0;
+        /* config.json spells names in capitals */
+        for (size_t i = 0; i < SPEC_CAPABILITY_COUNT; i++)
+                if (strcmp(name, spec_capability_names[i]) == 0)
+                        return true;
+        return false;
 }
 
 /* MAJOR.MINOR.PATCH with MAJOR 1 and MINOR 0..3, optionally followed by -pre or +build. */
