@@ -117,7 +117,7 @@ enum mempolicy_nodes { MPOL_NODES_NONE, MPOL_NODES_OPTIONAL, MPOL_NODES_REQUIRED
 enum { MPOL_FLAG_STATIC_NODES = 1 << 15, MPOL_FLAG_RELATIVE_NODES = 1 << 14, MPOL_FLAG_NUMA_BALANCING = 1 << 13 };
 int mempolicy_mode_from_name(const char *name, int *value, enum mempolicy_nodes *nodes, unsigned *flags);
 int mempolicy_flag_from_name(const char *name, unsigned *out);
-/* "CAP_" prefix, upper case, and known to libcap. */
+/* One of spec_capability_names, spelled exactly. */
 bool capability_known(const char *name);
 
 /* ---- parts of the parser (spec_parse_linux.c) and the freeing (spec_free.c) ---- */

@@ -27,6 +27,15 @@ add_runtime_libraries() {
         cp "$CONTAIN" "$BUNDLE/rootfs/contain-copy"
 }
 
+# The last command ran the trampoline as an interpreter on its own (exit 127, its message), and
+# never the host's binary, whose --version says "contain version".
+refused_by_trampoline() {
+        echo "$1: $output"
+        [ "$status" -eq 127 ]
+        [[ "$output" == *"exec trampoline"* ]]
+        [[ "$output" != *"contain version"* ]]
+}
+
 setup() {
         REAL_CONTAIN=$CONTAIN
         common_setup
@@ -175,10 +184,7 @@ stop_scanner() {
         add_runtime_libraries
         set_args /proc/self/exe --version
         run -127 contain run -b "$BUNDLE" "$(new_id)"
-        echo "$output"
-        [ "$status" -eq 127 ]
-        [[ "$output" == *"exec trampoline"* ]]
-        [[ "$output" != *"contain 0."* ]]
+        refused_by_trampoline run
         binary_unchanged
 }
 
@@ -192,19 +198,14 @@ stop_scanner() {
                 set_args /proc/self/exe --version
                 update_config "del(.process.apparmorProfile, .process.selinuxLabel) | .process.$field = \"\""
                 run -127 contain run -b "$BUNDLE" "$(new_id "$field")"
-                echo "$field: $output"
-                [ "$status" -eq 127 ]
-                [[ "$output" == *"exec trampoline"* ]]
-                [[ "$output" != *"contain version"* ]]
+                refused_by_trampoline "$field"
         done
         id=$(new_id exec)
         set_args /bin/sleep 100
         contain run -d -b "$BUNDLE" "$id" < /dev/null
         jq '.process | .args = ["/proc/self/exe", "--version"] | .apparmorProfile = ""' "$BUNDLE/config.json" > "$TEST_DIR/p.json"
         run -127 contain exec --process "$TEST_DIR/p.json" "$id"
-        echo "exec: $output"
-        [ "$status" -eq 127 ]
-        [[ "$output" == *"exec trampoline"* ]]
+        refused_by_trampoline exec
         contain delete --force "$id"
         binary_unchanged
 }

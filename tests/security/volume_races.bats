@@ -44,12 +44,20 @@ stop_attacker() {
         local i
         mkdir "$SHARED/x" "$TEST_DIR/secret"
         ln -s . "$SHARED/y"
-        start_attacker exchange /shared
         jq '.process.args = ["/bin/sh", "-c", "touch /shared/x/pwn /shared/y/pwn 2>/dev/null; true"]
                 | del(.linux.resources)
                 | .mounts += [{"destination": "/shared", "type": "bind", "source": "'"$SHARED"'", "options": ["rbind", "rw"]},
                               {"destination": "/shared/x", "type": "bind", "source": "'"$TEST_DIR/secret"'", "options": ["bind", "ro"]}]' \
                 "$BUNDLE/config.json" > "$VICTIM/config.json"
+        # control, before the attacker: the victim runs, writes the volume, and the bind is ro
+        jq '.process.args = ["/bin/sh", "-c", "touch /shared/ok && ! touch /shared/x/pwn 2>/dev/null"]' \
+                "$VICTIM/config.json" > "$TEST_DIR/control.json"
+        cp "$VICTIM/config.json" "$TEST_DIR/victim.json"
+        cp "$TEST_DIR/control.json" "$VICTIM/config.json"
+        contain run -b "$VICTIM" "$(new_id control)" < /dev/null
+        [ -e "$SHARED/ok" ] && [ ! -e "$TEST_DIR/secret/pwn" ]
+        cp "$TEST_DIR/victim.json" "$VICTIM/config.json"
+        start_attacker exchange /shared
         for i in $(seq 1 150); do
                 contain run -b "$VICTIM" "$(new_id "v$i")" < /dev/null > /dev/null 2>&1 || true
                 [ ! -e "$TEST_DIR/secret/pwn" ] || { echo "the ro bind was writable at run $i"; break; }
@@ -62,11 +70,14 @@ stop_attacker() {
         local i
         echo secret > "$TEST_DIR/hostfile"
         chmod 600 "$TEST_DIR/hostfile"
-        start_attacker symlink /shared "$TEST_DIR/hostfile"
         jq '.process.args = ["/bin/true"] | del(.linux.resources)
                 | .mounts += [{"destination": "/shared", "type": "bind", "source": "'"$SHARED"'", "options": ["rbind", "rw"]}]
                 | .linux.devices = [{"path": "/shared/mydev", "type": "c", "major": 1, "minor": 3, "fileMode": 438}]' \
                 "$BUNDLE/config.json" > "$VICTIM/config.json"
+        # control, before the attacker: the node is made with its mode
+        contain run -b "$VICTIM" "$(new_id control)" < /dev/null
+        [ "$(stat -c %F:%a "$SHARED/mydev")" = "character special file:666" ]
+        start_attacker symlink /shared "$TEST_DIR/hostfile"
         for i in $(seq 1 150); do
                 contain run -b "$VICTIM" "$(new_id "v$i")" < /dev/null > /dev/null 2>&1 || true
                 [ "$(stat -c %a "$TEST_DIR/hostfile")" = 600 ] || { echo "the host file's mode changed at run $i"; break; }
