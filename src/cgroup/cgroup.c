@@ -153,6 +153,27 @@ int cgroup_enter(struct cgroup *cg, pid_t pid, struct error **err)
         return cg->ops->enter(cg, pid, err);
 }
 
+/* Whether hierarchy h holds the controller: a v1 hierarchy by its name, the v2 one as "unified"
+ * or by one of the container cgroup's own controllers (cgroup.controllers). */
+static bool hier_has_controller(const struct cg_hier *h, const char *controller)
+{
+        if (!h->v2)
+                return cg_name_has(h->name, controller);
+        if (strcmp(controller, "unified") == 0)
+                return true;
+        cleanup_free char *list = NULL;
+        cleanup_free char *file = xasprintf("%s/cgroup.controllers", h->dir);
+        struct error *e = NULL;
+        int r = read_file_at(AT_FDCWD, file, 0, &list, NULL, &e);
+        error_free(e);
+        if (r < 0)
+                return false;
+        for (char *save = NULL, *c = strtok_r(list, " \n", &save); c; c = strtok_r(NULL, " \n", &save))
+                if (strcmp(c, controller) == 0)
+                        return true;
+        return false;
+}
+
 /* sub: "PATH" for every hierarchy, or "CONTROLLER[,CONTROLLER...]:PATH" for those holding one
  * of them (runc's exec --cgroup); PATH relative, without "." or "..". */
 static int sub_path_for(const struct cg_hier *h, const char *sub, const char **path, struct error **err)
@@ -171,8 +192,29 @@ static int sub_path_for(const struct cg_hier *h, const char *sub, const char **p
         cleanup_free char *ctrls = xstrndup(sub, (size_t)(colon - sub));
         save = NULL;
         for (char *c = strtok_r(ctrls, ",", &save); c; c = strtok_r(NULL, ",", &save))
-                if ((h->v2 && strcmp(c, "unified") == 0) || cg_name_has(h->name, c))
+                if (hier_has_controller(h, c))
                         return 1;
+        return 0;
+}
+
+/* Every controller sub names is one of the container's: "bogus:x" would otherwise leave the
+ * process in the container's own cgroup without a word (review35), where runc refuses it. */
+static int sub_controllers_known(const struct cgroup *cg, const char *sub, struct error **err)
+{
+        const char *colon = strchr(sub, ':');
+        if (!colon)
+                return 0;
+        cleanup_free char *ctrls = xstrndup(sub, (size_t)(colon - sub));
+        if (!*ctrls)
+                return error_make(err, 0, "--cgroup '%s': no controller before ':'", sub);
+        char *save = NULL;
+        for (char *c = strtok_r(ctrls, ",", &save); c; c = strtok_r(NULL, ",", &save)) {
+                bool known = false;
+                for (size_t i = 0; i < cg->n_h && !known; i++)
+                        known = hier_has_controller(&cg->h[i], c);
+                if (!known)
+                        return error_make(err, 0, "--cgroup '%s': the container's cgroup has no controller \"%s\"", sub, c);
+        }
         return 0;
 }
 
@@ -180,6 +222,8 @@ int cgroup_enter_sub(const struct cgroup *cg, pid_t pid, const char *sub, struct
 {
         char buf[32];
         snprintf(buf, sizeof(buf), "%d", (int)pid);
+        if (sub_controllers_known(cg, sub, err) < 0)
+                return -1;
         for (size_t i = 0; i < cg->n_h; i++) {
                 const char *path;
                 int r = sub_path_for(&cg->h[i], sub, &path, err);

@@ -45,7 +45,9 @@ int signal_parse(const char *text, int *sig, struct error **err)
                 }
         if (strncasecmp(name, "RTMIN", 5) == 0 || strncasecmp(name, "RTMAX", 5) == 0) {
                 int64_t off = 0;
-                if (name[5] && parse_int64(name + 5, &off) < 0)
+                const char *num = name + 5;
+                bool plus = *num == '+';        /* RTMIN+3: parse_int64 takes no "+" */
+                if (*num && (parse_int64(num + plus, &off) < 0 || (plus && off < 0) || (!plus && off > 0)))
                         return error_make(err, 0, "invalid signal \"%s\"", text);
                 int s = (strncasecmp(name, "RTMIN", 5) == 0 ? SIGRTMIN : SIGRTMAX) + (int)off;
                 if (s < SIGRTMIN || s > SIGRTMAX)

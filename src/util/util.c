@@ -129,7 +129,8 @@ int parse_int64(const char *s, int64_t *out)
 {
         char *end;
 
-        if (!s || !*s) {
+        /* digits only, as runc's strconv does: strtoll alone takes " 9", "\t9" and "+9" (review35) */
+        if (!s || !isdigit((unsigned char)(*s == '-' ? s[1] : s[0]))) {
                 errno = EINVAL;
                 return -1;
         }
@@ -149,7 +150,7 @@ int parse_uint64(const char *s, uint64_t *out)
 {
         char *end;
 
-        if (!s || !*s || *s == '-' || *s == ' ' || *s == '+') {
+        if (!s || !isdigit((unsigned char)*s)) {
                 errno = EINVAL;
                 return -1;
         }

@@ -273,6 +273,14 @@ no_dirs_named() {
         run contain exec --cgroup ../up "$ID" /bin/true
         [ "$status" -ne 0 ]
         [[ "$output" == *"'..' components are not allowed"* ]]
+        # a controller the container has not: refused, not run in the container's own cgroup (review35)
+        for arg in bogus:sub pids,bogus:sub :sub; do
+                run contain exec --cgroup "$arg" "$ID" cat /proc/self/cgroup
+                echo "$arg: $output"
+                [ "$status" -ne 0 ]
+                [[ "$output" == *"--cgroup '$arg': "* ]]
+                [[ "$output" != *":pids:"* ]]
+        done
 }
 
 @test "ps lists the container's pids and kill --all empties its cgroup" {

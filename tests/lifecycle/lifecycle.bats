@@ -350,6 +350,13 @@ teardown() { common_teardown; }
         id=$(new_id)
         contain create --bundle "$BUNDLE" "$id"
         contain start "$id"
+        # a number with blanks or a sign is no signal: " 9" was SIGKILL (review35)
+        for sig in " 9" "9 " "+9" "	9"; do
+                run contain kill "$id" "$sig"
+                [ "$status" -ne 0 ]
+                [[ "$output" == *"invalid signal \"$sig\""* ]]
+        done
+        [ "$(state_field "$id" status)" = running ]
         contain kill "$id" SIGUSR1
         wait_for_status "$id" 5 stopped
         run contain kill "$id" 9

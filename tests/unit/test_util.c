@@ -330,6 +330,27 @@ static void same_place(struct tap *t)
         close(c);
 }
 
+/* parse_int64/parse_uint64: a decimal and nothing else (review35: kill ID " 9" was SIGKILL) */
+static void decimals(struct tap *t)
+{
+        static const char *const good[] = { "0", "9", "-9", "9223372036854775807", "-9223372036854775808" };
+        static const char *const bad[] = { "", " 9", "\t9", "\n9", "9 ", "+9", "-", "- 9", "--9", "9x", "0x10" };
+        int64_t i;
+        uint64_t u;
+        for (size_t k = 0; k < sizeof(good) / sizeof(*good); k++)
+                ok(t, parse_int64(good[k], &i) == 0, good[k]);
+        for (size_t k = 0; k < sizeof(bad) / sizeof(*bad); k++)
+                ok(t, parse_int64(bad[k], &i) < 0 && (errno == EINVAL || errno == ERANGE), bad[k]);
+        ok(t, parse_int64("-12", &i) == 0 && i == -12, "parse_int64(\"-12\") is -12");
+        ok(t, parse_int64("9223372036854775808", &i) < 0 && errno == ERANGE, "parse_int64: 2^63 is out of range");
+        ok(t, parse_uint64("18446744073709551615", &u) == 0 && u == UINT64_MAX, "parse_uint64 takes UINT64_MAX");
+        for (size_t k = 0; k < sizeof(bad) / sizeof(*bad); k++)
+                ok(t, parse_uint64(bad[k], &u) < 0, bad[k]);
+        ok(t, parse_uint64("-1", &u) < 0 && parse_uint64("18446744073709551616", &u) < 0,
+           "parse_uint64 refuses -1 and 2^64");
+        ok(t, parse_int64(NULL, &i) < 0 && parse_uint64(NULL, &u) < 0, "NULL is no number");
+}
+
 int main(void)
 {
         struct tap t = { 0 };
@@ -352,6 +373,7 @@ int main(void)
         atomic_writes(&t, true);
         same_place(&t);
         unescape(&t);
+        decimals(&t);
 
         return tap_done(&t);
 }

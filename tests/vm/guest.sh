@@ -215,6 +215,12 @@ EOF
         wait_for /tmp/o.ka ready
         d=$(cgdir ka)
         expect "ps lists init and its two children" "$(c ps ka | tail -n +2 | wc -l)" 3
+        # exec --cgroup on v2: a controller of the container's cgroup names the unified path (it
+        # was ignored: the process stayed above), an unknown one is refused (review35)
+        mkdir "$d/sub"
+        expect "exec --cgroup memory:sub runs in sub" "$(c exec --cgroup memory:sub ka cat /proc/self/cgroup | sed 's|.*/||')" sub
+        expect "exec --cgroup bogus:sub is refused" \
+                "$(c exec --cgroup bogus:sub ka cat /proc/self/cgroup 2>&1 | grep -c 'has no controller "bogus"')" 1
         c kill --all ka KILL
         i=0; while [ -n "$(cat "$d/cgroup.procs" 2>/dev/null)" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
         expect "kill --all empties the cgroup (cgroup.kill)" "$(cat "$d/cgroup.procs" | wc -l)" 0
