@@ -154,6 +154,9 @@ static int wait_exec_result(const struct exec_child *c, int sync_fd, pid_t pid, 
                 if (sync_recv(sync_fd, m, &e) < 0) {
                         bool eof = e->errnum == EPIPE;
                         error_free(e);
+                        int ws = 0;
+                        if (eof && proc_exited_before_exec(pid, 0, &ws))
+                                return exited_before_exec_error("exec: the process", ws, err);
                         if (eof)
                                 return 0;
                         return error_make(err, 0, "exec: lost the process");

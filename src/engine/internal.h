@@ -72,6 +72,16 @@ uint64_t proc_start_time(pid_t pid);
 /* True when pid has called execve since it was cloned (/proc/PID/stat field 9 has no
  * PF_FORKNOEXEC; readable without ptrace rights); false too when it is gone. */
 bool proc_has_execed(pid_t pid);
+/* For an init that closed its end of the exec fifo or the sync socket: true when it did so by
+ * exiting before its exec (exec clears PF_FORKNOEXEC before it closes close-on-exec fds; exit
+ * sets the exit code, /proc/PID/stat field 52, before it closes any), and *wstatus gets that
+ * code in wait(2)'s form.  False when it exec'd, or is not the process of start_time (0: a child
+ * of ours not reaped yet, whose pid cannot be reused), or /proc no longer shows it (reaped). */
+bool proc_exited_before_exec(pid_t pid, uint64_t start_time, int *wstatus);
+/* -1 with *err saying how who ("container \"x\": its init", "exec: the process") went away
+ * before its exec, from its wait(2) status: for SIGSYS, that the seccomp filter refused it
+ * (review35 F12). */
+int exited_before_exec_error(const char *who, int wstatus, struct error **err);
 /* True when pid is alive and still the process that started at start_time (0: never). */
 bool proc_matches(pid_t pid, uint64_t start_time);
 /* True when s->pid is alive and still the process that started at s->start_time, read in our

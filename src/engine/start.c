@@ -3,13 +3,25 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/wait.h>
 #include <time.h>
 
 #include "contain/log.h"
 #include "contain/util.h"
 #include "internal.h"
+
+/* The error of an init that went away between its release and its exec (-1, *err), else 0. */
+static int init_exited_before_exec(const char *id, const struct saved_state *s, struct error **err)
+{
+        int ws = 0;
+        if (!proc_exited_before_exec(s->pid, s->start_time, &ws))
+                return 0;
+        cleanup_free char *who = xasprintf("container \"%s\": its init", id);
+        return exited_before_exec_error(who, ws, err);
+}
 
 /* Releases the init and waits until it has exec'd the user process (poststart must come
  * after that): the init holds the fifo open read-write and close-on-exec, so once the byte
@@ -44,7 +56,7 @@ static int release_init(int dirfd, const char *id, const struct saved_state *s, 
                         return error_make(err, errno, "wait for the init of \"%s\"", id);
                 if (unread > 0)
                         return error_make(err, 0, "container \"%s\": its init exited before start", id);
-                return 0;
+                return init_exited_before_exec(id, s, err);
         }
 }
 
@@ -172,6 +184,8 @@ int container_start_direct(const struct spec *spec, const char *root, const char
         error_free(e);
         if (gone)
                 return error_make(err, 0, "start container \"%s\": the container init exited before its start", id);
+        if (init_exited_before_exec(id, s, err) < 0)
+                return -1;
         if (!spec->hooks[HOOK_POSTSTART].n)
                 return 0;
         return poststart_or_remove(root, id, &dirfd, s, err);

@@ -5,9 +5,11 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <pwd.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -237,6 +239,44 @@ uint64_t proc_start_time(pid_t pid)
 
 /* PF_FORKNOEXEC (include/linux/sched.h): set by clone, cleared by execve. */
 #define PROC_FLAG_FORKNOEXEC 0x40
+
+bool proc_exited_before_exec(pid_t pid, uint64_t start_time, int *wstatus)
+{
+        char path[64], text[2048];
+        snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+        cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC);
+        ssize_t n = fd < 0 ? -1 : read(fd, text, sizeof(text) - 1);
+        if (n <= 0)
+                return false;
+        text[n] = '\0';
+        char *p = strrchr(text, ')');
+        if (!p || p[1] != ' ')
+                return false;
+        /* fields from 3 (the state) on; [9] flags, [22] start time, [52] exit code */
+        uint64_t field[53] = { 0 };
+        int f = 3;
+        for (p += 2; f < 53 && *p; f++) {
+                field[f] = strtoull(p, NULL, 10);
+                if (!(p = strchr(p, ' ')))
+                        break;
+                p++;
+        }
+        if (f < 52 || (start_time && field[22] != start_time) || !(field[9] & PROC_FLAG_FORKNOEXEC))
+                return false;
+        *wstatus = (int)field[52];
+        return true;
+}
+
+int exited_before_exec_error(const char *who, int wstatus, struct error **err)
+{
+        /* a seccomp filter goes on right before the exec: SIGSYS there is the filter refusing a
+         * call of that exec, which would otherwise pass for the user process's own death */
+        if (WIFSIGNALED(wstatus) && WTERMSIG(wstatus) == SIGSYS)
+                return error_make(err, 0, "%s was killed by SIGSYS before it ran its program: linux.seccomp refuses a system call of its exec (execveat, execve)", who);
+        if (WIFSIGNALED(wstatus))
+                return error_make(err, 0, "%s was killed by signal %d before it ran its program", who, WTERMSIG(wstatus));
+        return error_make(err, 0, "%s exited with status %d before it ran its program", who, WEXITSTATUS(wstatus));
+}
 
 bool proc_has_execed(pid_t pid)
 {

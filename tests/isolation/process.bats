@@ -133,6 +133,31 @@ status_field() {
         [[ "$output" == *"Seccomp:"*"2"* ]]
 }
 
+@test "a seccomp filter that refuses the exec is named, not a silent SIGSYS (run, start)" {
+        # review35 F12: exit 159 without a word, as crun does (runc hangs)
+        update_config '.linux.seccomp = {"defaultAction":"SCMP_ACT_KILL","architectures":["SCMP_ARCH_X86_64"],"syscalls":[]}'
+        set_args /bin/true
+        run contain run -b "$BUNDLE" "$(new_id)"
+        echo "$output"
+        [ "$status" -ne 0 ] && [ "$status" -ne 159 ]
+        [[ "$output" == *"its init was killed by SIGSYS before it ran its program: linux.seccomp refuses a system call of its exec"* ]]
+        [ -z "$(ls "$ROOT")" ]
+        # start: the init's reaper (a shim; here a subreaper that waits) has not reaped it yet
+        id=$(new_id)
+        run python3 -c '
+import ctypes, subprocess, sys, os
+ctypes.CDLL(None).prctl(36, 1, 0, 0, 0)    # PR_SET_CHILD_SUBREAPER
+rt, root, bundle, cid = sys.argv[1:]
+subprocess.run([rt, "--root", root, "create", "--bundle", bundle, cid], check=True)
+r = subprocess.run([rt, "--root", root, "start", cid], capture_output=True, text=True)
+print("start:", r.returncode, r.stderr.strip())
+os.waitpid(-1, 0)
+' "$CONTAIN" "$ROOT" "$BUNDLE" "$id"
+        echo "$output"
+        [[ "$output" == "start: 1 contain: container \"$id\": its init was killed by SIGSYS before it ran its program: linux.seccomp"* ]]
+        contain delete "$id"
+}
+
 @test "seccomp argument filters: masked_eq on an argument" {
         # deny chmod to modes with all of rwxrwxrwx set (the mode argument masked with 0777)
         update_config '.linux.seccomp = {"defaultAction":"SCMP_ACT_ALLOW",
