@@ -193,23 +193,29 @@ int container_open_state(const char *root, const char *id, bool lock, int *dirfd
  * a zombie.  A leader that exited alone (SYS_exit) while its other threads run shows 'Z' as
  * well: that process lives, as long as num_threads (field 20) counts more than the leader
  * (review34). */
-static bool proc_stat_field(pid_t pid, int field, uint64_t *out)
+/* /proc/PID/stat read into text[2048], from its field 3 (the state) on; NULL when pid is gone.
+ * The line is a few hundred bytes; a gone process is the usual answer here (delete after the
+ * exit), not worth an error object. */
+static char *proc_stat_from_state(pid_t pid, char text[2048])
 {
         char path[64];
         snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-        /* the fields asked for come early in a line of a few hundred bytes; a gone process is
-         * the usual answer here (delete after the exit), not worth an error object */
-        char text[2048];
         cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC);
-        ssize_t n = fd < 0 ? -1 : read(fd, text, sizeof(text) - 1);
+        ssize_t n = fd < 0 ? -1 : read(fd, text, 2047);
         if (n <= 0)
-                return false;
+                return NULL;
         text[n] = '\0';
         /* the command name (field 2) may hold spaces and parentheses: skip to its last ')' */
         char *p = strrchr(text, ')');
-        if (!p || p[1] != ' ')
+        return p && p[1] == ' ' ? p + 2 : NULL;
+}
+
+static bool proc_stat_field(pid_t pid, int field, uint64_t *out)
+{
+        char text[2048];
+        char *p = proc_stat_from_state(pid, text);
+        if (!p)
                 return false;
-        p += 2;
         char state = *p;
         if (state == 'X')
                 return false;
@@ -242,20 +248,14 @@ uint64_t proc_start_time(pid_t pid)
 
 bool proc_exited_before_exec(pid_t pid, uint64_t start_time, int *wstatus)
 {
-        char path[64], text[2048];
-        snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-        cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC);
-        ssize_t n = fd < 0 ? -1 : read(fd, text, sizeof(text) - 1);
-        if (n <= 0)
-                return false;
-        text[n] = '\0';
-        char *p = strrchr(text, ')');
-        if (!p || p[1] != ' ')
+        char text[2048];
+        char *p = proc_stat_from_state(pid, text);
+        if (!p)
                 return false;
         /* fields from 3 (the state) on; [9] flags, [22] start time, [52] exit code */
         uint64_t field[53] = { 0 };
         int f = 3;
-        for (p += 2; f < 53 && *p; f++) {
+        for (; f < 53 && *p; f++) {
                 field[f] = strtoull(p, NULL, 10);
                 if (!(p = strchr(p, ' ')))
                         break;
