@@ -61,9 +61,18 @@ int statedir_create(const char *root, const char *id, struct error **err)
                 return error_make(err, errno, "create the state dir %s/%s", root, id);
         }
         int fd = openat(rootfd, id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-        if (fd < 0)
-                return error_make(err, errno, "open the state dir %s/%s", root, id);
+        if (fd < 0) {
+                error_make(err, errno, "open the state dir %s/%s", root, id);
+                (void)unlinkat(rootfd, id, AT_REMOVEDIR);
+                return -1;
+        }
         if (lock_dir(fd, id, err) < 0) {
+                /* the empty dir we made, unless a delete took it meanwhile (review35 F8: it
+                 * was left, and the next create of the id found it "already exists") */
+                struct stat ours, there;
+                if (fstat(fd, &ours) == 0 && fstatat(rootfd, id, &there, AT_SYMLINK_NOFOLLOW) == 0 &&
+                    ours.st_ino == there.st_ino && ours.st_dev == there.st_dev)
+                        (void)unlinkat(rootfd, id, AT_REMOVEDIR);
                 close(fd);
                 return -1;
         }

@@ -73,6 +73,30 @@ create_fails_no_space() {
         create_fails_no_space
 }
 
+@test "create whose state dir cannot be opened or locked leaves no state dir (review35 F8)" {
+        mkdir -p "$ROOT"
+        # the second open below --root is the state dir's (the first opens --root itself)
+        id=$(new_id)
+        run traced -o /dev/null -P "$ROOT" -e trace=openat -e inject=openat:error=EMFILE:when=2 \
+                "$CONTAIN" --root "$ROOT" create --bundle "$BUNDLE" "$id"
+        echo "$output"
+        [ "$status" -ne 0 ]
+        [[ "$output" == *"open the state dir $ROOT/$id: Too many open files"* ]]
+        out=$(residue "$id")
+        [ -z "$out" ] || { echo "$out"; false; }
+        id=$(new_id)
+        run traced -o /dev/null -P "$ROOT/$id" -e trace=flock -e inject=flock:error=ENOLCK \
+                "$CONTAIN" --root "$ROOT" create --bundle "$BUNDLE" "$id"
+        echo "$output"
+        [ "$status" -ne 0 ]
+        [[ "$output" == *"lock the state of container \"$id\": No locks available"* ]]
+        out=$(residue "$id")
+        [ -z "$out" ] || { echo "$out"; false; }
+        # the id is free again
+        contain create --bundle "$BUNDLE" "$id"
+        contain delete --force "$id"
+}
+
 @test "start with a read-only --root: the status follows the process, a plain delete refuses" {
         small_root size=16m
         id=$(new_id)
