@@ -73,25 +73,28 @@ create_fails_no_space() {
         create_fails_no_space
 }
 
+# create_fails_clean ID MESSAGE STRACE_ARGS...: create under strace's fault injection fails
+# saying MESSAGE and leaves nothing
+create_fails_clean() {
+        local id=$1 msg=$2
+        shift 2
+        run traced -o /dev/null "$@" "$CONTAIN" --root "$ROOT" create --bundle "$BUNDLE" "$id"
+        echo "$output"
+        [ "$status" -ne 0 ]
+        [[ "$output" == *"$msg"* ]]
+        out=$(residue "$id")
+        [ -z "$out" ] || { echo "$out"; false; }
+}
+
 @test "create whose state dir cannot be opened or locked leaves no state dir (review35 F8)" {
         mkdir -p "$ROOT"
         # the second open below --root is the state dir's (the first opens --root itself)
         id=$(new_id)
-        run traced -o /dev/null -P "$ROOT" -e trace=openat -e inject=openat:error=EMFILE:when=2 \
-                "$CONTAIN" --root "$ROOT" create --bundle "$BUNDLE" "$id"
-        echo "$output"
-        [ "$status" -ne 0 ]
-        [[ "$output" == *"open the state dir $ROOT/$id: Too many open files"* ]]
-        out=$(residue "$id")
-        [ -z "$out" ] || { echo "$out"; false; }
+        create_fails_clean "$id" "open the state dir $ROOT/$id: Too many open files" \
+                -P "$ROOT" -e trace=openat -e inject=openat:error=EMFILE:when=2
         id=$(new_id)
-        run traced -o /dev/null -P "$ROOT/$id" -e trace=flock -e inject=flock:error=ENOLCK \
-                "$CONTAIN" --root "$ROOT" create --bundle "$BUNDLE" "$id"
-        echo "$output"
-        [ "$status" -ne 0 ]
-        [[ "$output" == *"lock the state of container \"$id\": No locks available"* ]]
-        out=$(residue "$id")
-        [ -z "$out" ] || { echo "$out"; false; }
+        create_fails_clean "$id" "lock the state of container \"$id\": No locks available" \
+                -P "$ROOT/$id" -e trace=flock -e inject=flock:error=ENOLCK
         # the id is free again
         contain create --bundle "$BUNDLE" "$id"
         contain delete --force "$id"
