@@ -189,10 +189,6 @@ int container_open_state(const char *root, const char *id, bool lock, int *dirfd
         return 0;
 }
 
-/* Field `field` (3 and up, man 5 proc) of /proc/PID/stat; false when the process is gone or
- * a zombie.  A leader that exited alone (SYS_exit) while its other threads run shows 'Z' as
- * well: that process lives, as long as num_threads (field 20) counts more than the leader
- * (review34). */
 /* /proc/PID/stat read into text[2048], from its field 3 (the state) on; NULL when pid is gone.
  * The line is a few hundred bytes; a gone process is the usual answer here (delete after the
  * exit), not worth an error object. */
@@ -210,6 +206,10 @@ static char *proc_stat_from_state(pid_t pid, char text[2048])
         return p && p[1] == ' ' ? p + 2 : NULL;
 }
 
+/* Field `field` (3 and up, man 5 proc) of /proc/PID/stat; false when the process is gone or
+ * a zombie.  A leader that exited alone (SYS_exit) while its other threads run shows 'Z' as
+ * well: that process lives, as long as num_threads (field 20) counts more than the leader
+ * (review34). */
 static bool proc_stat_field(pid_t pid, int field, uint64_t *out)
 {
         char text[2048];
@@ -245,6 +245,8 @@ uint64_t proc_start_time(pid_t pid)
 
 /* PF_FORKNOEXEC (include/linux/sched.h): set by clone, cleared by execve. */
 #define PROC_FLAG_FORKNOEXEC 0x40
+/* PF_EXITING: set first thing in do_exit, before the exit code and the files go. */
+#define PROC_FLAG_EXITING 0x4
 
 bool proc_exited_before_exec(pid_t pid, uint64_t start_time, int *wstatus)
 {
@@ -261,7 +263,9 @@ bool proc_exited_before_exec(pid_t pid, uint64_t start_time, int *wstatus)
                         break;
                 p++;
         }
-        if (f < 52 || (start_time && field[22] != start_time) || !(field[9] & PROC_FLAG_FORKNOEXEC))
+        /* exiting, not exec'd: an fd closed by hand before the exec is no death */
+        if (f < 52 || (start_time && field[22] != start_time) ||
+            (field[9] & (PROC_FLAG_FORKNOEXEC | PROC_FLAG_EXITING)) != (PROC_FLAG_FORKNOEXEC | PROC_FLAG_EXITING))
                 return false;
         *wstatus = (int)field[52];
         return true;
