@@ -116,8 +116,9 @@ ssize_t recv_with_fd(int sock, void *buf, size_t len, int *fd);
 /* mkdir -p relative to dirfd (absolute paths use AT_FDCWD semantics). */
 int mkdir_p(const char *path, mode_t mode, struct error **err);
 
-/* Parses a decimal into int64/uint64 with full-string and range checks: digits only (a leading
- * "-" for int64), no blanks or "+"; 0, or -1 with errno EINVAL or ERANGE. */
+/* Parses a decimal into int64/uint64 with full-string and range checks, as Go's strconv does
+ * for runc: digits, for int64 after an optional "+" or "-"; no blanks.  0, or -1 with errno
+ * EINVAL or ERANGE. */
 int parse_int64(const char *s, int64_t *out);
 int parse_uint64(const char *s, uint64_t *out);
 /* Parses a kernel id list ("0-3,7", as cpusets and NUMA node lists are written) into a bitmap

@@ -205,10 +205,10 @@ static int sub_controllers_known(const struct cgroup *cg, const char *sub, struc
         if (!colon)
                 return 0;
         cleanup_free char *ctrls = xstrndup(sub, (size_t)(colon - sub));
-        if (!*ctrls)
-                return error_make(err, 0, "--cgroup '%s': no controller before ':'", sub);
-        char *save = NULL;
-        for (char *c = strtok_r(ctrls, ",", &save); c; c = strtok_r(NULL, ",", &save)) {
+        /* strsep, not strtok: ",:sub" names an empty controller, not none (review37) */
+        for (char *rest = ctrls, *c; (c = strsep(&rest, ","));) {
+                if (!*c)
+                        return error_make(err, 0, "--cgroup '%s': an empty controller name before ':'", sub);
                 bool known = false;
                 for (size_t i = 0; i < cg->n_h && !known; i++)
                         known = hier_has_controller(&cg->h[i], c);

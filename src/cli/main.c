@@ -1,6 +1,7 @@
 /* Entry point: global options (runc's spellings), then dispatch to one command. */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -115,12 +116,27 @@ static int missing_value(const char *opt)
         return 1;
 }
 
+/* A caller that ignores SIGCHLD (inherited through exec) has the kernel reap our children as
+ * they exit, and every wait for the init, a hook or exec's process fails with ECHILD: run
+ * answered "No child processes" where runc works (review37).  The container's processes get
+ * their own reset (signals_reset_for_container). */
+static void sigchld_default(void)
+{
+        struct sigaction sa;
+        if (sigaction(SIGCHLD, NULL, &sa) == 0 && sa.sa_handler == SIG_IGN) {
+                sa = (struct sigaction){ .sa_handler = SIG_DFL };
+                (void)sigaction(SIGCHLD, &sa, NULL);
+        }
+}
+
 int main(int argc, char **argv)
 {
         struct cli_globals g = { .root = CONTAIN_DEFAULT_ROOT, .cgroup_manager = CGROUP_MANAGER_CGROUPFS };
         const char *log_format = "text";
         bool root_given = false;
         int i;
+
+        sigchld_default();
 
         for (i = 1; i < argc && argv[i][0] == '-'; i++) {
                 const char *v = NULL;

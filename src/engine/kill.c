@@ -46,8 +46,8 @@ int signal_parse(const char *text, int *sig, struct error **err)
         if (strncasecmp(name, "RTMIN", 5) == 0 || strncasecmp(name, "RTMAX", 5) == 0) {
                 int64_t off = 0;
                 const char *num = name + 5;
-                bool plus = *num == '+';        /* RTMIN+3: parse_int64 takes no "+" */
-                if (*num && (parse_int64(num + plus, &off) < 0 || (plus && off < 0) || (!plus && off > 0)))
+                /* RTMIN+N, RTMAX-N; bounded before the cast (RTMIN+4294967297 was 35: review37) */
+                if (*num && ((*num != '+' && *num != '-') || parse_int64(num, &off) < 0 || off < -NSIG || off > NSIG))
                         return error_make(err, 0, "invalid signal \"%s\"", text);
                 int s = (strncasecmp(name, "RTMIN", 5) == 0 ? SIGRTMIN : SIGRTMAX) + (int)off;
                 if (s < SIGRTMIN || s > SIGRTMAX)

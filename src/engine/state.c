@@ -274,9 +274,11 @@ bool proc_exited_before_exec(pid_t pid, uint64_t start_time, int *wstatus)
 int exited_before_exec_error(const char *who, int wstatus, struct error **err)
 {
         /* a seccomp filter goes on right before the exec: SIGSYS there is the filter refusing a
-         * call of that exec, which would otherwise pass for the user process's own death */
+         * call of that exec (execveat of the trampoline), which would otherwise pass for the
+         * user process's own death.  One that refuses only execve kills the trampoline after
+         * this exec: that still reads as the program's own SIGSYS (review37), as with crun. */
         if (WIFSIGNALED(wstatus) && WTERMSIG(wstatus) == SIGSYS)
-                return error_make(err, 0, "%s was killed by SIGSYS before it ran its program: linux.seccomp refuses a system call of its exec (execveat, execve)", who);
+                return error_make(err, 0, "%s was killed by SIGSYS before it ran its program: linux.seccomp refuses a system call of its exec (execveat)", who);
         if (WIFSIGNALED(wstatus))
                 return error_make(err, 0, "%s was killed by signal %d before it ran its program", who, WTERMSIG(wstatus));
         return error_make(err, 0, "%s exited with status %d before it ran its program", who, WEXITSTATUS(wstatus));

@@ -129,8 +129,9 @@ int parse_int64(const char *s, int64_t *out)
 {
         char *end;
 
-        /* digits only, as runc's strconv does: strtoll alone takes " 9", "\t9" and "+9" (review35) */
-        if (!s || !isdigit((unsigned char)(*s == '-' ? s[1] : s[0]))) {
+        /* an optional sign and digits, as Go's strconv.ParseInt (runc): strtoll alone also
+         * takes leading blanks, " 9" (review35) */
+        if (!s || !isdigit((unsigned char)(*s == '-' || *s == '+' ? s[1] : s[0]))) {
                 errno = EINVAL;
                 return -1;
         }

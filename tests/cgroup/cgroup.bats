@@ -274,7 +274,7 @@ no_dirs_named() {
         [ "$status" -ne 0 ]
         [[ "$output" == *"'..' components are not allowed"* ]]
         # a controller the container has not: refused, not run in the container's own cgroup (review35)
-        for arg in bogus:sub pids,bogus:sub :sub; do
+        for arg in bogus:sub pids,bogus:sub :sub ,:sub pids,,memory:sub pids,:sub; do
                 run contain exec --cgroup "$arg" "$ID" cat /proc/self/cgroup
                 echo "$arg: $output"
                 [ "$status" -ne 0 ]

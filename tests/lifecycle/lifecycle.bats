@@ -77,6 +77,27 @@ teardown() { common_teardown; }
         grep -q "SigIgn:	0000000000000000" "$BATS_TEST_TMPDIR/out"
 }
 
+@test "a caller that ignores SIGCHLD: run, exec and hooks still wait for their processes" {
+        # the kernel reaps the children of a process that ignores SIGCHLD: run said "wait for
+        # process N: No child processes" (review37); runc works
+        sigchld_ignored() {
+                python3 -c 'import os, signal, sys; signal.signal(signal.SIGCHLD, signal.SIG_IGN); os.execv(sys.argv[1], sys.argv[1:])' "$@"
+        }
+        set_args /bin/sh -c 'exit 3'
+        update_config '.hooks.prestart = [{"path": "/bin/sh", "args": ["sh", "-c", "exit 0"]}]'
+        run sigchld_ignored "$CONTAIN" --root "$ROOT" run --bundle "$BUNDLE" "$(new_id r)"
+        echo "$output"
+        [ "$status" -eq 3 ]
+        [ -z "$(ls "$ROOT")" ]
+        set_args /bin/sleep 100
+        id=$(new_id e)
+        contain run -d --bundle "$BUNDLE" "$id" </dev/null
+        run sigchld_ignored "$CONTAIN" --root "$ROOT" exec "$id" /bin/sh -c 'exit 4'
+        echo "$output"
+        [ "$status" -eq 4 ]
+        contain delete --force "$id"
+}
+
 @test "a created container that is paused shows paused, resumes to created and starts" {
         set_args /bin/sleep 100
         id=$(new_id)
@@ -350,8 +371,8 @@ teardown() { common_teardown; }
         id=$(new_id)
         contain create --bundle "$BUNDLE" "$id"
         contain start "$id"
-        # a number with blanks or a sign is no signal: " 9" was SIGKILL (review35)
-        for sig in " 9" "9 " "+9" "	9"; do
+        # a number with blanks is no signal: " 9" was SIGKILL (review35); RTMIN+N wrapped (review37)
+        for sig in " 9" "9 " "	9" "RTMIN+4294967297"; do
                 run contain kill "$id" "$sig"
                 [ "$status" -ne 0 ]
                 [[ "$output" == *"invalid signal \"$sig\""* ]]

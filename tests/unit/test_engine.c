@@ -49,7 +49,7 @@ static void test_signals(struct tap *t)
 {
         static const struct { const char *text; int sig; } cases[] = {
                 { "9", SIGKILL }, { "KILL", SIGKILL }, { "SIGKILL", SIGKILL }, { "sigterm", SIGTERM },
-                { "15", SIGTERM }, { "USR1", SIGUSR1 }, { "RTMIN+2", 0 }, { "RTMAX-28", 0 },
+                { "15", SIGTERM }, { "USR1", SIGUSR1 }, { "RTMIN+2", 0 }, { "RTMAX-28", 0 }, { "+9", SIGKILL },
         };
         for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
                 struct error *e = NULL;
@@ -59,8 +59,9 @@ static void test_signals(struct tap *t)
                 error_free(e);
         }
         /* digits only: " 9" was SIGKILL (strtoll skips blanks, review35) */
-        static const char *const bad[] = { "0", "-1", "65", "NOPE", "", "SIG", " 9", "\t9", "9 ", "+9", "\n15",
-                                           "RTMIN+ 2", "RTMIN+-2", "RTMIN2", "RTMAX+1", "RTMAX- 2" };
+        static const char *const bad[] = { "0", "-1", "65", "NOPE", "", "SIG", " 9", "\t9", "9 ", "+ 9", "\n15",
+                                           "RTMIN+ 2", "RTMIN+-2", "RTMIN++2", "RTMIN2", "RTMAX+1", "RTMAX- 2",
+                                           "RTMIN+4294967297", "RTMAX-4294967298", "RTMIN+9223372036854775807" };
         for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
                 struct error *e = NULL;
                 int sig;

@@ -330,11 +330,12 @@ static void same_place(struct tap *t)
         close(c);
 }
 
-/* parse_int64/parse_uint64: a decimal and nothing else (review35: kill ID " 9" was SIGKILL) */
+/* parse_int64/parse_uint64: a decimal as Go's strconv reads it (runc), no blanks (review35:
+ * kill ID " 9" was SIGKILL; review37: "+9" is runc's 9) */
 static void decimals(struct tap *t)
 {
-        static const char *const good[] = { "0", "9", "-9", "9223372036854775807", "-9223372036854775808" };
-        static const char *const bad[] = { "", " 9", "\t9", "\n9", "9 ", "+9", "-", "- 9", "--9", "9x", "0x10" };
+        static const char *const good[] = { "0", "9", "-9", "+9", "9223372036854775807", "-9223372036854775808" };
+        static const char *const bad[] = { "", " 9", "\t9", "\n9", "9 ", "+", "-", "- 9", "+ 9", "--9", "+-9", "9x", "0x10" };
         int64_t i;
         uint64_t u;
         for (size_t k = 0; k < sizeof(good) / sizeof(*good); k++)
@@ -346,8 +347,8 @@ static void decimals(struct tap *t)
         ok(t, parse_uint64("18446744073709551615", &u) == 0 && u == UINT64_MAX, "parse_uint64 takes UINT64_MAX");
         for (size_t k = 0; k < sizeof(bad) / sizeof(*bad); k++)
                 ok(t, parse_uint64(bad[k], &u) < 0, bad[k]);
-        ok(t, parse_uint64("-1", &u) < 0 && parse_uint64("18446744073709551616", &u) < 0,
-           "parse_uint64 refuses -1 and 2^64");
+        ok(t, parse_uint64("-1", &u) < 0 && parse_uint64("+1", &u) < 0 && parse_uint64("18446744073709551616", &u) < 0,
+           "parse_uint64 refuses -1, +1 (as strconv.ParseUint) and 2^64");
         ok(t, parse_int64(NULL, &i) < 0 && parse_uint64(NULL, &u) < 0, "NULL is no number");
 }
 
