@@ -144,7 +144,7 @@ __attribute__((noreturn)) static void exec_child_main(struct exec_child *c)
 
 /* After SYNC_READY, EOF means exec succeeded (the socket is close-on-exec); before it, the
  * child may hand over a seccomp notify fd for the agent. */
-static int wait_exec_result(const struct exec_child *c, int sync_fd, pid_t pid, struct error **err)
+static int wait_exec_result(const struct exec_child *c, const char *id, int sync_fd, pid_t pid, struct error **err)
 {
         cleanup_free struct sync_msg *m = xmalloc(sizeof(*m));
         if (sync_expect(sync_fd, SYNC_READY, m, NULL, err) < 0)
@@ -155,8 +155,10 @@ static int wait_exec_result(const struct exec_child *c, int sync_fd, pid_t pid, 
                         bool eof = e->errnum == EPIPE;
                         error_free(e);
                         int ws = 0;
-                        if (eof && proc_exited_before_exec(pid, 0, &ws))
-                                return exited_before_exec_error("exec: the process", ws, err);
+                        if (eof && proc_exited_before_exec(pid, 0, &ws)) {
+                                cleanup_free char *who = xasprintf("exec in container \"%s\": the process", id);
+                                return exited_before_exec_error(who, ws, err);
+                        }
                         if (eof)
                                 return 0;
                         return error_make(err, 0, "exec: lost the process");
@@ -279,7 +281,7 @@ static pid_t hand_over(struct exec_child *c, const char *id, int sync_fd, pid_t 
             resctrl_join(RESCTRL_ROOT, &c->lnx->intel_rdt, id, pid, err) < 0 ||
             process_set_oom_score_adj(pid, c->proc, err) < 0 ||
             (sync_send(sync_fd, SYNC_SETUP_DONE, NULL, 0, err) < 0 && !sync_peer_gone(err)) ||
-            wait_exec_result(c, sync_fd, pid, err) < 0) {
+            wait_exec_result(c, id, sync_fd, pid, err) < 0) {
                 kill_and_reap(pid);
                 return -1;
         }

@@ -78,7 +78,8 @@ bool proc_has_execed(pid_t pid);
  * code in wait(2)'s form.  False when it exec'd, or is not the process of start_time (0: a child
  * of ours not reaped yet, whose pid cannot be reused), or /proc no longer shows it (reaped). */
 bool proc_exited_before_exec(pid_t pid, uint64_t start_time, int *wstatus);
-/* -1 with *err saying how who ("container \"x\": its init", "exec: the process") went away
+/* -1 with *err saying how who ("container \"x\": its init", "exec in container \"x\": the
+ * process") went away
  * before its exec, from its wait(2) status: for SIGSYS, that the seccomp filter refused it
  * (review35 F12). */
 int exited_before_exec_error(const char *who, int wstatus, struct error **err);

@@ -112,6 +112,17 @@ start_container() {
         [[ "$output" == *'exec: "/bin/nope": no such file or directory'* ]]
 }
 
+@test "an exec'd process killed before its exec is reported, not taken for the program's death" {
+        start_container
+        # SIGKILL at its execveat (the trampoline's exec), as a filter's SIGSYS would
+        run traced -f -o /dev/null -e trace=execveat -e inject=execveat:signal=SIGKILL \
+                "$CONTAIN" --root "$ROOT" exec "$ID" /bin/true
+        echo "$output"
+        [ "$status" -ne 0 ] && [ "$status" -ne 137 ]
+        [[ "$output" == *"exec in container \"$ID\": the process was killed by signal 9 before it ran its program"* ]]
+        [ "$(state_field "$ID" status)" = running ]
+}
+
 @test "signals the caller ignores are not ignored in an exec'd process (as in run)" {
         start_container
         # a caller under nohup or `trap ''` (or a background job: SIGINT, SIGQUIT) must not
